@@ -1,0 +1,35 @@
+/**
+ * The narrow interface every ticketing system implements (ServiceNow, Jira, generic REST, fakes).
+ * Everything above it — activities, workflows — is target-agnostic.
+ */
+export type TicketFields = Record<string, string>;
+
+export interface TicketRef {
+  /** The target's stable id (ServiceNow sys_id, Jira issue id). */
+  id: string;
+  /** The human-facing key (INC0010001, PROJ-12). */
+  number: string;
+  /** Target-specific state, when known (ServiceNow state code, Jira status name). */
+  state?: string;
+  /** Creation time as the target reports it; used to keep the oldest of duplicates. */
+  createdAt?: string;
+  /** Whether the target considers the ticket closed (resolved, closed, cancelled). */
+  closed?: boolean;
+  url?: string;
+}
+
+export interface CallContext {
+  /** Aborts the HTTP request when the activity is cancelled or times out. */
+  signal?: AbortSignal;
+}
+
+export interface TicketTarget {
+  readonly kind: string;
+  create(input: { correlationId: string; fields: TicketFields }, ctx?: CallContext): Promise<TicketRef>;
+  /** All tickets carrying this correlation key, oldest first. */
+  findByCorrelation(correlationId: string, ctx?: CallContext): Promise<TicketRef[]>;
+  update(ref: TicketRef, fields: TicketFields, ctx?: CallContext): Promise<TicketRef>;
+  resolve(ref: TicketRef, fields: TicketFields, ctx?: CallContext): Promise<TicketRef>;
+  /** Marks a duplicate that slipped through a timed-out attempt as cancelled, pointing at the kept one. */
+  cancelDuplicate(duplicate: TicketRef, kept: TicketRef, ctx?: CallContext): Promise<void>;
+}
