@@ -1,0 +1,21 @@
+# Debian, not Alpine: @temporalio/core-bridge ships glibc prebuilds only (no musl build).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+# Compiles src/ to dist/ and prebundles the workflow code into dist/workflow-bundle.js,
+# so the runtime image needs neither webpack's work at start nor the TypeScript sources.
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000 9464
+# PID 1 must forward SIGTERM so the worker drains: run with `docker run --init` / compose `init: true`.
+CMD ["node", "dist/api/main.js"]

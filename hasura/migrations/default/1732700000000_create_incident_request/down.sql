@@ -1,0 +1,2 @@
+DROP TABLE public.incident_request;
+DROP FUNCTION public.set_incident_request_updated_at();

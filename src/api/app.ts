@@ -1,0 +1,50 @@
+import express, { type ErrorRequestHandler } from 'express';
+import type { Logger } from '../logging';
+import { requireSharedSecret } from './auth';
+import { hasuraEventsHandler } from './events-route';
+import type { EventStarter } from './starter';
+import type { WebhookConfig } from '../config/webhook';
+
+export interface AppDeps {
+  starter: EventStarter;
+  logger: Logger;
+  webhook: Pick<WebhookConfig, 'secrets' | 'secretHeader' | 'bodyLimit' | 'retryAfterSeconds'>;
+}
+
+/** Body-parser and other edge errors become JSON 4xx answers, never HTML stack traces. */
+const jsonErrors: ErrorRequestHandler = (error, _req, res, _next) => {
+  const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+  const messages: Record<number, string> = { 413: 'body exceeds the configured limit', 415: 'expected Content-Type: application/json' };
+  const code = error?.type === 'entity.parse.failed' ? 'invalid_json' : status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal_error';
+  res.status(status).json({ error: code, message: messages[status] ?? (status < 500 ? String(error.message) : 'internal error') });
+};
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.starter.ping();
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', message: 'Temporal is not reachable' });
+    }
+  });
+  const jsonBody = express.json({ limit: deps.webhook.bodyLimit, type: () => true, strict: true });
+  app.post(
+    '/hasura/events',
+    requireSharedSecret({ header: deps.webhook.secretHeader, secrets: deps.webhook.secrets }),
+    requireJson,
+    jsonBody,
+    hasuraEventsHandler({ starter: deps.starter, logger: deps.logger, retryAfterSeconds: deps.webhook.retryAfterSeconds }),
+  );
+  app.use((_req, res) => void res.status(404).json({ error: 'not_found', message: 'no such route' }));
+  app.use(jsonErrors);
+  return app;
+}
+
+const requireJson: express.RequestHandler = (req, res, next) => {
+  if (req.is('application/json')) return next();
+  res.status(415).json({ error: 'unsupported_media_type', message: 'expected Content-Type: application/json' });
+};

@@ -1,0 +1,43 @@
+import type { RequestHandler } from 'express';
+import { formatZodIssues } from '../config/parse-env';
+import { hasuraEventSchema } from '../hasura/event-schema';
+import type { Logger } from '../logging';
+import { TemporalUnavailableError, type EventStarter } from './starter';
+
+export interface EventsRouteDeps {
+  starter: EventStarter;
+  logger: Logger;
+  retryAfterSeconds: number;
+}
+
+/**
+ * POST /hasura/events. Answers 2xx only once Temporal durably holds the event, 4xx (never retried
+ * usefully) for a body that can never be accepted, and 503 + Retry-After when Temporal is away,
+ * which Hasura honours even after its own retries are exhausted.
+ */
+export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
+  return async (req, res) => {
+    const parsed = hasuraEventSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const problems = formatZodIssues(parsed.error);
+      deps.logger.warn({ problems }, 'rejected malformed Hasura event');
+      res.status(400).json({ error: 'invalid_event', message: `invalid Hasura event body: ${problems[0]}`, problems });
+      return;
+    }
+    const body = parsed.data;
+    const log = deps.logger.child({ eventId: body.id, trigger: body.trigger.name });
+    try {
+      const result = await deps.starter.start(body);
+      log.info({ workflowId: result.workflowId, duplicate: result.duplicate }, result.duplicate ? 'duplicate delivery' : 'event accepted');
+      res.status(200).json({ accepted: true, ...result });
+    } catch (error) {
+      if (error instanceof TemporalUnavailableError) {
+        log.warn({ err: error.message }, 'Temporal unavailable; asking Hasura to retry');
+        res.set('Retry-After', String(deps.retryAfterSeconds)).status(503).json({ error: 'temporal_unavailable', message: 'event not accepted; retry later' });
+        return;
+      }
+      log.error({ err: error }, 'Temporal rejected the event');
+      res.status(500).json({ error: 'start_failed', message: 'event not accepted; see the bridge logs' });
+    }
+  };
+}

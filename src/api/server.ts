@@ -1,0 +1,42 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { eventPolicyFromEnv } from '../config/policy';
+import { connectionOptions, type TemporalConfig } from '../config/temporal';
+import { webhookConfigFromEnv } from '../config/webhook';
+import type { Logger } from '../logging';
+import { createApp } from './app';
+import { createEventStarter } from './starter';
+
+export interface RunningApi {
+  url: string;
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish, then closes the Temporal connection. */
+  close(): Promise<void>;
+}
+
+export async function startApi(env: NodeJS.ProcessEnv, context: { logger: Logger; temporal: TemporalConfig }): Promise<RunningApi> {
+  const webhook = webhookConfigFromEnv(env);
+  // Lazy: the webhook starts (and answers 503 + Retry-After) even while Temporal is still down.
+  const connection = Connection.lazy(connectionOptions(context.temporal));
+  const client = new Client({ connection, namespace: context.temporal.namespace });
+  const starter = createEventStarter({ client, taskQueue: context.temporal.taskQueue, policy: eventPolicyFromEnv(env) });
+  const app = createApp({ starter, logger: context.logger, webhook });
+  const server = app.listen(webhook.port, webhook.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const host = webhook.host.includes(':') ? `[${webhook.host}]` : webhook.host;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  context.logger.info({ url: `${url}/hasura/events` }, 'webhook listening');
+  return {
+    url,
+    server,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { HasuraEventBody } from '../hasura/event-schema';
+import { hasuraEventWorkflow } from '../workflows';
+import { HasuraEventId, HasuraOp, HasuraTable, HasuraTrigger, TicketStatus } from '../workflows/search-attributes';
+import type { EventPolicy, HasuraEvent } from '../workflows/types';
+import { correlationIdFor, workflowIdFor } from './identity';
+
+export interface StartResult {
+  workflowId: string;
+  runId?: string;
+  /** True when the event's workflow had already finished: nothing was started. */
+  duplicate: boolean;
+}
+
+export interface EventStarter {
+  start(body: HasuraEventBody): Promise<StartResult>;
+  /** Whether Temporal answers right now (readiness). */
+  ping(): Promise<void>;
+}
+
+/** Temporal did not answer or asked us to back off: Hasura should redeliver later. */
+export class TemporalUnavailableError extends Error {
+  override name = 'TemporalUnavailableError';
+}
+
+// gRPC status codes (fixed by the gRPC spec) worth a redelivery: CANCELLED 1, UNKNOWN 2,
+// DEADLINE_EXCEEDED 4, RESOURCE_EXHAUSTED 8, ABORTED 10, INTERNAL 13, UNAVAILABLE 14.
+const TRANSIENT_GRPC = new Set([1, 2, 4, 8, 10, 13, 14]);
+
+function isTransient(error: unknown): boolean {
+  const grpc = isGrpcServiceError(error) ? error : isGrpcServiceError((error as { cause?: unknown })?.cause) ? (error as { cause: unknown }).cause : undefined;
+  if (grpc) return TRANSIENT_GRPC.has((grpc as { code: number }).code);
+  // Connection establishment failures surface as plain errors before any gRPC status exists.
+  return /connect|ECONNREFUSED|ETIMEDOUT|deadline|unavailable/i.test(String((error as Error)?.message));
+}
+
+export function toWorkflowEvent(body: HasuraEventBody): HasuraEvent {
+  return {
+    eventId: body.id,
+    trigger: body.trigger.name,
+    table: { schema: body.table.schema, name: body.table.name },
+    op: body.event.op,
+    createdAt: body.created_at,
+    data: { old: body.event.data.old, new: body.event.data.new },
+    sessionVariables: body.event.session_variables ?? null,
+  };
+}
+
+export interface StarterOptions {
+  client: Client;
+  taskQueue: string;
+  policy: EventPolicy;
+  /** Per-call deadline so a hung Temporal turns into a quick 503, not a Hasura timeout. */
+  startTimeoutMs?: number;
+}
+
+export function createEventStarter(options: StarterOptions): EventStarter {
+  const { client, taskQueue, policy } = options;
+  const timeoutMs = options.startTimeoutMs ?? 5_000;
+  const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + timeoutMs, fn);
+  return {
+    async start(body) {
+      const event = toWorkflowEvent(body);
+      const workflowId = workflowIdFor(event.trigger, event.eventId);
+      try {
+        const handle = await withDeadline(() =>
+          client.workflow.start(hasuraEventWorkflow, {
+            workflowId,
+            taskQueue,
+            args: [{ event, correlationId: correlationIdFor(event.trigger, event.eventId), policy }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            typedSearchAttributes: [
+              { key: HasuraTrigger, value: event.trigger }, { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` },
+              { key: HasuraEventId, value: event.eventId }, { key: HasuraOp, value: event.op }, { key: TicketStatus, value: 'received' },
+            ],
+            staticSummary: `${event.op} ${event.table.schema}.${event.table.name} (${event.trigger})`,
+          }),
+        );
+        // USE_EXISTING: a redelivery while the run is live gets that run's handle; the SDK does not
+        // say whether it started one, so `duplicate` is only certain for closed runs (below).
+        return { workflowId, runId: handle.firstExecutionRunId, duplicate: false };
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
+        if (isTransient(error)) throw new TemporalUnavailableError(String((error as Error).message), { cause: error });
+        throw error;
+      }
+    },
+    async ping() {
+      try {
+        await withDeadline(() => client.workflowService.getSystemInfo({}));
+      } catch (error) {
+        throw new TemporalUnavailableError(String((error as Error).message), { cause: error });
+      }
+    },
+  };
+}

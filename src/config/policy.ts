@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { EventPolicy } from '../workflows/types';
+import { DEFAULT_POLICY } from '../workflows/policy';
+import { envDuration } from './duration';
+import { envInt, parseEnv } from './parse-env';
+
+const schema = z.object({
+  TICKET_RETRY_INITIAL_INTERVAL: envDuration.optional(),
+  TICKET_RETRY_MAX_INTERVAL: envDuration.optional(),
+  TICKET_RETRY_BACKOFF: z.coerce.number().min(1).max(10).optional(),
+  TICKET_RETRY_MAX_ATTEMPTS: envInt(1, 1000).optional(),
+  TICKET_ATTEMPT_TIMEOUT: envDuration.optional(),
+  PARK_TIMEOUT: envDuration.optional(),
+  DUPLICATE_CHECK_DELAY: envDuration.optional(),
+});
+
+/** The retry schedule and deadlines every event workflow is started with (README "Configuration"). */
+export function eventPolicyFromEnv(env: NodeJS.ProcessEnv): EventPolicy {
+  const e = parseEnv(schema, env);
+  const retry = DEFAULT_POLICY.ticketRetry;
+  return {
+    ticketRetry: {
+      initialIntervalMs: e.TICKET_RETRY_INITIAL_INTERVAL ?? retry.initialIntervalMs,
+      maximumIntervalMs: e.TICKET_RETRY_MAX_INTERVAL ?? retry.maximumIntervalMs,
+      backoffCoefficient: e.TICKET_RETRY_BACKOFF ?? retry.backoffCoefficient,
+      maximumAttempts: e.TICKET_RETRY_MAX_ATTEMPTS ?? retry.maximumAttempts,
+    },
+    attemptTimeoutMs: e.TICKET_ATTEMPT_TIMEOUT ?? DEFAULT_POLICY.attemptTimeoutMs,
+    parkTimeoutMs: e.PARK_TIMEOUT ?? DEFAULT_POLICY.parkTimeoutMs,
+    duplicateCheckDelayMs: e.DUPLICATE_CHECK_DELAY ?? DEFAULT_POLICY.duplicateCheckDelayMs,
+  };
+}

@@ -1,0 +1,14 @@
+import type { ChannelSender, ChatConfig } from './types';
+import { postJson } from './post-json';
+import { slackMessage } from './chat-slack';
+import { teamsMessage } from './chat-teams';
+
+export function createChatSender(config: ChatConfig, options: { timeoutMs: number }): ChannelSender {
+  const render = config.format === 'teams' ? teamsMessage : slackMessage;
+  return {
+    async send(report) {
+      await postJson({ channel: 'chat', url: config.url.reveal(), body: render(report), timeoutMs: options.timeoutMs });
+    },
+    async close() {},
+  };
+}

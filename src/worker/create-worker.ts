@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { BridgeActivities } from '../activities';
+
+/** Prebuilt at `npm run build` so production workers skip the webpack step at start-up. */
+export const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
+
+export interface BridgeWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: BridgeActivities;
+  /** Graceful drain on shutdown: in-flight ticket calls get this long to finish. */
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** Tests pass a bundle built once per file; production uses the prebuilt one. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows' | 'maxTaskQueueActivitiesPerSecond'>;
+}
+
+function workflowSource(options: BridgeWorkerOptions): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (options.workflowBundle) return { workflowBundle: options.workflowBundle };
+  if (existsSync(PREBUILT_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_BUNDLE } };
+  return { workflowsPath: require.resolve('../workflows') };
+}
+
+export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',
+    ...workflowSource(options),
+    ...options.tuning,
+  });
+}

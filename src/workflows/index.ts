@@ -1,0 +1,1 @@
+export { hasuraEventWorkflow } from './event-workflow';

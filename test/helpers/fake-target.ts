@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/target';
+
+interface FakeTicket extends TicketRef {
+  correlationId: string;
+  fields: TicketFields;
+}
+
+/** An in-memory TicketTarget with scripted failures, for workflow tests that need no HTTP. */
+export class FakeTarget implements TicketTarget {
+  readonly kind = 'fake';
+  readonly tickets: FakeTicket[] = [];
+  readonly calls: string[] = [];
+  /** Errors thrown by the next create calls, in order. */
+  createFailures: Error[] = [];
+
+  async create(input: { correlationId: string; fields: TicketFields }): Promise<TicketRef> {
+    this.calls.push('create');
+    const failure = this.createFailures.shift();
+    if (failure) throw failure;
+    const ticket: FakeTicket = { id: randomUUID(), number: `FAKE${String(this.tickets.length + 1).padStart(4, '0')}`, correlationId: input.correlationId, fields: input.fields, createdAt: new Date().toISOString() };
+    this.tickets.push(ticket);
+    return ticket;
+  }
+
+  async findByCorrelation(correlationId: string): Promise<TicketRef[]> {
+    this.calls.push('find');
+    return this.tickets.filter((t) => t.correlationId === correlationId);
+  }
+
+  async update(ref: TicketRef, fields: TicketFields): Promise<TicketRef> {
+    this.calls.push('update');
+    const ticket = this.tickets.find((t) => t.id === ref.id)!;
+    Object.assign(ticket.fields, fields);
+    return ticket;
+  }
+
+  async resolve(ref: TicketRef, fields: TicketFields): Promise<TicketRef> {
+    this.calls.push('resolve');
+    return this.update(ref, { ...fields, state: 'resolved' });
+  }
+
+  async cancelDuplicate(duplicate: TicketRef): Promise<void> {
+    this.calls.push('cancel');
+    const ticket = this.tickets.find((t) => t.id === duplicate.id)!;
+    ticket.closed = true;
+  }
+}
