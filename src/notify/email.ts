@@ -5,8 +5,9 @@ import { renderEmailBodies } from './email-templates';
 
 const DEFAULT_SUBJECT_PREFIX = '[incident-bridge]';
 const MAX_SUBJECT_CHARS = 200;
-// nodemailer's own defaults (2 min connect, 10 min idle socket) would outlast any sensible activity timeout.
-const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+// nodemailer's defaults (2 min connect, 10 min idle socket) outlast the notify activity's 30 s timeout, and a
+// send still running when Temporal retries the activity could deliver the same mail twice.
+const SMTP_TIMEOUTS = { connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 15_000 };
 
 export function emailSubject(config: Pick<EmailConfig, 'subjectPrefix'>, report: FailureReport): string {
   const prefix = config.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;

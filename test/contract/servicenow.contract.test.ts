@@ -21,7 +21,7 @@ async function chooseBackend(env: NodeJS.ProcessEnv): Promise<Backend> {
   let whyNotReal = 'SERVICENOW_INSTANCE_URL is not set';
   try {
     const real = serviceNowOptionsFromEnv(env);
-    if (real) return { options: real, describe: `the real instance ${real.instanceUrl}` };
+    if (real) return { options: real, describe: `the instance at ${real.instanceUrl} (SERVICENOW_INSTANCE_URL)` };
   } catch (error) {
     whyNotReal = `the ServiceNow settings are incomplete (${(error as Error).message})`;
   }
@@ -86,7 +86,7 @@ describe('ServiceNow Table API contract', () => {
     expect(updated).toMatchObject({ id: kept.id, number: kept.number, state: '1', closed: false });
   });
 
-  it('when resolving without close_code and close_notes, then the data policy refuses it as a validation error', async () => {
+  it('when resolving without close_code and close_notes, then the data policy refuses it (validation)', async () => {
     await expect(target.resolve(kept, {})).rejects.toThrow(TicketValidationError);
     await expect(target.findByCorrelation(correlationId)).resolves.toMatchObject([{ id: kept.id, state: '1' }]);
   });
@@ -99,13 +99,15 @@ describe('ServiceNow Table API contract', () => {
 
   it('when resolving with configured defaults, then the defaults satisfy the data policy', async () => {
     const withDefaults = otherTarget({ resolveDefaults: RESOLUTION });
-    const another = await withDefaults.create({ correlationId: `contract:${randomUUID()}`, fields: { short_description: 'x' } });
+    const fields = { short_description: 'Resolved with the configured defaults' };
+    const another = await withDefaults.create({ correlationId: `contract:${randomUUID()}`, fields });
 
     await expect(withDefaults.resolve(another, {})).resolves.toMatchObject({ state: '6', closed: true });
   });
 
-  it('when a duplicate with the same correlation id exists, then it is listed after the original and can be cancelled', async () => {
-    const duplicate = await target.create({ correlationId, fields: { short_description: 'Duplicate from a retried create' } });
+  it('when a duplicate shares the correlation id, then it is listed second and can be cancelled', async () => {
+    const fields = { short_description: 'Duplicate from a retried create' };
+    const duplicate = await target.create({ correlationId, fields });
 
     const found = await target.findByCorrelation(correlationId);
     expect(found.map((ref) => ref.id)).toEqual([kept.id, duplicate.id]);

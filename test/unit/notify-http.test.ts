@@ -180,8 +180,9 @@ describe('generic webhook notifications', () => {
 
     await notifier({ webhook: { url: `${baseUrl}/events` } }).send('webhook', huge);
 
-    expect(captured[0].body.lastError.message.length).toBeLessThanOrEqual(2000);
-    expect(captured[0].body.lastError.message.endsWith('…')).toBe(true);
+    const posted = (captured[0].body as FailureReport).lastError.message;
+    expect(posted.length).toBeLessThanOrEqual(2000);
+    expect(posted.endsWith('…')).toBe(true);
   });
 
   test('when the webhook answers 500, then send throws naming the status but no header value', async () => {
