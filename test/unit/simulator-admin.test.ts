@@ -1,5 +1,12 @@
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../src/simulator/servicenow/server';
 
+/** The admin and token bodies these tests read. */
+interface AdminBody {
+  result: unknown;
+  issues: unknown[];
+  access_token: string;
+}
+
 const BASIC = `Basic ${Buffer.from('bridge:bridge-password').toString('base64')}`;
 const JSON_HEADERS = { authorization: BASIC, 'content-type': 'application/json', accept: 'application/json' };
 
@@ -21,7 +28,7 @@ function admin(method: string, path: string, body?: unknown) {
 
 async function createIncident(body: Record<string, unknown>) {
   const res = await fetch(`${sim.url}/api/now/table/incident`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
-  return (await res.json()).result as { sys_id: string };
+  return ((await res.json()) as { result: { sys_id: string } }).result;
 }
 
 describe('admin API', () => {
@@ -35,7 +42,7 @@ describe('admin API', () => {
     await createIncident({ correlation_id: 'stats:1' });
     await fetch(`${sim.url}/api/now/table/incident?sysparm_query=correlation_id%3Dstats%3A1`, { headers: { authorization: BASIC } });
     await fetch(`${sim.url}/api/now/table/incident`);
-    const stats = await (await admin('GET', '/stats')).json();
+    const stats = (await (await admin('GET', '/stats')).json()) as AdminBody;
     expect(stats).toEqual({
       total: 3,
       byMethod: { POST: 1, GET: 2 },
@@ -50,7 +57,7 @@ describe('admin API', () => {
   test('when faults are put, patched and deleted, then the API applies each and echoes the result', async () => {
     const put = await admin('PUT', '/faults', { hibernating: true, latencyMs: 5 });
     expect(await put.json()).toEqual({ faults: { hibernating: true, latencyMs: 5 } });
-    const patched = await (await admin('PATCH', '/faults', { hibernating: false })).json();
+    const patched = (await (await admin('PATCH', '/faults', { hibernating: false })).json()) as AdminBody;
     expect(patched).toEqual({ faults: { hibernating: false, latencyMs: 5 } });
     sim.patchFaults({ errorRate: 1, errorStatuses: [503] });
     expect((await fetch(`${sim.url}/api/now/table/incident`, { headers: { authorization: BASIC } })).status).toBe(503);
@@ -67,7 +74,7 @@ describe('admin API', () => {
     sim.setFaults({ latencyMs: 1 });
     const res = await admin('PUT', '/faults', faults);
     expect(res.status).toBe(400);
-    expect((await res.json()).issues.length).toBeGreaterThan(0);
+    expect(((await res.json()) as AdminBody).issues.length).toBeGreaterThan(0);
     expect(await (await admin('GET', '/faults')).json()).toEqual({ faults: { latencyMs: 1 } });
   });
 
@@ -78,7 +85,7 @@ describe('admin API', () => {
   test('when records are asked by correlation_id, then the raw records come with their journals', async () => {
     const target = await createIncident({ correlation_id: 'raw:1', work_notes: 'note one' });
     await createIncident({ correlation_id: 'raw:2' });
-    const { result } = await (await admin('GET', '/records/incident?correlation_id=raw:1')).json();
+    const { result } = (await (await admin('GET', '/records/incident?correlation_id=raw:1')).json()) as AdminBody;
     expect(result).toEqual([{
       record: expect.objectContaining({ sys_id: target.sys_id, opened_by: expect.stringMatching(/^[0-9a-f]{32}$/), work_notes: '' }),
       journal: [expect.objectContaining({ element: 'work_notes', value: 'note one' })],
@@ -101,7 +108,7 @@ describe('admin API', () => {
     const form = new URLSearchParams({
       grant_type: 'password', client_id: 'bridge-client', client_secret: 'bridge-client-secret', username: 'bridge', password: 'bridge-password',
     });
-    const { access_token } = await (await fetch(`${sim.url}/oauth_token.do`, { method: 'POST', body: form })).json();
+    const { access_token } = (await (await fetch(`${sim.url}/oauth_token.do`, { method: 'POST', body: form })).json()) as AdminBody;
     expect((await admin('POST', '/expire-tokens')).status).toBe(204);
     expect((await fetch(`${sim.url}/api/now/table/incident`, { headers: { authorization: `Bearer ${access_token}` } })).status).toBe(401);
   });

@@ -1,5 +1,13 @@
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../src/simulator/servicenow/server';
 
+/** Token responses, and the one record read back. */
+interface TokenBody {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  result: Record<string, unknown>;
+}
+
 const CLIENT = { client_id: 'bridge-client', client_secret: 'bridge-client-secret' };
 const PASSWORD_GRANT = { ...CLIENT, grant_type: 'password', username: 'bridge', password: 'bridge-password' };
 const NOT_AUTHENTICATED = { error: { detail: 'Required to provide Auth information', message: 'User Not Authenticated' }, status: 'failure' };
@@ -56,15 +64,15 @@ describe('oauth', () => {
   test('when the password grant succeeds, then the token response has the documented shape and the token works', async () => {
     const res = await token(PASSWORD_GRANT);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as TokenBody;
     expect(Object.keys(body)).toEqual(['scope', 'token_type', 'expires_in', 'refresh_token', 'access_token']);
     expect(body).toMatchObject({ scope: 'useraccount', token_type: 'Bearer', expires_in: 1799 });
     expect((await listWith({ authorization: `Bearer ${body.access_token}` })).status).toBe(200);
   });
 
   test('when the same grant is asked again before expiry, then the same tokens come back', async () => {
-    const first = await (await token(PASSWORD_GRANT)).json();
-    const second = await (await token(PASSWORD_GRANT)).json();
+    const first = (await (await token(PASSWORD_GRANT)).json()) as TokenBody;
+    const second = (await (await token(PASSWORD_GRANT)).json()) as TokenBody;
     expect(second.access_token).toBe(first.access_token);
     expect(second.refresh_token).toBe(first.refresh_token);
   });
@@ -89,30 +97,30 @@ describe('oauth', () => {
   });
 
   test('when tokens are force-expired, then the bearer gets 401 and the refresh grant gives a working access token only', async () => {
-    const granted = await (await token(PASSWORD_GRANT)).json();
+    const granted = (await (await token(PASSWORD_GRANT)).json()) as TokenBody;
     sim.expireTokens();
     expect((await listWith({ authorization: `Bearer ${granted.access_token}` })).status).toBe(401);
-    const refreshed = await (await token({ ...CLIENT, grant_type: 'refresh_token', refresh_token: granted.refresh_token })).json();
+    const refreshed = (await (await token({ ...CLIENT, grant_type: 'refresh_token', refresh_token: granted.refresh_token })).json()) as TokenBody;
     expect(Object.keys(refreshed)).toEqual(['scope', 'token_type', 'expires_in', 'access_token']);
     expect(refreshed.access_token).not.toBe(granted.access_token);
     expect((await listWith({ authorization: `Bearer ${refreshed.access_token}` })).status).toBe(200);
   });
 
   test('when the client credentials grant is used, then the token acts as the integration user', async () => {
-    const granted = await (await token({ ...CLIENT, grant_type: 'client_credentials' })).json();
+    const granted = (await (await token({ ...CLIENT, grant_type: 'client_credentials' })).json()) as TokenBody;
     expect(granted).not.toHaveProperty('refresh_token');
     const res = await fetch(`${sim.url}/api/now/table/incident`, {
       method: 'POST',
       headers: { authorization: `Bearer ${granted.access_token}`, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ short_description: 'via client credentials' }),
     });
-    expect((await res.json()).result.sys_created_by).toBe('bridge');
+    expect(((await res.json()) as TokenBody).result.sys_created_by).toBe('bridge');
   });
 
   test('when the token lifetime passes, then the access token stops working', async () => {
     const shortLived = await startServiceNowSimulator({ port: 0, tokenTtlSec: 1 });
     try {
-      const granted = await (await token(PASSWORD_GRANT, shortLived)).json();
+      const granted = (await (await token(PASSWORD_GRANT, shortLived)).json()) as TokenBody;
       expect(granted.expires_in).toBe(1);
       expect((await listWith({ authorization: `Bearer ${granted.access_token}` }, shortLived)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 1100));

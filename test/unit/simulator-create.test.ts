@@ -1,5 +1,11 @@
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../src/simulator/servicenow/server';
 
+/** A create answer (references render as objects) or an error. */
+interface CreateBody {
+  result: Record<string, unknown>;
+  error: { message: string; detail: string | null };
+}
+
 const BASIC = `Basic ${Buffer.from('bridge:bridge-password').toString('base64')}`;
 const JSON_HEADERS = { authorization: BASIC, 'content-type': 'application/json', accept: 'application/json' };
 const NETWORK_GROUP = '287ebd7da9fe198100f92cc8d1d2154e';
@@ -25,7 +31,7 @@ describe('create incident', () => {
     const res = await create({ short_description: 'Unable to connect to office wifi', assignment_group: NETWORK_GROUP, urgency: '2', impact: '2' });
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
-    const { result } = await res.json();
+    const { result } = (await res.json()) as CreateBody;
     expect(res.headers.get('location')).toBe(`${sim.url}/api/now/table/incident/${result.sys_id}`);
     expect(result.sys_id).toMatch(/^[0-9a-f]{32}$/);
     expect(result.number).toBe('INC0010001');
@@ -41,18 +47,21 @@ describe('create incident', () => {
   });
 
   test('when the body is minimal, then the defaults of a real instance apply', async () => {
-    const { result } = await (await create({ short_description: 'x' })).json();
+    const { result } = (await (await create({ short_description: 'x' })).json()) as CreateBody;
     expect(result).toMatchObject({ impact: '3', urgency: '3', priority: '5', state: '1', active: 'true', category: 'inquiry' });
   });
 
   test('when several incidents are created, then numbers count up with seven digits', async () => {
     const numbers: string[] = [];
-    for (let i = 0; i < 3; i += 1) numbers.push((await (await create({ short_description: `n${i}` })).json()).result.number);
+    for (let i = 0; i < 3; i += 1) {
+      const { result } = (await (await create({ short_description: `n${i}` })).json()) as CreateBody;
+      numbers.push(String(result.number));
+    }
     expect(numbers).toEqual(['INC0010001', 'INC0010002', 'INC0010003']);
   });
 
   test('when the caller supplies a number, then it is stored as given', async () => {
-    const { result } = await (await create({ short_description: 'x', number: 'ABCDEF123' })).json();
+    const { result } = (await (await create({ short_description: 'x', number: 'ABCDEF123' })).json()) as CreateBody;
     expect(result.number).toBe('ABCDEF123');
   });
 
@@ -61,12 +70,12 @@ describe('create incident', () => {
     ['2', '1', '2'], ['2', '2', '3'], ['2', '3', '4'],
     ['3', '1', '3'], ['3', '2', '4'], ['3', '3', '5'],
   ])('when impact is %s and urgency %s, then priority is %s whatever the body says', async (impact, urgency, priority) => {
-    const { result } = await (await create({ impact, urgency, priority: '1' })).json();
+    const { result } = (await (await create({ impact, urgency, priority: '1' })).json()) as CreateBody;
     expect(result.priority).toBe(priority);
   });
 
   test('when values are not strings, then they are stored as strings', async () => {
-    const { result } = await (await create({ impact: 2, urgency: 1, description: null, knowledge: true })).json();
+    const { result } = (await (await create({ impact: 2, urgency: 1, description: null, knowledge: true })).json()) as CreateBody;
     expect(result).toMatchObject({ impact: '2', urgency: '1', priority: '2', description: '', knowledge: 'true' });
     expect(sim.records()[0].impact).toBe('2');
   });
@@ -104,7 +113,7 @@ describe('create incident', () => {
   ])('when %s, then the create is refused with 400 and nothing is stored', async (_label, headers) => {
     const res = await create({ short_description: 'x' }, { headers });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.message).toBe('Exception while reading request');
+    expect(((await res.json()) as CreateBody).error.message).toBe('Exception while reading request');
     expect(sim.records()).toHaveLength(0);
   });
 
@@ -125,15 +134,15 @@ describe('create incident', () => {
   });
 
   test('when the body has unknown fields and sys fields, then they are ignored', async () => {
-    const { result } = await (await create({ u_nonsense: 'x', sys_created_by: 'mallory', short_description: 'ok' })).json();
+    const { result } = (await (await create({ u_nonsense: 'x', sys_created_by: 'mallory', short_description: 'ok' })).json()) as CreateBody;
     expect(result).not.toHaveProperty('u_nonsense');
     expect(result.sys_created_by).toBe('bridge');
   });
 
   test('when the create carries a work note, then the field reads "" and the note is in the journal', async () => {
-    const { result } = await (await create({ short_description: 'x', work_notes: 'created by bridge' })).json();
+    const { result } = (await (await create({ short_description: 'x', work_notes: 'created by bridge' })).json()) as CreateBody;
     expect(result.work_notes).toBe('');
-    expect(sim.journal(result.sys_id)).toEqual([
+    expect(sim.journal(String(result.sys_id))).toEqual([
       expect.objectContaining({ element: 'work_notes', value: 'created by bridge', sys_created_by: 'bridge' }),
     ]);
   });

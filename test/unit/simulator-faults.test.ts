@@ -1,5 +1,9 @@
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../src/simulator/servicenow/server';
 
+interface CreateBody {
+  result: Record<string, unknown>;
+}
+
 const BASIC = `Basic ${Buffer.from('bridge:bridge-password').toString('base64')}`;
 const JSON_HEADERS = { authorization: BASIC, 'content-type': 'application/json', accept: 'application/json' };
 
@@ -113,7 +117,7 @@ describe('slow then commit', () => {
 
 describe('scope by correlation prefix', () => {
   test('when faults are scoped, then only calls about that correlation_id prefix fail', async () => {
-    const calm = await (await create({ correlation_id: 'calm:1' })).json();
+    const calm = (await (await create({ correlation_id: 'calm:1' })).json()) as CreateBody;
     sim.setFaults({ errorRate: 1, errorStatuses: [503], scope: { correlationIdPrefix: 'chaos:' } });
     expect((await create({ correlation_id: 'chaos:1' })).status).toBe(503);
     expect((await create({ correlation_id: 'calm:2' })).status).toBe(201);
@@ -127,7 +131,7 @@ describe('scope by correlation prefix', () => {
   });
 
   test('when faults are scoped, then a PATCH on a record with that prefix fails even without it in the body', async () => {
-    const chaos = await (await create({ correlation_id: 'chaos:9' })).json();
+    const chaos = (await (await create({ correlation_id: 'chaos:9' })).json()) as CreateBody;
     sim.setFaults({ errorRate: 1, errorStatuses: [500], scope: { correlationIdPrefix: 'chaos:' } });
     const patch = await fetch(`${sim.url}/api/now/table/incident/${chaos.result.sys_id}`, {
       method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify({ description: 'x' }),

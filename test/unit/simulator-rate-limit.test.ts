@@ -1,5 +1,9 @@
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../src/simulator/servicenow/server';
 
+interface ErrorBody {
+  error: { message: string; detail: string | null };
+}
+
 const USERS = [{ username: 'bridge', password: 'bridge-password' }, { username: 'other', password: 'other-password' }];
 
 let sim: ServiceNowSimulator;
@@ -64,7 +68,7 @@ describe('429 storm', () => {
     sim.setFaults({ storm429: { count: 2, retryAfterSec: 7 } });
     const stormed = [await listAs('bridge'), await listAs('other')];
     expect(stormed.map((res) => [res.status, res.headers.get('retry-after')])).toEqual([[429, '7'], [429, '7']]);
-    expect((await stormed[0].json()).error.message).toBe('Rate limit exceeded');
+    expect(((await stormed[0].json()) as ErrorBody).error.message).toBe('Rate limit exceeded');
     expect((await listAs('bridge')).status).toBe(200);
   });
 
