@@ -19,7 +19,7 @@ async function ensureTemporal(env: NodeJS.ProcessEnv, logger: Logger, stops: Sto
   if (env.TEMPORAL_ADDRESS) return void logger.info({ address: env.TEMPORAL_ADDRESS }, 'using the configured Temporal server');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resolveTemporalCli } = require(path.join(ROOT, 'scripts', 'temporal-cli.js'));
-  const dataDir = path.join(ROOT, '.data');
+  const dataDir = env.BRIDGE_DATA_DIR ?? path.join(ROOT, '.data');
   mkdirSync(dataDir, { recursive: true });
   const server = await startDevServer({
     cliPath: resolveTemporalCli(),

@@ -1,18 +1,15 @@
-import { Liquid } from 'liquidjs';
-import type { HasuraEvent, Row } from '../workflows/types';
+import type { BridgeConfig, TriggerConfig } from '../config/bridge-config';
+import { builtinTriggerDefaults } from '../config/file/builtin';
+import { ConfigError } from '../config/parse-env';
 import type { TicketFields } from '../ticketing/target';
+import type { HasuraEvent, Row } from '../workflows/types';
+import { compileTemplates, createLiquid, type CompiledTemplate } from './liquid';
 
-/** How one trigger's rows become ticket fields. Templates are LiquidJS; see README "Mappings". */
-export interface TriggerMapping {
-  fields: Record<string, string>;
-  /** Primary-key columns of the table: the row's identity across INSERT/UPDATE/DELETE. */
-  rowKey: string[];
-}
+/** What a mapper needs of the config; a whole BridgeConfig fits. */
+export type MappingConfig = Pick<BridgeConfig, 'lookups' | 'defaults' | 'triggers'>;
 
-export interface MappingConfig {
-  defaults: TriggerMapping;
-  triggers: Record<string, Partial<TriggerMapping>>;
-}
+/** The built-in mapping (also what runs without a config file). */
+export const DEFAULT_MAPPING: MappingConfig = { lookups: {}, defaults: builtinTriggerDefaults('servicenow'), triggers: {} };
 
 /** A template that cannot render for this event: permanent, the operator must fix data or config. */
 export class MappingError extends Error {
@@ -22,24 +19,30 @@ export class MappingError extends Error {
   }
 }
 
-export const DEFAULT_MAPPING: MappingConfig = {
-  defaults: {
-    rowKey: ['id'],
-    fields: {
-      short_description: '{{ table.name }} {{ op | downcase }}: {{ row.title | default: row.name | default: row.summary | default: row_key }}',
-      description: '{{ row.description | default: "" }}\n\nHasura {{ op }} on {{ table.schema }}.{{ table.name }} (trigger {{ trigger }}, event {{ event_id }})',
-    },
-  },
-  triggers: {},
-};
+export type FieldSet = 'fields' | 'updateFields' | 'resolveFields';
+
+/** One column an UPDATE changed, as text for notes (null and missing print as empty). */
+export interface FieldChange {
+  field: string;
+  from: string;
+  to: string;
+}
 
 export interface MappedEvent {
   fields: TicketFields;
   rowKey: string;
 }
 
+/** Extra template variables, e.g. `{ ticket: { number } }`; they cannot shadow the event's own. */
+export type ScopeExtras = Record<string, unknown>;
+
 export interface EventMapper {
+  /** Fields for a new ticket, plus the row's identity. */
   map(event: HasuraEvent): Promise<MappedEvent>;
+  /** One template set of the event's trigger, rendered; every value trimmed. */
+  fields(event: HasuraEvent, set: FieldSet, extras?: ScopeExtras): Promise<TicketFields>;
+  /** The trigger's work note; `changes` defaults to rowChanges(event). */
+  workNote(event: HasuraEvent, extras?: ScopeExtras & { changes?: FieldChange[] }): Promise<string>;
 }
 
 /** The row a ticket describes: the new image, or the old one for a DELETE. */
@@ -51,24 +54,93 @@ export function rowKeyOf(row: Row, columns: string[]): string {
   return columns.map((column) => String(row[column] ?? '')).join('/');
 }
 
+/** Columns whose value differs between the old and new image (UPDATE only); a missing column counts as null. */
+export function rowChanges(event: HasuraEvent): FieldChange[] {
+  const { old: before, new: after } = event.data;
+  if (event.op !== 'UPDATE' || !before || !after) return [];
+  const columns = [...new Set([...Object.keys(after), ...Object.keys(before)])];
+  return columns
+    .filter((column) => JSON.stringify(before[column] ?? null) !== JSON.stringify(after[column] ?? null))
+    .map((field) => ({ field, from: displayValue(before[field]), to: displayValue(after[field]) }));
+}
+
+function displayValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+interface CompiledTrigger {
+  config: TriggerConfig;
+  sets: Record<FieldSet, Record<string, CompiledTemplate>>;
+  workNote: CompiledTemplate;
+}
+
+/** Parses every template once, up front; a config that slipped past the loader fails here, not per event. */
+function compileTrigger(engine: ReturnType<typeof createLiquid>, config: TriggerConfig, path: string, problems: string[]) {
+  const compile = (sources: Record<string, string>, key: string) =>
+    compileTemplates(engine, sources, { path: `${path}.${key}`, problems }) ?? {};
+  const sets = { fields: compile(config.fields, 'fields'), updateFields: compile(config.updateFields, 'update_fields'), resolveFields: compile(config.resolveFields, 'resolve_fields') };
+  return { config, sets, workNote: compile({ work_note: config.workNote }, 'work_note').work_note };
+}
+
 export function createEventMapper(config: MappingConfig): EventMapper {
-  // Autoescape off: ticket fields are plain text, never HTML, and templates are operator-written.
-  const engine = new Liquid({ strictFilters: true, ownPropertyOnly: true });
+  const engine = createLiquid(config.lookups);
+  const problems: string[] = [];
+  const defaults: CompiledTrigger = compileTrigger(engine, config.defaults, 'defaults', problems);
+  const triggers = new Map(
+    Object.entries(config.triggers).map(([name, trigger]) => [name, compileTrigger(engine, trigger, `triggers.${name}`, problems)]),
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  const compiledFor = (event: HasuraEvent): CompiledTrigger => triggers.get(event.trigger) ?? defaults;
+
+  async function renderOne(template: CompiledTemplate, scope: object, what: { trigger: string; field: string; source: string }) {
+    try {
+      return (await engine.render(template, scope)).trim();
+    } catch (error) {
+      const message = `trigger ${what.trigger}, field ${what.field}: ${(error as Error).message}`;
+      throw new MappingError(message, what.field, what.source, { cause: error });
+    }
+  }
+
+  async function fields(event: HasuraEvent, set: FieldSet, extras: ScopeExtras = {}): Promise<TicketFields> {
+    const compiled = compiledFor(event);
+    const scope = scopeOf(event, compiled.config, extras);
+    const rendered: TicketFields = {};
+    for (const [field, template] of Object.entries(compiled.sets[set])) {
+      const source = compiled.config[set][field];
+      rendered[field] = await renderOne(template, scope, { trigger: event.trigger, field, source });
+    }
+    return rendered;
+  }
+
   return {
     async map(event) {
-      const mapping = { ...config.defaults, ...config.triggers[event.trigger] };
-      const row = currentRow(event);
-      const rowKey = rowKeyOf(row, mapping.rowKey);
-      const scope = { row, old: event.data.old, new: event.data.new, op: event.op, table: event.table, trigger: event.trigger, event_id: event.eventId, created_at: event.createdAt, row_key: rowKey, session: event.sessionVariables ?? {} };
-      const fields: TicketFields = {};
-      for (const [field, template] of Object.entries(mapping.fields)) {
-        try {
-          fields[field] = (await engine.parseAndRender(template, scope)).trim();
-        } catch (error) {
-          throw new MappingError(`field ${field}: ${(error as Error).message}`, field, template, { cause: error });
-        }
-      }
-      return { fields, rowKey };
+      const rowKey = rowKeyOf(currentRow(event), compiledFor(event).config.rowKey);
+      return { fields: await fields(event, 'fields'), rowKey };
     },
+    fields,
+    async workNote(event, extras = {}) {
+      const compiled = compiledFor(event);
+      const scope = scopeOf(event, compiled.config, extras);
+      return renderOne(compiled.workNote, scope, { trigger: event.trigger, field: 'work_note', source: compiled.config.workNote });
+    },
+  };
+}
+
+function scopeOf(event: HasuraEvent, config: TriggerConfig, extras: ScopeExtras): object {
+  const row = currentRow(event);
+  return {
+    changes: rowChanges(event),
+    ...extras,
+    row,
+    old: event.data.old,
+    new: event.data.new,
+    op: event.op,
+    table: event.table,
+    trigger: event.trigger,
+    event_id: event.eventId,
+    created_at: event.createdAt,
+    row_key: rowKeyOf(row, config.rowKey),
+    session: event.sessionVariables ?? {},
   };
 }

@@ -68,12 +68,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, options: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {}): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'condition'}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof options.what === 'function' ? options.what() : (options.what ?? 'condition')}`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
   }
 }

@@ -146,4 +146,26 @@ describe('create incident', () => {
       expect.objectContaining({ element: 'work_notes', value: 'created by bridge', sys_created_by: 'bridge' }),
     ]);
   });
+
+  test('when the body is over 10 MB, then it is refused as a real instance refuses it', async () => {
+    const res = await create({ description: 'x'.repeat(10_485_760) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as CreateBody).error.detail).toContain('Max allowed: 10485760 bytes');
+  });
+});
+
+describe('configured tables', () => {
+  test('when a table is configured, then it takes records and other tables stay invalid', async () => {
+    const custom = await startServiceNowSimulator({ port: 0, tables: ['incident', 'u_events'] });
+    try {
+      const url = (table: string) => `${custom.url}/api/now/table/${table}`;
+      const created = await fetch(url('u_events'), { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ u_note: 'hello' }) });
+      expect(created.status).toBe(201);
+      expect(((await created.json()) as CreateBody).result).toMatchObject({ u_note: 'hello', sys_class_name: 'u_events', sys_mod_count: '0' });
+      expect(custom.records('u_events')).toHaveLength(1);
+      expect((await fetch(url('problem'), { method: 'POST', headers: JSON_HEADERS, body: '{}' })).status).toBe(400);
+    } finally {
+      await custom.close();
+    }
+  });
 });

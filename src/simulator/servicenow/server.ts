@@ -105,6 +105,28 @@ function urlOf(address: AddressInfo): string {
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${address.port}`;
 }
 
+/** Remembers open sockets so close() can end them all, held slow-then-commit answers included. */
+function trackSockets(server: Server): () => void {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return () => sockets.forEach((socket) => socket.destroy());
+}
+
+type Parts = ReturnType<typeof createParts>;
+
+function inspectors(parts: Parts): Pick<ServiceNowSimulator, 'records' | 'journal' | 'countByCorrelation' | 'stats'> {
+  const records = (table = 'incident'): SimRecord[] => (parts.store.hasTable(table) ? parts.store.records(table) : []);
+  return {
+    records,
+    journal: (sysId, table = 'incident') => (parts.store.hasTable(table) ? parts.store.get(table, sysId)?.journal ?? [] : []),
+    countByCorrelation: (correlationId, table) => records(table).filter((r) => r.correlation_id === correlationId).length,
+    stats: () => parts.stats.snapshot(),
+  };
+}
+
 export async function startServiceNowSimulator(options: SimulatorOptions = {}): Promise<ServiceNowSimulator> {
   const parts = createParts(options);
   let url = '';
@@ -116,23 +138,14 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     parts.rateLimiter.clear();
   };
   const expireTokens = (): void => parts.tokens.expireAccessTokens();
-  const app = buildApp({ ...parts, baseUrl: () => url, reset, expireTokens });
-  const server = createServer(app);
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  const server = createServer(buildApp({ ...parts, baseUrl: () => url, reset, expireTokens }));
+  const destroySockets = trackSockets(server);
   const address = await listen(server, options);
   url = urlOf(address);
   return {
     url,
     port: address.port,
-    records: (table = 'incident') => (parts.store.hasTable(table) ? parts.store.records(table) : []),
-    journal: (sysId, table = 'incident') => (parts.store.hasTable(table) ? parts.store.get(table, sysId)?.journal ?? [] : []),
-    countByCorrelation: (correlationId, table = 'incident') =>
-      parts.store.hasTable(table) ? parts.store.records(table).filter((r) => r.correlation_id === correlationId).length : 0,
-    stats: () => parts.stats.snapshot(),
+    ...inspectors(parts),
     setFaults: (faults) => void parts.faults.replace(faults),
     patchFaults: (faults) => void parts.faults.merge(faults),
     expireTokens,
@@ -140,7 +153,7 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        for (const socket of sockets) socket.destroy();
+        destroySockets();
       }),
   };
 }

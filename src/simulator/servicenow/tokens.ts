@@ -72,7 +72,7 @@ export class TokenStore {
   }
 
   private responseFor(grant: Grant, options: { withRefresh: boolean }): TokenResponse {
-    const expiresIn = Math.max(0, Math.floor((grant.accessExpiresAt - this.now()) / 1000));
+    const expiresIn = Math.max(0, Math.ceil((grant.accessExpiresAt - this.now()) / 1000));
     const refresh = options.withRefresh && grant.refreshToken ? { refresh_token: grant.refreshToken } : {};
     return { scope: 'useraccount', token_type: 'Bearer', expires_in: expiresIn, ...refresh, access_token: grant.accessToken };
   }

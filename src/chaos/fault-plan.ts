@@ -1,0 +1,136 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChaosStack } from './chaos-stack';
+
+export type FaultKind =
+  | 'worker-sigkill'
+  | 'webhook-restart'
+  | 'temporal-sigterm'
+  | 'temporal-sigkill'
+  | 'servicenow-5xx'
+  | 'servicenow-429-storm'
+  | 'servicenow-outage'
+  | 'servicenow-slow-commit';
+
+export interface FaultStep {
+  atMs: number;
+  kind: FaultKind;
+  /** Window faults: how long the simulator misbehaves. */
+  durationMs?: number;
+  /** slow-then-commit: how many creates are committed but never answered. */
+  count?: number;
+}
+
+export interface FaultTimings {
+  /** How long events keep arriving; the schedule is spread over it. */
+  ingestMs: number;
+  outageMs: number;
+  stormMs: number;
+  errorWindowMs: number;
+  slowCommits: number;
+  /** How long a killed process stays down before it is started again. */
+  downMs: number;
+}
+
+/**
+ * When each fault starts, as fractions of the ingest window, so short and long runs tell the same
+ * story: ServiceNow misbehaves first while every process is up (so its faults are really met), then
+ * the processes die one after another while the outage still holds the backlog.
+ */
+const SCHEDULE: { at: number; kind: FaultKind }[] = [
+  { at: 0.04, kind: 'servicenow-5xx' },
+  { at: 0.1, kind: 'servicenow-slow-commit' },
+  { at: 0.15, kind: 'webhook-restart' },
+  { at: 0.2, kind: 'servicenow-429-storm' },
+  { at: 0.3, kind: 'servicenow-outage' },
+  { at: 0.45, kind: 'worker-sigkill' },
+  { at: 0.55, kind: 'temporal-sigterm' },
+  { at: 0.6, kind: 'worker-sigkill' },
+  { at: 0.7, kind: 'webhook-restart' },
+  { at: 0.75, kind: 'worker-sigkill' },
+  { at: 0.8, kind: 'temporal-sigkill' },
+  { at: 0.85, kind: 'servicenow-slow-commit' },
+  { at: 0.9, kind: 'worker-sigkill' },
+];
+
+export function planFaults(timings: FaultTimings): FaultStep[] {
+  const windows: Partial<Record<FaultKind, number>> = {
+    'servicenow-5xx': timings.errorWindowMs,
+    'servicenow-429-storm': timings.stormMs,
+    'servicenow-outage': timings.outageMs,
+  };
+  return SCHEDULE.map(({ at, kind }) => ({
+    atMs: Math.round(at * timings.ingestMs),
+    kind,
+    durationMs: windows[kind],
+    count: kind === 'servicenow-slow-commit' ? timings.slowCommits : undefined,
+  }));
+}
+
+const pause = (ms: number, signal?: AbortSignal): Promise<void> => sleep(Math.max(0, ms), undefined, { signal }).catch(() => undefined);
+
+/** Applies one fault and resolves when it is over: the process is back, or the window has closed. */
+async function inject(step: FaultStep, stack: ChaosStack, options: { downMs: number; signal?: AbortSignal }): Promise<void> {
+  const { simulator } = stack;
+  const { downMs } = options;
+  const windowMs = step.durationMs ?? 0;
+  switch (step.kind) {
+    case 'worker-sigkill':
+      return stack.worker.restart({ signal: 'SIGKILL', downMs });
+    case 'webhook-restart':
+      return stack.webhook.restart({ signal: 'SIGTERM', downMs });
+    case 'temporal-sigterm':
+      return stack.temporal.restart({ signal: 'SIGTERM', downMs });
+    case 'temporal-sigkill':
+      return stack.temporal.restart({ signal: 'SIGKILL', downMs });
+    case 'servicenow-5xx':
+      simulator.patchFaults({ errorRate: 0.2, errorStatuses: [500, 502, 503] });
+      await pause(windowMs, options.signal);
+      // errorRate has no expiry of its own.
+      return simulator.patchFaults({ errorRate: 0 });
+    case 'servicenow-429-storm':
+      simulator.patchFaults({ storm429: { untilEpochMs: Date.now() + windowMs, retryAfterSec: 2 } });
+      return pause(windowMs, options.signal);
+    case 'servicenow-outage':
+      simulator.patchFaults({ outage: { forMs: Math.max(1, windowMs) } });
+      return pause(windowMs, options.signal);
+    case 'servicenow-slow-commit':
+      return simulator.patchFaults({ slowThenCommit: { count: step.count ?? 1 } });
+  }
+}
+
+export interface FaultLogEntry {
+  kind: FaultKind;
+  atMs: number;
+  /** Until the process was back up, or the window closed. */
+  lastedMs: number;
+  error?: string;
+}
+
+/** Faults on the same process wait for each other (a restart must finish before the next kill). */
+function targetOf(kind: FaultKind): string {
+  return kind.startsWith('servicenow-') ? kind : kind.split('-')[0];
+}
+
+/**
+ * Starts each step at its time, whatever earlier steps on other targets are doing, and returns once
+ * every fault is over. A fault that fails to inject is logged, not fatal.
+ */
+export async function runFaultPlan(steps: FaultStep[], stack: ChaosStack, options: { downMs: number; signal?: AbortSignal }): Promise<FaultLogEntry[]> {
+  const started = Date.now();
+  const log: FaultLogEntry[] = [];
+  const chains = new Map<string, Promise<void>>();
+  for (const step of steps) {
+    await pause(started + step.atMs - Date.now(), options.signal);
+    if (options.signal?.aborted) break;
+    const target = targetOf(step.kind);
+    const run = async () => {
+      if (options.signal?.aborted) return;
+      const begun = Date.now();
+      const error = await inject(step, stack, options).then(() => undefined, (failure: Error) => failure.message);
+      log.push({ kind: step.kind, atMs: begun - started, lastedMs: Date.now() - begun, error });
+    };
+    chains.set(target, (chains.get(target) ?? Promise.resolve()).then(run));
+  }
+  await Promise.all(chains.values());
+  return log.sort((a, b) => a.atMs - b.atMs);
+}

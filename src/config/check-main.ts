@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { toWorkflowEvent } from '../api/starter';
+import { hasuraEventSchema } from '../hasura/event-schema';
+import { createEventMapper, MappingError } from '../mapping/mapper';
+import type { HasuraEvent } from '../workflows/types';
+import { loadBridgeConfig, triggerConfig, type BridgeConfig } from './bridge-config';
+import { ConfigError, formatZodIssues } from './parse-env';
+
+const USAGE = 'usage: npm run check-config -- <bridge.yaml> [--event <hasura-event.json>]';
+const EXIT_VALID = 0;
+const EXIT_INVALID = 2;
+
+interface Arguments {
+  configPath: string;
+  eventPath?: string;
+}
+
+function parseArguments(argv: string[]): Arguments {
+  const [configPath, ...rest] = argv;
+  if (!configPath || configPath.startsWith('--')) throw new ConfigError([USAGE]);
+  if (rest.length === 0) return { configPath };
+  if (rest.length === 2 && rest[0] === '--event') return { configPath, eventPath: rest[1] };
+  throw new ConfigError([`unexpected arguments: ${rest.join(' ')}`, USAGE]);
+}
+
+function readEvent(path: string): HasuraEvent {
+  let body: unknown;
+  try {
+    body = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`--event ${path}: ${(error as Error).message}`]);
+  }
+  const parsed = hasuraEventSchema.safeParse(body);
+  if (!parsed.success) throw new ConfigError(formatZodIssues(parsed.error, `--event ${path}`));
+  return toWorkflowEvent(parsed.data);
+}
+
+/** Every template set of the event's trigger, rendered, as the lifecycle would send them. */
+async function renderSample(config: BridgeConfig, event: HasuraEvent): Promise<Record<string, unknown>> {
+  const mapper = createEventMapper(config);
+  try {
+    const { rowKey } = await mapper.map(event);
+    return {
+      trigger: event.trigger,
+      target: triggerConfig(config, event.trigger).target,
+      row_key: rowKey,
+      fields: await mapper.fields(event, 'fields'),
+      update_fields: await mapper.fields(event, 'updateFields'),
+      resolve_fields: await mapper.fields(event, 'resolveFields'),
+      work_note: await mapper.workNote(event),
+    };
+  } catch (error) {
+    if (error instanceof MappingError) throw new ConfigError([`--event: ${error.message}`]);
+    throw error;
+  }
+}
+
+/** Validates the file, prints the effective config (secrets as <secret>) and, given an event, what it maps to. */
+async function check(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const args = parseArguments(argv);
+  const config = loadBridgeConfig({ env, path: args.configPath });
+  const report: Record<string, unknown> = { effective: config };
+  if (args.eventPath) report.sample = await renderSample(config, readEvent(args.eventPath));
+  return `# ${args.configPath} is valid\n${stringify(report, { lineWidth: 0 })}`;
+}
+
+check(process.argv.slice(2), process.env).then(
+  (output) => {
+    process.stdout.write(output);
+    process.exitCode = EXIT_VALID;
+  },
+  (error: unknown) => {
+    if (!(error instanceof ConfigError)) throw error;
+    const count = error.problems.length;
+    process.stderr.write(`invalid configuration (${count} problem${count === 1 ? '' : 's'}):\n${error.problems.map((p) => `  - ${p}\n`).join('')}`);
+    process.exitCode = EXIT_INVALID;
+  },
+);

@@ -1,0 +1,94 @@
+import type { Liquid } from 'liquidjs';
+import type { BridgeConfig, TargetConfig, TriggerConfig } from '../bridge-config';
+import { ConfigError } from '../parse-env';
+import { compileTemplates, createLiquid, type Lookups } from '../../mapping/liquid';
+import { compileRestTemplates } from '../../ticketing/rest/templates';
+import { builtinTriggerDefaults } from './builtin';
+import { ENV_TARGET_NAME, serviceNowTargetFromEnv } from './from-env';
+import type { BridgeFile } from './schema';
+import type { TriggerInput } from './trigger-schema';
+
+/** Turns a schema-valid file into the effective config, or one ConfigError with every cross-reference problem. */
+export function resolveBridgeFile(file: BridgeFile, env: NodeJS.ProcessEnv): BridgeConfig {
+  const problems: string[] = [];
+  const targets = file.targets ?? targetsFromEnv(env, problems);
+  const targetNames = Object.keys(targets);
+  const defaultTarget = file.defaults.target ?? (targetNames.length === 1 ? targetNames[0] : undefined);
+  if (!defaultTarget && targetNames.length > 1) {
+    problems.push(`defaults.target: required when several targets are configured (${targetNames.join(', ')})`);
+  }
+  const defaults = mergeTrigger(builtinTriggerDefaults(defaultTarget ?? ENV_TARGET_NAME), file.defaults);
+  const triggers = Object.fromEntries(
+    Object.entries(file.triggers).map(([name, trigger]) => [name, mergeTrigger(defaults, trigger)]),
+  );
+  const engine = createLiquid(file.lookups);
+  checkSection(file.defaults, { path: 'defaults', targetNames, engine, lookups: file.lookups, problems });
+  for (const [name, trigger] of Object.entries(file.triggers)) {
+    checkSection(trigger, { path: `triggers.${name}`, targetNames, engine, lookups: file.lookups, problems });
+  }
+  for (const [name, target] of Object.entries(file.targets ?? {})) {
+    if (target.type === 'rest') compileRestTemplates(engine, target, { path: `targets.${name}`, problems });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { targets, lookups: file.lookups, defaults, triggers };
+}
+
+function targetsFromEnv(env: NodeJS.ProcessEnv, problems: string[]): Record<string, TargetConfig> {
+  try {
+    return { [ENV_TARGET_NAME]: serviceNowTargetFromEnv(env) };
+  } catch (error) {
+    const reasons = error instanceof ConfigError ? error.problems : [(error as Error).message];
+    problems.push(...reasons.map((reason) => `targets: absent, so ServiceNow comes from the environment, but ${reason}`));
+    return {};
+  }
+}
+
+/** Trigger keys replace the base's; `lifecycle` merges key by key; `update_fields: null` means "same as fields". */
+function mergeTrigger(base: TriggerConfig, input: TriggerInput): TriggerConfig {
+  const fields = input.fields ?? base.fields;
+  const inheritsUpdateFields = input.fields === undefined && input.update_fields === undefined;
+  return {
+    target: input.target ?? base.target,
+    ops: input.ops ?? base.ops,
+    rowKey: input.row_key ?? base.rowKey,
+    lifecycle: {
+      enabled: input.lifecycle?.enabled ?? base.lifecycle.enabled,
+      manual: input.lifecycle?.manual ?? base.lifecycle.manual,
+      onClosed: input.lifecycle?.on_closed ?? base.lifecycle.onClosed,
+      reorderWindowMs: input.lifecycle?.reorder_window ?? base.lifecycle.reorderWindowMs,
+    },
+    fields,
+    updateFields: inheritsUpdateFields ? base.updateFields : (input.update_fields ?? fields),
+    resolveFields: input.resolve_fields ?? base.resolveFields,
+    workNote: input.work_note ?? base.workNote,
+  };
+}
+
+interface SectionCheck {
+  path: string;
+  targetNames: string[];
+  engine: Liquid;
+  lookups: Lookups;
+  problems: string[];
+}
+
+/** Checks only the keys this section writes, so a mistake in `defaults` is reported once, where it is. */
+function checkSection(section: TriggerInput, check: SectionCheck): void {
+  const { path, problems } = check;
+  if (section.target !== undefined && !check.targetNames.includes(section.target)) {
+    const known = check.targetNames.join(', ') || 'none';
+    problems.push(`${path}.target: unknown target "${section.target}" (configured targets: ${known})`);
+  }
+  const templateSets: [string, Record<string, string> | null | undefined][] = [
+    ['fields', section.fields],
+    ['update_fields', section.update_fields],
+    ['resolve_fields', section.resolve_fields],
+  ];
+  const options = { lookups: check.lookups, problems };
+  for (const [key, sources] of templateSets) {
+    if (sources) compileTemplates(check.engine, sources, { ...options, path: `${path}.${key}` });
+  }
+  if (section.work_note !== undefined) {
+    compileTemplates(check.engine, { work_note: section.work_note }, { ...options, path });
+  }
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { hasuraOpSchema } from '../../hasura/event-schema';
+import { duration } from './common';
+
+const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'must be a field name such as short_description');
+const templates = z.record(fieldName, z.string().describe('Liquid template'));
+
+const lifecycleSchema = z
+  .object({
+    enabled: z.boolean().optional().describe('follow the row: UPDATE updates the ticket, DELETE resolves it; default false'),
+    manual: z.enum(['create', 'upsert']).optional().describe('what a MANUAL (console) event does; default create'),
+    on_closed: z
+      .enum(['reopen', 'create-new', 'ignore'])
+      .optional()
+      .describe('an UPDATE for a row whose ticket is closed; default reopen'),
+    reorder_window: duration.optional().describe('how long to wait for an earlier event of the same row, e.g. `5s`; default 5s'),
+  })
+  .strict()
+  .describe('merged key by key over the defaults');
+
+/** One trigger's settings as written in the file; every key optional, missing ones come from `defaults`. */
+export const triggerSchema = z
+  .object({
+    target: z.string().min(1).optional().describe('name of an entry under `targets`'),
+    ops: z.array(hasuraOpSchema).min(1).optional().describe('Hasura ops this trigger acts on; default all four'),
+    row_key: z.array(z.string().min(1)).min(1).optional().describe("primary-key columns: the row's identity; default [id]"),
+    lifecycle: lifecycleSchema.optional(),
+    fields: templates.optional().describe('field → template for a new ticket; replaces the defaults as a whole'),
+    update_fields: templates.nullable().optional().describe('field → template for an update; null or absent = `fields`'),
+    resolve_fields: templates.optional().describe('field → template sent when the ticket is resolved'),
+    work_note: z.string().optional().describe('template of the note added on update; `changes` lists {field, from, to}'),
+  })
+  .strict();
+
+export type TriggerInput = z.output<typeof triggerSchema>;

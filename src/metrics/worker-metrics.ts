@@ -1,0 +1,117 @@
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { ActivityInterceptorsFactory, WorkerInterceptors } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FailureDetails } from '../activities/failures';
+import type { Logger } from '../logging';
+import { TicketError } from '../ticketing/errors';
+import { TicketStatus } from '../workflows/search-attributes';
+import type { TicketState } from '../workflows/types';
+
+export interface ParkedGaugeOptions {
+  /** Only this worker's task queue: other apps' workflows in the namespace are not ours to count. */
+  taskQueue: string;
+  logger?: Logger;
+}
+
+export interface ParkedGauge {
+  /** Counts once now; the timer calls this every `parkedRefreshMs`. */
+  refresh(): Promise<void>;
+  stop(): void;
+}
+
+export interface WorkerMetrics {
+  readonly registry: Registry;
+  /** WorkerOptions.interceptors: every activity's outcome and duration, labelled with the worker's ticket target. */
+  interceptors(labels: { target: string }): WorkerInterceptors;
+  /** Keeps `incident_bridge_events_parked` current with a visibility count query. */
+  startParkedGauge(client: Client, options: ParkedGaugeOptions): ParkedGauge;
+}
+
+export interface WorkerMetricsOptions {
+  registry?: Registry;
+  /** How often the parked gauge re-counts; 0 = only on `refresh()`. */
+  parkedRefreshMs?: number;
+}
+
+const PARKED: TicketState = 'waiting-for-operator';
+const KIND_LABEL = /^[a-z][a-z-]{0,31}$/;
+
+/** The error kind label: the taxonomy's kind, carried in the ApplicationFailure details our activities throw. */
+export function errorKind(error: unknown): string {
+  if (error instanceof CancelledFailure) return 'cancelled';
+  if (error instanceof TicketError) return error.kind;
+  if (error instanceof ApplicationFailure) {
+    const kind = (error.details?.[0] as Partial<FailureDetails> | undefined)?.kind;
+    if (typeof kind === 'string' && KIND_LABEL.test(kind)) return kind;
+  }
+  return 'unexpected';
+}
+
+export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerMetrics {
+  const registry = options.registry ?? new Registry();
+  collectDefaultMetrics({ register: registry });
+  const operations = new Counter({
+    name: 'incident_bridge_ticket_operations_total',
+    help: 'Activity executions (one per attempt) by ticket target, activity, outcome ("ok" or "error") and error kind ("none" when ok).',
+    labelNames: ['target', 'operation', 'outcome', 'kind'] as const,
+    registers: [registry],
+  });
+  const seconds = new Histogram({
+    name: 'incident_bridge_ticket_operation_seconds',
+    help: 'Duration of one activity attempt, ticket system calls included, by target, activity and outcome.',
+    labelNames: ['target', 'operation', 'outcome'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const parked = new Gauge({
+    name: 'incident_bridge_events_parked',
+    help: `Running event workflows of this task queue waiting for an operator (TicketStatus="${PARKED}").`,
+    registers: [registry],
+  });
+
+  const activityMetrics = (target: string): ActivityInterceptorsFactory => (context) => ({
+    inbound: {
+      async execute(input, next) {
+        const operation = context.info.activityType;
+        const stopTimer = seconds.startTimer({ target, operation });
+        try {
+          const result = await next(input);
+          stopTimer({ outcome: 'ok' });
+          operations.inc({ target, operation, outcome: 'ok', kind: 'none' });
+          return result;
+        } catch (error) {
+          stopTimer({ outcome: 'error' });
+          operations.inc({ target, operation, outcome: 'error', kind: errorKind(error) });
+          throw error;
+        }
+      },
+    },
+  });
+
+  return {
+    registry,
+    interceptors: ({ target }) => ({ activity: [activityMetrics(target)] }),
+    startParkedGauge: (client, gaugeOptions) => startParkedCount(parked, client, { ...gaugeOptions, intervalMs: options.parkedRefreshMs ?? 0 }),
+  };
+}
+
+function startParkedCount(gauge: Gauge, client: Client, options: ParkedGaugeOptions & { intervalMs: number }): ParkedGauge {
+  const query = `${TicketStatus.name}="${PARKED}" AND ExecutionStatus="Running" AND TaskQueue="${options.taskQueue.replace(/["\\]/g, '\\$&')}"`;
+  let inFlight: Promise<void> | undefined;
+  const refresh = () => {
+    inFlight ??= client.workflow
+      .count(query)
+      .then(({ count }) => void gauge.set(count))
+      // A stale value beats a gap; the log says why it is stale.
+      .catch((error: Error) => void options.logger?.warn({ err: error.message }, 'could not count parked events'))
+      .finally(() => (inFlight = undefined));
+    return inFlight;
+  };
+  const timer = options.intervalMs > 0 ? setInterval(() => void refresh(), options.intervalMs).unref() : undefined;
+  if (timer) void refresh();
+  return {
+    refresh,
+    stop: () => clearInterval(timer),
+  };
+}

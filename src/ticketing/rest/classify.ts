@@ -1,0 +1,46 @@
+import {
+  TicketAuthError,
+  TicketConflictError,
+  TicketNotFoundError,
+  TicketRateLimitedError,
+  TicketUnavailableError,
+  TicketValidationError,
+  type TicketError,
+} from '../errors';
+import type { HttpAnswer } from './http';
+
+export const DEFAULT_RATE_LIMIT_RETRY_MS = 60_000;
+
+/**
+ * What a refused call means for the retry policy, for the Jira and generic REST targets: 400/422 and
+ * other 4xx are the data's fault, 401/403 the credentials', 429 and 5xx are worth retrying.
+ */
+export function classifyStatus(answer: HttpAnswer, context: { system: string; message: string }): TicketError {
+  const { status } = answer;
+  const text = `${context.system} answered ${status}: ${context.message}`;
+  const options = { status, detail: context.message };
+  if (status === 401 || status === 403) return new TicketAuthError(text, options);
+  if (status === 404) return new TicketNotFoundError(text, options);
+  if (status === 409) return new TicketConflictError(text, options);
+  if (status === 429) {
+    return new TicketRateLimitedError(text, { ...options, retryAfterMs: retryAfterMs(answer) ?? DEFAULT_RATE_LIMIT_RETRY_MS });
+  }
+  if (status === 408 || status >= 500) return new TicketUnavailableError(text, { ...options, retryAfterMs: retryAfterMs(answer) });
+  if (status >= 400) return new TicketValidationError(text, options);
+  return new TicketUnavailableError(`${context.system} answered an unexpected HTTP ${status}`, options);
+}
+
+/** Retry-After is delta-seconds or an HTTP date (RFC 9110). */
+export function retryAfterMs(answer: HttpAnswer): number | undefined {
+  const header = answer.headers['retry-after'];
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - answer.now);
+}
+
+/** A short, single-line rendering of an error body that is not in a known shape. */
+export function bodySnippet(bodyText: string): string {
+  return bodyText.replace(/\s+/g, ' ').trim().slice(0, 200) || 'empty body';
+}

@@ -1,0 +1,132 @@
+import { createLiquid } from '../../mapping/liquid';
+import { ConfigError } from '../../config/parse-env';
+import { TicketUnavailableError, TicketValidationError } from '../errors';
+import type { CallContext, TicketRef, TicketTarget } from '../target';
+import { bodySnippet, classifyStatus } from './classify';
+import { JsonHttp } from './http';
+import type { RestOperation, RestTargetOptions } from './options';
+import { textAt, valueAt } from './paths';
+import { compileRestTemplates, OPERATION_KEYS, type CompiledOperation, type RestOperationName } from './templates';
+
+export interface RestTarget extends TicketTarget {
+  stats(): { calls: number; byOperation: Record<string, number> };
+  close(): Promise<void>;
+}
+
+/**
+ * A ticketing system described entirely by configuration: per operation a method, a URL and a JSON body
+ * (Liquid templates over `fields`, `correlation_id`, `ticket`, `kept`) and where the answer keeps the ticket.
+ */
+export function createRestTarget(options: RestTargetOptions, deps: { name?: string } = {}): RestTarget {
+  const name = deps.name ?? 'rest';
+  const system = `REST target ${name}`;
+  const engine = createLiquid();
+  const problems: string[] = [];
+  const operations = compileRestTemplates(engine, options, { path: `targets.${name}`, problems });
+  if (problems.length > 0) throw new ConfigError(problems);
+  const http = new JsonHttp({ system, requestTimeoutMs: options.requestTimeoutMs });
+
+  async function render(operation: CompiledOperation, scope: object, part: 'url' | 'body'): Promise<string> {
+    try {
+      return await engine.render(operation[part] ?? [], scope);
+    } catch (error) {
+      throw new TicketValidationError(`${system}: ${part} template failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** One configured call; resolves to the parsed answer (undefined when it has no body). */
+  async function call(operationName: RestOperationName, scope: object, ctx: CallContext): Promise<unknown> {
+    const operation = operations[operationName];
+    if (!operation) throw new TicketValidationError(`${system}: ${OPERATION_KEYS[operationName]} is not configured for this target`);
+    const url = await render(operation, scope, 'url');
+    if (!/^https?:\/\//.test(url)) throw new TicketValidationError(`${system}: ${operationName} url is not an http(s) URL: ${bodySnippet(url)}`);
+    const body = operation.body ? checkedJson(await render(operation, scope, 'body'), `${system}: ${operationName} body`) : undefined;
+    const headers = revealHeaders({ ...options.headers, ...operation.spec.headers });
+    const answer = await http.send({ operation: operationName, method: operation.spec.method, url, headers, body, signal: ctx.signal });
+    if (!operation.spec.successStatuses.includes(answer.status)) {
+      throw classifyStatus(answer, { system, message: bodySnippet(answer.bodyText) });
+    }
+    if (!answer.bodyText.trim()) return undefined;
+    try {
+      return JSON.parse(answer.bodyText);
+    } catch {
+      throw new TicketUnavailableError(`${system} answered ${answer.status} with a body that is not JSON`, { status: answer.status });
+    }
+  }
+
+  /** The ticket an update/resolve answer describes, or the one we sent when the answer does not say. */
+  function refAfterWrite(spec: RestOperation, answer: unknown, before: TicketRef): TicketRef {
+    if (answer === undefined || textAt(answer, spec.idPath) === undefined) return before;
+    const answered = refFrom(spec, answer, system);
+    // Without a number_path the answer's "number" is only the id fallback: keep the known one.
+    return { ...before, ...definedOnly({ ...answered, number: spec.numberPath ? answered.number : before.number }) };
+  }
+
+  return {
+    kind: 'rest',
+
+    async create({ correlationId, fields }, ctx = {}) {
+      const answer = await call('create', { fields, correlation_id: correlationId }, ctx);
+      return { closed: false, ...definedOnly(refFrom(options.create, answer, system)) };
+    },
+
+    async findByCorrelation(correlationId, ctx = {}) {
+      const answer = await call('find', { correlation_id: correlationId }, ctx);
+      const results = valueAt(answer, options.find.resultsPath);
+      if (!Array.isArray(results)) throw new TicketUnavailableError(`${system}: find answer has no list at "${options.find.resultsPath}"`);
+      return results.map((item) => refFrom(options.find, item, system)).sort(oldestFirst);
+    },
+
+    async update(ref, fields, ctx = {}) {
+      return refAfterWrite(options.update, await call('update', { fields, ticket: ref }, ctx), ref);
+    },
+
+    async resolve(ref, fields, ctx = {}) {
+      const answer = await call('resolve', { fields, ticket: ref }, ctx);
+      return refAfterWrite(options.resolve as RestOperation, answer, { ...ref, closed: true });
+    },
+
+    async cancelDuplicate(duplicate, kept, ctx = {}) {
+      if (duplicate.id === kept.id) throw new TicketValidationError(`refusing to cancel ${kept.number}: it is the ticket being kept`);
+      await call('cancelDuplicate', { ticket: duplicate, kept }, ctx);
+    },
+
+    stats: () => http.stats(),
+    close: () => http.close(),
+  };
+}
+
+function refFrom(spec: RestOperation, data: unknown, system: string): TicketRef {
+  const id = textAt(data, spec.idPath);
+  if (id === undefined) throw new TicketUnavailableError(`${system}: answer has no ticket id at "${spec.idPath}"`);
+  const closed = textAt(data, spec.closedPath);
+  return {
+    id,
+    number: textAt(data, spec.numberPath) ?? id,
+    state: textAt(data, spec.statePath),
+    createdAt: textAt(data, spec.createdPath),
+    closed: closed === undefined ? undefined : closed === 'true',
+    url: textAt(data, spec.urlPath),
+  };
+}
+
+function definedOnly(ref: TicketRef): TicketRef {
+  return Object.fromEntries(Object.entries(ref).filter(([, value]) => value !== undefined)) as unknown as TicketRef;
+}
+
+function checkedJson(text: string, what: string): string {
+  try {
+    JSON.parse(text);
+    return text;
+  } catch (error) {
+    throw new TicketValidationError(`${what} is not JSON (${(error as Error).message}): ${bodySnippet(text)}`);
+  }
+}
+
+function revealHeaders(headers: RestTargetOptions['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? value : value.reveal()]));
+}
+
+function oldestFirst(a: TicketRef, b: TicketRef): number {
+  return (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.number.localeCompare(b.number, undefined, { numeric: true });
+}

@@ -1,0 +1,41 @@
+import type { BridgeConfig, TargetConfig } from '../config/bridge-config';
+import { createJiraTarget } from './jira';
+import { createRestTarget } from './rest';
+import { createServiceNowTarget } from './servicenow';
+import type { TicketTarget } from './target';
+
+export interface ClosableTarget extends TicketTarget {
+  stats(): { calls: number; byOperation: Record<string, number> };
+  close(): Promise<void>;
+}
+
+export interface Targets {
+  /** By the names the config gives them. */
+  targets: Record<string, TicketTarget>;
+  /** Closes every target's connection pool. */
+  close(): Promise<void>;
+  /** HTTP calls per target name. */
+  stats(): Record<string, unknown>;
+}
+
+function createTarget(name: string, config: TargetConfig): ClosableTarget {
+  switch (config.type) {
+    case 'servicenow':
+      return createServiceNowTarget(config);
+    case 'jira':
+      return createJiraTarget(config);
+    case 'rest':
+      return createRestTarget(config, { name });
+  }
+}
+
+export function createTargets(config: Pick<BridgeConfig, 'targets'>): Targets {
+  const created = Object.entries(config.targets).map(([name, target]) => [name, createTarget(name, target)] as const);
+  return {
+    targets: Object.fromEntries(created),
+    async close() {
+      await Promise.all(created.map(([, target]) => target.close()));
+    },
+    stats: () => Object.fromEntries(created.map(([name, target]) => [name, target.stats()])),
+  };
+}

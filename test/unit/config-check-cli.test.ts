@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { transpileSources } from '../fixtures/config/transpile';
+import { configDir } from '../fixtures/config/write-config';
+
+const ROOT = join(__dirname, '../..');
+const EXAMPLE_ENV = { SERVICENOW_PASSWORD: 'sn-dummy-secret', JIRA_API_TOKEN: 'jira-dummy-secret', TICKETS_AUTHORIZATION: 'Bearer dummy-secret' };
+const files = configDir();
+let dist: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function checkConfig(args: string[], env: NodeJS.ProcessEnv = EXAMPLE_ENV): Promise<Run> {
+  return new Promise((resolve) => {
+    const childEnv = { PATH: process.env.PATH, NODE_PATH: join(ROOT, 'node_modules'), ...env };
+    execFile(process.execPath, [join(dist, 'config/check-main.js'), ...args], { cwd: ROOT, env: childEnv, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(() => {
+  dist = transpileSources(ROOT);
+});
+
+afterAll(() => {
+  rmSync(dist, { recursive: true, force: true });
+  files.remove();
+});
+
+describe('npm run check-config', () => {
+  it('when the example and the sample event are checked, then it exits 0 and prints the rendered fields without secrets', async () => {
+    const run = await checkConfig(['examples/bridge.yaml', '--event', 'examples/hasura-insert-event.json']);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('# examples/bridge.yaml is valid');
+    expect(run.stdout).toMatch(/sample:\n {2}trigger: create_servicenow_incident\n {2}target: servicenow\n/);
+    expect(run.stdout).toContain('short_description: Payment service returns 502 for EU customers');
+    expect(run.stdout).toContain('opened_at: 2026-11-27 09:14:03');
+    expect(run.stdout).toContain('apiToken: <secret>');
+    expect(run.stdout).not.toMatch(/dummy-secret/);
+  });
+
+  it('when the file has problems, then it exits 2 with one line per problem', async () => {
+    const path = files.write('bad.yaml', 'targets: { sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: u, password: pw } } }\nextra: 1\n');
+
+    const run = await checkConfig([path]);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'invalid configuration (2 problems):',
+      '  - targets.sn.auth.password: plain-text secrets are not allowed: use { env: NAME } or { file: /path }',
+      '  - (root): Unrecognized key(s) in object: \'extra\'',
+    ]);
+  });
+
+  it('when the sample event cannot be rendered, then it exits 2 naming the field', async () => {
+    const config = files.write('date.yaml', 'triggers: { create_servicenow_incident: { fields: { opened_at: "{{ row.title | servicenow_datetime }}" } } }');
+    const env = { SERVICENOW_INSTANCE_URL: 'https://x.service-now.com', SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' };
+
+    const run = await checkConfig([config, '--event', 'examples/hasura-insert-event.json'], env);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--event: trigger create_servicenow_incident, field opened_at: servicenow_datetime: not a date/);
+  });
+
+  it('when no file is given, then it exits 2 with the usage', async () => {
+    const run = await checkConfig([]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('usage: npm run check-config -- <bridge.yaml> [--event <hasura-event.json>]');
+  });
+});
