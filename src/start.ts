@@ -7,6 +7,7 @@ import { simulatorOptionsFromEnv } from './simulator/env';
 import { startServiceNowSimulator } from './simulator/servicenow/server';
 import { startDevServer } from './temporal/dev-server';
 import { startWorker } from './worker/run';
+import { startWorkerObservability } from './metrics/worker-observability';
 import type { Logger } from './logging';
 
 /** Only for `npm start` on a laptop; any real deployment sets WEBHOOK_SECRET (README). */
@@ -60,7 +61,10 @@ runMain('incident-bridge', async ({ logger }) => {
     logger.warn('WEBHOOK_SECRET not set: using the development secret documented in the README');
   }
   const temporal = temporalConfigFromEnv(env);
-  const worker = await startWorker(env, { logger, temporal });
+  env.METRICS_HOST ??= '127.0.0.1';
+  const observability = await startWorkerObservability(env, { logger });
+  stops.push(() => observability.close());
+  const worker = await startWorker(env, { logger, temporal, metrics: observability.metrics });
   stops.push(() => worker.shutdown());
   const api = await startApi(env, { logger, temporal });
   stops.push(() => api.close());

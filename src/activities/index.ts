@@ -1,18 +1,26 @@
+import type { Client } from '@temporalio/client';
+import type { BridgeConfig } from '../config/bridge-config';
+import type { TemporalConfig } from '../config/temporal';
 import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
 import type { Notifier } from '../notify';
 import type { TicketTarget } from '../ticketing/target';
-import type { TemporalConfig } from '../config/temporal';
+import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
 import { createTicketActivities } from './ticket';
 import { createTransformActivities } from './transform';
 
 export interface ActivityDeps {
-  target: TicketTarget;
+  /** Ticketing systems by configured name. */
+  targets: Record<string, TicketTarget>;
+  /** Which trigger uses which target and templates. */
+  config: Pick<BridgeConfig, 'triggers' | 'defaults'>;
   mapper: EventMapper;
   notifier: Notifier;
   logger: Logger;
   temporal: Pick<TemporalConfig, 'uiUrl' | 'namespace'>;
+  /** For signal-with-start of row workflows (lifecycle triggers). */
+  client?: Client;
 }
 
 /** All activities, built from injected dependencies so tests swap a client, not a module. */
@@ -20,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createTransformActivities(deps),
     ...createTicketActivities(deps),
+    ...createLifecycleActivities(deps),
     ...createNotifyActivities(deps),
   };
 }

@@ -1,10 +1,12 @@
 import { Context } from '@temporalio/activity';
-import type { TicketFields, TicketRef, TicketTarget } from '../ticketing/target';
+import type { TicketFields, TicketTarget } from '../ticketing/target';
 import type { TicketSummary } from '../workflows/types';
 import type { Logger } from '../logging';
 import { toApplicationFailure } from './failures';
+import { summarize, targetNamed } from './targets';
 
 export interface CreateTicketInput {
+  target: string;
   correlationId: string;
   fields: TicketFields;
   /** Look up the correlation key before creating: set after a reset or an operator retry. */
@@ -12,6 +14,7 @@ export interface CreateTicketInput {
 }
 
 export interface CreateTicketResult {
+  target: string;
   ticket: TicketSummary;
   reusedExisting: boolean;
   attempt: number;
@@ -22,10 +25,8 @@ export interface DuplicateCheckResult {
   cancelled: number;
 }
 
-const summarize = (ref: TicketRef): TicketSummary => ({ id: ref.id, number: ref.number, url: ref.url });
-
 /** Runs one target call with the activity's cancellation wired to the HTTP request. */
-async function withFailureMapping<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withFailureMapping<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const context = Context.current();
   try {
     return await call(context.cancellationSignal);
@@ -34,8 +35,8 @@ async function withFailureMapping<T>(call: (signal: AbortSignal) => Promise<T>):
   }
 }
 
-export function createTicketActivities(deps: { target: TicketTarget; logger: Logger }) {
-  const { target, logger } = deps;
+export function createTicketActivities(deps: { targets: Record<string, TicketTarget>; logger: Logger }) {
+  const { logger } = deps;
   return {
     /**
      * Exactly one ticket per correlation key with the fewest calls: a first attempt of a fresh
@@ -45,22 +46,24 @@ export function createTicketActivities(deps: { target: TicketTarget; logger: Log
     async createTicket(input: CreateTicketInput): Promise<CreateTicketResult> {
       const { attempt } = Context.current().info;
       return withFailureMapping(async (signal) => {
+        const target = targetNamed(deps.targets, input.target);
         if (attempt > 1 || input.lookupFirst) {
           const [existing] = await target.findByCorrelation(input.correlationId, { signal });
           if (existing) {
             logger.info({ correlationId: input.correlationId, ticket: existing.number, attempt }, 'ticket already exists; reusing it');
-            return { ticket: summarize(existing), reusedExisting: true, attempt };
+            return { target: input.target, ticket: summarize(existing), reusedExisting: true, attempt };
           }
         }
         const created = await target.create({ correlationId: input.correlationId, fields: input.fields }, { signal });
         logger.info({ correlationId: input.correlationId, ticket: created.number, attempt }, 'ticket created');
-        return { ticket: summarize(created), reusedExisting: false, attempt };
+        return { target: input.target, ticket: summarize(created), reusedExisting: false, attempt };
       });
     },
 
     /** Keeps the oldest ticket of a correlation key and cancels the rest (a late-committed duplicate). */
-    async cancelDuplicateTickets(input: { correlationId: string }): Promise<DuplicateCheckResult> {
+    async cancelDuplicateTickets(input: { target: string; correlationId: string }): Promise<DuplicateCheckResult> {
       return withFailureMapping(async (signal) => {
+        const target = targetNamed(deps.targets, input.target);
         const [kept, ...duplicates] = await target.findByCorrelation(input.correlationId, { signal });
         for (const duplicate of duplicates.filter((ref) => !ref.closed)) {
           await target.cancelDuplicate(duplicate, kept, { signal });

@@ -1,7 +1,9 @@
 import { Context } from '@temporalio/activity';
+import type { BridgeConfig } from '../config/bridge-config';
 import type { EventMapper, MappedEvent } from '../mapping/mapper';
 import type { HasuraEvent } from '../workflows/types';
 import { toApplicationFailure } from './failures';
+import { targetForTrigger } from './targets';
 
 export interface TransformInput {
   event: HasuraEvent;
@@ -9,12 +11,17 @@ export interface TransformInput {
   overrides?: Record<string, string>;
 }
 
-export function createTransformActivities(deps: { mapper: EventMapper }) {
+export interface TransformResult extends MappedEvent {
+  /** The configured ticketing target of the event's trigger. */
+  target: string;
+}
+
+export function createTransformActivities(deps: { mapper: EventMapper; config: Pick<BridgeConfig, 'triggers' | 'defaults'> }) {
   return {
-    async transformEvent(input: TransformInput): Promise<MappedEvent> {
+    async transformEvent(input: TransformInput): Promise<TransformResult> {
       try {
         const mapped = await deps.mapper.map(input.event);
-        return { ...mapped, fields: { ...mapped.fields, ...input.overrides } };
+        return { ...mapped, fields: { ...mapped.fields, ...input.overrides }, target: targetForTrigger(deps.config, input.event.trigger) };
       } catch (error) {
         throw toApplicationFailure(error, { attempt: Context.current().info.attempt });
       }

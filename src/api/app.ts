@@ -4,24 +4,35 @@ import { requireSharedSecret } from './auth';
 import { hasuraEventsHandler } from './events-route';
 import type { EventStarter } from './starter';
 import type { WebhookConfig } from '../config/webhook';
+import type { ApiMetrics } from '../metrics/api-metrics';
 
 export interface AppDeps {
   starter: EventStarter;
   logger: Logger;
   webhook: Pick<WebhookConfig, 'secrets' | 'secretHeader' | 'bodyLimit' | 'retryAfterSeconds'>;
+  /** GET /metrics and the webhook's counters; absent = no metrics. */
+  metrics?: ApiMetrics;
+  /** The Web UI's codec server endpoints, when payload encryption is on. */
+  codecRouter?: express.Router;
 }
 
 /** Body-parser and other edge errors become JSON 4xx answers, never HTML stack traces. */
 const jsonErrors: ErrorRequestHandler = (error, _req, res, _next) => {
   const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-  const messages: Record<number, string> = { 413: 'body exceeds the configured limit', 415: 'expected Content-Type: application/json' };
-  const code = error?.type === 'entity.parse.failed' ? 'invalid_json' : status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal_error';
-  res.status(status).json({ error: code, message: messages[status] ?? (status < 500 ? String(error.message) : 'internal error') });
+  const messages: Record<string, string> = {
+    'entity.too.large': 'body exceeds the configured limit',
+    'charset.unsupported': 'expected Content-Type: application/json with a UTF-8 charset',
+    'encoding.unsupported': 'unsupported Content-Encoding',
+  };
+  const codes: Record<number, string> = { 413: 'payload_too_large', 415: 'unsupported_media_type' };
+  const code = error?.type === 'entity.parse.failed' ? 'invalid_json' : (codes[status] ?? (status < 500 ? 'bad_request' : 'internal_error'));
+  res.status(status).json({ error: code, message: messages[error?.type] ?? (status < 500 ? String(error.message) : 'internal error') });
 };
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  deps.metrics?.mount(app);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     try {
@@ -37,8 +48,9 @@ export function createApp(deps: AppDeps): express.Express {
     requireSharedSecret({ header: deps.webhook.secretHeader, secrets: deps.webhook.secrets }),
     requireJson,
     jsonBody,
-    hasuraEventsHandler({ starter: deps.starter, logger: deps.logger, retryAfterSeconds: deps.webhook.retryAfterSeconds }),
+    hasuraEventsHandler({ starter: deps.metrics?.instrumentStarter(deps.starter) ?? deps.starter, logger: deps.logger, retryAfterSeconds: deps.webhook.retryAfterSeconds }),
   );
+  if (deps.codecRouter) app.use(deps.codecRouter);
   app.use((_req, res) => void res.status(404).json({ error: 'not_found', message: 'no such route' }));
   app.use(jsonErrors);
   return app;

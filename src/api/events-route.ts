@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { formatZodIssues } from '../config/parse-env';
 import { hasuraEventSchema } from '../hasura/event-schema';
 import type { Logger } from '../logging';
+import { RowKeyError } from './routing';
 import { TemporalUnavailableError, type EventStarter } from './starter';
 
 export interface EventsRouteDeps {
@@ -19,7 +20,8 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
   return async (req, res) => {
     const parsed = hasuraEventSchema.safeParse(req.body);
     if (!parsed.success) {
-      const problems = formatZodIssues(parsed.error);
+      // Bounded: zod echoes received values, and a hostile body could make every line a megabyte.
+      const problems = formatZodIssues(parsed.error).slice(0, 10).map((p) => (p.length > 300 ? `${p.slice(0, 300)}…` : p));
       deps.logger.warn({ problems }, 'rejected malformed Hasura event');
       res.status(400).json({ error: 'invalid_event', message: `invalid Hasura event body: ${problems[0]}`, problems });
       return;
@@ -28,9 +30,14 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
     const log = deps.logger.child({ eventId: body.id, trigger: body.trigger.name });
     try {
       const result = await deps.starter.start(body);
-      log.info({ workflowId: result.workflowId, duplicate: result.duplicate }, result.duplicate ? 'duplicate delivery' : 'event accepted');
+      log.info({ workflowId: result.workflowId, duplicate: result.duplicate, ignored: result.ignored }, result.ignored ? 'event ignored by config' : result.duplicate ? 'duplicate delivery' : 'event accepted');
       res.status(200).json({ accepted: true, ...result });
     } catch (error) {
+      if (error instanceof RowKeyError) {
+        log.warn({ err: error.message }, 'rejected event without a row key');
+        res.status(422).json({ error: 'missing_row_key', message: error.message });
+        return;
+      }
       if (error instanceof TemporalUnavailableError) {
         log.warn({ err: error.message }, 'Temporal unavailable; asking Hasura to retry');
         res.set('Retry-After', String(deps.retryAfterSeconds)).status(503).json({ error: 'temporal_unavailable', message: 'event not accepted; retry later' });

@@ -6,8 +6,12 @@ import { eventPolicyFromEnv } from '../config/policy';
 import { connectionOptions, type TemporalConfig } from '../config/temporal';
 import { webhookConfigFromEnv } from '../config/webhook';
 import type { Logger } from '../logging';
+import { createApiMetrics } from '../metrics/api-metrics';
 import { createApp } from './app';
+import { codecRouterFromEnv, dataConverterFromEnv } from '../codec';
 import { createEventStarter } from './starter';
+import { createEventRouter } from './routing';
+import { loadBridgeConfig } from '../config/bridge-config';
 
 export interface RunningApi {
   url: string;
@@ -20,9 +24,11 @@ export async function startApi(env: NodeJS.ProcessEnv, context: { logger: Logger
   const webhook = webhookConfigFromEnv(env);
   // Lazy: the webhook starts (and answers 503 + Retry-After) even while Temporal is still down.
   const connection = Connection.lazy(connectionOptions(context.temporal));
-  const client = new Client({ connection, namespace: context.temporal.namespace });
-  const starter = createEventStarter({ client, taskQueue: context.temporal.taskQueue, policy: eventPolicyFromEnv(env) });
-  const app = createApp({ starter, logger: context.logger, webhook });
+  const client = new Client({ connection, namespace: context.temporal.namespace, dataConverter: dataConverterFromEnv(env) });
+  // Routing needs the trigger config only when a config file exists; without one every event is single.
+  const router = createEventRouter(env.BRIDGE_CONFIG ? loadBridgeConfig({ env }) : undefined);
+  const starter = createEventStarter({ client, taskQueue: context.temporal.taskQueue, policy: eventPolicyFromEnv(env), router });
+  const app = createApp({ starter, logger: context.logger, webhook, metrics: createApiMetrics(), codecRouter: codecRouterFromEnv(env) });
   const server = app.listen(webhook.port, webhook.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

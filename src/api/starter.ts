@@ -4,12 +4,16 @@ import { hasuraEventWorkflow } from '../workflows';
 import { HasuraEventId, HasuraOp, HasuraTable, HasuraTrigger, TicketStatus } from '../workflows/search-attributes';
 import type { EventPolicy, HasuraEvent } from '../workflows/types';
 import { correlationIdFor, workflowIdFor } from './identity';
+import { createEventRouter, type EventRouter } from './routing';
 
 export interface StartResult {
+  /** The event's workflow (for an ignored event: the id it would have had). */
   workflowId: string;
   runId?: string;
   /** True when the event's workflow had already finished: nothing was started. */
   duplicate: boolean;
+  /** Set when the trigger's config does not handle this op: acknowledged, nothing started. */
+  ignored?: string;
 }
 
 export interface EventStarter {
@@ -52,22 +56,27 @@ export interface StarterOptions {
   policy: EventPolicy;
   /** Per-call deadline so a hung Temporal turns into a quick 503, not a Hasura timeout. */
   startTimeoutMs?: number;
+  /** Which events are tickets of their own, row lifecycles, or ignored; default: all single. */
+  router?: EventRouter;
 }
 
 export function createEventStarter(options: StarterOptions): EventStarter {
   const { client, taskQueue, policy } = options;
   const timeoutMs = options.startTimeoutMs ?? 5_000;
   const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + timeoutMs, fn);
+  const router = options.router ?? createEventRouter();
   return {
     async start(body) {
       const event = toWorkflowEvent(body);
       const workflowId = workflowIdFor(event.trigger, event.eventId);
+      const route = router(event);
+      if (route.kind === 'ignored') return { workflowId, duplicate: false, ignored: route.reason };
       try {
         const handle = await withDeadline(() =>
           client.workflow.start(hasuraEventWorkflow, {
             workflowId,
             taskQueue,
-            args: [{ event, correlationId: correlationIdFor(event.trigger, event.eventId), policy }],
+            args: [{ event, correlationId: correlationIdFor(event.trigger, event.eventId), policy, route }],
             workflowIdConflictPolicy: 'USE_EXISTING',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             typedSearchAttributes: [

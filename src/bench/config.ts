@@ -28,7 +28,7 @@ export interface BenchConfig {
 
 const PRESETS: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'logLevel' | 'resultsPath'>> = {
   smoke: {
-    storage: ['memory'], connections: 4, stepSeconds: 1, loadFractions: [0.5, 1], e2eIncidents: 10, latenciesMs: [0, 250],
+    storage: ['memory'], connections: 4, stepSeconds: 1, loadFractions: [0.5], e2eIncidents: 10, latenciesMs: [0, 250],
     drainEvents: 10, drainRatePerSecond: 5, parkedWorkflows: 20, syncRatePerSecond: 10, syncOutageEvents: 5, sectionTimeoutMs: 30_000,
   },
   default: {

@@ -24,12 +24,13 @@ const PARKED_CEILING_MB = 300;
 
 /**
  * Section 5: RSS of the webhook and worker processes idle, under load, and holding N parked
- * workflows. The simulator answers 400 to every create, a permanent error, so each event parks
- * after one call and waits for an operator, as real stuck events would.
+ * workflows. The worker presents a wrong password, so every create meets a JSON 401, a permanent
+ * error: each event parks after one call and waits for an operator, as real stuck events would.
+ * (The simulator's injected 400 is an HTML page, which the client rightly treats as transient.)
  */
 export async function runFootprintSection(ctx: SectionContext): Promise<FootprintResult> {
   const { simulator, client } = ctx.stack;
-  const bridge = await startBridge(ctx.stack, { name: 'footprint', signal: ctx.signal });
+  const bridge = await startBridge(ctx.stack, { name: 'footprint', env: { SERVICENOW_PASSWORD: 'not-the-password' }, signal: ctx.signal });
   const worker = bridge.worker;
   if (!worker) throw new Error('footprint needs a worker');
   let peaks: ReturnType<typeof sampleRssPeaks> | undefined;
@@ -37,7 +38,6 @@ export async function runFootprintSection(ctx: SectionContext): Promise<Footprin
     await sleep(2000, ctx.signal); // let start-up allocations settle before calling it idle
     const idle = { worker: worker.rssMb() ?? null, webhook: bridge.webhook.rssMb() ?? null };
     simulator.reset();
-    simulator.setFaults({ errorRate: 1, errorStatuses: [400] });
     const started = Date.now();
     peaks = sampleRssPeaks([worker, bridge.webhook]);
     const shape = { connections: ctx.config.connections, amount: ctx.config.parkedWorkflows };

@@ -115,7 +115,9 @@ export interface Bridge {
 /** The bridge as deployed: `node dist/api/main.js` and `node dist/worker/main.js`, each its own process. */
 export async function startBridge(stack: BenchStack, options: { name: string; withWorker?: 'yes' | 'no'; env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<Bridge> {
   const taskQueue = `bench-${options.name}-${randomUUID().slice(0, 8)}`;
-  const env = stack.childEnv(taskQueue, options.env);
+  // Metrics stay on, as deployed, each worker on its own free ports so parallel runs never collide.
+  const metricsPorts = { METRICS_PORT: String(await freePort()), WORKER_METRICS_PORT: String(await freePort()) };
+  const env = stack.childEnv(taskQueue, { ...metricsPorts, ...options.env });
   const worker = options.withWorker === 'no' ? undefined : spawnNode(distScript('worker', 'main.js'), { name: `${options.name}-worker`, env, logDir: stack.workDir });
   try {
     await worker?.waitForLog('worker running', { timeoutMs: 60_000, signal: options.signal });

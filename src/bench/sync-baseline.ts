@@ -42,7 +42,11 @@ async function ackAt(ctx: SectionContext, url: string, offeredPerSecond: number)
   ctx.stack.simulator.reset();
   ctx.stack.simulator.setFaults({ latencyMs: SIMULATED_LATENCY_MS });
   const shape = { connections: ctx.config.connections, durationS: ctx.config.stepSeconds * 2, ratePerSecond: offeredPerSecond };
-  return runLoad({ kind: 'http', url, ...shape }, { timeoutMs: burstTimeoutMs(shape), signal: ctx.signal });
+  const ack = await runLoad({ kind: 'http', url, ...shape }, { timeoutMs: burstTimeoutMs(shape), signal: ctx.signal });
+  // The bridge finishes these in the background; the outage that follows must not inherit them.
+  const created = (): number => ctx.stack.simulator.stats().creates;
+  await waitFor(() => (created() >= ack.ok ? true : undefined), { timeoutMs: 60_000, what: 'the paced events to become incidents', signal: ctx.signal });
+  return ack;
 }
 
 /** Section 6: the same paced load against the bridge and a relay that calls ServiceNow inline, then an outage. */

@@ -33,23 +33,23 @@ export interface FaultTimings {
 
 /**
  * When each fault starts, as fractions of the ingest window, so short and long runs tell the same
- * story: ServiceNow misbehaves first while every process is up (so its faults are really met), then
- * the processes die one after another while the outage still holds the backlog.
+ * story: ServiceNow windows that do not overlap (so each is really met), a worker killed while
+ * tickets are being created, then processes dying one after another while the outage holds the backlog.
  */
 const SCHEDULE: { at: number; kind: FaultKind }[] = [
-  { at: 0.04, kind: 'servicenow-5xx' },
+  { at: 0.02, kind: 'servicenow-5xx' },
   { at: 0.1, kind: 'servicenow-slow-commit' },
   { at: 0.15, kind: 'webhook-restart' },
-  { at: 0.2, kind: 'servicenow-429-storm' },
-  { at: 0.3, kind: 'servicenow-outage' },
-  { at: 0.45, kind: 'worker-sigkill' },
-  { at: 0.55, kind: 'temporal-sigterm' },
-  { at: 0.6, kind: 'worker-sigkill' },
-  { at: 0.7, kind: 'webhook-restart' },
-  { at: 0.75, kind: 'worker-sigkill' },
-  { at: 0.8, kind: 'temporal-sigkill' },
-  { at: 0.85, kind: 'servicenow-slow-commit' },
-  { at: 0.9, kind: 'worker-sigkill' },
+  { at: 0.28, kind: 'worker-sigkill' },
+  { at: 0.38, kind: 'servicenow-429-storm' },
+  { at: 0.5, kind: 'servicenow-outage' },
+  { at: 0.6, kind: 'temporal-sigterm' },
+  { at: 0.65, kind: 'worker-sigkill' },
+  { at: 0.72, kind: 'webhook-restart' },
+  { at: 0.78, kind: 'worker-sigkill' },
+  { at: 0.82, kind: 'temporal-sigkill' },
+  { at: 0.86, kind: 'servicenow-slow-commit' },
+  { at: 0.92, kind: 'worker-sigkill' },
 ];
 
 export function planFaults(timings: FaultTimings): FaultStep[] {
@@ -83,7 +83,8 @@ async function inject(step: FaultStep, stack: ChaosStack, options: { downMs: num
     case 'temporal-sigkill':
       return stack.temporal.restart({ signal: 'SIGKILL', downMs });
     case 'servicenow-5xx':
-      simulator.patchFaults({ errorRate: 0.2, errorStatuses: [500, 502, 503] });
+      // Not 503: that one is the outage's answer, and the two should be told apart in the figures.
+      simulator.patchFaults({ errorRate: 0.2, errorStatuses: [500, 502, 504] });
       await pause(windowMs, options.signal);
       // errorRate has no expiry of its own.
       return simulator.patchFaults({ errorRate: 0 });

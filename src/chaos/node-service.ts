@@ -30,7 +30,6 @@ export class NodeService {
   private planned = false;
   private closed = false;
   unplannedExits = 0;
-  starts = 0;
 
   constructor(private readonly options: NodeServiceOptions) {
     this.log = createWriteStream(options.logFile, { flags: 'a' });
@@ -39,9 +38,8 @@ export class NodeService {
   async start(): Promise<void> {
     const child = spawn(process.execPath, [this.options.script], { env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    this.starts += 1;
     this.planned = false;
-    child.stderr?.pipe(this.log, { end: false });
+    child.stderr?.on('data', (chunk: Buffer) => this.write(chunk.toString()));
     child.once('exit', (code, signal) => void this.onExit(child, code, signal));
     await this.waitUntilReady(child);
   }
@@ -59,19 +57,19 @@ export class NodeService {
       };
       child.once('exit', onExit);
       createInterface({ input: child.stdout! }).on('line', (line) => {
-        this.log.write(`${line}\n`);
+        this.write(`${line}\n`);
         if (line.includes(readyLine)) finish();
       });
     });
   }
 
   private async onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
-    this.log.write(`--- ${this.options.name} exited (code ${code}, signal ${signal}) ---\n`);
+    this.write(`--- ${this.options.name} exited (code ${code}, signal ${signal}) ---\n`);
     if (this.planned || this.closed || child !== this.child) return;
     this.unplannedExits += 1;
     if (this.unplannedExits > (this.options.maxUnplannedRestarts ?? 20)) return;
     await sleep(RESTART_PAUSE_MS);
-    if (!this.closed && child === this.child) await this.start().catch((error) => this.log.write(`restart failed: ${error}\n`));
+    if (!this.closed && child === this.child) await this.start().catch((error) => this.write(`restart failed: ${error}\n`));
   }
 
   /** Kills the process (SIGKILL: no drain at all; SIGTERM: its graceful shutdown) and waits for the exit. */
@@ -90,13 +88,18 @@ export class NodeService {
    * while Temporal is down) counts as an unplanned exit, and the supervisor keeps restarting it.
    */
   async restart(options: { signal: 'SIGKILL' | 'SIGTERM'; downMs: number }): Promise<void> {
+    const begun = Date.now();
     await this.kill(options.signal);
+    const stoppedMs = Date.now() - begun;
     await sleep(options.downMs);
-    if (!this.closed) await this.start().catch((error) => this.log.write(`start after ${options.signal} failed: ${error}\n`));
+    const startedAt = Date.now();
+    if (!this.closed) await this.start().catch((error) => this.write(`start after ${options.signal} failed: ${error}\n`));
+    this.write(`--- ${options.signal}: stopped in ${stoppedMs} ms, ready ${Date.now() - startedAt} ms after the start ---\n`);
   }
 
-  isRunning(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  /** Output can trail the exit; once the log is closed it is dropped. */
+  private write(text: string): void {
+    if (!this.log.writableEnded) this.log.write(text);
   }
 
   async close(): Promise<void> {

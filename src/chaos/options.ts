@@ -71,9 +71,9 @@ export function fullRun(events = 1000): ChaosOptions {
 export function ciRun(events = 100): ChaosOptions {
   return {
     ...fullRun(events),
-    eventsPerSecond: 5,
+    eventsPerSecond: 4,
     hasuraTimeScale: 0.2,
-    faults: { outageMs: 5_000, stormMs: 3_000, errorWindowMs: 6_000, slowCommits: 3, downMs: 500 },
+    faults: { outageMs: 5_000, stormMs: 3_000, errorWindowMs: 7_000, slowCommits: 3, downMs: 500 },
     bridgeEnv: bridgeEnv(2_000),
     drainTimeoutMs: 90_000,
   };

@@ -6,6 +6,8 @@ const RUNNING = 'ExecutionStatus="Running"';
 const PARKED = `${RUNNING} AND ${TicketStatus.name}="waiting-for-operator"`;
 /** Beyond this many open workflows the ids are not listed one by one (the counts still are exact). */
 const LIST_LIMIT = 200;
+const POLL_MS = 1_000;
+const PROGRESS_EVERY_POLLS = 10;
 
 export interface WorkflowCensus {
   /** Closed and open workflows by ExecutionStatus (Completed, Failed, Running, …). */
@@ -48,13 +50,14 @@ export async function takeCensus(client: Client): Promise<WorkflowCensus> {
  * Waits until no workflow is running except parked ones, seen twice in a row (visibility lags the
  * history by a moment), or until the time is up; then takes the census either way.
  */
-export async function waitForQuiescence(client: Client, options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal }): Promise<Quiescence> {
+export async function waitForQuiescence(client: Client, options: { timeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void }): Promise<Quiescence> {
   const started = Date.now();
   let quietPolls = 0;
-  while (quietPolls < 2 && Date.now() - started < options.timeoutMs && !options.signal?.aborted) {
-    const open = await openButNotParked(client).catch(() => Infinity);
+  for (let poll = 0; quietPolls < 2 && Date.now() - started < options.timeoutMs && !options.signal?.aborted; poll += 1) {
+    const open = await openButNotParked(client).catch(() => undefined);
     quietPolls = open === 0 ? quietPolls + 1 : 0;
-    if (quietPolls < 2) await sleep(options.pollMs ?? 1_000, undefined, { signal: options.signal }).catch(() => undefined);
+    if (poll % PROGRESS_EVERY_POLLS === 0 && open !== 0) options.progress?.(open === undefined ? 'Temporal not answering' : `${open} workflow(s) still running`);
+    if (quietPolls < 2) await sleep(POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
   }
   return { drained: quietPolls >= 2, waitedMs: Date.now() - started, census: await takeCensus(client) };
 }

@@ -47,7 +47,7 @@ async function drive(stack: ChaosStack, options: ChaosOptions, context: RunConte
   const connection = await Connection.connect({ address: stack.temporal.address });
   try {
     const client = new Client({ connection });
-    const quiescence = await waitForQuiescence(client, { timeoutMs: options.drainTimeoutMs, signal: context.signal });
+    const quiescence = await waitForQuiescence(client, { timeoutMs: options.drainTimeoutMs, signal: context.signal, progress: say });
     return { events, deliveries, faultLog, quiescence, startedAt };
   } finally {
     await connection.close();

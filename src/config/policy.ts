@@ -12,6 +12,7 @@ const schema = z.object({
   TICKET_ATTEMPT_TIMEOUT: envDuration.optional(),
   PARK_TIMEOUT: envDuration.optional(),
   DUPLICATE_CHECK_DELAY: envDuration.optional(),
+  ROW_RETENTION: envDuration.optional(),
 });
 
 /** The retry schedule and deadlines every event workflow is started with (README "Configuration"). */
@@ -28,5 +29,6 @@ export function eventPolicyFromEnv(env: NodeJS.ProcessEnv): EventPolicy {
     attemptTimeoutMs: e.TICKET_ATTEMPT_TIMEOUT ?? DEFAULT_POLICY.attemptTimeoutMs,
     parkTimeoutMs: e.PARK_TIMEOUT ?? DEFAULT_POLICY.parkTimeoutMs,
     duplicateCheckDelayMs: e.DUPLICATE_CHECK_DELAY ?? DEFAULT_POLICY.duplicateCheckDelayMs,
+    rowRetentionMs: e.ROW_RETENTION ?? DEFAULT_POLICY.rowRetentionMs,
   };
 }

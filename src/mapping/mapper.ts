@@ -3,6 +3,7 @@ import { builtinTriggerDefaults } from '../config/file/builtin';
 import { ConfigError } from '../config/parse-env';
 import type { TicketFields } from '../ticketing/target';
 import type { HasuraEvent, Row } from '../workflows/types';
+import type { Liquid } from 'liquidjs';
 import { compileTemplates, createLiquid, type CompiledTemplate } from './liquid';
 
 /** What a mapper needs of the config; a whole BridgeConfig fits. */
@@ -76,10 +77,14 @@ interface CompiledTrigger {
 }
 
 /** Parses every template once, up front; a config that slipped past the loader fails here, not per event. */
-function compileTrigger(engine: ReturnType<typeof createLiquid>, config: TriggerConfig, path: string, problems: string[]) {
+function compileTrigger(engine: Liquid, config: TriggerConfig, path: string, problems: string[]): CompiledTrigger {
   const compile = (sources: Record<string, string>, key: string) =>
     compileTemplates(engine, sources, { path: `${path}.${key}`, problems }) ?? {};
-  const sets = { fields: compile(config.fields, 'fields'), updateFields: compile(config.updateFields, 'update_fields'), resolveFields: compile(config.resolveFields, 'resolve_fields') };
+  const sets = {
+    fields: compile(config.fields, 'fields'),
+    updateFields: compile(config.updateFields, 'update_fields'),
+    resolveFields: compile(config.resolveFields, 'resolve_fields'),
+  };
   return { config, sets, workNote: compile({ work_note: config.workNote }, 'work_note').work_note };
 }
 

@@ -15,34 +15,39 @@ export interface ApiMetrics {
 // trigger we could have configured, and must not become a label value (unbounded cardinality).
 const TRIGGER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,41}$/;
 
-export function triggerLabel(body: unknown): string {
+function triggerLabel(body: unknown): string {
   const name = (body as { trigger?: { name?: unknown } } | undefined)?.trigger?.name;
   return typeof name === 'string' && TRIGGER_NAME.test(name) ? name : 'unknown';
 }
 
+function defineMetrics(registry: Registry) {
+  collectDefaultMetrics({ register: registry });
+  return {
+    requests: new Counter({
+      name: 'incident_bridge_webhook_requests_total',
+      help: 'Hasura event deliveries answered, by HTTP status (or "aborted" when the caller hung up first) and trigger.',
+      labelNames: ['status', 'trigger'] as const,
+      registers: [registry],
+    }),
+    ackSeconds: new Histogram({
+      name: 'incident_bridge_webhook_ack_seconds',
+      help: 'Time from receiving a Hasura delivery to the end of the answer, by HTTP status.',
+      labelNames: ['status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    accepted: new Counter({
+      name: 'incident_bridge_events_accepted_total',
+      help: 'Events Temporal holds durably: result="started" for a new or running workflow, "duplicate" for one that had already finished, "ignored" for an op the trigger does not handle.',
+      labelNames: ['trigger', 'result'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
 /** Webhook metrics on their own registry (one per app, so tests and multiple apps never collide). */
 export function createApiMetrics(registry: Registry = new Registry()): ApiMetrics {
-  collectDefaultMetrics({ register: registry });
-  const requests = new Counter({
-    name: 'incident_bridge_webhook_requests_total',
-    help: 'Hasura event deliveries answered, by HTTP status (or "aborted" when the caller hung up first) and trigger.',
-    labelNames: ['status', 'trigger'] as const,
-    registers: [registry],
-  });
-  const ackSeconds = new Histogram({
-    name: 'incident_bridge_webhook_ack_seconds',
-    help: 'Time from receiving a Hasura delivery to the end of the answer, by HTTP status.',
-    labelNames: ['status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
-  const accepted = new Counter({
-    name: 'incident_bridge_events_accepted_total',
-    help: 'Events Temporal holds durably: result="started" for a new or running workflow, "duplicate" for one that had already finished.',
-    labelNames: ['trigger', 'result'] as const,
-    registers: [registry],
-  });
-
+  const { requests, ackSeconds, accepted } = defineMetrics(registry);
   const observeDelivery: RequestHandler = (req, res, next) => {
     const stopTimer = ackSeconds.startTimer();
     res.once('close', () => {
@@ -65,7 +70,7 @@ export function createApiMetrics(registry: Registry = new Registry()): ApiMetric
         ping: () => starter.ping(),
         async start(body) {
           const result = await starter.start(body);
-          accepted.inc({ trigger: triggerLabel(body), result: result.duplicate ? 'duplicate' : 'started' });
+          accepted.inc({ trigger: triggerLabel(body), result: result.ignored ? 'ignored' : result.duplicate ? 'duplicate' : 'started' });
           return result;
         },
       };

@@ -22,7 +22,7 @@ export interface ParkedGauge {
 
 export interface WorkerMetrics {
   readonly registry: Registry;
-  /** WorkerOptions.interceptors: every activity's outcome and duration, labelled with the worker's ticket target. */
+  /** WorkerOptions.interceptors: every activity's outcome and duration, labelled with the ticket target (from the input, else the default). */
   interceptors(labels: { target: string }): WorkerInterceptors;
   /** Keeps `incident_bridge_events_parked` current with a visibility count query. */
   startParkedGauge(client: Client, options: ParkedGaugeOptions): ParkedGauge;
@@ -48,32 +48,41 @@ export function errorKind(error: unknown): string {
   return 'unexpected';
 }
 
-export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerMetrics {
-  const registry = options.registry ?? new Registry();
+function defineMetrics(registry: Registry) {
   collectDefaultMetrics({ register: registry });
-  const operations = new Counter({
-    name: 'incident_bridge_ticket_operations_total',
-    help: 'Activity executions (one per attempt) by ticket target, activity, outcome ("ok" or "error") and error kind ("none" when ok).',
-    labelNames: ['target', 'operation', 'outcome', 'kind'] as const,
-    registers: [registry],
-  });
-  const seconds = new Histogram({
-    name: 'incident_bridge_ticket_operation_seconds',
-    help: 'Duration of one activity attempt, ticket system calls included, by target, activity and outcome.',
-    labelNames: ['target', 'operation', 'outcome'] as const,
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [registry],
-  });
-  const parked = new Gauge({
-    name: 'incident_bridge_events_parked',
-    help: `Running event workflows of this task queue waiting for an operator (TicketStatus="${PARKED}").`,
-    registers: [registry],
-  });
+  return {
+    operations: new Counter({
+      name: 'incident_bridge_ticket_operations_total',
+      help: 'Activity executions (one per attempt) by ticket target, activity, outcome ("ok" or "error") and error kind ("none" when ok).',
+      labelNames: ['target', 'operation', 'outcome', 'kind'] as const,
+      registers: [registry],
+    }),
+    seconds: new Histogram({
+      name: 'incident_bridge_ticket_operation_seconds',
+      help: 'Duration of one activity attempt, ticket system calls included, by target, activity and outcome.',
+      labelNames: ['target', 'operation', 'outcome'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    parked: new Gauge({
+      name: 'incident_bridge_events_parked',
+      help: `Running event workflows of this task queue waiting for an operator (TicketStatus="${PARKED}").`,
+      registers: [registry],
+    }),
+  };
+}
 
-  const activityMetrics = (target: string): ActivityInterceptorsFactory => (context) => ({
+type Metrics = ReturnType<typeof defineMetrics>;
+
+/** An activity inbound interceptor: no activity code knows it is measured. */
+function activityMetrics({ operations, seconds }: Metrics, defaultTarget: string): ActivityInterceptorsFactory {
+  return (context) => ({
     inbound: {
       async execute(input, next) {
         const operation = context.info.activityType;
+        // Ticket activities name their target in the input; the rest count under the default one.
+        const named = (input.args[0] as { target?: unknown } | undefined)?.target;
+        const target = typeof named === 'string' ? named : defaultTarget;
         const stopTimer = seconds.startTimer({ target, operation });
         try {
           const result = await next(input);
@@ -88,11 +97,15 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
       },
     },
   });
+}
 
+export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerMetrics {
+  const registry = options.registry ?? new Registry();
+  const metrics = defineMetrics(registry);
   return {
     registry,
-    interceptors: ({ target }) => ({ activity: [activityMetrics(target)] }),
-    startParkedGauge: (client, gaugeOptions) => startParkedCount(parked, client, { ...gaugeOptions, intervalMs: options.parkedRefreshMs ?? 0 }),
+    interceptors: ({ target }) => ({ activity: [activityMetrics(metrics, target)] }),
+    startParkedGauge: (client, gaugeOptions) => startParkedCount(metrics.parked, client, { ...gaugeOptions, intervalMs: options.parkedRefreshMs ?? 0 }),
   };
 }
 

@@ -30,6 +30,11 @@ export interface TicketTarget {
   findByCorrelation(correlationId: string, ctx?: CallContext): Promise<TicketRef[]>;
   update(ref: TicketRef, fields: TicketFields, ctx?: CallContext): Promise<TicketRef>;
   resolve(ref: TicketRef, fields: TicketFields, ctx?: CallContext): Promise<TicketRef>;
+  /**
+   * Reopens a closed ticket with the given changes. Optional: a target without it cannot honour
+   * the `reopen` policy, and the event parks with a TicketConflictError instead.
+   */
+  reopen?(ref: TicketRef, fields: TicketFields, ctx?: CallContext): Promise<TicketRef>;
   /** Marks a duplicate that slipped through a timed-out attempt as cancelled, pointing at the kept one. */
   cancelDuplicate(duplicate: TicketRef, kept: TicketRef, ctx?: CallContext): Promise<void>;
 }

@@ -30,7 +30,14 @@ function createTarget(name: string, config: TargetConfig): ClosableTarget {
 }
 
 export function createTargets(config: Pick<BridgeConfig, 'targets'>): Targets {
-  const created = Object.entries(config.targets).map(([name, target]) => [name, createTarget(name, target)] as const);
+  const created: [string, ClosableTarget][] = [];
+  try {
+    for (const [name, target] of Object.entries(config.targets)) created.push([name, createTarget(name, target)]);
+  } catch (error) {
+    // A later target's bad config must not leak the connection pools of the ones already built.
+    void Promise.all(created.map(([, target]) => target.close()));
+    throw error;
+  }
   return {
     targets: Object.fromEntries(created),
     async close() {

@@ -15,6 +15,10 @@ export interface BridgeWorkerOptions {
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   /** Tests pass a bundle built once per file; production uses the prebuilt one. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Activity metrics (src/metrics/worker-metrics.ts) and any other interceptors. */
+  interceptors?: WorkerOptions['interceptors'];
+  /** Payload encryption (src/codec); the webhook's client must use the same. */
+  dataConverter?: WorkerOptions['dataConverter'];
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows' | 'maxTaskQueueActivitiesPerSecond'>;
 }
 
@@ -31,6 +35,8 @@ export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     activities: options.activities,
     shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',
+    interceptors: options.interceptors,
+    dataConverter: options.dataConverter,
     ...workflowSource(options),
     ...options.tuning,
   });

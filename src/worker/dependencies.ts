@@ -1,26 +1,30 @@
+import { Client, Connection } from '@temporalio/client';
 import type { ActivityDeps } from '../activities';
-import type { TemporalConfig } from '../config/temporal';
+import { loadBridgeConfig } from '../config/bridge-config';
+import { connectionOptions, type TemporalConfig } from '../config/temporal';
+import { dataConverterFromEnv } from '../codec';
 import type { Logger } from '../logging';
-import { createEventMapper, DEFAULT_MAPPING } from '../mapping/mapper';
+import { createEventMapper } from '../mapping/mapper';
 import { createNotifier, notifyConfigFromEnv } from '../notify';
-import { createServiceNowTarget, serviceNowOptionsFromEnv } from '../ticketing/servicenow';
-import { ConfigError } from '../config/parse-env';
+import { createTargets } from '../ticketing/targets';
 
 export interface WorkerDependencies {
   deps: ActivityDeps;
   close(): Promise<void>;
 }
 
-/** Builds the activities' collaborators from the environment; fails fast, naming what is missing. */
+/** Builds the activities' collaborators from the environment (and BRIDGE_CONFIG); fails fast, naming what is wrong. */
 export function dependenciesFromEnv(env: NodeJS.ProcessEnv, context: { logger: Logger; temporal: TemporalConfig }): WorkerDependencies {
-  const serviceNow = serviceNowOptionsFromEnv(env);
-  if (!serviceNow) throw new ConfigError(['SERVICENOW_INSTANCE_URL: required (e.g. https://dev12345.service-now.com, or the simulator URL)']);
-  const target = createServiceNowTarget(serviceNow);
+  const config = loadBridgeConfig({ env });
+  const targets = createTargets(config);
   const notifier = createNotifier(notifyConfigFromEnv(env), { logger: context.logger });
+  // Lazy: only lifecycle triggers use it (signal-with-start of row workflows).
+  const connection = Connection.lazy(connectionOptions(context.temporal));
+  const client = new Client({ connection, namespace: context.temporal.namespace, dataConverter: dataConverterFromEnv(env) });
   return {
-    deps: { target, notifier, mapper: createEventMapper(DEFAULT_MAPPING), logger: context.logger, temporal: context.temporal },
+    deps: { targets: targets.targets, config, mapper: createEventMapper(config), notifier, logger: context.logger, temporal: context.temporal, client },
     async close() {
-      await Promise.all([target.close(), notifier.close()]);
+      await Promise.all([targets.close(), notifier.close(), connection.close()]);
     },
   };
 }

@@ -1,7 +1,10 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { connectionOptions, type TemporalConfig } from '../config/temporal';
 import type { Logger } from '../logging';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
+import { dataConverterFromEnv } from '../codec';
 import { createBridgeWorker, type BridgeWorkerOptions } from './create-worker';
 import { dependenciesFromEnv } from './dependencies';
 
@@ -17,6 +20,8 @@ export interface WorkerContext {
   temporal: TemporalConfig;
   /** Tests hand in a bundle built once; otherwise the prebuilt (or freshly built) one is used. */
   workflowBundle?: BridgeWorkerOptions['workflowBundle'];
+  /** Activity outcome metrics and the parked gauge; absent = none. */
+  metrics?: WorkerMetrics;
 }
 
 export async function startWorker(env: NodeJS.ProcessEnv, context: WorkerContext): Promise<RunningWorker> {
@@ -28,8 +33,12 @@ export async function startWorker(env: NodeJS.ProcessEnv, context: WorkerContext
     taskQueue: context.temporal.taskQueue,
     activities: createActivities(deps),
     workflowBundle: context.workflowBundle,
+    dataConverter: dataConverterFromEnv(env),
+    interceptors: context.metrics?.interceptors({ target: deps.config.defaults.target }),
   });
+  const parked = context.metrics?.startParkedGauge(new Client({ connection, namespace: context.temporal.namespace }), { taskQueue: context.temporal.taskQueue, logger: context.logger });
   const done = worker.run().finally(async () => {
+    parked?.stop();
     await close();
     await connection.close();
   });

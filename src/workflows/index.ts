@@ -1,1 +1,2 @@
 export { hasuraEventWorkflow } from './event-workflow';
+export { rowTicketWorkflow } from './row-workflow';

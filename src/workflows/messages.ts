@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { EventStatus } from './types';
+import type { EventStatus, HasuraEvent } from './types';
 
 /** Operator messages. Names are what `temporal workflow signal/query --name ...` uses. */
 export interface RetryRequest {
@@ -15,6 +15,8 @@ export interface AbandonRequest {
 export const retrySignal = defineSignal<[RetryRequest?]>('retry');
 export const abandonSignal = defineSignal<[AbandonRequest?]>('abandon');
 export const statusQuery = defineQuery<EventStatus>('status');
+/** One event for a row workflow; sent by the event workflow's forward activity with signal-with-start. */
+export const rowEventSignal = defineSignal<[HasuraEvent]>('rowEvent');
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,79}$/;
 const MAX_OVERRIDES = 50;

@@ -1,7 +1,7 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { BridgeActivities } from '../activities';
 import type { FailureFacts } from '../activities/notify';
-import type { EventStatus, EventWorkflowInput } from './types';
+import type { EventStatus, HasuraEvent } from './types';
 
 const notifyActivities = proxyActivities<BridgeActivities>({
   startToCloseTimeout: '30 seconds',
@@ -10,9 +10,8 @@ const notifyActivities = proxyActivities<BridgeActivities>({
 });
 
 /** Tells people once per park: the log always, then every configured channel, each retried alone. */
-export async function notifyOperators(input: EventWorkflowInput, status: EventStatus): Promise<void> {
+export async function notifyOperators(event: HasuraEvent, status: EventStatus): Promise<void> {
   const { workflowId, runId } = workflowInfo();
-  const { event } = input;
   const facts: FailureFacts = {
     workflowId, runId, trigger: event.trigger, table: `${event.table.schema}.${event.table.name}`, op: event.op,
     eventId: event.eventId, rowKey: status.rowKey, lastError: status.lastError ?? { message: 'unknown error' },

@@ -6,6 +6,7 @@ export const DEFAULT_POLICY: EventPolicy = {
   attemptTimeoutMs: 30_000,
   parkTimeoutMs: 7 * 24 * 3600_000,
   duplicateCheckDelayMs: 90_000,
+  rowRetentionMs: 24 * 3600_000,
 };
 
 export function resolvePolicy(overrides: Partial<EventPolicy> = {}): EventPolicy {

@@ -28,6 +28,8 @@ export interface EventPolicy {
   attemptTimeoutMs: number;
   /** How long a failed event waits for an operator's retry/abandon before it ends failed. */
   parkTimeoutMs: number;
+  /** After the row's ticket is closed by a DELETE, how long the row workflow waits for late events. */
+  rowRetentionMs: number;
   /**
    * After a create that needed retries, wait this long and look for a duplicate that a timed-out
    * attempt committed late. ServiceNow cancels any transaction after 60 s, so 90 s covers it.
@@ -35,14 +37,60 @@ export interface EventPolicy {
   duplicateCheckDelayMs: number;
 }
 
+/** How the row's ticket follows later events (from the trigger's `lifecycle` config). */
+export interface LifecycleRules {
+  manual: 'create' | 'upsert';
+  onClosed: 'reopen' | 'create-new' | 'ignore';
+  /** Deliveries of one row arriving within this window are applied in `created_at` order. */
+  reorderWindowMs: number;
+}
+
+/**
+ * Where an event goes. `single`: its own ticket, keyed by the event. `row`: the row's one ticket,
+ * kept by a row-keyed workflow that applies events in order (README "Lifecycle").
+ */
+export type EventRoute =
+  | { kind: 'single' }
+  | { kind: 'row'; rowWorkflowId: string; rowCorrelationId: string; rowKey: string; rules: LifecycleRules };
+
 export interface EventWorkflowInput {
   event: HasuraEvent;
   /** The key written to the ticket (ServiceNow correlation_id) that makes creation idempotent. */
   correlationId: string;
   policy?: Partial<EventPolicy>;
+  /** Absent means `single` (inputs started before lifecycles existed). */
+  route?: EventRoute;
 }
 
-export type TicketState = 'received' | 'transforming' | 'creating' | 'waiting-for-operator' | 'created' | 'abandoned' | 'failed';
+/** What a row workflow remembers between batches and across continue-as-new. */
+export interface RowState {
+  ticket?: TicketSummary;
+  /** The newest event applied: older deliveries are stale and skipped. */
+  lastApplied?: { createdAt: string; eventId: string; op: HasuraOp };
+  /** Recently seen event ids: a re-forwarded delivery is applied once. */
+  seen: string[];
+  pending: HasuraEvent[];
+  /** The row image of the last applied event: the base for "what changed" on the next update. */
+  lastRow?: Row;
+  applied: number;
+  skipped: number;
+}
+
+export interface RowWorkflowInput {
+  trigger: string;
+  table: { schema: string; name: string };
+  rowKey: string;
+  correlationId: string;
+  rules: LifecycleRules;
+  policy?: Partial<EventPolicy>;
+  state?: RowState;
+}
+
+export type RowAction = 'created' | 'updated' | 'resolved' | 'reopened' | 'unchanged' | 'skipped';
+
+export type TicketState =
+  | 'received' | 'transforming' | 'creating' | 'waiting-for-operator' | 'created' | 'abandoned' | 'failed'
+  | 'forwarding' | 'forwarded' | 'waiting-for-events' | 'applying' | 'closed';
 
 export interface TicketSummary {
   id: string;
@@ -58,6 +106,8 @@ export interface EventStatus {
   ticket?: TicketSummary;
   rowKey?: string;
   parkedUntil?: string;
+  /** Row workflows: what has been applied so far. */
+  row?: { pending: number; applied: number; skipped: number; lastApplied?: RowState['lastApplied']; lastAction?: RowAction };
   /** The last operator action's effect, e.g. a rejected override. */
   operatorNote?: string;
   receivedAt: string;
@@ -66,4 +116,12 @@ export interface EventStatus {
 
 export type EventOutcome =
   | { status: 'created'; ticket: TicketSummary; reusedExisting: boolean; duplicatesCancelled: number }
-  | { status: 'abandoned'; reason: string; lastError?: string };
+  | { status: 'abandoned'; reason: string; lastError?: string }
+  | { status: 'forwarded'; rowWorkflowId: string };
+
+export interface RowOutcome {
+  status: 'closed' | 'abandoned';
+  ticket?: TicketSummary;
+  applied: number;
+  skipped: number;
+}

@@ -25,8 +25,8 @@ afterAll(async () => {
 test('when the README quick start is followed, then the curl example becomes an incident and Ctrl-C stops everything', async () => {
   const [install, curlPost, curlRecords] = readmeCommands('## Quick start');
   expect(install).toBe('npm ci && npm start');
-  const ports = { PORT: await freePort(), SIMULATOR_PORT: await freePort(), TEMPORAL_DEV_PORT: await freePort(), TEMPORAL_DEV_UI_PORT: await freePort() };
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), BRIDGE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const ports = { PORT: await freePort(), SIMULATOR_PORT: await freePort(), TEMPORAL_DEV_PORT: await freePort(), TEMPORAL_DEV_UI_PORT: await freePort(), METRICS_PORT: await freePort(), WORKER_METRICS_PORT: await freePort() };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), BRIDGE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   for (const key of ['TEMPORAL_ADDRESS', 'SERVICENOW_INSTANCE_URL', 'WEBHOOK_SECRET', 'TEMPORAL_UI_URL']) delete env[key];
   child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk) => (output += chunk));

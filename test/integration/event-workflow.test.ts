@@ -49,7 +49,7 @@ async function withWorker(test: (h: Harness) => Promise<void>): Promise<void> {
   const target = new FakeTarget();
   const notifier = new RecordingNotifier();
   const taskQueue = uniqueTaskQueue('wf');
-  const activities = createActivities({ target, notifier, mapper: createEventMapper(DEFAULT_MAPPING), logger: createLogger({ level: 'silent' }), temporal: { uiUrl: 'http://ui.test', namespace: 'default' } });
+  const activities = createActivities({ targets: { servicenow: target }, config: DEFAULT_MAPPING, notifier, mapper: createEventMapper(DEFAULT_MAPPING), logger: createLogger({ level: 'silent' }), temporal: { uiUrl: 'http://ui.test', namespace: 'default' } });
   const worker = await createBridgeWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle: await testWorkflowBundle() });
   await worker.runUntil(test({ target, notifier, worker, taskQueue }));
 }

@@ -40,7 +40,7 @@ async function withMeteredWorker(test: (h: Harness) => Promise<void>): Promise<v
   const target = new FakeTarget();
   const metrics = createWorkerMetrics();
   const taskQueue = uniqueTaskQueue('metrics');
-  const activities = createActivities({ target, notifier: silentNotifier, mapper: createEventMapper(DEFAULT_MAPPING), logger: createLogger({ level: 'silent' }), temporal: { uiUrl: 'http://ui.test', namespace: 'default' } });
+  const activities = createActivities({ targets: { servicenow: target }, config: DEFAULT_MAPPING, notifier: silentNotifier, mapper: createEventMapper(DEFAULT_MAPPING), logger: createLogger({ level: 'silent' }), temporal: { uiUrl: 'http://ui.test', namespace: 'default' } });
   const worker = await createBridgeWorker({
     connection: temporal.nativeConnection, namespace: 'default', taskQueue, activities,
     workflowBundle: await testWorkflowBundle(), interceptors: metrics.interceptors({ target: target.kind }),

@@ -121,7 +121,7 @@ describe('on the Temporal server', () => {
   });
   afterAll(async () => {
     await temporal?.close();
-    codecServer?.close();
+    await new Promise((resolve) => codecServer?.close(resolve));
   });
 
   const showHistory = async (workflowId: string, codecArgs: string[] = []) => {
@@ -139,7 +139,7 @@ describe('on the Temporal server', () => {
 
     const logger = createLogger({ level: 'silent' });
     const target = new FakeTarget();
-    const activities = createActivities({ target, notifier: createNotifier({}, { logger }), mapper: createEventMapper(DEFAULT_MAPPING), logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' } });
+    const activities = createActivities({ targets: { servicenow: target }, config: DEFAULT_MAPPING, notifier: createNotifier({}, { logger }), mapper: createEventMapper(DEFAULT_MAPPING), logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' } });
     const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, activities, workflowBundle: await testWorkflowBundle(), dataConverter: dataConverterFromEnv(rotatedEnv) });
     const outcome = await worker.runUntil(rotatedClient.workflow.getHandle(workflowId).result());
     expect(outcome).toMatchObject({ status: 'created', ticket: { number: target.tickets[0].number } });

@@ -68,7 +68,7 @@ afterAll(async () => {
   await temporal?.client.workflow.getHandle(workflowIds[1]).terminate('test over').catch(() => undefined);
   await stack?.close();
   await temporal?.close();
-  receiver?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
 
 test('when events succeed, fail and arrive with a wrong secret, then no debug log line carries a secret', () => {

@@ -131,9 +131,31 @@ describe('Jira target errors', () => {
     await expect(otherTarget({ doneTransition: 'Closed' }).resolve(ref, {})).rejects.toThrow(/no transition "Closed" for OPS-\d+ in status "To Do"/);
   });
 
-  it('when the simulator gets JQL it does not support, then it answers 400 in Jira\'s shape', async () => {
+});
+
+describe('Jira simulator search', () => {
+  const search = (jql: string): Promise<Response> => {
     const auth = Buffer.from(`${DEFAULT_JIRA_USER.email}:${DEFAULT_JIRA_USER.apiToken}`).toString('base64');
-    const response = await fetch(`${simulator.url}/rest/api/3/search/jql?jql=${encodeURIComponent('project = OPS')}`, { headers: { authorization: `Basic ${auth}` } });
+    return fetch(`${simulator.url}/rest/api/3/search/jql?fields=summary&jql=${encodeURIComponent(jql)}`, { headers: { authorization: `Basic ${auth}` } });
+  };
+
+  it('when JQL asks for labels in a list, newest first, then matching issues come in that order', async () => {
+    const a = await target.create({ correlationId: 'jira-unit:in-a', fields: { summary: 'a' } });
+    const b = await target.create({ correlationId: 'jira-unit:in-b', fields: { summary: 'b' } });
+    const labels = [correlationLabel('jira-unit:in-a'), correlationLabel('jira-unit:in-b'), 'unused'];
+
+    const response = await search(`labels in (${labels.map((label) => `"${label}"`).join(', ')}) ORDER BY created DESC`);
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { issues: { key: string; fields: object }[] };
+    expect(body.issues).toEqual([
+      { id: b.id, key: b.number, self: expect.any(String), fields: { summary: 'b' } },
+      { id: a.id, key: a.number, self: expect.any(String), fields: { summary: 'a' } },
+    ]);
+  });
+
+  it('when the simulator gets JQL it does not support, then it answers 400 in Jira\'s shape', async () => {
+    const response = await search('project = OPS');
 
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ errorMessages: [expect.stringMatching(/^Error in the JQL Query/)], errors: {} });

@@ -6,11 +6,15 @@ export interface LabelQuery {
   order: 'ASC' | 'DESC';
 }
 
+const LABEL_QUERY =
+  /^\s*labels\s*(=\s*(?<one>"(?:[^"\\]|\\.)*"|[^\s"()]+)|in\s*\((?<many>[^)]*)\))\s*(ORDER\s+BY\s+created(?:\s+(?<order>ASC|DESC))?)?\s*$/i;
 const QUOTED = /"((?:[^"\\]|\\.)*)"|([^\s,()"]+)/g;
 
 export function parseJql(jql: string): LabelQuery | string {
-  const match = /^\s*labels\s*(=\s*(?<one>"(?:[^"\\]|\\.)*"|[^\s"()]+)|in\s*\((?<many>[^)]*)\))\s*(ORDER\s+BY\s+created(?:\s+(?<order>ASC|DESC))?)?\s*$/i.exec(jql);
-  if (!match?.groups) return `Error in the JQL Query: the simulator only supports labels = "x" / labels in (...) [ORDER BY created]: ${jql}`;
+  const match = LABEL_QUERY.exec(jql);
+  if (!match?.groups) {
+    return `Error in the JQL Query: the simulator only supports labels = "x" / labels in (...) [ORDER BY created]: ${jql}`;
+  }
   const list = match.groups.one ?? match.groups.many ?? '';
   const labels = [...list.matchAll(QUOTED)].map((m) => (m[1] ?? m[2]).replace(/\\(.)/g, '$1'));
   return { labels, order: match.groups.order?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC' };

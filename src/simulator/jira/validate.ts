@@ -24,7 +24,9 @@ export function fieldErrors(fields: Record<string, unknown>, options: { creating
   } else if (typeof summary === 'string' && summary.length > SUMMARY_MAX_LENGTH) {
     errors.summary = `Summary must be less than ${SUMMARY_MAX_LENGTH} characters.`;
   }
-  if (description !== undefined && !isAdfDocument(description)) errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+  if (description !== undefined && !isAdfDocument(description)) {
+    errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+  }
   if (priority !== undefined && !PRIORITIES.has(String(priority?.name))) errors.priority = `Specify a valid 'id' or 'name' for Priority`;
   if (labels !== undefined && (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string' || /\s/.test(label)))) {
     errors.labels = 'The label must not contain spaces.';

@@ -21,14 +21,20 @@ export function sendRestError(res: Response, status: number, message: string): v
 
 const TITLE_MAX_LENGTH = 200;
 
+function bodyProblem(body: Record<string, unknown>, options: { creating: boolean }): string | undefined {
+  const { title, correlation_id: correlationId, status } = body;
+  if (options.creating && (typeof title !== 'string' || !title.trim())) return 'title is required';
+  if (title !== undefined && (typeof title !== 'string' || title.length > TITLE_MAX_LENGTH)) {
+    return `title must be a string of at most ${TITLE_MAX_LENGTH} characters`;
+  }
+  if (options.creating && (typeof correlationId !== 'string' || !correlationId)) return 'correlation_id is required';
+  if (status !== undefined && status !== 'open' && status !== 'closed') return 'status must be open or closed';
+  return undefined;
+}
+
 /** Checks the writable fields of a body; answers 422 and returns false when one is wrong. */
 function validBody(body: Record<string, unknown>, res: Response, options: { creating: boolean }): boolean {
-  const problem =
-    options.creating && (typeof body.title !== 'string' || !body.title.trim()) ? 'title is required'
-    : body.title !== undefined && (typeof body.title !== 'string' || body.title.length > TITLE_MAX_LENGTH) ? `title must be a string of at most ${TITLE_MAX_LENGTH} characters`
-    : options.creating && (typeof body.correlation_id !== 'string' || !body.correlation_id) ? 'correlation_id is required'
-    : body.status !== undefined && body.status !== 'open' && body.status !== 'closed' ? 'status must be open or closed'
-    : undefined;
+  const problem = bodyProblem(body, options);
   if (problem) sendRestError(res, 422, problem);
   return !problem;
 }
@@ -87,7 +93,9 @@ export function ticketRoutes(deps: { store: TicketStore; token: Secret }): Route
     if (typeof body.description === 'string') ticket.description = body.description;
     if (typeof body.note === 'string' && body.note) ticket.notes.push(body.note);
     if (typeof body.resolution === 'string') ticket.resolution = body.resolution;
-    if (body.status === 'open' || body.status === 'closed') Object.assign(ticket, { status: body.status, closed: body.status === 'closed' });
+    if (body.status === 'open' || body.status === 'closed') {
+      Object.assign(ticket, { status: body.status, closed: body.status === 'closed' });
+    }
     res.json({ ticket });
   });
   router.use((_req, res) => sendRestError(res, 404, 'no such resource'));

@@ -11,6 +11,7 @@ export interface SaveContext {
   previousState?: string;
   userSysId: string;
   timestamp: string;
+  mandatoryFields?: readonly string[];
 }
 
 const INACTIVE_STATES: readonly string[] = [STATE.resolved, STATE.closed, STATE.canceled];
@@ -24,11 +25,18 @@ function mirrorState(record: SimRecord, changes: SimRecord): void {
   else if ('incident_state' in changes) record.state = record.incident_state;
 }
 
-function missingResolutionFields(record: SimRecord): ServiceNowErrorBody | undefined {
+function missingMandatoryFields(record: SimRecord, mandatory: readonly string[] = []): ServiceNowErrorBody | undefined {
   const isResolving = record.state === STATE.resolved || record.state === STATE.closed;
-  const missing = RESOLUTION_FIELDS.filter(([field]) => !record[field]).map(([, label]) => label);
-  if (!isResolving || missing.length === 0) return undefined;
+  const required: (readonly [string, string])[] = [...mandatory.map((field) => [field, labelOf(field)] as const), ...(isResolving ? RESOLUTION_FIELDS : [])];
+  const missing = required.filter(([field]) => !record[field]).map(([, label]) => label);
+  if (missing.length === 0) return undefined;
   return errorBody('Operation Failed', `Data Policy Exception: The following fields are mandatory: ${missing.join(', ')}`);
+}
+
+/** ServiceNow names fields by their label in data policy messages: `assignment_group` → `Assignment group`. */
+function labelOf(field: string): string {
+  const words = field.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function stampStateChange(record: SimRecord, context: SaveContext): void {
@@ -47,7 +55,7 @@ function stampStateChange(record: SimRecord, context: SaveContext): void {
 /** Applies the rules to `record` (already merged with `changes`); returns the 403 body when the data policy refuses. */
 export function applyIncidentRules(record: SimRecord, changes: SimRecord, context: SaveContext): ServiceNowErrorBody | undefined {
   mirrorState(record, changes);
-  const refusal = missingResolutionFields(record);
+  const refusal = missingMandatoryFields(record, context.mandatoryFields);
   if (refusal) return refusal;
   record.priority = priorityFor(record.impact, record.urgency);
   stampStateChange(record, context);

@@ -9,6 +9,8 @@ export interface WriteDeps {
   store: RecordStore;
   rng: Rng;
   now: () => number;
+  /** Incident fields an instance-specific data policy makes mandatory (e.g. category). */
+  mandatoryFields: readonly string[];
 }
 
 export interface CallingUser {
@@ -92,7 +94,7 @@ export function createRecord(deps: WriteDeps, request: WriteRequest): WriteOutco
   const journal = takeJournalEntries(changes, request.user, timestamp);
   const fields = { ...newRecordFields(deps, request, timestamp), ...changes };
   if (request.table === 'incident') {
-    const refusal = applyIncidentRules(fields, changes, { userSysId: request.user.sysId, timestamp });
+    const refusal = applyIncidentRules(fields, changes, { userSysId: request.user.sysId, timestamp, mandatoryFields: deps.mandatoryFields });
     if (refusal) return { ok: false, status: 403, body: refusal };
     fields.number ||= deps.store.nextIncidentNumber();
   }
@@ -109,7 +111,7 @@ export function updateRecord(deps: WriteDeps, request: WriteRequest & { sysId: s
   const journal = takeJournalEntries(changes, request.user, timestamp);
   const fields = { ...existing.fields, ...changes };
   if (request.table === 'incident') {
-    const context = { previousState: existing.fields.state, userSysId: request.user.sysId, timestamp };
+    const context = { previousState: existing.fields.state, userSysId: request.user.sysId, timestamp, mandatoryFields: deps.mandatoryFields };
     const refusal = applyIncidentRules(fields, changes, context);
     if (refusal) return { ok: false, status: 403, body: refusal };
   }

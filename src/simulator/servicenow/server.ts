@@ -36,6 +36,8 @@ export interface SimulatorOptions {
   faults?: FaultConfig;
   /** Seeds every random choice (sys_ids, tokens, injected errors) for reproducible runs. */
   seed?: number;
+  /** Incident fields a data policy makes mandatory: a save without them gets the real 403 Data Policy Exception. */
+  mandatoryFields?: string[];
   /** Writable tables besides sys_user / sys_user_group; default ['incident']. */
   tables?: string[];
 }
@@ -50,6 +52,8 @@ export interface ServiceNowSimulator {
   journal(sysId: string, table?: string): JournalEntry[];
   countByCorrelation(correlationId: string, table?: string): number;
   stats(): SimulatorStats;
+  /** Changes the data policy at run time, as an admin would (shared by reference with the write path). */
+  setMandatoryFields(fields: string[]): void;
   /** Replaces the fault configuration (validated; throws on an invalid one). */
   setFaults(faults: FaultConfig): void;
   /** Overwrites only the given keys. */
@@ -87,7 +91,8 @@ function createParts(options: SimulatorOptions) {
     integrationUser: users[0]?.username ?? DEFAULT_SIMULATOR_USER.username,
   };
   const tokens = new TokenStore(rng, now, options.tokenTtlSec ?? DEFAULT_TOKEN_TTL_SEC);
-  return { now, rng, store, faults, credentials, tokens, stats: new StatsRecorder(), rateLimiter: new RateLimiter(now) };
+  const mandatoryFields = [...(options.mandatoryFields ?? [])];
+  return { now, rng, store, faults, credentials, tokens, mandatoryFields, stats: new StatsRecorder(), rateLimiter: new RateLimiter(now) };
 }
 
 function listen(server: Server, options: SimulatorOptions): Promise<AddressInfo> {
@@ -146,6 +151,7 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     url,
     port: address.port,
     ...inspectors(parts),
+    setMandatoryFields: (fields) => void parts.mandatoryFields.splice(0, parts.mandatoryFields.length, ...fields),
     setFaults: (faults) => void parts.faults.replace(faults),
     patchFaults: (faults) => void parts.faults.merge(faults),
     expireTokens,

@@ -15,6 +15,7 @@ export const CORRELATION_DISPLAY = 'incident-bridge';
 export const SHORT_DESCRIPTION_MAX_LENGTH = 160;
 export const CORRELATION_ID_MAX_LENGTH = 100;
 const REF_FIELDS = 'sys_id,number,state,sys_created_on';
+const STATE_IN_PROGRESS = '2';
 const STATE_RESOLVED = '6';
 const STATE_CANCELED = '8';
 const CLOSED_STATES: ReadonlySet<string> = new Set(['6', '7', '8']);
@@ -100,6 +101,9 @@ export function createServiceNowTarget(
       const closeFields = { ...(close_code && { close_code }), ...(close_notes && { close_notes }) };
       return patch('resolve', ref, { ...limitLengths(fields), ...closeFields, state: STATE_RESOLVED }, ctx);
     },
+
+    // "In Progress": what the Reopen UI action sets; ServiceNow's business rules bump reopen_count.
+    reopen: (ref, fields, ctx = {}) => patch('reopen', ref, { ...limitLengths(fields), state: STATE_IN_PROGRESS }, ctx),
 
     async cancelDuplicate(duplicate, kept, ctx = {}) {
       if (duplicate.id === kept.id) {
