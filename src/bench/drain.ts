@@ -52,7 +52,7 @@ export async function runDrainSection(ctx: SectionContext): Promise<DrainResult>
     const shape = { connections: ctx.config.connections, amount: ctx.config.drainEvents };
     const ingest = await runLoad({ kind: 'http', url: bridge.eventsUrl, ...shape }, { timeoutMs: burstTimeoutMs(shape), signal: ctx.signal });
     const events = ingest.ok; // an event Temporal refused was answered 503 and is Hasura's to redeliver
-    const waitMs = 30_000 + (events / limit) * 2000;
+    const waitMs = 30_000 + events * 200; // first attempts run at the worker's pace, not R's
     const metOutage = (): number => Object.keys(simulator.stats().byCorrelation).length;
     await waitFor(() => (metOutage() >= events ? true : undefined), { timeoutMs: waitMs, what: 'every queued event to meet the outage', signal: ctx.signal });
     simulator.reset();

@@ -45,7 +45,7 @@ async function ackAt(ctx: SectionContext, url: string, offeredPerSecond: number)
   const ack = await runLoad({ kind: 'http', url, ...shape }, { timeoutMs: burstTimeoutMs(shape), signal: ctx.signal });
   // The bridge finishes these in the background; the outage that follows must not inherit them.
   const created = (): number => ctx.stack.simulator.stats().creates;
-  await waitFor(() => (created() >= ack.ok ? true : undefined), { timeoutMs: 60_000, what: 'the paced events to become incidents', signal: ctx.signal });
+  await waitFor(() => (created() >= ack.ok ? true : undefined), { timeoutMs: 60_000 + ack.ok * 200, what: 'the paced events to become incidents', signal: ctx.signal });
   return ack;
 }
 

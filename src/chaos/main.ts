@@ -9,7 +9,8 @@ const RESULTS_DIR = path.resolve(__dirname, '..', '..', 'chaos-results');
 /**
  * `npm run chaos`: CHAOS_EVENTS (default 1000) events through the real processes while they are
  * killed and ServiceNow misbehaves; prints the table, writes chaos-results/*.json, exits 1 on a
- * broken promise. Ctrl-C stops the run and still cleans up every process it started.
+ * broken promise (CHAOS_KEEP_LOGS=1 keeps the process logs either way). Ctrl-C stops the run and
+ * still cleans up every process it started.
  */
 async function main(): Promise<number> {
   const options = chaosOptionsFromEnv(process.env);
@@ -22,7 +23,8 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const started = Date.now();
-  const report = await runChaos(options, { signal: abort.signal, progress: (line) => console.log(`chaos: ${line}`) });
+  const progress = (line: string) => console.log(`chaos: ${line}`);
+  const report = await runChaos(options, { signal: abort.signal, progress, keepWorkDir: process.env.CHAOS_KEEP_LOGS === '1' });
   console.log(formatReport(report));
   console.log(`results: ${path.relative(process.cwd(), writeReport(report, RESULTS_DIR))} (run took ${Math.round((Date.now() - started) / 1000)} s)`);
   if (report.workDir) console.log(`process logs and the Temporal database kept in ${report.workDir}`);

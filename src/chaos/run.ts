@@ -15,6 +15,8 @@ export interface RunContext {
   signal?: AbortSignal;
   /** One line per phase, for a human watching. */
   progress?: (line: string) => void;
+  /** Keep the process logs and the Temporal database even when the run passed. */
+  keepWorkDir?: boolean;
 }
 
 interface Phases {
@@ -105,7 +107,7 @@ export async function runChaos(options: ChaosOptions, context: RunContext = {}):
       await stack.close();
     }
   } finally {
-    if (report && report.failures.length === 0) rmSync(workDir, { recursive: true, force: true });
+    if (report && report.failures.length === 0 && !context.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
     else if (report) report.workDir = workDir;
   }
 }
