@@ -18,7 +18,7 @@ export function createNotifyActivities(deps: { notifier: Notifier; logger: Logge
     async notifyFailure(channel: NotifyChannel, facts: FailureFacts): Promise<'sent' | 'skipped'> {
       const report = withLink(facts);
       const outcome = await deps.notifier.send(channel, report);
-      deps.logger.info({ channel, workflowId: report.workflowId, outcome }, 'failure notification');
+      deps.logger.info({ channel, workflowId: report.workflowId, eventId: report.eventId, trigger: report.trigger, outcome }, 'failure notification');
       return outcome;
     },
 

@@ -4,6 +4,7 @@ import type { TicketSummary } from '../workflows/types';
 import type { Logger } from '../logging';
 import { toApplicationFailure } from './failures';
 import { summarize, targetNamed } from './targets';
+import { activityLogger } from './log';
 
 export interface CreateTicketInput {
   target: string;
@@ -45,29 +46,31 @@ export function createTicketActivities(deps: { targets: Record<string, TicketTar
      */
     async createTicket(input: CreateTicketInput): Promise<CreateTicketResult> {
       const { attempt } = Context.current().info;
+      const log = activityLogger(logger);
       return withFailureMapping(async (signal) => {
         const target = targetNamed(deps.targets, input.target);
         if (attempt > 1 || input.lookupFirst) {
           const [existing] = await target.findByCorrelation(input.correlationId, { signal });
           if (existing) {
-            logger.info({ correlationId: input.correlationId, ticket: existing.number, attempt }, 'ticket already exists; reusing it');
+            log.info({ correlationId: input.correlationId, ticket: existing.number }, 'ticket already exists; reusing it');
             return { target: input.target, ticket: summarize(existing), reusedExisting: true, attempt };
           }
         }
         const created = await target.create({ correlationId: input.correlationId, fields: input.fields }, { signal });
-        logger.info({ correlationId: input.correlationId, ticket: created.number, attempt }, 'ticket created');
+        log.info({ correlationId: input.correlationId, ticket: created.number }, 'ticket created');
         return { target: input.target, ticket: summarize(created), reusedExisting: false, attempt };
       });
     },
 
     /** Keeps the oldest ticket of a correlation key and cancels the rest (a late-committed duplicate). */
     async cancelDuplicateTickets(input: { target: string; correlationId: string }): Promise<DuplicateCheckResult> {
+      const log = activityLogger(logger);
       return withFailureMapping(async (signal) => {
         const target = targetNamed(deps.targets, input.target);
         const [kept, ...duplicates] = await target.findByCorrelation(input.correlationId, { signal });
         for (const duplicate of duplicates.filter((ref) => !ref.closed)) {
           await target.cancelDuplicate(duplicate, kept, { signal });
-          logger.warn({ correlationId: input.correlationId, kept: kept.number, cancelled: duplicate.number }, 'cancelled duplicate ticket');
+          log.warn({ correlationId: input.correlationId, kept: kept.number, cancelled: duplicate.number }, 'cancelled duplicate ticket');
         }
         return { kept: kept && summarize(kept), cancelled: duplicates.filter((ref) => !ref.closed).length };
       });

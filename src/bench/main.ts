@@ -26,7 +26,8 @@ async function runOnStorage(config: BenchConfig, storage: StorageMode, options: 
     if (!options.everySection) return;
     sections.syncBaseline = await run('6 synchronous baseline', runSyncBaselineSection);
     sections.drain = await run('4 backlog drain', runDrainSection);
-    sections.footprint = await run('5 footprint', runFootprintSection);
+    // Parking N events runs at end-to-end pace (~15/s here), so its bound grows with N.
+    sections.footprint = await runSection(`5 footprint (${storage})`, Math.max(config.sectionTimeoutMs, config.parkedWorkflows * 120), (signal) => runFootprintSection({ config, stack, signal }));
   } finally {
     await stack.close();
   }

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { createActivities } from '../../src/activities';
+import { createLogger, type Logger } from '../../src/logging';
+import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
+import type { Notifier } from '../../src/notify';
 import type { TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/target';
+import type { EventPolicy } from '../../src/workflows/types';
 
 interface FakeTicket extends TicketRef {
   correlationId: string;
@@ -45,4 +50,22 @@ export class FakeTarget implements TicketTarget {
     const ticket = this.tickets.find((t) => t.id === duplicate.id)!;
     ticket.closed = true;
   }
+}
+
+/** Short retries so a test sees transient failures retried and permanent ones park within seconds. */
+export const FAST_TEST_POLICY: Partial<EventPolicy> = {
+  ticketRetry: { initialIntervalMs: 100, backoffCoefficient: 1, maximumIntervalMs: 200, maximumAttempts: 3 },
+  attemptTimeoutMs: 5_000,
+  duplicateCheckDelayMs: 100,
+};
+
+export const silentNotifier: Notifier = { channels: () => [], send: async () => 'skipped', close: async () => undefined };
+
+/** The real activities around a fake target: the ServiceNow target name with the built-in mapping. */
+export function activitiesWithFake(target: FakeTarget, options: { notifier?: Notifier; logger?: Logger } = {}) {
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  return createActivities({
+    targets: { servicenow: target }, config: DEFAULT_MAPPING, mapper: createEventMapper(DEFAULT_MAPPING),
+    notifier: options.notifier ?? silentNotifier, logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
+  });
 }

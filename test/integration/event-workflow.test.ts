@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
-import { createLogger } from '../../src/logging';
-import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import type { Notifier, FailureReport, NotifyChannel } from '../../src/notify';
 import { TicketRateLimitedError, TicketUnavailableError, TicketValidationError } from '../../src/ticketing/errors';
 import { abandonSignal, retrySignal, statusQuery } from '../../src/workflows/messages';
 import { hasuraEventWorkflow } from '../../src/workflows';
 import type { EventPolicy, EventWorkflowInput } from '../../src/workflows/types';
 import { createBridgeWorker } from '../../src/worker/create-worker';
-import { FakeTarget } from '../helpers/fake-target';
+import { activitiesWithFake, FakeTarget, FAST_TEST_POLICY } from '../helpers/fake-target';
 import { eventually } from '../helpers/stack';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
@@ -26,11 +23,7 @@ class RecordingNotifier implements Notifier {
   async close() {}
 }
 
-const FAST: Partial<EventPolicy> = {
-  ticketRetry: { initialIntervalMs: 100, backoffCoefficient: 1, maximumIntervalMs: 200, maximumAttempts: 3 },
-  attemptTimeoutMs: 5_000,
-  duplicateCheckDelayMs: 100,
-};
+const FAST = FAST_TEST_POLICY;
 
 let temporal: TestTemporal;
 beforeAll(async () => {
@@ -49,7 +42,7 @@ async function withWorker(test: (h: Harness) => Promise<void>): Promise<void> {
   const target = new FakeTarget();
   const notifier = new RecordingNotifier();
   const taskQueue = uniqueTaskQueue('wf');
-  const activities = createActivities({ targets: { servicenow: target }, config: DEFAULT_MAPPING, notifier, mapper: createEventMapper(DEFAULT_MAPPING), logger: createLogger({ level: 'silent' }), temporal: { uiUrl: 'http://ui.test', namespace: 'default' } });
+  const activities = activitiesWithFake(target, { notifier });
   const worker = await createBridgeWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle: await testWorkflowBundle() });
   await worker.runUntil(test({ target, notifier, worker, taskQueue }));
 }

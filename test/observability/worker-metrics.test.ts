@@ -1,27 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createActivities } from '../../src/activities';
-import { createLogger } from '../../src/logging';
-import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import { serveMetrics, type MetricsServer } from '../../src/metrics/exposition';
 import { createWorkerMetrics, type WorkerMetrics } from '../../src/metrics/worker-metrics';
-import type { Notifier } from '../../src/notify';
 import { TicketRateLimitedError, TicketUnavailableError, TicketValidationError } from '../../src/ticketing/errors';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { hasuraEventWorkflow } from '../../src/workflows';
 import { abandonSignal, statusQuery } from '../../src/workflows/messages';
-import type { EventPolicy, EventWorkflowInput } from '../../src/workflows/types';
-import { FakeTarget } from '../helpers/fake-target';
+import type { EventWorkflowInput } from '../../src/workflows/types';
+import { activitiesWithFake, FakeTarget, FAST_TEST_POLICY } from '../helpers/fake-target';
 import { eventually } from '../helpers/stack';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 import { parsePrometheusText, undeclaredFamilies, type Exposition } from './prom-text';
 
-const FAST: Partial<EventPolicy> = {
-  ticketRetry: { initialIntervalMs: 100, backoffCoefficient: 1, maximumIntervalMs: 200, maximumAttempts: 4 },
-  attemptTimeoutMs: 5_000,
-  duplicateCheckDelayMs: 100,
-};
-
-const silentNotifier: Notifier = { channels: () => [], send: async () => 'skipped', close: async () => undefined };
+const FAST = FAST_TEST_POLICY;
 
 let temporal: TestTemporal;
 beforeAll(async () => {
@@ -40,10 +30,10 @@ async function withMeteredWorker(test: (h: Harness) => Promise<void>): Promise<v
   const target = new FakeTarget();
   const metrics = createWorkerMetrics();
   const taskQueue = uniqueTaskQueue('metrics');
-  const activities = createActivities({ targets: { servicenow: target }, config: DEFAULT_MAPPING, notifier: silentNotifier, mapper: createEventMapper(DEFAULT_MAPPING), logger: createLogger({ level: 'silent' }), temporal: { uiUrl: 'http://ui.test', namespace: 'default' } });
+  const activities = activitiesWithFake(target);
   const worker = await createBridgeWorker({
     connection: temporal.nativeConnection, namespace: 'default', taskQueue, activities,
-    workflowBundle: await testWorkflowBundle(), interceptors: metrics.interceptors({ target: target.kind }),
+    workflowBundle: await testWorkflowBundle(), interceptors: metrics.interceptors({ target: 'servicenow' }),
   });
   const server: MetricsServer = await serveMetrics(metrics.registry, { host: '127.0.0.1', port: 0 });
   const scrape = async () => parsePrometheusText(await (await fetch(server.url)).text());
@@ -65,7 +55,7 @@ function start(h: Harness) {
 }
 
 const operations = (m: Exposition, operation: string, outcome: string, kind: string) =>
-  m.value('incident_bridge_ticket_operations_total', { target: 'fake', operation, outcome, kind }) ?? 0;
+  m.value('incident_bridge_ticket_operations_total', { target: 'servicenow', operation, outcome, kind }) ?? 0;
 
 test('when ticket creation fails transiently and then succeeds, then every attempt is counted by outcome and error kind, and timed', async () => {
   await withMeteredWorker(async (h) => {
@@ -78,10 +68,10 @@ test('when ticket creation fails transiently and then succeeds, then every attem
     expect(operations(metrics, 'createTicket', 'error', 'unavailable')).toBe(1);
     expect(operations(metrics, 'createTicket', 'error', 'rate-limited')).toBe(1);
     expect(operations(metrics, 'createTicket', 'ok', 'none')).toBe(1);
-    const timed = (outcome: string) => metrics.value('incident_bridge_ticket_operation_seconds_count', { target: 'fake', operation: 'createTicket', outcome });
+    const timed = (outcome: string) => metrics.value('incident_bridge_ticket_operation_seconds_count', { target: 'servicenow', operation: 'createTicket', outcome });
     expect(timed('error')).toBe(2);
     expect(timed('ok')).toBe(1);
-    expect(metrics.value('incident_bridge_ticket_operation_seconds_sum', { target: 'fake', operation: 'createTicket', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(metrics.value('incident_bridge_ticket_operation_seconds_sum', { target: 'servicenow', operation: 'createTicket', outcome: 'ok' })).toBeGreaterThan(0);
   });
 });
 
