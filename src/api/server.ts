@@ -13,6 +13,8 @@ import { createEventStarter } from './starter';
 import { createEventRouter } from './routing';
 import { loadBridgeConfig } from '../config/bridge-config';
 
+const SHUTDOWN_GRACE_MS = 10_000;
+
 export interface RunningApi {
   url: string;
   server: Server;
@@ -31,6 +33,10 @@ export async function startApi(env: NodeJS.ProcessEnv, context: { logger: Logger
   const app = createApp({ starter, logger: context.logger, webhook, metrics: createApiMetrics(), codecRouter: codecRouterFromEnv(env) });
   const server = app.listen(webhook.port, webhook.host);
   await once(server, 'listening');
+  // server.close() only refuses new connections; Hasura's keep-alive connections would keep
+  // bringing requests. While closing, every answer tells the client to hang up.
+  let closing = false;
+  server.on('request', (_req, res) => closing && res.setHeader('Connection', 'close'));
   const { port } = server.address() as AddressInfo;
   const host = webhook.host.includes(':') ? `[${webhook.host}]` : webhook.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
@@ -39,9 +45,13 @@ export async function startApi(env: NodeJS.ProcessEnv, context: { logger: Logger
     url,
     server,
     async close() {
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // In-flight requests get a grace period; a client that never lets go does not hold the exit.
+      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       await closed;
+      clearTimeout(force);
       await connection.close();
     },
   };

@@ -24,9 +24,23 @@ export interface WorkerContext {
   metrics?: WorkerMetrics;
 }
 
+/** Temporal may still be starting (compose, a restart): retry for a minute before giving up. */
+async function connectWithRetry(context: WorkerContext, deadlineMs = 60_000): Promise<NativeConnection> {
+  const deadline = Date.now() + deadlineMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await NativeConnection.connect(connectionOptions(context.temporal));
+    } catch (error) {
+      if (Date.now() + delay > deadline) throw error;
+      context.logger.warn({ address: context.temporal.address, err: (error as Error).message }, 'Temporal not reachable yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 export async function startWorker(env: NodeJS.ProcessEnv, context: WorkerContext): Promise<RunningWorker> {
   const { deps, close } = dependenciesFromEnv(env, context);
-  const connection = await NativeConnection.connect(connectionOptions(context.temporal));
+  const connection = await connectWithRetry(context);
   const worker = await createBridgeWorker({
     connection,
     namespace: context.temporal.namespace,
