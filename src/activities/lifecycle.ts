@@ -13,6 +13,8 @@ import { summarize, targetForTrigger, targetNamed } from './targets';
 
 export interface ForwardInput {
   route: Extract<EventRoute, { kind: 'row' }>;
+  /** The workflows' task queue (this activity may run on the ticketing queue). */
+  taskQueue: string;
   event: HasuraEvent;
   policy?: Partial<EventPolicy>;
 }
@@ -66,7 +68,7 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
       const { route, event } = input;
       await deps.client.workflow.signalWithStart<typeof rowTicketWorkflow, [HasuraEvent]>('rowTicketWorkflow', {
         workflowId: route.rowWorkflowId,
-        taskQueue: Context.current().info.taskQueue,
+        taskQueue: input.taskQueue,
         args: [{ trigger: event.trigger, table: event.table, rowKey: route.rowKey, correlationId: route.rowCorrelationId, rules: route.rules, policy: input.policy }],
         signal: 'rowEvent',
         signalArgs: [event],

@@ -33,7 +33,7 @@ const PRESETS: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'logLeve
   },
   default: {
     storage: ['sqlite'], connections: 32, stepSeconds: 4, loadFractions: [0.25, 0.5, 0.75, 1], e2eIncidents: 300, latenciesMs: [0, 250],
-    drainEvents: 300, drainRatePerSecond: 25, parkedWorkflows: 5000, syncRatePerSecond: 40, syncOutageEvents: 100, sectionTimeoutMs: 180_000,
+    drainEvents: 300, drainRatePerSecond: 25, parkedWorkflows: 5000, syncRatePerSecond: 10, syncOutageEvents: 100, sectionTimeoutMs: 180_000,
   },
   large: {
     storage: ['sqlite', 'memory'], connections: 64, stepSeconds: 10, loadFractions: [0.25, 0.5, 0.75, 0.9, 1, 1.25], e2eIncidents: 2000, latenciesMs: [0, 250],

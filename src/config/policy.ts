@@ -13,6 +13,7 @@ const schema = z.object({
   PARK_TIMEOUT: envDuration.optional(),
   DUPLICATE_CHECK_DELAY: envDuration.optional(),
   ROW_RETENTION: envDuration.optional(),
+  TICKETING_TASK_QUEUE: z.string().min(1).optional(),
 });
 
 /** The retry schedule and deadlines every event workflow is started with (README "Configuration"). */
@@ -30,5 +31,6 @@ export function eventPolicyFromEnv(env: NodeJS.ProcessEnv): EventPolicy {
     parkTimeoutMs: e.PARK_TIMEOUT ?? DEFAULT_POLICY.parkTimeoutMs,
     duplicateCheckDelayMs: e.DUPLICATE_CHECK_DELAY ?? DEFAULT_POLICY.duplicateCheckDelayMs,
     rowRetentionMs: e.ROW_RETENTION ?? DEFAULT_POLICY.rowRetentionMs,
+    ticketTaskQueue: e.TICKETING_TASK_QUEUE,
   };
 }

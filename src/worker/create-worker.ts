@@ -41,3 +41,23 @@ export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<
     ...options.tuning,
   });
 }
+
+export interface TicketingWorkerOptions extends Pick<BridgeWorkerOptions, 'connection' | 'namespace' | 'activities' | 'dataConverter' | 'interceptors' | 'shutdownGraceTime'> {
+  taskQueue: string;
+  /** Task-queue-wide: Temporal's matching service enforces it across every worker of the queue. */
+  maxActivitiesPerSecond?: number;
+}
+
+/** Activities only, on the ticketing task queue, so the ticketing API's rate limit holds globally. */
+export async function createTicketingWorker(options: TicketingWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    dataConverter: options.dataConverter,
+    interceptors: options.interceptors,
+    shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',
+    maxTaskQueueActivitiesPerSecond: options.maxActivitiesPerSecond,
+  });
+}

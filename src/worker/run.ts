@@ -5,7 +5,8 @@ import { connectionOptions, type TemporalConfig } from '../config/temporal';
 import type { Logger } from '../logging';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { dataConverterFromEnv } from '../codec';
-import { createBridgeWorker, type BridgeWorkerOptions } from './create-worker';
+import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
+import { ticketingWorkerConfigFromEnv } from '../config/ticketing';
 import { dependenciesFromEnv } from './dependencies';
 
 export interface RunningWorker {
@@ -41,27 +42,28 @@ async function connectWithRetry(context: WorkerContext, deadlineMs = 60_000): Pr
 export async function startWorker(env: NodeJS.ProcessEnv, context: WorkerContext): Promise<RunningWorker> {
   const { deps, close } = dependenciesFromEnv(env, context);
   const connection = await connectWithRetry(context);
-  const worker = await createBridgeWorker({
+  const shared = {
     connection,
     namespace: context.temporal.namespace,
-    taskQueue: context.temporal.taskQueue,
     activities: createActivities(deps),
-    workflowBundle: context.workflowBundle,
     dataConverter: dataConverterFromEnv(env),
     interceptors: context.metrics?.interceptors({ target: deps.config.defaults.target }),
-  });
+  };
+  const worker = await createBridgeWorker({ ...shared, taskQueue: context.temporal.taskQueue, workflowBundle: context.workflowBundle });
+  const ticketing = ticketingWorkerConfigFromEnv(env);
+  const workers = ticketing ? [worker, await createTicketingWorker({ ...shared, ...ticketing })] : [worker];
   const parked = context.metrics?.startParkedGauge(new Client({ connection, namespace: context.temporal.namespace }), { taskQueue: context.temporal.taskQueue, logger: context.logger });
-  const done = worker.run().finally(async () => {
+  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined).finally(async () => {
     parked?.stop();
     await close();
     await connection.close();
   });
-  context.logger.info({ taskQueue: context.temporal.taskQueue, namespace: context.temporal.namespace }, 'worker running');
+  context.logger.info({ taskQueue: context.temporal.taskQueue, ticketing, namespace: context.temporal.namespace }, 'worker running');
   return {
     worker,
     done,
     async shutdown() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };

@@ -17,6 +17,7 @@ const { transformEvent } = proxyLocalActivities<BridgeActivities>({
 export function ticketActivities(policy: EventPolicy) {
   const { ticketRetry } = policy;
   return proxyActivities<BridgeActivities>({
+    taskQueue: policy.ticketTaskQueue,
     startToCloseTimeout: policy.attemptTimeoutMs,
     retry: {
       initialInterval: ticketRetry.initialIntervalMs,
@@ -41,7 +42,7 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const activities = ticketActivities(policy);
   if (route?.kind === 'row') {
     tracker.moveTo('forwarding', { rowKey: route.rowKey });
-    await activities.forwardToRowWorkflow({ route, event: input.event, policy: input.policy });
+    await activities.forwardToRowWorkflow({ route, event: input.event, policy: input.policy, taskQueue: workflowInfo().taskQueue });
     tracker.moveTo('forwarded');
     return { status: 'forwarded', rowWorkflowId: route.rowWorkflowId };
   }

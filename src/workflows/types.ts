@@ -28,6 +28,11 @@ export interface EventPolicy {
   attemptTimeoutMs: number;
   /** How long a failed event waits for an operator's retry/abandon before it ends failed. */
   parkTimeoutMs: number;
+  /**
+   * Ticket calls go to this task queue when set: a worker polls it with a task-queue-wide rate
+   * limit, so the ticketing API's limit holds across any number of workers.
+   */
+  ticketTaskQueue?: string;
   /** After the row's ticket is closed by a DELETE, how long the row workflow waits for late events. */
   rowRetentionMs: number;
   /**

@@ -1,0 +1,26 @@
+import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
+import { eventually, startStack, TEST_SECRET, type Stack } from '../helpers/stack';
+import { uniqueTaskQueue } from '../helpers/temporal';
+
+/**
+ * TICKETING_TASK_QUEUE + TICKET_RATE_LIMIT_PER_SECOND: ticket calls run on their own queue, capped
+ * by Temporal across all workers. Checked from the simulator's own creation times (1 s resolution).
+ */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ env: { TICKETING_TASK_QUEUE: uniqueTaskQueue('ticketing'), TICKET_RATE_LIMIT_PER_SECOND: '2' } });
+}, 120_000);
+afterAll(async () => stack?.close());
+
+test('when a burst arrives, then tickets are created on the ticketing queue no faster than its limit', async () => {
+  const bodies = Array.from({ length: 8 }, () => hasuraEventBody({ trigger: 'rate_limited' }));
+  await Promise.all(bodies.map((body) => deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET })));
+  const created = await eventually(() => {
+    const records = stack.simulator.records('incident').filter((r) => r.correlation_id.startsWith('rate_limited:'));
+    return records.length === bodies.length ? records : undefined;
+  }, { what: 'all incidents', timeoutMs: 60_000 });
+  const perSecond = new Map<string, number>();
+  for (const record of created) perSecond.set(record.sys_created_on, (perSecond.get(record.sys_created_on) ?? 0) + 1);
+  expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(3);
+  expect(perSecond.size).toBeGreaterThanOrEqual(3);
+});
