@@ -18,6 +18,7 @@ export interface BenchConfig {
   drainEvents: number;
   drainRatePerSecond: number;
   parkedWorkflows: number;
+  /** Keep below the bridge's end-to-end capacity: above it starts queue behind execution on the shared dev server. */
   syncRatePerSecond: number;
   syncOutageEvents: number;
   /** Bridge children log at this level (info is what production runs). */

@@ -19,7 +19,7 @@ export interface BridgeWorkerOptions {
   interceptors?: WorkerOptions['interceptors'];
   /** Payload encryption (src/codec); the webhook's client must use the same. */
   dataConverter?: WorkerOptions['dataConverter'];
-  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows' | 'maxTaskQueueActivitiesPerSecond'>;
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
 }
 
 function workflowSource(options: BridgeWorkerOptions): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {

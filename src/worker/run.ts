@@ -6,7 +6,7 @@ import type { Logger } from '../logging';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { dataConverterFromEnv } from '../codec';
 import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
-import { ticketingWorkerConfigFromEnv } from '../config/ticketing';
+import { workerConfigFromEnv } from '../config/worker';
 import { dependenciesFromEnv } from './dependencies';
 
 export interface RunningWorker {
@@ -49,8 +49,8 @@ export async function startWorker(env: NodeJS.ProcessEnv, context: WorkerContext
     dataConverter: dataConverterFromEnv(env),
     interceptors: context.metrics?.interceptors({ target: deps.config.defaults.target }),
   };
-  const worker = await createBridgeWorker({ ...shared, taskQueue: context.temporal.taskQueue, workflowBundle: context.workflowBundle });
-  const ticketing = ticketingWorkerConfigFromEnv(env);
+  const { ticketing, tuning } = workerConfigFromEnv(env);
+  const worker = await createBridgeWorker({ ...shared, taskQueue: context.temporal.taskQueue, workflowBundle: context.workflowBundle, tuning });
   const workers = ticketing ? [worker, await createTicketingWorker({ ...shared, ...ticketing })] : [worker];
   const parked = context.metrics?.startParkedGauge(new Client({ connection, namespace: context.temporal.namespace }), { taskQueue: context.temporal.taskQueue, logger: context.logger });
   const done = Promise.all(workers.map((w) => w.run())).then(() => undefined).finally(async () => {

@@ -146,3 +146,19 @@ describe('scope by correlation prefix', () => {
     expect(sim.countByCorrelation('chaos:3')).toBe(1);
   });
 });
+
+describe('injected client errors', () => {
+  test.each([
+    [400, 'Exception while reading request'],
+    [401, 'User Not Authenticated'],
+    [403, 'Operation Failed'],
+    [404, 'No Record found'],
+  ])('when %d is injected, then the instance answers with its JSON error body', async (status, message) => {
+    sim.setFaults({ errorRate: 1, errorStatuses: [status] });
+    const response = await create();
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+    expect(await response.json()).toMatchObject({ error: { message }, status: 'failure' });
+    sim.setFaults({});
+  });
+});

@@ -55,11 +55,20 @@ export function sendHibernatingPage(res: Response, status: number): void {
 
 const STATUS_TEXT: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
+/** What the instance itself answers for an injected 4xx: the real JSON error bodies. */
+const INJECTED_CLIENT_ERRORS: Record<number, ServiceNowErrorBody> = {
+  400: errorBody('Exception while reading request', 'The request was rejected by the instance'),
+  403: errorBody('Operation Failed', 'Error during insert of incident'),
+  404: NO_RECORD_FOUND,
+};
+
 /**
- * 500 carries the quota-rule message real instances send; other injected statuses get the bare
- * HTML page a load balancer answers with, so clients must cope with a body that is not JSON.
+ * 4xx come from the instance as JSON; 500 carries the quota-rule message real instances send;
+ * 502/503/504 get the bare HTML page a load balancer answers with, so clients must cope with it.
  */
 export function sendInjectedError(res: Response, status: number): void {
+  if (status === 401) return sendUnauthenticated(res);
+  if (status >= 400 && status < 500) return sendJson(res, status, INJECTED_CLIENT_ERRORS[status] ?? errorBody('Bad Request'));
   if (status === 500) return sendJson(res, 500, TRANSACTION_CANCELLED);
   const text = STATUS_TEXT[status] ?? 'Error';
   res.status(status).setHeader('Content-Type', 'text/html;charset=UTF-8');
