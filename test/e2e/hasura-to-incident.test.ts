@@ -6,7 +6,8 @@ import { eventually, startStack, TEST_SECRET, type Stack } from '../helpers/stac
 let stack: Stack;
 let temporal: TestTemporal;
 beforeAll(async () => {
-  stack = await startStack();
+  // A retry budget (≈25 s at up to 1 s apart) that outlasts the 3 s outage below.
+  stack = await startStack({ env: { TICKET_RETRY_MAX_ATTEMPTS: '30' } });
   temporal = await connectTestTemporal();
 }, 120_000);
 afterAll(async () => {

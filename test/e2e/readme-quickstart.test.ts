@@ -44,6 +44,15 @@ test('when the README quick start is followed, then the curl example becomes an 
   expect(records).toHaveLength(1);
   expect(records[0].record.short_description).toContain('Payment service returns 502');
 
+  // The README's Metrics commands, against the same running instance.
+  const metricsLocal = (command: string) => local(command).replace('localhost:9465', `127.0.0.1:${ports.WORKER_METRICS_PORT}`).replace('localhost:9464', `127.0.0.1:${ports.METRICS_PORT}`);
+  const metricsCommands = readmeCommands('## Metrics');
+  expect(metricsCommands).toHaveLength(3);
+  for (const command of metricsCommands) {
+    const { stdout } = await run('bash', ['-c', metricsLocal(command)], { cwd: ROOT });
+    expect(stdout.trim().length).toBeGreaterThan(0);
+  }
+
   process.kill(-child.pid!, 'SIGINT');
   // npm re-raises the SIGINT it got, as it does at a terminal; what matters is that everything stopped.
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child!.on('exit', (c, s) => resolve([c, s])));

@@ -19,8 +19,12 @@ test('when a burst arrives, then tickets are created on the ticketing queue no f
     const records = stack.simulator.records('incident').filter((r) => r.correlation_id.startsWith('rate_limited:'));
     return records.length === bodies.length ? records : undefined;
   }, { what: 'all incidents', timeoutMs: 60_000 });
-  const perSecond = new Map<string, number>();
-  for (const record of created) perSecond.set(record.sys_created_on, (perSecond.get(record.sys_created_on) ?? 0) + 1);
-  expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(3);
-  expect(perSecond.size).toBeGreaterThanOrEqual(3);
+  // Temporal's limiter is a token bucket (burst = rate): any window of T seconds holds at most
+  // rate × T + burst calls. Unlimited, all 8 creates land within the same second or two.
+  const seconds = created.map((record) => Date.parse(`${record.sys_created_on.replace(' ', 'T')}Z`) / 1000);
+  const span = Math.max(...seconds) - Math.min(...seconds);
+  expect(span).toBeGreaterThanOrEqual((bodies.length - 2 * 2) / 2);
+  const perSecond = new Map<number, number>();
+  for (const second of seconds) perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+  expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(2 + 2);
 });

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { FaultState, faultConfigSchema, type FaultConfig } from '../servicenow/faults';
 import { RateLimiter } from '../servicenow/rate-limit';
 import { createRng, type Rng } from '../servicenow/rng';
+import { delayUnlessClosed } from '../servicenow/fault-gate';
 
 /** The ServiceNow simulator's fault keys that mean something for a plain JSON API. */
 export type JsonFaultConfig = Omit<FaultConfig, 'hibernating' | 'hibernatingStatus' | 'slowThenCommit' | 'scope'>;
@@ -58,18 +59,6 @@ export class JsonFaults {
 
   /** Resolves true after the configured latency, or false once the client has gone. */
   #delay(res: Response): Promise<boolean> {
-    const ms = this.#state.latencyMs();
-    if (ms <= 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const onClose = (): void => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-      const timer = setTimeout(() => {
-        res.off('close', onClose);
-        resolve(true);
-      }, ms);
-      res.once('close', onClose);
-    });
+    return delayUnlessClosed(this.#state.latencyMs(), res);
   }
 }

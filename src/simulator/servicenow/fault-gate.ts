@@ -22,7 +22,7 @@ export function isInFaultScope(res: Response): boolean {
 }
 
 /** Resolves true after `ms`, or false as soon as the client goes away. */
-function delayUnlessClosed(ms: number, res: Response): Promise<boolean> {
+export function delayUnlessClosed(ms: number, res: Response): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     const onClose = (): void => {
