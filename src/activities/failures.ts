@@ -38,3 +38,23 @@ export function toApplicationFailure(error: unknown, context: FailureContext): A
   const details: FailureDetails = { attempt: context.attempt, kind: 'unexpected' };
   return ApplicationFailure.create({ message, type: error instanceof Error ? error.name : 'Error', details: [details] });
 }
+
+// Answers that prove the server did not store the request: it refused it before processing
+// (4xx, rate limit), a gateway answered for it, or the connection was never made.
+const NOT_WRITTEN_STATUSES = new Set([400, 401, 403, 404, 408, 429, 502, 503, 504]);
+
+function causeCode(error: unknown, depth = 3): string | undefined {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string') return code;
+  return depth > 0 && cause ? causeCode(cause, depth - 1) : undefined;
+}
+
+/**
+ * Whether a failed write may still have been stored (a timeout, a reset mid-request, a 500):
+ * only then must the next attempt look the ticket up before writing again.
+ */
+export function mayHaveWritten(error: unknown): boolean {
+  if (!(error instanceof TicketError)) return true;
+  if (error.status !== undefined && NOT_WRITTEN_STATUSES.has(error.status)) return false;
+  return causeCode(error.cause) !== 'ECONNREFUSED';
+}

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { TicketFields, TicketTarget } from '../ticketing/target';
 import type { TicketSummary } from '../workflows/types';
 import type { Logger } from '../logging';
-import { toApplicationFailure } from './failures';
+import { mayHaveWritten, toApplicationFailure } from './failures';
 import { summarize, targetNamed } from './targets';
 import { activityLogger } from './log';
 
@@ -19,6 +19,13 @@ export interface CreateTicketResult {
   ticket: TicketSummary;
   reusedExisting: boolean;
   attempt: number;
+  /** An earlier attempt may have stored a ticket whose answer was lost: check for a late duplicate. */
+  mayHaveDuplicate: boolean;
+}
+
+/** Carried to the next attempt in the heartbeat details of the failed one. */
+interface AttemptMemo {
+  mayHaveWritten: boolean;
 }
 
 export interface DuplicateCheckResult {
@@ -40,26 +47,41 @@ export function createTicketActivities(deps: { targets: Record<string, TicketTar
   const { logger } = deps;
   return {
     /**
-     * Exactly one ticket per correlation key with the fewest calls: a first attempt of a fresh
-     * workflow creates directly (1 call); any retry first looks for what an earlier attempt may
-     * have created before its response was lost.
+     * Exactly one ticket per correlation key with the fewest calls: a first attempt creates directly
+     * (1 call). A retry looks the key up first only when an earlier attempt may have stored a ticket
+     * (a timeout, a reset, a 500); after a refused or rate-limited call it creates directly again.
      */
     async createTicket(input: CreateTicketInput): Promise<CreateTicketResult> {
-      const { attempt } = Context.current().info;
+      const context = Context.current();
+      const { attempt } = context.info;
       const log = activityLogger(logger);
-      return withFailureMapping(async (signal) => {
-        const target = targetNamed(deps.targets, input.target);
-        if (attempt > 1 || input.lookupFirst) {
-          const [existing] = await target.findByCorrelation(input.correlationId, { signal });
-          if (existing) {
-            log.info({ correlationId: input.correlationId, ticket: existing.number }, 'ticket already exists; reusing it');
-            return { target: input.target, ticket: summarize(existing), reusedExisting: true, attempt };
+      const earlier = context.info.heartbeatDetails as AttemptMemo | undefined;
+      // Without a memo (an older worker, a lost heartbeat) assume the worst.
+      let pendingWrite = input.lookupFirst || (attempt > 1 && (earlier?.mayHaveWritten ?? true));
+      const result = (ticket: TicketSummary, reusedExisting: boolean): CreateTicketResult =>
+        ({ target: input.target, ticket, reusedExisting, attempt, mayHaveDuplicate: pendingWrite && !reusedExisting });
+      try {
+        return await withFailureMapping(async (signal) => {
+          const target = targetNamed(deps.targets, input.target);
+          if (pendingWrite) {
+            const [existing] = await target.findByCorrelation(input.correlationId, { signal });
+            if (existing) {
+              log.info({ correlationId: input.correlationId, ticket: existing.number }, 'ticket already exists; reusing it');
+              return result(summarize(existing), true);
+            }
           }
-        }
-        const created = await target.create({ correlationId: input.correlationId, fields: input.fields }, { signal });
-        log.info({ correlationId: input.correlationId, ticket: created.number }, 'ticket created');
-        return { target: input.target, ticket: summarize(created), reusedExisting: false, attempt };
-      });
+          try {
+            const created = await target.create({ correlationId: input.correlationId, fields: input.fields }, { signal });
+            log.info({ correlationId: input.correlationId, ticket: created.number }, 'ticket created');
+            return result(summarize(created), false);
+          } catch (error) {
+            pendingWrite = pendingWrite || mayHaveWritten(error);
+            throw error;
+          }
+        });
+      } finally {
+        context.heartbeat({ mayHaveWritten: pendingWrite } satisfies AttemptMemo);
+      }
     },
 
     /** Keeps the oldest ticket of a correlation key and cancels the rest (a late-committed duplicate). */

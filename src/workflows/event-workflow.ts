@@ -62,7 +62,7 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const created = result.value;
   tracker.recordTicket(created.ticket);
   tracker.moveTo('created', { attempts: tracker.status.attempts + created.attempt, lastError: undefined });
-  const duplicatesCancelled = created.attempt > 1 && !created.reusedExisting ? await cancelLateDuplicates({ target: created.target, correlationId: input.correlationId }, policy) : 0;
+  const duplicatesCancelled = created.mayHaveDuplicate ? await cancelLateDuplicates({ target: created.target, correlationId: input.correlationId }, policy) : 0;
   return { status: 'created', ticket: created.ticket, reusedExisting: created.reusedExisting, duplicatesCancelled };
 }
 

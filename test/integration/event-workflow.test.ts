@@ -80,6 +80,15 @@ test('when creates fail transiently, then retries look up first and the ticket i
   });
 });
 
+test('when creates were refused outright (503, 429), then retries create directly: one call per attempt', async () => {
+  await withWorker(async (h) => {
+    h.target.createFailures = [new TicketUnavailableError('503', { status: 503 }), new TicketRateLimitedError('429', { status: 429, retryAfterMs: 100 })];
+    const outcome = await (await start(h, input())).result();
+    expect(outcome).toMatchObject({ status: 'created', duplicatesCancelled: 0 });
+    expect(h.target.calls).toEqual(['create', 'create', 'create']);
+  });
+});
+
 test('when the server asks for Retry-After, then the next attempt waits at least that long', async () => {
   await withWorker(async (h) => {
     h.target.createFailures = [new TicketRateLimitedError('429', { retryAfterMs: 1_500 })];
