@@ -102,7 +102,8 @@ export function createEventMapper(config: MappingConfig): EventMapper {
     try {
       return (await engine.render(template, scope)).trim();
     } catch (error) {
-      const message = `trigger ${what.trigger}, field ${what.field}: ${(error as Error).message}`;
+      // The operator reads this in the notification and the Web UI: name the field and its template.
+      const message = `trigger ${what.trigger}, field ${what.field} (template ${JSON.stringify(what.source.slice(0, 200))}): ${(error as Error).message}`;
       throw new MappingError(message, what.field, what.source, { cause: error });
     }
   }

@@ -121,7 +121,7 @@ describe('render failures', () => {
 
     await expect(failure).rejects.toThrow(MappingError);
     await expect(failure).rejects.toMatchObject({ field: 'opened_at', template: '{{ row.created_at | servicenow_datetime }}' });
-    await expect(failure).rejects.toThrow(/trigger create_incident, field opened_at: .*not a date/);
+    await expect(failure).rejects.toThrow(/trigger create_incident, field opened_at \(template "\{\{ row.created_at \| servicenow_datetime \}\}"\): .*not a date/);
   });
 
   it('when a hand-built config holds a broken template, then creating the mapper fails with a ConfigError', () => {
