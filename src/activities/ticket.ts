@@ -19,7 +19,7 @@ export interface CreateTicketResult {
   ticket: TicketSummary;
   reusedExisting: boolean;
   attempt: number;
-  /** An earlier attempt may have stored a ticket whose answer was lost: check for a late duplicate. */
+  /** A retried create: an earlier attempt may have stored a ticket whose answer was lost. */
   mayHaveDuplicate: boolean;
 }
 
@@ -56,32 +56,32 @@ export function createTicketActivities(deps: { targets: Record<string, TicketTar
       const { attempt } = context.info;
       const log = activityLogger(logger);
       const earlier = context.info.heartbeatDetails as AttemptMemo | undefined;
-      // Without a memo (an older worker, a lost heartbeat) assume the worst.
+      // Without a memo (a crashed attempt, an older worker) assume the worst.
       let pendingWrite = input.lookupFirst || (attempt > 1 && (earlier?.mayHaveWritten ?? true));
+      // Recorded before any write: if this attempt dies mid-request, the next one still looks first.
+      context.heartbeat({ mayHaveWritten: true } satisfies AttemptMemo);
       const result = (ticket: TicketSummary, reusedExisting: boolean): CreateTicketResult =>
-        ({ target: input.target, ticket, reusedExisting, attempt, mayHaveDuplicate: pendingWrite && !reusedExisting });
-      try {
-        return await withFailureMapping(async (signal) => {
-          const target = targetNamed(deps.targets, input.target);
-          if (pendingWrite) {
-            const [existing] = await target.findByCorrelation(input.correlationId, { signal });
-            if (existing) {
-              log.info({ correlationId: input.correlationId, ticket: existing.number }, 'ticket already exists; reusing it');
-              return result(summarize(existing), true);
-            }
+        ({ target: input.target, ticket, reusedExisting, attempt, mayHaveDuplicate: attempt > 1 && !reusedExisting });
+      return withFailureMapping(async (signal) => {
+        const target = targetNamed(deps.targets, input.target);
+        if (pendingWrite) {
+          const [existing] = await target.findByCorrelation(input.correlationId, { signal });
+          if (existing) {
+            log.info({ correlationId: input.correlationId, ticket: existing.number }, 'ticket already exists; reusing it');
+            return result(summarize(existing), true);
           }
-          try {
-            const created = await target.create({ correlationId: input.correlationId, fields: input.fields }, { signal });
-            log.info({ correlationId: input.correlationId, ticket: created.number }, 'ticket created');
-            return result(summarize(created), false);
-          } catch (error) {
-            pendingWrite = pendingWrite || mayHaveWritten(error);
-            throw error;
-          }
-        });
-      } finally {
-        context.heartbeat({ mayHaveWritten: pendingWrite } satisfies AttemptMemo);
-      }
+        }
+        try {
+          const created = await target.create({ correlationId: input.correlationId, fields: input.fields }, { signal });
+          log.info({ correlationId: input.correlationId, ticket: created.number }, 'ticket created');
+          return result(summarize(created), false);
+        } catch (error) {
+          pendingWrite = pendingWrite || mayHaveWritten(error);
+          // Only a provably refused write lets the next attempt skip the lookup.
+          if (!pendingWrite) context.heartbeat({ mayHaveWritten: false } satisfies AttemptMemo);
+          throw error;
+        }
+      });
     },
 
     /** Keeps the oldest ticket of a correlation key and cancels the rest (a late-committed duplicate). */

@@ -80,12 +80,13 @@ test('when creates fail transiently, then retries look up first and the ticket i
   });
 });
 
-test('when creates were refused outright (503, 429), then retries create directly: one call per attempt', async () => {
+test('when creates were refused outright (503, 429), then retries create directly: one call per attempt, one check at the end', async () => {
   await withWorker(async (h) => {
     h.target.createFailures = [new TicketUnavailableError('503', { status: 503 }), new TicketRateLimitedError('429', { status: 429, retryAfterMs: 100 })];
     const outcome = await (await start(h, input())).result();
     expect(outcome).toMatchObject({ status: 'created', duplicatesCancelled: 0 });
-    expect(h.target.calls).toEqual(['create', 'create', 'create']);
+    // Each retry creates directly; the one lookup at the end is the late-duplicate check of a retried create.
+    expect(h.target.calls).toEqual(['create', 'create', 'create', 'find']);
   });
 });
 

@@ -68,7 +68,7 @@ describe('npm run check-config', () => {
     const run = await checkConfig([config, '--event', 'examples/hasura-insert-event.json'], env);
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--event: trigger create_servicenow_incident, field opened_at: servicenow_datetime: not a date/);
+    expect(run.stderr).toMatch(/--event: trigger create_servicenow_incident, field opened_at \(template .*\): servicenow_datetime: not a date/);
   });
 
   it('when no file is given, then it exits 2 with the usage', async () => {
