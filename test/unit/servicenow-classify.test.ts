@@ -11,7 +11,7 @@ import { classifyNetworkError, classifyResponse } from '../../src/ticketing/serv
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
 const JSON_TYPE = { 'content-type': 'application/json;charset=UTF-8' };
 
-// Bodies verbatim from /work/shared/reference/servicenow-samples (PDI captures and docs).
+// Bodies verbatim from the shared reference servicenow-samples (PDI captures and docs).
 const INVALID_TABLE = '{"error":{"message":"Invalid table ss","detail":null},"status":"failure"}';
 const NOT_AUTHENTICATED =
   '{"error":{"detail":"Required to provide Auth information","message":"User Not Authenticated"},"status":"failure"}';
