@@ -8,6 +8,7 @@ import {
   type TicketError,
 } from '../errors';
 import type { HttpAnswer } from './http';
+import { retryAfterMs } from '../retry-after';
 
 export const DEFAULT_RATE_LIMIT_RETRY_MS = 60_000;
 
@@ -28,16 +29,6 @@ export function classifyStatus(answer: HttpAnswer, context: { system: string; me
   if (status === 408 || status >= 500) return new TicketUnavailableError(text, { ...options, retryAfterMs: retryAfterMs(answer) });
   if (status >= 400) return new TicketValidationError(text, options);
   return new TicketUnavailableError(`${context.system} answered an unexpected HTTP ${status}`, options);
-}
-
-/** Retry-After is delta-seconds or an HTTP date (RFC 9110). */
-export function retryAfterMs(answer: HttpAnswer): number | undefined {
-  const header = answer.headers['retry-after'];
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - answer.now);
 }
 
 /** A short, single-line rendering of an error body that is not in a known shape. */

@@ -6,6 +6,7 @@ import {
   TicketUnavailableError,
   TicketValidationError,
 } from '../errors';
+import { retryAfterMs } from '../retry-after';
 
 /** The one place that decides what a ServiceNow answer means for the retry policy. */
 export interface ServiceNowResponse {
@@ -43,7 +44,7 @@ export function classifyResponse(response: ServiceNowResponse): TicketError | un
   if (status === 404) return new TicketNotFoundError(text, options);
   if (status === 429) return new TicketRateLimitedError(text, { ...options, retryAfterMs: rateLimitWait(response) });
   if (isTransientStatus) {
-    return new TicketUnavailableError(text, { ...options, retryAfterMs: retryAfterHeader(response) });
+    return new TicketUnavailableError(text, { ...options, retryAfterMs: retryAfterMs(response) });
   }
   if (status >= 400) return new TicketValidationError(text, options);
   return new TicketUnavailableError(`ServiceNow answered an unexpected HTTP ${status}`, options);
@@ -103,20 +104,11 @@ function parseErrorBody(bodyText: string): { message: string; detail?: string } 
 }
 
 function rateLimitWait(response: ServiceNowResponse): number {
-  const retryAfter = retryAfterHeader(response);
+  const retryAfter = retryAfterMs(response);
   if (retryAfter !== undefined) return retryAfter;
   const reset = Number(firstHeader(response, 'x-ratelimit-reset'));
   if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - response.now);
   return DEFAULT_RATE_LIMIT_RETRY_MS;
-}
-
-/** Retry-After is delta-seconds or an HTTP date (RFC 9110). */
-function retryAfterHeader(response: ServiceNowResponse): number | undefined {
-  const value = firstHeader(response, 'retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - response.now);
 }
 
 function firstHeader({ headers }: ServiceNowResponse, name: string): string | undefined {
