@@ -5,7 +5,9 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# Compiles src/ to dist/ and prebundles the workflow code into dist/workflow-bundle.js,
+# The simulators in dev/ serve the compose stack as its stand-in ServiceNow.
+COPY dev ./dev
+# Compiles src/ and dev/ to dist/ and prebundles the workflow code into dist/src/workflow-bundle.js,
 # so the runtime image needs neither webpack's work at start nor the TypeScript sources.
 RUN npm run build
 
@@ -18,4 +20,4 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000 9464
 # PID 1 must forward SIGTERM so the worker drains: run with `docker run --init` / compose `init: true`.
-CMD ["node", "dist/api/main.js"]
+CMD ["node", "dist/src/api/main.js"]

@@ -10,7 +10,7 @@ import path from 'node:path';
  * benchmark cannot rot unnoticed.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'bench', 'main.js');
+const MAIN = path.join(ROOT, 'dist', 'dev', 'bench', 'main.js');
 const resultsDir = mkdtempSync(path.join(tmpdir(), 'bench-smoke-'));
 const resultsFile = path.join(resultsDir, 'results.json');
 

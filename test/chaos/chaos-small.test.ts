@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DIST } from '../../src/chaos/chaos-stack';
-import { ciRun } from '../../src/chaos/options';
-import { formatReport, type ChaosReport } from '../../src/chaos/report';
-import { runChaos } from '../../src/chaos/run';
+import { DIST } from '../../dev/chaos/chaos-stack';
+import { ciRun } from '../../dev/chaos/options';
+import { formatReport, type ChaosReport } from '../../dev/chaos/report';
+import { runChaos } from '../../dev/chaos/run';
 
 // The webhook and worker run as real processes from the build; `npm test` builds first (pretest).
 const BUILT = [path.join(DIST, 'api', 'main.js'), path.join(DIST, 'worker', 'main.js'), path.join(DIST, 'workflow-bundle.js')];

@@ -1,8 +1,8 @@
 import { correlationIdFor, workflowIdFor } from '../../src/api/identity';
-import { buildEvents, deliveryOrder } from '../../src/chaos/deliveries';
-import { judge, type ChaosReport } from '../../src/chaos/report';
-import { tallyIncidents } from '../../src/chaos/tally';
-import { createRng } from '../../src/simulator/servicenow/rng';
+import { buildEvents, deliveryOrder } from '../../dev/chaos/deliveries';
+import { judge, type ChaosReport } from '../../dev/chaos/report';
+import { tallyIncidents } from '../../dev/chaos/tally';
+import { createRng } from '../../dev/simulator/servicenow/rng';
 
 const events = buildEvents(5, createRng(7));
 const [once, twice, cancelled, parked, missing] = events;

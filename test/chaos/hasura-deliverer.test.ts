@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deliverLikeHasura, hasuraEventBody, HttpPool } from '../../src/chaos/hasura-deliverer';
-import { freePort } from '../../src/temporal/dev-server';
+import { deliverLikeHasura, hasuraEventBody, HttpPool } from '../../dev/chaos/hasura-deliverer';
+import { freePort } from '../../dev/temporal/dev-server';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 let handler: Handler = (_req, res) => void res.end();

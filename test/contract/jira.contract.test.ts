@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Secret } from '../../src/config/secret';
-import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../src/simulator/jira/server';
+import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../dev/simulator/jira/server';
 import { TicketValidationError } from '../../src/ticketing/errors';
 import { createJiraTarget, type JiraOptions, type JiraTarget } from '../../src/ticketing/jira';
 import type { TicketRef } from '../../src/ticketing/target';

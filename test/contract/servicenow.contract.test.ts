@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Secret } from '../../src/config/secret';
-import { startServiceNowSimulator, type ServiceNowSimulator } from '../../src/simulator/servicenow/server';
+import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { TicketAuthError, TicketNotFoundError, TicketValidationError } from '../../src/ticketing/errors';
 import { createServiceNowTarget, type ServiceNowTarget } from '../../src/ticketing/servicenow/client';
 import { serviceNowOptionsFromEnv } from '../../src/ticketing/servicenow/env';

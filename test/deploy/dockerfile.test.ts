@@ -51,23 +51,23 @@ describe('Dockerfile', () => {
   test('when the default CMD runs, then it starts a dist file compiled from an existing source', () => {
     const [cmd] = instruction(runtime, 'CMD');
     const argv = JSON.parse(cmd) as string[];
-    expect(argv).toEqual(['node', 'dist/api/main.js']);
+    expect(argv).toEqual(['node', 'dist/src/api/main.js']);
     expect(repoFileExists(sourceOfDistFile(argv[1]))).toBe(true);
   });
 
   test('when npm run build bundles the workflows, then the bundling script has a source', () => {
     const buildScript = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts.build;
     const distScripts = [...buildScript.matchAll(/node (dist\/\S+\.js)/g)].map((match) => match[1]);
-    expect(distScripts).toEqual(['dist/scripts/build-workflow-bundle.js']);
+    expect(distScripts).toEqual(['dist/src/scripts/build-workflow-bundle.js']);
     expect(distScripts.filter((file) => !repoFileExists(sourceOfDistFile(file)))).toEqual([]);
   });
 });
 
 describe('app services in docker-compose.yml', () => {
-  test.each(APP_SERVICES)('when %s starts, then its command runs a dist file whose source exists in src/', (name) => {
+  test.each(APP_SERVICES)('when %s starts, then its command runs a dist file whose source exists in src/ or dev/', (name) => {
     const [executable, distFile] = commandOf(serviceNamed(compose, name));
     expect(executable).toBe('node');
-    expect(sourceOfDistFile(distFile)).toMatch(/^src\/.+\.ts$/);
+    expect(sourceOfDistFile(distFile)).toMatch(/^(src|dev)\/.+\.ts$/);
     expect({ distFile, sourceExists: repoFileExists(sourceOfDistFile(distFile)) }).toEqual({ distFile, sourceExists: true });
   });
 

@@ -116,7 +116,7 @@ export function commandOf(service: ComposeService): string[] {
   return Array.isArray(command) ? command : command.split(/\s+/).filter(Boolean);
 }
 
-/** `dist/api/main.js` → `src/api/main.ts`: `npm run build` compiles src/ with rootDir src, outDir dist. */
+/** `dist/src/api/main.js` → `src/api/main.ts`: `npm run build` compiles src/ and dev/ with rootDir `.`, outDir dist. */
 export function sourceOfDistFile(distFile: string): string {
-  return distFile.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts');
+  return distFile.replace(/^dist\//, '').replace(/\.js$/, '.ts');
 }

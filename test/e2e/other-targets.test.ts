@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { correlationIdFor } from '../../src/api/identity';
 import { correlationLabel } from '../../src/ticketing/jira';
-import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../src/simulator/jira/server';
-import { DEFAULT_REST_TOKEN, startRestTicketServer, type RestTicketServer } from '../../src/simulator/rest/server';
+import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../dev/simulator/jira/server';
+import { DEFAULT_REST_TOKEN, startRestTicketServer, type RestTicketServer } from '../../dev/simulator/rest/server';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../helpers/stack';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../src/temporal/dev-server';
+import { freePort } from '../../dev/temporal/dev-server';
 import { eventually } from '../helpers/stack';
 import { readmeCommands } from '../helpers/readme';
 

@@ -1,4 +1,4 @@
-import { startDevServer } from '../../src/temporal/dev-server';
+import { startDevServer } from '../../dev/temporal/dev-server';
 
 /**
  * One real Temporal dev server (from the provisioned CLI) for the whole run; each test file uses its

@@ -1,1 +1,1 @@
-export * from '../../src/chaos/hasura-deliverer';
+export * from '../../dev/chaos/hasura-deliverer';

@@ -1,7 +1,7 @@
 import { startApi, type RunningApi } from '../../src/api/server';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
 import { createLogger, type Logger } from '../../src/logging';
-import { startServiceNowSimulator, type ServiceNowSimulator, type SimulatorOptions } from '../../src/simulator/servicenow/server';
+import { startServiceNowSimulator, type ServiceNowSimulator, type SimulatorOptions } from '../../dev/simulator/servicenow/server';
 import { startWorker, type RunningWorker } from '../../src/worker/run';
 import { testTemporalAddress, testWorkflowBundle, uniqueTaskQueue } from './temporal';
 

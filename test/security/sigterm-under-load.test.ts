@@ -6,14 +6,14 @@ import path from 'node:path';
 import { correlationIdFor } from '../../src/api/identity';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
 import { createLogger } from '../../src/logging';
-import { startServiceNowSimulator, type ServiceNowSimulator } from '../../src/simulator/servicenow/server';
-import { freePort, stopProcess } from '../../src/temporal/dev-server';
+import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
+import { freePort, stopProcess } from '../../dev/temporal/dev-server';
 import { startWorker, type RunningWorker } from '../../src/worker/run';
 import { deliverLikeHasura, hasuraEventBody, type DeliveryResult } from '../helpers/hasura';
 import { eventually, FAST_POLICY_ENV } from '../helpers/stack';
 import { testTemporalAddress, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
 
-const BUILT_WEBHOOK = path.resolve(__dirname, '../../dist/api/main.js');
+const BUILT_WEBHOOK = path.resolve(__dirname, '../../dist/src/api/main.js');
 const SECRET = 'sigterm-test-secret';
 const TRIGGER = 'create_servicenow_incident';
 const BURST = 30;

@@ -1,5 +1,5 @@
 import { Secret } from '../../src/config/secret';
-import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../src/simulator/jira/server';
+import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../dev/simulator/jira/server';
 import {
   TicketAuthError,
   TicketConflictError,

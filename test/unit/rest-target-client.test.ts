@@ -1,5 +1,5 @@
 import { loadBridgeConfig, type RestTargetConfig } from '../../src/config/bridge-config';
-import { DEFAULT_REST_TOKEN, startRestTicketServer, type RestTicketServer } from '../../src/simulator/rest/server';
+import { DEFAULT_REST_TOKEN, startRestTicketServer, type RestTicketServer } from '../../dev/simulator/rest/server';
 import {
   TicketAuthError,
   TicketConflictError,

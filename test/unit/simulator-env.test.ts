@@ -1,5 +1,5 @@
 import { ConfigError } from '../../src/config/parse-env';
-import { simulatorOptionsFromEnv } from '../../src/simulator/env';
+import { simulatorOptionsFromEnv } from '../../dev/simulator/env';
 
 describe('simulatorOptionsFromEnv', () => {
   test('when nothing is set, then the documented defaults apply', () => {

@@ -1,4 +1,4 @@
-import { startServiceNowSimulator, type ServiceNowSimulator } from '../../src/simulator/servicenow/server';
+import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 
 interface CreateBody {
   result: Record<string, unknown>;

@@ -1,5 +1,5 @@
-import { applyQuery, parseEncodedQuery } from '../../src/simulator/servicenow/query';
-import type { SimRecord } from '../../src/simulator/servicenow/store';
+import { applyQuery, parseEncodedQuery } from '../../dev/simulator/servicenow/query';
+import type { SimRecord } from '../../dev/simulator/servicenow/store';
 
 const rows: SimRecord[] = [
   { number: 'INC0010001', state: '1', priority: '3', short_description: 'Wifi down in lobby', correlation_id: 'hasura:a1' },

@@ -1,4 +1,4 @@
-import { startServiceNowSimulator, type ServiceNowSimulator } from '../../src/simulator/servicenow/server';
+import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 
 /** One record, or a list of them, as the Table API answers. */
 interface OneBody {

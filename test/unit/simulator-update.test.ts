@@ -1,4 +1,4 @@
-import { startServiceNowSimulator, type ServiceNowSimulator } from '../../src/simulator/servicenow/server';
+import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 
 /** Answers read with sysparm_exclude_reference_link=true, so every value is a string. */
 interface WriteBody {

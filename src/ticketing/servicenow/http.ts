@@ -1,3 +1,4 @@
+import { packageRoot } from '../../package-root';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -22,10 +23,9 @@ export interface ServiceNowHttpOptions {
   now: () => number;
 }
 
-/** `src` and `dist` both sit three levels below package.json. */
 function packageVersion(): string {
   try {
-    const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version?: string };
+    const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };
     return manifest.version ?? 'unknown';
   } catch {
     return 'unknown';
