@@ -5,9 +5,9 @@ import { createRng, type Rng } from '../servicenow/rng';
 import { delayUnlessClosed } from '../servicenow/fault-gate';
 
 /** The ServiceNow simulator's fault keys that mean something for a plain JSON API. */
-export type JsonFaultConfig = Omit<FaultConfig, 'hibernating' | 'hibernatingStatus' | 'slowThenCommit' | 'scope'>;
+export type JsonFaultConfig = Omit<FaultConfig, 'hibernating' | 'hibernatingStatus' | 'slowThenCommit' | 'delayedCommit' | 'scope'>;
 
-const UNSUPPORTED_KEYS = ['hibernating', 'hibernatingStatus', 'slowThenCommit', 'scope'] as const;
+const UNSUPPORTED_KEYS = ['hibernating', 'hibernatingStatus', 'slowThenCommit', 'delayedCommit', 'scope'] as const;
 
 /** How a simulator words a refusal: it writes status, headers and its own error body. */
 export type ErrorResponder = (res: Response, status: number, message: string) => void;

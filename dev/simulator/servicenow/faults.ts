@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import type { DelayedCommitPlan } from './delayed-commit';
 import { pick, type Rng } from './rng';
 
 const outageSchema = z
@@ -33,6 +34,15 @@ export const faultConfigSchema = z
     hibernating: z.boolean().optional(),
     hibernatingStatus: z.number().int().min(100).max(599).optional(),
     slowThenCommit: z.object({ count: z.number().int().min(0) }).strict().optional(),
+    delayedCommit: z
+      .object({
+        count: z.number().int().min(0),
+        commitAfterMs: z.number().int().min(0).max(600_000).default(1_000),
+        answer: z.enum(['never', 'late', 'after-commit']).default('never'),
+        lateByMs: z.number().int().min(0).max(600_000).default(5_000),
+      })
+      .strict()
+      .optional(),
     scope: z.object({ correlationIdPrefix: z.string().min(1) }).strict().optional(),
   })
   .strict();
@@ -53,6 +63,7 @@ export class FaultState {
   private outageUntil = 0;
   private stormRemaining = 0;
   private slowCommitsRemaining = 0;
+  private delayedCommitsRemaining = 0;
 
   constructor(private readonly now: () => number) {}
 
@@ -126,10 +137,21 @@ export class FaultState {
     return true;
   }
 
+  /** Consumes one delayed-commit create when any are left. */
+  takeDelayedCommit(): DelayedCommitPlan | undefined {
+    const delayed = this.config.delayedCommit;
+    if (!delayed || this.delayedCommitsRemaining <= 0) return undefined;
+    this.delayedCommitsRemaining -= 1;
+    return { commitAfterMs: delayed.commitAfterMs, answer: delayed.answer, lateByMs: delayed.lateByMs };
+  }
+
   private arm(changed: FaultConfig): void {
     const outage = this.config.outage;
     if (changed.outage || !outage) this.outageUntil = outage ? (outage.untilEpochMs ?? this.now() + (outage.forMs ?? 0)) : 0;
     if (changed.storm429 || !this.config.storm429) this.stormRemaining = this.config.storm429?.count ?? 0;
     if (changed.slowThenCommit || !this.config.slowThenCommit) this.slowCommitsRemaining = this.config.slowThenCommit?.count ?? 0;
+    if (changed.delayedCommit || !this.config.delayedCommit) {
+      this.delayedCommitsRemaining = this.config.delayedCommit?.count ?? 0;
+    }
   }
 }

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Secret } from '../../../src/config/secret';
 import { buildApp } from './app';
 import { DIRECTORY_TABLES, seedGroups, seedUsers } from './directory';
+import { PendingCommits } from './delayed-commit';
 import { FaultState, type FaultConfig } from './faults';
 import { RateLimiter } from './rate-limit';
 import { createRng } from './rng';
@@ -92,7 +93,9 @@ function createParts(options: SimulatorOptions) {
   };
   const tokens = new TokenStore(rng, now, options.tokenTtlSec ?? DEFAULT_TOKEN_TTL_SEC);
   const mandatoryFields = [...(options.mandatoryFields ?? [])];
-  return { now, rng, store, faults, credentials, tokens, mandatoryFields, stats: new StatsRecorder(), rateLimiter: new RateLimiter(now) };
+  const stats = new StatsRecorder();
+  const pendingCommits = new PendingCommits();
+  return { now, rng, store, faults, credentials, tokens, mandatoryFields, stats, rateLimiter: new RateLimiter(now), pendingCommits };
 }
 
 function listen(server: Server, options: SimulatorOptions): Promise<AddressInfo> {
@@ -141,6 +144,7 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     parts.faults.clear();
     parts.tokens.clear();
     parts.rateLimiter.clear();
+    parts.pendingCommits.cancelAll();
   };
   const expireTokens = (): void => parts.tokens.expireAccessTokens();
   const server = createServer(buildApp({ ...parts, baseUrl: () => url, reset, expireTokens }));
@@ -159,6 +163,7 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
+        parts.pendingCommits.cancelAll();
         destroySockets();
       }),
   };

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 
+import type { DelayedCommitPlan, PendingCommits } from './delayed-commit';
 import { isInFaultScope } from './fault-gate';
 import type { FaultState } from './faults';
 import { createRecord, updateRecord, type WriteDeps, type WriteOutcome } from './record-writes';
@@ -11,6 +12,7 @@ import { renderForRequest, type ReadDeps } from './table-read';
 export interface TableWriteDeps extends WriteDeps, ReadDeps {
   stats: StatsRecorder;
   faults: FaultState;
+  pendingCommits: PendingCommits;
 }
 
 function writeRequest(req: Request, call: TableCall) {
@@ -28,21 +30,40 @@ function sendOutcome(deps: TableWriteDeps, req: Request, res: Response, outcome:
   sendJson(res, status, { result: renderForRequest(deps, req, tableCallOf(res).table, outcome.entry.fields) });
 }
 
+function answerCreated(deps: TableWriteDeps, req: Request, res: Response, outcome: WriteOutcome & { ok: true }): void {
+  if (res.writableEnded || res.destroyed) return;
+  const call = tableCallOf(res);
+  const versionPath = call.version ? `/${call.version}` : '';
+  res.setHeader('Location', `${deps.baseUrl()}/api/now${versionPath}/table/${call.table}/${outcome.entry.fields.sys_id}`);
+  if (String(req.headers['x-no-response-body']).toLowerCase() === 'true') {
+    res.status(201).end();
+    return;
+  }
+  sendOutcome(deps, req, res, outcome, 201);
+}
+
+/** The insert commits after `commitAfterMs` whether or not the client is still there; reads miss it until then. */
+function commitLater(deps: TableWriteDeps, req: Request, res: Response, plan: DelayedCommitPlan): void {
+  const request = writeRequest(req, tableCallOf(res));
+  deps.pendingCommits.schedule(plan.commitAfterMs, () => {
+    const outcome = createRecord(deps, request);
+    if (!outcome.ok) return void (res.destroyed || sendOutcome(deps, req, res, outcome, 201));
+    deps.stats.recordCreate();
+    if (plan.answer === 'after-commit') answerCreated(deps, req, res, outcome);
+    if (plan.answer === 'late') deps.pendingCommits.schedule(plan.lateByMs, () => answerCreated(deps, req, res, outcome));
+  });
+}
+
 export function createHandler(deps: TableWriteDeps) {
   return (req: Request, res: Response): void => {
-    const call = tableCallOf(res);
-    const outcome = createRecord(deps, writeRequest(req, call));
+    const delayed = isInFaultScope(res) ? deps.faults.takeDelayedCommit() : undefined;
+    if (delayed) return commitLater(deps, req, res, delayed);
+    const outcome = createRecord(deps, writeRequest(req, tableCallOf(res)));
     if (!outcome.ok) return sendOutcome(deps, req, res, outcome, 201);
     deps.stats.recordCreate();
     // A real instance may commit and then answer too late: the record exists, the client sees only a timeout.
     if (isInFaultScope(res) && deps.faults.takeSlowCommit()) return;
-    const versionPath = call.version ? `/${call.version}` : '';
-    res.setHeader('Location', `${deps.baseUrl()}/api/now${versionPath}/table/${call.table}/${outcome.entry.fields.sys_id}`);
-    if (String(req.headers['x-no-response-body']).toLowerCase() === 'true') {
-      res.status(201).end();
-      return;
-    }
-    sendOutcome(deps, req, res, outcome, 201);
+    answerCreated(deps, req, res, outcome);
   };
 }
 
