@@ -3,7 +3,7 @@ import { Secret } from '../../src/config/secret';
 import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../dev/simulator/jira/server';
 import { TicketValidationError } from '../../src/ticketing/errors';
 import { createJiraTarget, type JiraOptions, type JiraTarget } from '../../src/ticketing/jira';
-import type { TicketRef } from '../../src/ticketing/target';
+import type { TicketRef } from '../../src/ticketing/ticket-target';
 
 /**
  * What the Jira target expects of Jira Cloud. Runs against the simulator, or unchanged against a real site

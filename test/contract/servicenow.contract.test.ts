@@ -5,7 +5,7 @@ import { TicketAuthError, TicketNotFoundError, TicketValidationError } from '../
 import { createServiceNowTarget, type ServiceNowTarget } from '../../src/ticketing/servicenow/client';
 import { serviceNowOptionsFromEnv } from '../../src/ticketing/servicenow/env';
 import type { ServiceNowOptions } from '../../src/ticketing/servicenow/options';
-import type { TicketRef } from '../../src/ticketing/target';
+import type { TicketRef } from '../../src/ticketing/ticket-target';
 
 /**
  * What the client expects of the Table API. Runs against the built-in simulator, or unchanged against a

@@ -1,5 +1,5 @@
 import { TicketConflictError, TicketUnavailableError, TicketValidationError } from '../errors';
-import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../target';
+import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../ticket-target';
 import { textToAdf } from './adf';
 import { JiraApi } from './api';
 import { correlationLabel, toJiraWrite } from './fields';

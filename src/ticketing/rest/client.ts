@@ -1,7 +1,7 @@
 import { createLiquid } from '../../mapping/liquid';
 import { ConfigError } from '../../config/parse-env';
 import { TicketUnavailableError, TicketValidationError } from '../errors';
-import type { CallContext, TicketRef, TicketTarget } from '../target';
+import type { CallContext, TicketRef, TicketTarget } from '../ticket-target';
 import { bodySnippet, classifyStatus } from './classify';
 import { JsonHttp } from './http';
 import type { RestOperation, RestTargetOptions } from './options';

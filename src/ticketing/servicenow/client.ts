@@ -1,5 +1,5 @@
 import { TicketUnavailableError, TicketValidationError } from '../errors';
-import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../target';
+import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../ticket-target';
 import { createAuthProvider } from './auth';
 import { classifyResponse, type ServiceNowResponse } from './classify';
 import { ServiceNowHttp, type HttpCall } from './http';

@@ -2,7 +2,7 @@ import type { BridgeConfig, TargetConfig } from '../config/bridge-config';
 import { createJiraTarget } from './jira';
 import { createRestTarget } from './rest';
 import { createServiceNowTarget } from './servicenow';
-import type { TicketTarget } from './target';
+import type { TicketTarget } from './ticket-target';
 
 export interface ClosableTarget extends TicketTarget {
   stats(): { calls: number; byOperation: Record<string, number> };
