@@ -1,4 +1,5 @@
 import { TicketConflictError, TicketUnavailableError, TicketValidationError } from '../errors';
+import type { CallStats } from '../http';
 import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../ticket-target';
 import { textToAdf } from './adf';
 import { JiraApi } from './api';
@@ -6,7 +7,7 @@ import { correlationLabel, toJiraWrite } from './fields';
 import type { JiraOptions } from './options';
 
 export interface JiraTarget extends TicketTarget {
-  stats(): { calls: number; byOperation: Record<string, number> };
+  stats(): CallStats;
   close(): Promise<void>;
 }
 

@@ -1,15 +1,14 @@
 import { createLiquid } from '../../mapping/liquid';
 import { ConfigError } from '../../config/parse-env';
 import { TicketUnavailableError, TicketValidationError } from '../errors';
+import { bodySnippet, classifyStatus, parseOptionalJson, TargetHttp, type CallStats } from '../http';
 import type { CallContext, TicketRef, TicketTarget } from '../ticket-target';
-import { bodySnippet, classifyStatus } from './classify';
-import { JsonHttp } from './http';
 import type { RestOperation, RestTargetOptions } from './options';
 import { textAt, valueAt } from './paths';
 import { compileRestTemplates, OPERATION_KEYS, type CompiledOperation, type RestOperationName } from './templates';
 
 export interface RestTarget extends TicketTarget {
-  stats(): { calls: number; byOperation: Record<string, number> };
+  stats(): CallStats;
   close(): Promise<void>;
 }
 
@@ -24,7 +23,7 @@ export function createRestTarget(options: RestTargetOptions, deps: { name?: stri
   const problems: string[] = [];
   const operations = compileRestTemplates(engine, options, { path: `targets.${name}`, problems });
   if (problems.length > 0) throw new ConfigError(problems);
-  const http = new JsonHttp({ system, requestTimeoutMs: options.requestTimeoutMs });
+  const http = new TargetHttp({ system, requestTimeoutMs: options.requestTimeoutMs });
 
   async function render(operation: CompiledOperation, scope: object, part: 'url' | 'body'): Promise<string> {
     try {
@@ -46,12 +45,7 @@ export function createRestTarget(options: RestTargetOptions, deps: { name?: stri
     if (!operation.spec.successStatuses.includes(answer.status)) {
       throw classifyStatus(answer, { system, message: bodySnippet(answer.bodyText) });
     }
-    if (!answer.bodyText.trim()) return undefined;
-    try {
-      return JSON.parse(answer.bodyText);
-    } catch {
-      throw new TicketUnavailableError(`${system} answered ${answer.status} with a body that is not JSON`, { status: answer.status });
-    }
+    return parseOptionalJson(answer, system);
   }
 
   /** The ticket an update/resolve answer describes, or the one we sent when the answer does not say. */

@@ -1,13 +1,13 @@
 import { TicketUnavailableError, TicketValidationError } from '../errors';
+import { parseJson, TargetHttp, type CallStats, type HttpAnswer, type HttpCall } from '../http';
 import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../ticket-target';
 import { createAuthProvider } from './auth';
-import { classifyResponse, type ServiceNowResponse } from './classify';
-import { ServiceNowHttp, type HttpCall } from './http';
-import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_TABLE, type ServiceNowOptions } from './options';
+import { classifyResponse, SERVICENOW } from './classify';
+import { DEFAULT_TABLE, type ServiceNowOptions } from './options';
 
 export interface ServiceNowTarget extends TicketTarget {
   /** HTTP requests made so far, per operation ('oauthToken' for token requests); retries count again. */
-  stats(): { calls: number; byOperation: Record<string, number> };
+  stats(): CallStats;
   close(): Promise<void>;
 }
 
@@ -31,8 +31,9 @@ export function createServiceNowTarget(
 ): ServiceNowTarget {
   const now = deps.now ?? Date.now;
   const table = options.table ?? DEFAULT_TABLE;
-  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const http = new ServiceNowHttp({ instanceUrl: options.instanceUrl, requestTimeoutMs, now });
+  const instanceUrl = options.instanceUrl.replace(/\/+$/, '');
+  const { requestTimeoutMs } = options;
+  const http = new TargetHttp({ system: SERVICENOW, baseUrl: instanceUrl, requestTimeoutMs, now });
   const auth = createAuthProvider(options.auth, http, now);
   const tablePath = `/api/now/table/${encodeURIComponent(table)}`;
   const writeQuery: Record<string, string> = { sysparm_fields: REF_FIELDS, sysparm_exclude_reference_link: 'true' };
@@ -59,13 +60,13 @@ export function createServiceNowTarget(
       state,
       createdAt: stringField(record, 'sys_created_on'),
       closed: CLOSED_STATES.has(state),
-      url: `${http.instanceUrl}/nav_to.do?uri=${table}.do?sys_id=${id}`,
+      url: `${instanceUrl}/nav_to.do?uri=${table}.do?sys_id=${id}`,
     };
   }
 
   async function patch(operation: string, ref: TicketRef, body: TicketFields, ctx: CallContext): Promise<TicketRef> {
-    const path = `${tablePath}/${encodeURIComponent(ref.id)}`;
-    const result = await callTable({ operation, method: 'PATCH', path, query: writeQuery, body, signal: ctx.signal });
+    const url = `${tablePath}/${encodeURIComponent(ref.id)}`;
+    const result = await callTable({ operation, method: 'PATCH', url, query: writeQuery, body, signal: ctx.signal });
     return toRef(asRecord(result));
   }
 
@@ -75,7 +76,7 @@ export function createServiceNowTarget(
     async create({ correlationId, fields }, ctx = {}) {
       checkCorrelationId(correlationId);
       const body = { ...limitLengths(fields), correlation_id: correlationId, correlation_display: CORRELATION_DISPLAY };
-      const call: TableCall = { operation: 'create', method: 'POST', path: tablePath, query: writeQuery, body };
+      const call: TableCall = { operation: 'create', method: 'POST', url: tablePath, query: writeQuery, body };
       return toRef(asRecord(await callTable({ ...call, signal: ctx.signal })));
     },
 
@@ -87,7 +88,7 @@ export function createServiceNowTarget(
         sysparm_exclude_reference_link: 'true',
         sysparm_limit: CORRELATION_MATCH_LIMIT,
       };
-      const call: TableCall = { operation: 'findByCorrelation', method: 'GET', path: tablePath, query };
+      const call: TableCall = { operation: 'findByCorrelation', method: 'GET', url: tablePath, query };
       const result = await callTable({ ...call, signal: ctx.signal });
       if (!Array.isArray(result)) throw new TicketUnavailableError('ServiceNow query answer is not a list');
       return result.map((record) => toRef(asRecord(record))).sort(oldestFirst);
@@ -118,14 +119,8 @@ export function createServiceNowTarget(
   };
 }
 
-function resultOf(response: ServiceNowResponse): unknown {
-  try {
-    return (JSON.parse(response.bodyText) as { result?: unknown }).result;
-  } catch {
-    throw new TicketUnavailableError(`ServiceNow answered ${response.status} with a body that is not JSON`, {
-      status: response.status,
-    });
-  }
+function resultOf(response: HttpAnswer): unknown {
+  return (parseJson(response, SERVICENOW) as { result?: unknown } | null)?.result;
 }
 
 function asRecord(result: unknown): TableRecord {
