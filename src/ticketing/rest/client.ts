@@ -1,22 +1,18 @@
 import { createLiquid } from '../../mapping/liquid';
 import { ConfigError } from '../../config/parse-env';
 import { TicketUnavailableError, TicketValidationError } from '../errors';
-import { bodySnippet, classifyStatus, parseOptionalJson, TargetHttp, type CallStats } from '../http';
-import type { CallContext, TicketRef, TicketTarget } from '../ticket-target';
+import { oldestFirst } from '../correlation-matches';
+import { bodySnippet, classifyStatus, parseOptionalJson, TargetHttp } from '../http';
+import type { CallContext, PooledTarget, TicketRef } from '../ticket-target';
 import type { RestOperation, RestTargetOptions } from './options';
 import { textAt, valueAt } from './paths';
 import { compileRestTemplates, OPERATION_KEYS, type CompiledOperation, type RestOperationName } from './templates';
-
-export interface RestTarget extends TicketTarget {
-  stats(): CallStats;
-  close(): Promise<void>;
-}
 
 /**
  * A ticketing system described entirely by configuration: per operation a method, a URL and a JSON body
  * (Liquid templates over `fields`, `correlation_id`, `ticket`, `kept`) and where the answer keeps the ticket.
  */
-export function createRestTarget(options: RestTargetOptions, deps: { name?: string } = {}): RestTarget {
+export function createRestTarget(options: RestTargetOptions, deps: { name?: string } = {}): PooledTarget {
   const name = deps.name ?? 'rest';
   const system = `REST target ${name}`;
   const engine = createLiquid();
@@ -68,7 +64,7 @@ export function createRestTarget(options: RestTargetOptions, deps: { name?: stri
       const answer = await call('find', { correlation_id: correlationId }, ctx);
       const results = valueAt(answer, options.find.resultsPath);
       if (!Array.isArray(results)) throw new TicketUnavailableError(`${system}: find answer has no list at "${options.find.resultsPath}"`);
-      return results.map((item) => refFrom(options.find, item, system)).sort(oldestFirst);
+      return results.map((item) => refFrom(options.find, item, system)).sort(createdThenNumber);
     },
 
     async update(ref, fields, ctx = {}) {
@@ -121,6 +117,5 @@ function revealHeaders(headers: RestTargetOptions['headers']): Record<string, st
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? value : value.reveal()]));
 }
 
-function oldestFirst(a: TicketRef, b: TicketRef): number {
-  return (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.number.localeCompare(b.number, undefined, { numeric: true });
-}
+/** Ticket numbers are compared as numbers where they hold digits: TICKET-9 before TICKET-10. */
+const createdThenNumber = oldestFirst((a, b) => a.number.localeCompare(b.number, undefined, { numeric: true }));

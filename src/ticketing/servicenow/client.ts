@@ -1,15 +1,11 @@
 import { TicketUnavailableError, TicketValidationError } from '../errors';
-import { parseJson, TargetHttp, type CallStats, type HttpAnswer, type HttpCall } from '../http';
-import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../ticket-target';
+import { CORRELATION_MATCH_LIMIT, oldestFirst } from '../correlation-matches';
+import { parseJson, TargetHttp, type HttpAnswer, type HttpCall } from '../http';
+import type { CallContext, PooledTarget, TicketFields, TicketRef } from '../ticket-target';
+import { truncateCodePoints } from '../truncate';
 import { createAuthProvider } from './auth';
 import { classifyResponse, SERVICENOW } from './classify';
 import { DEFAULT_TABLE, type ServiceNowOptions } from './options';
-
-export interface ServiceNowTarget extends TicketTarget {
-  /** HTTP requests made so far, per operation ('oauthToken' for token requests); retries count again. */
-  stats(): CallStats;
-  close(): Promise<void>;
-}
 
 export const CORRELATION_DISPLAY = 'incident-bridge';
 export const SHORT_DESCRIPTION_MAX_LENGTH = 160;
@@ -19,8 +15,6 @@ const STATE_IN_PROGRESS = '2';
 const STATE_RESOLVED = '6';
 const STATE_CANCELED = '8';
 const CLOSED_STATES: ReadonlySet<string> = new Set(['6', '7', '8']);
-/** Correlation keys are unique per event, so more than a handful of matches means something else is wrong. */
-const CORRELATION_MATCH_LIMIT = '100';
 
 type TableCall = Omit<HttpCall, 'headers'>;
 type TableRecord = Record<string, unknown>;
@@ -28,7 +22,7 @@ type TableRecord = Record<string, unknown>;
 export function createServiceNowTarget(
   options: ServiceNowOptions,
   deps: { now?: () => number } = {},
-): ServiceNowTarget {
+): PooledTarget {
   const now = deps.now ?? Date.now;
   const table = options.table ?? DEFAULT_TABLE;
   const instanceUrl = options.instanceUrl.replace(/\/+$/, '');
@@ -91,7 +85,7 @@ export function createServiceNowTarget(
       const call: TableCall = { operation: 'findByCorrelation', method: 'GET', url: tablePath, query };
       const result = await callTable({ ...call, signal: ctx.signal });
       if (!Array.isArray(result)) throw new TicketUnavailableError('ServiceNow query answer is not a list');
-      return result.map((record) => toRef(asRecord(record))).sort(oldestFirst);
+      return result.map((record) => toRef(asRecord(record))).sort(createdThenNumber);
     },
 
     update: (ref, fields, ctx = {}) => patch('update', ref, limitLengths(fields), ctx),
@@ -135,9 +129,7 @@ function stringField(record: TableRecord, name: string): string {
 }
 
 /** sys_created_on has one-second resolution: the number breaks ties between same-second duplicates. */
-function oldestFirst(a: TicketRef, b: TicketRef): number {
-  return (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.number.localeCompare(b.number);
-}
+const createdThenNumber = oldestFirst((a, b) => a.number.localeCompare(b.number));
 
 /** '^' separates encoded-query terms, so a key containing it would query for something else. */
 function checkCorrelationId(correlationId: string): void {
@@ -152,15 +144,4 @@ function limitLengths(fields: TicketFields): TicketFields {
   const shortDescription = fields.short_description;
   if (shortDescription === undefined) return fields;
   return { ...fields, short_description: truncateCodePoints(shortDescription, SHORT_DESCRIPTION_MAX_LENGTH) };
-}
-
-/** At most `max` UTF-16 units (what the column counts) without splitting a surrogate pair. */
-export function truncateCodePoints(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let result = '';
-  for (const codePoint of text) {
-    if (result.length + codePoint.length > max) break;
-    result += codePoint;
-  }
-  return result;
 }
