@@ -4,7 +4,7 @@ import type { TemporalConfig } from '../config/temporal';
 import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
 import type { Notifier } from '../notify';
-import type { TicketTarget } from '../ticketing/target';
+import type { TicketTarget } from '../ticketing/ticket-target';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
 import { createTicketActivities } from './ticket';

@@ -4,7 +4,7 @@ import type { BridgeConfig } from '../config/bridge-config';
 import type { Logger } from '../logging';
 import { rowChanges, type EventMapper } from '../mapping/mapper';
 import { TicketConflictError } from '../ticketing/errors';
-import type { TicketFields, TicketRef, TicketTarget } from '../ticketing/target';
+import type { TicketFields, TicketRef, TicketTarget } from '../ticketing/ticket-target';
 import type { rowTicketWorkflow } from '../workflows/row-workflow';
 import { HasuraTable, HasuraTrigger } from '../workflows/search-attributes';
 import type { EventPolicy, EventRoute, HasuraEvent, LifecycleRules, Row, RowAction, TicketSummary } from '../workflows/types';

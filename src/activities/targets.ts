@@ -1,7 +1,7 @@
 import type { BridgeConfig } from '../config/bridge-config';
 import { triggerConfig } from '../config/bridge-config';
 import { TicketValidationError } from '../ticketing/errors';
-import type { TicketRef, TicketTarget } from '../ticketing/target';
+import type { TicketRef, TicketTarget } from '../ticketing/ticket-target';
 import type { TicketSummary } from '../workflows/types';
 
 /** Picks a configured target by name; an unknown name is a config problem, so permanent. */

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { TicketFields, TicketTarget } from '../ticketing/target';
+import type { TicketFields, TicketTarget } from '../ticketing/ticket-target';
 import type { TicketSummary } from '../workflows/types';
 import type { Logger } from '../logging';
 import { mayHaveWritten, toApplicationFailure } from './failures';

@@ -6,7 +6,7 @@ import { dataConverterFromEnv } from '../codec';
 import type { Logger } from '../logging';
 import { createEventMapper } from '../mapping/mapper';
 import { createNotifier, notifyConfigFromEnv } from '../notify';
-import { createTargets } from '../ticketing/targets';
+import { createTargets } from '../ticketing/create-targets';
 
 export interface WorkerDependencies {
   deps: ActivityDeps;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Secret } from '../../src/config/secret';
 import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../dev/simulator/jira/server';
 import { TicketValidationError } from '../../src/ticketing/errors';
-import { createJiraTarget, type JiraOptions, type JiraTarget } from '../../src/ticketing/jira';
-import type { TicketRef } from '../../src/ticketing/target';
+import { createJiraTarget, type JiraOptions } from '../../src/ticketing/jira';
+import type { PooledTarget, TicketRef } from '../../src/ticketing/ticket-target';
 
 /**
  * What the Jira target expects of Jira Cloud. Runs against the simulator, or unchanged against a real site
@@ -27,7 +27,7 @@ async function chooseBackend(env: NodeJS.ProcessEnv): Promise<Backend> {
 }
 
 let backend: Backend;
-let target: JiraTarget;
+let target: PooledTarget;
 const correlationId = `contract:${randomUUID()}`;
 
 beforeAll(async () => {

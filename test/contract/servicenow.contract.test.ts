@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Secret } from '../../src/config/secret';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { TicketAuthError, TicketNotFoundError, TicketValidationError } from '../../src/ticketing/errors';
-import { createServiceNowTarget, type ServiceNowTarget } from '../../src/ticketing/servicenow/client';
+import { createServiceNowTarget } from '../../src/ticketing/servicenow/client';
 import { serviceNowOptionsFromEnv } from '../../src/ticketing/servicenow/env';
 import type { ServiceNowOptions } from '../../src/ticketing/servicenow/options';
-import type { TicketRef } from '../../src/ticketing/target';
+import type { PooledTarget, TicketRef } from '../../src/ticketing/ticket-target';
 
 /**
  * What the client expects of the Table API. Runs against the built-in simulator, or unchanged against a
@@ -32,12 +32,12 @@ async function chooseBackend(env: NodeJS.ProcessEnv): Promise<Backend> {
 }
 
 let backend: Backend;
-let target: ServiceNowTarget;
-const others: ServiceNowTarget[] = [];
+let target: PooledTarget;
+const others: PooledTarget[] = [];
 const correlationId = `contract:${randomUUID()}`;
 const RESOLUTION = { close_code: 'Solution provided', close_notes: 'Resolved by the incident-bridge contract suite' };
 
-function otherTarget(overrides: Partial<ServiceNowOptions>): ServiceNowTarget {
+function otherTarget(overrides: Partial<ServiceNowOptions>): PooledTarget {
   const created = createServiceNowTarget({ ...backend.options, ...overrides });
   others.push(created);
   return created;

@@ -3,7 +3,7 @@ import { createActivities } from '../../src/activities';
 import { createLogger, type Logger } from '../../src/logging';
 import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
-import type { TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/target';
+import type { TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/ticket-target';
 import type { EventPolicy } from '../../src/workflows/types';
 
 interface FakeTicket extends TicketRef {

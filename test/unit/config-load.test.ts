@@ -6,7 +6,7 @@ import { configurationReference } from '../../src/config/file/docs';
 import { ConfigError } from '../../src/config/parse-env';
 import { Secret } from '../../src/config/secret';
 import { DEFAULT_MAPPING } from '../../src/mapping/mapper';
-import { createTargets } from '../../src/ticketing/targets';
+import { createTargets } from '../../src/ticketing/create-targets';
 import { configDir } from '../fixtures/config/write-config';
 
 const ROOT = join(__dirname, '../..');

@@ -8,14 +8,15 @@ import {
   TicketUnavailableError,
   TicketValidationError,
 } from '../../src/ticketing/errors';
-import { adfToText, correlationLabel, createJiraTarget, type JiraOptions, type JiraTarget } from '../../src/ticketing/jira';
+import { adfToText, correlationLabel, createJiraTarget, type JiraOptions } from '../../src/ticketing/jira';
+import type { PooledTarget } from '../../src/ticketing/ticket-target';
 
 let simulator: JiraSimulator;
 let options: JiraOptions;
-let target: JiraTarget;
-const others: JiraTarget[] = [];
+let target: PooledTarget;
+const others: PooledTarget[] = [];
 
-function otherTarget(overrides: Partial<JiraOptions>): JiraTarget {
+function otherTarget(overrides: Partial<JiraOptions>): PooledTarget {
   const created = createJiraTarget({ ...options, ...overrides });
   others.push(created);
   return created;

@@ -8,7 +8,8 @@ import {
   TicketUnavailableError,
   TicketValidationError,
 } from '../../src/ticketing/errors';
-import { createRestTarget, type RestTarget } from '../../src/ticketing/rest';
+import { createRestTarget } from '../../src/ticketing/rest';
+import type { PooledTarget } from '../../src/ticketing/ticket-target';
 import { configDir } from '../fixtures/config/write-config';
 
 const TARGETS = `
@@ -61,10 +62,10 @@ defaults: { target: tickets }
 const files = configDir();
 let server: RestTicketServer;
 let configs: Record<string, RestTargetConfig>;
-let target: RestTarget;
-const others: RestTarget[] = [];
+let target: PooledTarget;
+const others: PooledTarget[] = [];
 
-function restTarget(name: string, overrides: Partial<RestTargetConfig> = {}): RestTarget {
+function restTarget(name: string, overrides: Partial<RestTargetConfig> = {}): PooledTarget {
   const created = createRestTarget({ ...configs[name], ...overrides }, { name });
   others.push(created);
   return created;

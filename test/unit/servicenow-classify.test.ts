@@ -6,7 +6,8 @@ import {
   TicketUnavailableError,
   TicketValidationError,
 } from '../../src/ticketing/errors';
-import { classifyNetworkError, classifyResponse } from '../../src/ticketing/servicenow/classify';
+import { classifyNetworkError } from '../../src/ticketing/http';
+import { classifyResponse, SERVICENOW } from '../../src/ticketing/servicenow/classify';
 
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
 const JSON_TYPE = { 'content-type': 'application/json;charset=UTF-8' };
@@ -177,7 +178,7 @@ describe('classifyResponse', () => {
 describe('classifyNetworkError', () => {
   it('when the connection is refused, then it is unavailable and names the code', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-    const error = classifyNetworkError(refused);
+    const error = classifyNetworkError(SERVICENOW, refused);
 
     expect(error).toBeInstanceOf(TicketUnavailableError);
     expect(error.message).toContain('ECONNREFUSED');
@@ -185,8 +186,8 @@ describe('classifyNetworkError', () => {
   });
 
   it('when the request timed out or was aborted, then it is unavailable and says which', () => {
-    const timedOut = classifyNetworkError(new DOMException('The operation timed out', 'TimeoutError'));
-    const aborted = classifyNetworkError(new DOMException('This operation was aborted', 'AbortError'));
+    const timedOut = classifyNetworkError(SERVICENOW, new DOMException('The operation timed out', 'TimeoutError'));
+    const aborted = classifyNetworkError(SERVICENOW, new DOMException('This operation was aborted', 'AbortError'));
 
     expect(timedOut).toBeInstanceOf(TicketUnavailableError);
     expect(timedOut.message).toContain('timed out');
@@ -197,6 +198,6 @@ describe('classifyNetworkError', () => {
   it('when the error is already a TicketError, then it is passed through', () => {
     const original = new TicketAuthError('refused');
 
-    expect(classifyNetworkError(original)).toBe(original);
+    expect(classifyNetworkError(SERVICENOW, original)).toBe(original);
   });
 });

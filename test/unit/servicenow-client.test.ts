@@ -1,8 +1,9 @@
 import { inspect } from 'node:util';
 import { Secret } from '../../src/config/secret';
 import { TicketAuthError, TicketUnavailableError, TicketValidationError } from '../../src/ticketing/errors';
-import { createServiceNowTarget, type ServiceNowTarget } from '../../src/ticketing/servicenow/client';
+import { createServiceNowTarget } from '../../src/ticketing/servicenow/client';
 import type { ServiceNowOptions } from '../../src/ticketing/servicenow/options';
+import type { PooledTarget } from '../../src/ticketing/ticket-target';
 import { record, startLoopback, type Loopback } from './servicenow-loopback';
 
 const PASSWORD = 'hunter2-very-secret';
@@ -10,9 +11,9 @@ const SYS_ID = 'c537bae64f411200adf9f8e18110c76e';
 const REF_FIELDS = 'sys_id,number,state,sys_created_on';
 
 let server: Loopback;
-const targets: ServiceNowTarget[] = [];
+const targets: PooledTarget[] = [];
 
-function target(overrides: Partial<ServiceNowOptions> = {}): ServiceNowTarget {
+function target(overrides: Partial<ServiceNowOptions> = {}): PooledTarget {
   const auth = { type: 'basic' as const, username: 'bridge', password: new Secret(PASSWORD) };
   const created = createServiceNowTarget({ instanceUrl: `${server.url}/`, auth, ...overrides });
   targets.push(created);

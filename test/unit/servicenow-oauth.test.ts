@@ -1,7 +1,8 @@
 import { Secret } from '../../src/config/secret';
 import { TicketAuthError } from '../../src/ticketing/errors';
-import { createServiceNowTarget, type ServiceNowTarget } from '../../src/ticketing/servicenow/client';
+import { createServiceNowTarget } from '../../src/ticketing/servicenow/client';
 import type { ServiceNowAuth } from '../../src/ticketing/servicenow/options';
+import type { PooledTarget } from '../../src/ticketing/ticket-target';
 import { record, startLoopback, type Loopback, type RecordedRequest, type Reply } from './servicenow-loopback';
 
 const CLIENT_SECRET = 'client-secret-value';
@@ -25,7 +26,7 @@ const OAUTH_DENIED = { error_description: 'access_denied', error: 'server_error'
 
 let server: Loopback;
 let clock: number;
-const targets: ServiceNowTarget[] = [];
+const targets: PooledTarget[] = [];
 
 /** A token endpoint issuing access-1, access-2, … and a table that accepts only the listed tokens. */
 function instance(options: { accepted: (token: string) => boolean; expiresIn?: number; refreshToken?: boolean }): void {
@@ -42,7 +43,7 @@ function instance(options: { accepted: (token: string) => boolean; expiresIn?: n
   });
 }
 
-function target(auth: ServiceNowAuth = PASSWORD_GRANT): ServiceNowTarget {
+function target(auth: ServiceNowAuth = PASSWORD_GRANT): PooledTarget {
   const created = createServiceNowTarget({ instanceUrl: server.url, auth }, { now: () => clock });
   targets.push(created);
   return created;
@@ -53,7 +54,7 @@ const tokenRequests = (): URLSearchParams[] =>
   server.requests.filter(isTokenRequest).map((request) => new URLSearchParams(request.body));
 const bearers = (): (string | undefined)[] =>
   server.requests.filter((request) => !isTokenRequest(request)).map((request) => request.headers.authorization);
-const create = (created: ServiceNowTarget) => created.create({ correlationId: 'orders:1', fields: {} });
+const create = (created: PooledTarget) => created.create({ correlationId: 'orders:1', fields: {} });
 
 beforeAll(async () => {
   server = await startLoopback();

@@ -1,14 +1,20 @@
-import { TicketUnavailableError, type TicketError } from '../errors';
-import { bodySnippet, classifyStatus } from '../rest/classify';
-import { JsonHttp, type HttpAnswer } from '../rest/http';
-import type { RestMethod } from '../rest/options';
+import type { TicketError } from '../errors';
+import {
+  bodySnippet,
+  classifyStatus,
+  parseOptionalJson,
+  TargetHttp,
+  type CallStats,
+  type HttpAnswer,
+  type HttpMethod,
+} from '../http';
 import type { JiraOptions } from './options';
 
 export const JIRA = 'Jira';
 
 export interface JiraCall {
   operation: string;
-  method: RestMethod;
+  method: HttpMethod;
   /** Below /rest/api/3, starting with '/'. */
   path: string;
   query?: Record<string, string>;
@@ -18,36 +24,24 @@ export interface JiraCall {
 
 /** Jira Cloud REST v3 over one pooled connection set, basic auth (email + API token). */
 export class JiraApi {
-  readonly #http: JsonHttp;
+  readonly #http: TargetHttp;
   readonly #authorization: string;
 
-  constructor(private readonly options: JiraOptions) {
-    this.#http = new JsonHttp({ system: JIRA, requestTimeoutMs: options.requestTimeoutMs });
+  constructor(options: JiraOptions) {
+    const { baseUrl, requestTimeoutMs } = options;
+    this.#http = new TargetHttp({ system: JIRA, baseUrl: `${baseUrl}/rest/api/3`, requestTimeoutMs });
     this.#authorization = `Basic ${Buffer.from(`${options.email}:${options.apiToken.reveal()}`).toString('base64')}`;
   }
 
   /** The parsed JSON answer (undefined for 204), or the taxonomy error for a refusal. */
   async call(call: JiraCall): Promise<unknown> {
-    const url = new URL(`${this.options.baseUrl}/rest/api/3${call.path}`);
-    for (const [name, value] of Object.entries(call.query ?? {})) url.searchParams.set(name, value);
-    const answer = await this.#http.send({
-      operation: call.operation,
-      method: call.method,
-      url: url.toString(),
-      headers: { authorization: this.#authorization },
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      signal: call.signal,
-    });
+    const { path, ...rest } = call;
+    const answer = await this.#http.send({ ...rest, url: path, headers: { authorization: this.#authorization } });
     if (answer.status < 200 || answer.status >= 300) throw jiraError(answer);
-    if (!answer.bodyText.trim()) return undefined;
-    try {
-      return JSON.parse(answer.bodyText);
-    } catch {
-      throw new TicketUnavailableError(`Jira answered ${answer.status} with a body that is not JSON`, { status: answer.status });
-    }
+    return parseOptionalJson(answer, JIRA);
   }
 
-  stats(): { calls: number; byOperation: Record<string, number> } {
+  stats(): CallStats {
     return this.#http.stats();
   }
 

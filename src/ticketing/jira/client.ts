@@ -1,18 +1,12 @@
 import { TicketConflictError, TicketUnavailableError, TicketValidationError } from '../errors';
-import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../target';
+import { CORRELATION_MATCH_LIMIT, oldestFirst } from '../correlation-matches';
+import type { CallContext, PooledTarget, TicketFields, TicketRef } from '../ticket-target';
 import { textToAdf } from './adf';
 import { JiraApi } from './api';
 import { correlationLabel, toJiraWrite } from './fields';
 import type { JiraOptions } from './options';
 
-export interface JiraTarget extends TicketTarget {
-  stats(): { calls: number; byOperation: Record<string, number> };
-  close(): Promise<void>;
-}
-
 const REF_FIELDS = 'status,created,summary';
-/** Correlation labels are unique per event: more matches than this means something else is wrong. */
-const CORRELATION_MATCH_LIMIT = '100';
 
 interface JiraIssue {
   id: string;
@@ -26,7 +20,7 @@ interface JiraTransition {
   to?: { name?: string };
 }
 
-export function createJiraTarget(options: JiraOptions): JiraTarget {
+export function createJiraTarget(options: JiraOptions): PooledTarget {
   const api = new JiraApi(options);
   const issuePath = (ref: TicketRef): string => `/issue/${encodeURIComponent(ref.id)}`;
 
@@ -106,7 +100,7 @@ export function createJiraTarget(options: JiraOptions): JiraTarget {
         issues?: JiraIssue[];
       };
       if (!Array.isArray(answer?.issues)) throw new TicketUnavailableError('Jira search answer carries no issues list');
-      return answer.issues.map(toRef).sort(oldestFirst);
+      return answer.issues.map(toRef).sort(createdThenId);
     },
 
     async update(ref, fields, ctx = {}) {
@@ -134,6 +128,4 @@ export function createJiraTarget(options: JiraOptions): JiraTarget {
 }
 
 /** `created` carries milliseconds; the numeric id breaks ties. */
-function oldestFirst(a: TicketRef, b: TicketRef): number {
-  return (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || Number(a.id) - Number(b.id);
-}
+const createdThenId = oldestFirst((a, b) => Number(a.id) - Number(b.id));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { truncateCodePoints } from '../servicenow/client';
-import type { TicketFields } from '../target';
+import type { TicketFields } from '../ticket-target';
+import { truncateCodePoints } from '../truncate';
 import { textToAdf } from './adf';
 
 /** Jira caps summaries at 255 characters. */

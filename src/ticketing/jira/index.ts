@@ -1,4 +1,4 @@
-export { createJiraTarget, type JiraTarget } from './client';
+export { createJiraTarget } from './client';
 export { correlationLabel } from './fields';
 export { adfToText, textToAdf } from './adf';
 export type { JiraOptions } from './options';

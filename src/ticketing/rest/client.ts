@@ -1,30 +1,25 @@
 import { createLiquid } from '../../mapping/liquid';
 import { ConfigError } from '../../config/parse-env';
 import { TicketUnavailableError, TicketValidationError } from '../errors';
-import type { CallContext, TicketRef, TicketTarget } from '../target';
-import { bodySnippet, classifyStatus } from './classify';
-import { JsonHttp } from './http';
+import { oldestFirst } from '../correlation-matches';
+import { bodySnippet, classifyStatus, parseOptionalJson, TargetHttp } from '../http';
+import type { CallContext, PooledTarget, TicketRef } from '../ticket-target';
 import type { RestOperation, RestTargetOptions } from './options';
 import { textAt, valueAt } from './paths';
 import { compileRestTemplates, OPERATION_KEYS, type CompiledOperation, type RestOperationName } from './templates';
-
-export interface RestTarget extends TicketTarget {
-  stats(): { calls: number; byOperation: Record<string, number> };
-  close(): Promise<void>;
-}
 
 /**
  * A ticketing system described entirely by configuration: per operation a method, a URL and a JSON body
  * (Liquid templates over `fields`, `correlation_id`, `ticket`, `kept`) and where the answer keeps the ticket.
  */
-export function createRestTarget(options: RestTargetOptions, deps: { name?: string } = {}): RestTarget {
+export function createRestTarget(options: RestTargetOptions, deps: { name?: string } = {}): PooledTarget {
   const name = deps.name ?? 'rest';
   const system = `REST target ${name}`;
   const engine = createLiquid();
   const problems: string[] = [];
   const operations = compileRestTemplates(engine, options, { path: `targets.${name}`, problems });
   if (problems.length > 0) throw new ConfigError(problems);
-  const http = new JsonHttp({ system, requestTimeoutMs: options.requestTimeoutMs });
+  const http = new TargetHttp({ system, requestTimeoutMs: options.requestTimeoutMs });
 
   async function render(operation: CompiledOperation, scope: object, part: 'url' | 'body'): Promise<string> {
     try {
@@ -46,12 +41,7 @@ export function createRestTarget(options: RestTargetOptions, deps: { name?: stri
     if (!operation.spec.successStatuses.includes(answer.status)) {
       throw classifyStatus(answer, { system, message: bodySnippet(answer.bodyText) });
     }
-    if (!answer.bodyText.trim()) return undefined;
-    try {
-      return JSON.parse(answer.bodyText);
-    } catch {
-      throw new TicketUnavailableError(`${system} answered ${answer.status} with a body that is not JSON`, { status: answer.status });
-    }
+    return parseOptionalJson(answer, system);
   }
 
   /** The ticket an update/resolve answer describes, or the one we sent when the answer does not say. */
@@ -74,7 +64,7 @@ export function createRestTarget(options: RestTargetOptions, deps: { name?: stri
       const answer = await call('find', { correlation_id: correlationId }, ctx);
       const results = valueAt(answer, options.find.resultsPath);
       if (!Array.isArray(results)) throw new TicketUnavailableError(`${system}: find answer has no list at "${options.find.resultsPath}"`);
-      return results.map((item) => refFrom(options.find, item, system)).sort(oldestFirst);
+      return results.map((item) => refFrom(options.find, item, system)).sort(createdThenNumber);
     },
 
     async update(ref, fields, ctx = {}) {
@@ -127,6 +117,5 @@ function revealHeaders(headers: RestTargetOptions['headers']): Record<string, st
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? value : value.reveal()]));
 }
 
-function oldestFirst(a: TicketRef, b: TicketRef): number {
-  return (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.number.localeCompare(b.number, undefined, { numeric: true });
-}
+/** Ticket numbers are compared as numbers where they hold digits: TICKET-9 before TICKET-10. */
+const createdThenNumber = oldestFirst((a, b) => a.number.localeCompare(b.number, undefined, { numeric: true }));

@@ -1,2 +1,2 @@
-export { createRestTarget, type RestTarget } from './client';
+export { createRestTarget } from './client';
 export type { RestFindOperation, RestOperation, RestTargetOptions } from './options';

@@ -1,6 +1,6 @@
 import type { Secret } from '../../config/secret';
+import type { HttpMethod } from '../http';
 
-export type RestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type HeaderValue = string | Secret;
 
 /**
@@ -8,7 +8,7 @@ export type HeaderValue = string | Secret;
  * into the JSON answer (`result.0.id`; empty = the answer itself).
  */
 export interface RestOperation {
-  method: RestMethod;
+  method: HttpMethod;
   url: string;
   headers: Record<string, HeaderValue>;
   /** Must render to JSON; absent = no body. */

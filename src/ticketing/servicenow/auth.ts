@@ -1,6 +1,6 @@
 import { TicketAuthError, TicketUnavailableError, TicketValidationError } from '../errors';
-import { classifyResponse } from './classify';
-import { untilAborted, type ServiceNowHttp } from './http';
+import { untilAborted, type TargetHttp } from '../http';
+import { classifyResponse, SERVICENOW } from './classify';
 import type { ServiceNowAuth, ServiceNowOAuth } from './options';
 
 export type AuthHeaders = Record<string, string>;
@@ -17,7 +17,7 @@ const REFRESH_MARGIN_MS = 60_000;
 /** ServiceNow's default access-token lifetime, for an answer without expires_in. */
 const DEFAULT_TOKEN_LIFETIME_S = 1800;
 
-export function createAuthProvider(auth: ServiceNowAuth, http: ServiceNowHttp, now: () => number): AuthProvider {
+export function createAuthProvider(auth: ServiceNowAuth, http: TargetHttp, now: () => number): AuthProvider {
   switch (auth.type) {
     case 'basic': {
       const encoded = Buffer.from(`${auth.username}:${auth.password.reveal()}`).toString('base64');
@@ -58,7 +58,7 @@ class OAuthTokens implements AuthProvider {
 
   constructor(
     private readonly auth: ServiceNowOAuth,
-    private readonly http: ServiceNowHttp,
+    private readonly http: TargetHttp,
     private readonly now: () => number,
   ) {
     if (auth.grant === 'password' && (!auth.username || !auth.password)) {
@@ -67,13 +67,14 @@ class OAuthTokens implements AuthProvider {
   }
 
   async headers(signal?: AbortSignal): Promise<AuthHeaders> {
-    const token = this.#token && !this.#isStale(this.#token) ? this.#token : await untilAborted(this.#renew(), signal);
+    const cached = this.#token && !this.#isStale(this.#token) ? this.#token : undefined;
+    const token = cached ?? (await untilAborted(this.#renew(), signal, SERVICENOW));
     return { authorization: `Bearer ${token.accessToken}` };
   }
 
   async renewAfterRejection(rejected: AuthHeaders, signal?: AbortSignal): Promise<boolean> {
     const alreadyRenewed = this.#token && rejected.authorization !== `Bearer ${this.#token.accessToken}`;
-    if (!alreadyRenewed) await untilAborted(this.#renew(), signal);
+    if (!alreadyRenewed) await untilAborted(this.#renew(), signal, SERVICENOW);
     return true;
   }
 
@@ -132,7 +133,7 @@ class OAuthTokens implements AuthProvider {
     const response = await this.http.send({
       operation: 'oauthToken',
       method: 'POST',
-      path: '/oauth_token.do',
+      url: '/oauth_token.do',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
     });

@@ -1,31 +1,23 @@
 import {
   TicketAuthError,
-  TicketError,
   TicketNotFoundError,
   TicketRateLimitedError,
   TicketUnavailableError,
   TicketValidationError,
+  type TicketError,
 } from '../errors';
-import { retryAfterMs } from '../retry-after';
+import { DEFAULT_RATE_LIMIT_RETRY_MS, headerValue, retryAfterMs, type HttpAnswer } from '../http';
 
-/** The one place that decides what a ServiceNow answer means for the retry policy. */
-export interface ServiceNowResponse {
-  status: number;
-  /** Lower-case header names, as node:http and undici deliver them. */
-  headers: Record<string, string | string[] | undefined>;
-  bodyText: string;
-  /** Epoch milliseconds; X-RateLimit-Reset is an absolute time. */
-  now: number;
-}
-
+/** How ServiceNow is named in error messages. */
+export const SERVICENOW = 'ServiceNow';
 export const HIBERNATION_RETRY_MS = 5 * 60_000;
-export const DEFAULT_RATE_LIMIT_RETRY_MS = 60_000;
 
 const HIBERNATION_MARKERS = /instance-hibernating-page|Instance Hibernating page|instance is hibernating/i;
 const EXECUTION_TIME_EXCEEDED = /maximum execution time exceeded/i;
 const ACL_DENIAL = /ACL Exception|security constraints/i;
 
-export function classifyResponse(response: ServiceNowResponse): TicketError | undefined {
+/** The one place that decides what a ServiceNow answer means for the retry policy. */
+export function classifyResponse(response: HttpAnswer): TicketError | undefined {
   const { status } = response;
   const isTransientStatus = status === 408 || status >= 500;
   const isHtml = looksLikeHtml(response);
@@ -50,20 +42,7 @@ export function classifyResponse(response: ServiceNowResponse): TicketError | un
   return new TicketUnavailableError(`ServiceNow answered an unexpected HTTP ${status}`, options);
 }
 
-/** Connection refused/reset, DNS failure, request timeout or an aborted call: all transient. */
-export function classifyNetworkError(error: unknown): TicketError {
-  if (error instanceof TicketError) return error;
-  // Duck-typed: DOMException (timeouts, aborts) is not always `instanceof Error` across realms.
-  const { name, code, message } = (error ?? {}) as { name?: unknown; code?: unknown; message?: unknown };
-  const reason = typeof message === 'string' ? message : String(error);
-  const options = { cause: error };
-  if (name === 'TimeoutError') return new TicketUnavailableError(`ServiceNow request timed out: ${reason}`, options);
-  if (name === 'AbortError') return new TicketUnavailableError(`ServiceNow request aborted: ${reason}`, options);
-  const label = typeof code === 'string' ? `${code} ` : '';
-  return new TicketUnavailableError(`ServiceNow unreachable: ${label}${reason}`, options);
-}
-
-function looksLikeHtml({ headers, bodyText }: ServiceNowResponse): boolean {
+function looksLikeHtml({ headers, bodyText }: HttpAnswer): boolean {
   const contentType = String(headers['content-type'] ?? '');
   return /text\/html/i.test(contentType) || /^\s*</.test(bodyText);
 }
@@ -72,7 +51,7 @@ function looksLikeHtml({ headers, bodyText }: ServiceNowResponse): boolean {
  * A hibernating developer instance answers with an HTML page, often on 200; so does a proxy or SSO page.
  * Either way the instance is not serving the API: retry slowly. (A gateway's HTML 5xx is an ordinary 5xx.)
  */
-function htmlAnswer({ status, bodyText }: ServiceNowResponse): TicketUnavailableError {
+function htmlAnswer({ status, bodyText }: HttpAnswer): TicketUnavailableError {
   const options = { status, retryAfterMs: HIBERNATION_RETRY_MS };
   if (HIBERNATION_MARKERS.test(bodyText)) {
     return new TicketUnavailableError('ServiceNow instance is hibernating; wake it from the developer portal', options);
@@ -103,15 +82,10 @@ function parseErrorBody(bodyText: string): { message: string; detail?: string } 
   return { message: title?.trim() || bodyText.trim().slice(0, 200) || 'empty body' };
 }
 
-function rateLimitWait(response: ServiceNowResponse): number {
+function rateLimitWait(response: HttpAnswer): number {
   const retryAfter = retryAfterMs(response);
   if (retryAfter !== undefined) return retryAfter;
-  const reset = Number(firstHeader(response, 'x-ratelimit-reset'));
+  const reset = Number(headerValue(response, 'x-ratelimit-reset'));
   if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - response.now);
   return DEFAULT_RATE_LIMIT_RETRY_MS;
-}
-
-function firstHeader({ headers }: ServiceNowResponse, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

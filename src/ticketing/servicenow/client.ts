@@ -1,15 +1,11 @@
 import { TicketUnavailableError, TicketValidationError } from '../errors';
-import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../target';
+import { CORRELATION_MATCH_LIMIT, oldestFirst } from '../correlation-matches';
+import { parseJson, TargetHttp, type HttpAnswer, type HttpCall } from '../http';
+import type { CallContext, PooledTarget, TicketFields, TicketRef } from '../ticket-target';
+import { truncateCodePoints } from '../truncate';
 import { createAuthProvider } from './auth';
-import { classifyResponse, type ServiceNowResponse } from './classify';
-import { ServiceNowHttp, type HttpCall } from './http';
-import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_TABLE, type ServiceNowOptions } from './options';
-
-export interface ServiceNowTarget extends TicketTarget {
-  /** HTTP requests made so far, per operation ('oauthToken' for token requests); retries count again. */
-  stats(): { calls: number; byOperation: Record<string, number> };
-  close(): Promise<void>;
-}
+import { classifyResponse, SERVICENOW } from './classify';
+import { DEFAULT_TABLE, type ServiceNowOptions } from './options';
 
 export const CORRELATION_DISPLAY = 'incident-bridge';
 export const SHORT_DESCRIPTION_MAX_LENGTH = 160;
@@ -19,8 +15,6 @@ const STATE_IN_PROGRESS = '2';
 const STATE_RESOLVED = '6';
 const STATE_CANCELED = '8';
 const CLOSED_STATES: ReadonlySet<string> = new Set(['6', '7', '8']);
-/** Correlation keys are unique per event, so more than a handful of matches means something else is wrong. */
-const CORRELATION_MATCH_LIMIT = '100';
 
 type TableCall = Omit<HttpCall, 'headers'>;
 type TableRecord = Record<string, unknown>;
@@ -28,11 +22,12 @@ type TableRecord = Record<string, unknown>;
 export function createServiceNowTarget(
   options: ServiceNowOptions,
   deps: { now?: () => number } = {},
-): ServiceNowTarget {
+): PooledTarget {
   const now = deps.now ?? Date.now;
   const table = options.table ?? DEFAULT_TABLE;
-  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const http = new ServiceNowHttp({ instanceUrl: options.instanceUrl, requestTimeoutMs, now });
+  const instanceUrl = options.instanceUrl.replace(/\/+$/, '');
+  const { requestTimeoutMs } = options;
+  const http = new TargetHttp({ system: SERVICENOW, baseUrl: instanceUrl, requestTimeoutMs, now });
   const auth = createAuthProvider(options.auth, http, now);
   const tablePath = `/api/now/table/${encodeURIComponent(table)}`;
   const writeQuery: Record<string, string> = { sysparm_fields: REF_FIELDS, sysparm_exclude_reference_link: 'true' };
@@ -59,13 +54,13 @@ export function createServiceNowTarget(
       state,
       createdAt: stringField(record, 'sys_created_on'),
       closed: CLOSED_STATES.has(state),
-      url: `${http.instanceUrl}/nav_to.do?uri=${table}.do?sys_id=${id}`,
+      url: `${instanceUrl}/nav_to.do?uri=${table}.do?sys_id=${id}`,
     };
   }
 
   async function patch(operation: string, ref: TicketRef, body: TicketFields, ctx: CallContext): Promise<TicketRef> {
-    const path = `${tablePath}/${encodeURIComponent(ref.id)}`;
-    const result = await callTable({ operation, method: 'PATCH', path, query: writeQuery, body, signal: ctx.signal });
+    const url = `${tablePath}/${encodeURIComponent(ref.id)}`;
+    const result = await callTable({ operation, method: 'PATCH', url, query: writeQuery, body, signal: ctx.signal });
     return toRef(asRecord(result));
   }
 
@@ -75,7 +70,7 @@ export function createServiceNowTarget(
     async create({ correlationId, fields }, ctx = {}) {
       checkCorrelationId(correlationId);
       const body = { ...limitLengths(fields), correlation_id: correlationId, correlation_display: CORRELATION_DISPLAY };
-      const call: TableCall = { operation: 'create', method: 'POST', path: tablePath, query: writeQuery, body };
+      const call: TableCall = { operation: 'create', method: 'POST', url: tablePath, query: writeQuery, body };
       return toRef(asRecord(await callTable({ ...call, signal: ctx.signal })));
     },
 
@@ -87,10 +82,10 @@ export function createServiceNowTarget(
         sysparm_exclude_reference_link: 'true',
         sysparm_limit: CORRELATION_MATCH_LIMIT,
       };
-      const call: TableCall = { operation: 'findByCorrelation', method: 'GET', path: tablePath, query };
+      const call: TableCall = { operation: 'findByCorrelation', method: 'GET', url: tablePath, query };
       const result = await callTable({ ...call, signal: ctx.signal });
       if (!Array.isArray(result)) throw new TicketUnavailableError('ServiceNow query answer is not a list');
-      return result.map((record) => toRef(asRecord(record))).sort(oldestFirst);
+      return result.map((record) => toRef(asRecord(record))).sort(createdThenNumber);
     },
 
     update: (ref, fields, ctx = {}) => patch('update', ref, limitLengths(fields), ctx),
@@ -118,14 +113,8 @@ export function createServiceNowTarget(
   };
 }
 
-function resultOf(response: ServiceNowResponse): unknown {
-  try {
-    return (JSON.parse(response.bodyText) as { result?: unknown }).result;
-  } catch {
-    throw new TicketUnavailableError(`ServiceNow answered ${response.status} with a body that is not JSON`, {
-      status: response.status,
-    });
-  }
+function resultOf(response: HttpAnswer): unknown {
+  return (parseJson(response, SERVICENOW) as { result?: unknown } | null)?.result;
 }
 
 function asRecord(result: unknown): TableRecord {
@@ -140,9 +129,7 @@ function stringField(record: TableRecord, name: string): string {
 }
 
 /** sys_created_on has one-second resolution: the number breaks ties between same-second duplicates. */
-function oldestFirst(a: TicketRef, b: TicketRef): number {
-  return (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.number.localeCompare(b.number);
-}
+const createdThenNumber = oldestFirst((a, b) => a.number.localeCompare(b.number));
 
 /** '^' separates encoded-query terms, so a key containing it would query for something else. */
 function checkCorrelationId(correlationId: string): void {
@@ -157,15 +144,4 @@ function limitLengths(fields: TicketFields): TicketFields {
   const shortDescription = fields.short_description;
   if (shortDescription === undefined) return fields;
   return { ...fields, short_description: truncateCodePoints(shortDescription, SHORT_DESCRIPTION_MAX_LENGTH) };
-}
-
-/** At most `max` UTF-16 units (what the column counts) without splitting a surrogate pair. */
-export function truncateCodePoints(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let result = '';
-  for (const codePoint of text) {
-    if (result.length + codePoint.length > max) break;
-    result += codePoint;
-  }
-  return result;
 }

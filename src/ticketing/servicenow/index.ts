@@ -1,4 +1,4 @@
-export { createServiceNowTarget, type ServiceNowTarget } from './client';
+export { createServiceNowTarget } from './client';
 export { serviceNowOptionsFromEnv } from './env';
-export { classifyResponse, classifyNetworkError } from './classify';
+export { classifyResponse } from './classify';
 export type { ServiceNowAuth, ServiceNowOptions } from './options';

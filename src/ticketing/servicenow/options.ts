@@ -30,6 +30,5 @@ export interface ServiceNowOptions {
 }
 
 export const DEFAULT_TABLE = 'incident';
-export const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
-/** The activity start-to-close timeout the request timeout must stay under. */
-export const MAX_REQUEST_TIMEOUT_MS = 29_000;
+/** Re-exported for the settings readers, which bound every target's request timeout with it. */
+export { MAX_REQUEST_TIMEOUT_MS } from '../http/timeouts';

@@ -1,3 +1,5 @@
+import type { CallStats } from './http';
+
 /**
  * The narrow interface every ticketing system implements (ServiceNow, Jira, generic REST, fakes).
  * Everything above it — activities, workflows — is target-agnostic.
@@ -37,4 +39,11 @@ export interface TicketTarget {
   reopen?(ref: TicketRef, fields: TicketFields, ctx?: CallContext): Promise<TicketRef>;
   /** Marks a duplicate that slipped through a timed-out attempt as cancelled, pointing at the kept one. */
   cancelDuplicate(duplicate: TicketRef, kept: TicketRef, ctx?: CallContext): Promise<void>;
+}
+
+/** A real target: it owns a connection pool, so it counts its calls and is closed on shutdown. */
+export interface PooledTarget extends TicketTarget {
+  /** HTTP requests made so far, per operation ('oauthToken' for token requests); retries count again. */
+  stats(): CallStats;
+  close(): Promise<void>;
 }

@@ -7,14 +7,13 @@ import {
   TicketValidationError,
   type TicketError,
 } from '../errors';
-import type { HttpAnswer } from './http';
-import { retryAfterMs } from '../retry-after';
-
-export const DEFAULT_RATE_LIMIT_RETRY_MS = 60_000;
+import type { HttpAnswer } from './answer';
+import { DEFAULT_RATE_LIMIT_RETRY_MS, retryAfterMs } from './retry-after';
 
 /**
- * What a refused call means for the retry policy, for the Jira and generic REST targets: 400/422 and
- * other 4xx are the data's fault, 401/403 the credentials', 429 and 5xx are worth retrying.
+ * What a refused call means for the retry policy, for targets without status quirks of their own (Jira,
+ * generic REST): 400/422 and other 4xx are the data's fault, 401/403 the credentials', 429 and 5xx are
+ * worth retrying.
  */
 export function classifyStatus(answer: HttpAnswer, context: { system: string; message: string }): TicketError {
   const { status } = answer;
@@ -24,9 +23,12 @@ export function classifyStatus(answer: HttpAnswer, context: { system: string; me
   if (status === 404) return new TicketNotFoundError(text, options);
   if (status === 409) return new TicketConflictError(text, options);
   if (status === 429) {
-    return new TicketRateLimitedError(text, { ...options, retryAfterMs: retryAfterMs(answer) ?? DEFAULT_RATE_LIMIT_RETRY_MS });
+    const wait = retryAfterMs(answer) ?? DEFAULT_RATE_LIMIT_RETRY_MS;
+    return new TicketRateLimitedError(text, { ...options, retryAfterMs: wait });
   }
-  if (status === 408 || status >= 500) return new TicketUnavailableError(text, { ...options, retryAfterMs: retryAfterMs(answer) });
+  if (status === 408 || status >= 500) {
+    return new TicketUnavailableError(text, { ...options, retryAfterMs: retryAfterMs(answer) });
+  }
   if (status >= 400) return new TicketValidationError(text, options);
   return new TicketUnavailableError(`${context.system} answered an unexpected HTTP ${status}`, options);
 }

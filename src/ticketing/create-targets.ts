@@ -2,12 +2,7 @@ import type { BridgeConfig, TargetConfig } from '../config/bridge-config';
 import { createJiraTarget } from './jira';
 import { createRestTarget } from './rest';
 import { createServiceNowTarget } from './servicenow';
-import type { TicketTarget } from './target';
-
-export interface ClosableTarget extends TicketTarget {
-  stats(): { calls: number; byOperation: Record<string, number> };
-  close(): Promise<void>;
-}
+import type { PooledTarget, TicketTarget } from './ticket-target';
 
 export interface Targets {
   /** By the names the config gives them. */
@@ -18,7 +13,7 @@ export interface Targets {
   stats(): Record<string, unknown>;
 }
 
-function createTarget(name: string, config: TargetConfig): ClosableTarget {
+function createTarget(name: string, config: TargetConfig): PooledTarget {
   switch (config.type) {
     case 'servicenow':
       return createServiceNowTarget(config);
@@ -30,7 +25,7 @@ function createTarget(name: string, config: TargetConfig): ClosableTarget {
 }
 
 export function createTargets(config: Pick<BridgeConfig, 'targets'>): Targets {
-  const created: [string, ClosableTarget][] = [];
+  const created: [string, PooledTarget][] = [];
   try {
     for (const [name, target] of Object.entries(config.targets)) created.push([name, createTarget(name, target)]);
   } catch (error) {
