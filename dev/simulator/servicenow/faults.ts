@@ -47,7 +47,8 @@ export const faultConfigSchema = z
   })
   .strict();
 
-export type FaultConfig = z.infer<typeof faultConfigSchema>;
+/** What callers write (defaults may be left out); the state holds the parsed form. */
+export type FaultConfig = z.input<typeof faultConfigSchema>;
 
 const DEFAULT_ERROR_STATUSES = [500, 502, 503];
 const DEFAULT_STORM_RETRY_AFTER_SEC = 1;
@@ -59,7 +60,7 @@ export interface StormAnswer {
 
 /** The active fault configuration plus the counters it consumes (storm count, slow commits, outage end). */
 export class FaultState {
-  private config: FaultConfig = {};
+  private config: z.infer<typeof faultConfigSchema> = {};
   private outageUntil = 0;
   private stormRemaining = 0;
   private slowCommitsRemaining = 0;
