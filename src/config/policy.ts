@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { EventPolicy } from '../workflows/types';
-import { DEFAULT_POLICY } from '../workflows/policy';
+import type { EventPolicy } from '../contract';
+import { DEFAULT_POLICY } from '../contract';
 import { envDuration } from './duration';
 import { envInt, parseEnv } from './parse-env';
 
