@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { createEventRouter } from '../../src/api/routing';
+import { createEventStarter, type EventStarter } from '../../src/api/starter';
+import { loadBridgeConfig } from '../../src/config/bridge-config';
+import { eventPolicyFromEnv } from '../../src/config/policy';
+import { hasuraEventSchema } from '../../src/hasura/event-schema';
+import { createLogger } from '../../src/logging';
+import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
+import type { FailureReport, Notifier, NotifyChannel } from '../../src/notify';
+import { freePort, stopProcess } from '../../dev/temporal/dev-server';
+import { createBridgeWorker } from '../../src/worker/create-worker';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
+import { FakeTarget } from '../helpers/fake-target';
+import { FAST_POLICY_ENV } from '../helpers/stack';
+import { testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
+
+/**
+ * The server's continue-as-new suggestion threshold (history events). The row workflow continues
+ * as new when the server suggests it, so a low threshold gives a continue-as-new after two row
+ * events without any change to workflow code (its own limit, 2000 events, is not configurable).
+ */
+export const SUGGEST_CONTINUE_AS_NEW_AT = 25;
+
+export interface RecordingServer {
+  address: string;
+  cliPath: string;
+  stop(): Promise<void>;
+}
+
+/** A dev server of our own (not the jest one): the flags of dev/temporal/dev-server.ts plus the config above. */
+export async function startRecordingServer(): Promise<RecordingServer> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { resolveTemporalCli } = require('../../scripts/temporal-cli.js');
+  const cliPath: string = resolveTemporalCli();
+  const port = await freePort();
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default', '--headless', '--log-level', 'warn',
+    '--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AT}`];
+  for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
+  const child = spawn(cliPath, args, { stdio: 'ignore' });
+  const address = `127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await stopProcess(child);
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  return { address, cliPath, stop: () => stopProcess(child) };
+}
+
+/** Counts notifications; one channel so the park path runs the notifyFailure activity too. */
+class CountingNotifier implements Notifier {
+  sent = 0;
+  channels(): NotifyChannel[] {
+    return ['webhook'];
+  }
+  async send(_channel: NotifyChannel, _report: FailureReport) {
+    this.sent += 1;
+    return 'sent' as const;
+  }
+  async close() {}
+}
+
+/** Short timers (the tests' FAST_POLICY_ENV) so every path ends within seconds. */
+const POLICY_ENV = { ...FAST_POLICY_ENV, DUPLICATE_CHECK_DELAY: '300ms', ROW_RETENTION: '1s' };
+const LIFECYCLE_CONFIG = path.resolve(__dirname, '..', 'fixtures', 'lifecycle.yaml');
+// Only to satisfy the config loader: the target is replaced by the in-memory FakeTarget, nothing is called.
+const UNUSED_SERVICENOW_ENV = { SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9', SERVICENOW_USERNAME: 'unused', SERVICENOW_PASSWORD: 'unused' };
+
+export interface Lane {
+  /** The in-memory ticket target of this lane's worker; set `createFailures` to script errors. */
+  target: FakeTarget;
+  /** The webhook's own starter (routing, ids, inputs, search attributes), minus HTTP. */
+  start(body: Record<string, unknown>): ReturnType<EventStarter['start']>;
+}
+
+export interface Harness {
+  client: Client;
+  /** Default mode: no config file, every event is one ticket. */
+  single: Lane;
+  /** Like `single` but with a short park deadline. */
+  shortPark: Lane;
+  /** test/fixtures/lifecycle.yaml: every event is forwarded to its row's workflow. */
+  lifecycle: Lane;
+  close(): Promise<void>;
+}
+
+export async function openHarness(address: string): Promise<Harness> {
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const logger = createLogger({ level: 'silent' });
+  const workflowBundle = await testWorkflowBundle();
+  const workers: { worker: Worker; running: Promise<void> }[] = [];
+
+  async function lane(options: { lifecycle: boolean; env?: NodeJS.ProcessEnv }): Promise<Lane> {
+    const target = new FakeTarget();
+    const taskQueue = uniqueTaskQueue(options.lifecycle ? 'record-row' : 'record');
+    const config = options.lifecycle ? loadBridgeConfig({ env: UNUSED_SERVICENOW_ENV, path: LIFECYCLE_CONFIG }) : undefined;
+    // The worker owns the policy (issue 15); the fixtures recorded before that got it from the webhook's input.
+    const policy = eventPolicyFromEnv({ ...POLICY_ENV, ...options.env });
+    const activities = createActivities({
+      targets: { servicenow: target }, config: config ?? DEFAULT_MAPPING, mapper: createEventMapper(config ?? DEFAULT_MAPPING),
+      notifier: new CountingNotifier(), logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
+      client, policy,
+    });
+    const worker = await createBridgeWorker({ connection: nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle, shutdownGraceTime: '1 second' });
+    workers.push({ worker, running: worker.run() });
+    const starter = createEventStarter({ client, taskQueue, router: createEventRouter(config) });
+    return { target, start: (body) => starter.start(hasuraEventSchema.parse(body)) };
+  }
+
+  const harness: Harness = {
+    client,
+    single: await lane({ lifecycle: false }),
+    shortPark: await lane({ lifecycle: false, env: { PARK_TIMEOUT: '1s' } }),
+    lifecycle: await lane({ lifecycle: true }),
+    async close() {
+      for (const { worker } of workers) worker.shutdown();
+      await Promise.all(workers.map(({ running }) => running));
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+  return harness;
+}

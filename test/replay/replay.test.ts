@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { testWorkflowBundle } from '../helpers/temporal';
+import { historyFromJSON } from './history-json';
+
+/**
+ * Every recorded history (test/replay/README.md) must replay against today's workflow code: a
+ * change to src/workflows that is not behind patched() fails here, naming the fixture.
+ */
+const HISTORIES = path.join(__dirname, 'histories');
+const fixtures = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+
+/** Recorded on 2026-12-02; fixtures are only ever added, so these must stay. */
+const RECORDED = [
+  'event-created', 'event-retried-create-late-check', 'event-parked-then-retried', 'event-parked-then-abandoned',
+  'event-park-expired', 'event-reset', 'event-forwarded', 'row-lifecycle-continue-as-new', 'row-lifecycle-closed',
+];
+
+async function replay(file: string, workflowBundle: WorkflowBundleWithSourceMap): Promise<void> {
+  const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));
+  try {
+    await Worker.runReplayHistory({ workflowBundle, replayName: 'replay-fixtures' }, history, file);
+  } catch (error) {
+    const e = error as Error;
+    throw Object.assign(new Error(`${file}: ${e.name}: ${e.message}`, { cause: e }), { name: e.name });
+  }
+}
+
+test('the fixture directory holds every recorded history (no vacuous pass)', () => {
+  expect(fixtures.length).toBeGreaterThan(0);
+  expect(fixtures.map((f) => f.replace(/\.json$/, ''))).toEqual(expect.arrayContaining(RECORDED));
+});
+
+describe("each recorded history replays against today's workflow code", () => {
+  // An empty table would make jest fail the file too, but say so plainly.
+  test.each(fixtures.length ? fixtures : ['<no fixtures in test/replay/histories>'])('%s', async (file) => {
+    await replay(file, await testWorkflowBundle());
+  });
+});
+
+test('self-check: a history replayed against a workflow that issues a different command fails with a determinism error', async () => {
+  const noop = () => undefined;
+  const divergent = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./divergent-workflows'),
+    logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error },
+  });
+  const failure = await replay('event-created.json', divergent).then(() => undefined, (error: unknown) => error);
+  expect(failure).toBeInstanceOf(Error);
+  expect((failure as Error).cause).toBeInstanceOf(DeterminismViolationError);
+  expect((failure as Error).message).toMatch(/^event-created\.json: DeterminismViolationError: /);
+});
