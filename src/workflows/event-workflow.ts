@@ -1,6 +1,6 @@
 import { proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { PERMANENT_ERROR_TYPES, statusQuery, type BridgeActivities } from '../contract';
-import type { EventOutcome, EventWorkflowInput } from '../contract';
+import { PERMANENT_ERROR_TYPES, statusQuery } from '../contract';
+import type { BridgeActivities, EventOutcome, EventWorkflowInput } from '../contract';
 import { OperatorInbox } from './operator';
 import { runWithRecovery } from './recovery';
 import { RunPolicy } from './run-policy';
