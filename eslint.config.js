@@ -1,14 +1,13 @@
 // @ts-check
-const { builtinModules } = require('node:module');
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
-// Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries.
-const bannedInWorkflows = [
-  ...builtinModules.flatMap((m) => [m, `node:${m}`]),
-  'express', 'undici', 'nodemailer', 'pino', 'prom-client', 'liquidjs', 'yaml', 'zod',
-  '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing',
-];
+// Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries. So it imports
+// only the SDK's workflow-safe packages, its own folder and the contract, which is bundled with it and so
+// obeys the same rule. Activities and workflows meet only in the contract.
+const onlyImports = (allowed, message) => ['error', { patterns: [{ regex: `^(?!${allowed.join('|')})`, message }] }];
+const SDK = '@temporalio/(workflow|common)$';
+const OWN_FOLDER = '\\./';
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', 'test-results/**'] },
@@ -26,10 +25,25 @@ module.exports = tseslint.config(
   {
     files: ['src/workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: bannedInWorkflows.map((name) => ({ name, message: 'Workflow code must be deterministic: do I/O in an activity.' })),
-        patterns: [{ group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activities as types only.' }],
-      }],
+      'no-restricted-imports': onlyImports([SDK, OWN_FOLDER, '\\.\\./contract(/|$)'],
+        'Workflow code must be deterministic: it imports only @temporalio/workflow, @temporalio/common, ' +
+        '../contract and its own folder; I/O belongs in an activity.'),
+    },
+  },
+  {
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': onlyImports([SDK, OWN_FOLDER],
+        'The contract is pure, as workflow code: it imports only @temporalio/workflow and @temporalio/common.'),
+    },
+  },
+  {
+    files: ['src/activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{
+        regex: '^\\.\\./workflows(/|$)',
+        message: 'Activities and workflows meet in ../contract; they never import each other, not even as types.',
+      }] }],
     },
   },
   {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { createEventStarter } from '../../src/api/starter';
-import { eventPolicyFromEnv } from '../../src/config/policy';
 import { connectionOptions, temporalConfigFromEnv } from '../../src/config/temporal';
 import type { HasuraEventBody } from '../../src/hasura/event-schema';
 import { benchEventBody } from './events';
@@ -21,7 +20,7 @@ function starterFor(options: StartLoadOptions, client: Client): StartOne {
       return true;
     };
   }
-  const starter = createEventStarter({ client, taskQueue, policy: eventPolicyFromEnv(options.env) });
+  const starter = createEventStarter({ client, taskQueue });
   return async () => !(await starter.start(benchEventBody() as HasuraEventBody)).duplicate;
 }
 

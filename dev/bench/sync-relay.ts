@@ -1,7 +1,7 @@
 import express from 'express';
 import { toWorkflowEvent } from '../../src/api/starter';
 import { requireSharedSecret } from '../../src/api/auth';
-import { correlationIdFor } from '../../src/api/identity';
+import { correlationIdFor } from '../../src/contract';
 import { webhookConfigFromEnv } from '../../src/config/webhook';
 import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { runMain } from '../../src/main-helpers';

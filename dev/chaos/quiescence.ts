@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { TicketStatus } from '../../src/workflows/search-attributes';
+import { TicketStatus } from '../../src/contract/search-attributes';
 
 const RUNNING = 'ExecutionStatus="Running"';
 const PARKED = `${RUNNING} AND ${TicketStatus.name}="waiting-for-operator"`;

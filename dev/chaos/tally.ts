@@ -1,4 +1,4 @@
-import { correlationIdFor, workflowIdFor } from '../../src/api/identity';
+import { correlationIdFor, workflowIdFor } from '../../src/contract';
 import type { SimRecord } from '../simulator/servicenow/server';
 import type { ChaosEvent } from './deliveries';
 

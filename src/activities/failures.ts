@@ -1,16 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { FailureDetails } from '../contract';
 import { TicketError, isPermanent } from '../ticketing/errors';
 import { MappingError } from '../mapping/mapper';
 
 export interface FailureContext {
   attempt: number;
-}
-
-/** What the workflow reads back from a failed activity's details. */
-export interface FailureDetails {
-  attempt: number;
-  kind: string;
-  status?: number;
 }
 
 /**
@@ -50,10 +44,10 @@ function causeCode(error: unknown, depth = 3): string | undefined {
 }
 
 /**
- * Whether a failed write may still have been stored (a timeout, a reset mid-request, a 500):
+ * Whether a failed create may still have stored the ticket (a timeout, a reset mid-request, a 500):
  * only then must the next attempt look the ticket up before writing again.
  */
-export function mayHaveWritten(error: unknown): boolean {
+export function ticketMayExistAfter(error: unknown): boolean {
   if (!(error instanceof TicketError)) return true;
   if (error.status !== undefined && NOT_WRITTEN_STATUSES.has(error.status)) return false;
   return causeCode(error.cause) !== 'ECONNREFUSED';

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { BridgeConfig } from '../config/bridge-config';
 import type { TemporalConfig } from '../config/temporal';
+import type { BridgeActivities, EventPolicy } from '../contract';
 import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
 import type { Notifier } from '../notify';
@@ -9,6 +10,7 @@ import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
 import { createTicketActivities } from './ticket';
 import { createTransformActivities } from './transform';
+import { createWorkerPolicyActivities } from './worker-policy';
 
 export interface ActivityDeps {
   /** Ticketing systems by configured name. */
@@ -19,18 +21,19 @@ export interface ActivityDeps {
   notifier: Notifier;
   logger: Logger;
   temporal: Pick<TemporalConfig, 'uiUrl' | 'namespace'>;
+  /** This worker's retry schedule and deadlines; workflows read them through a local activity. */
+  policy: EventPolicy;
   /** For signal-with-start of row workflows (lifecycle triggers). */
   client?: Client;
 }
 
 /** All activities, built from injected dependencies so tests swap a client, not a module. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): BridgeActivities {
   return {
     ...createTransformActivities(deps),
+    ...createWorkerPolicyActivities(deps),
     ...createTicketActivities(deps),
     ...createLifecycleActivities(deps),
     ...createNotifyActivities(deps),
   };
 }
-
-export type BridgeActivities = ReturnType<typeof createActivities>;

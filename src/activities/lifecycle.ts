@@ -4,37 +4,12 @@ import type { BridgeConfig } from '../config/bridge-config';
 import type { Logger } from '../logging';
 import { rowChanges, type EventMapper } from '../mapping/mapper';
 import { TicketConflictError } from '../ticketing/errors';
+import { ROW_WORKFLOW_TYPE, rowEventSignal, type RowTicketWorkflow } from '../contract';
+import type { ApplyRowEventInput, ApplyRowEventResult, ForwardInput, HasuraEvent, Row, RowAction } from '../contract';
+import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import type { TicketFields, TicketRef, TicketTarget } from '../ticketing/ticket-target';
-import type { rowTicketWorkflow } from '../workflows/row-workflow';
-import { HasuraTable, HasuraTrigger } from '../workflows/search-attributes';
-import type { EventPolicy, EventRoute, HasuraEvent, LifecycleRules, Row, RowAction, TicketSummary } from '../workflows/types';
 import { withFailureMapping } from './ticket';
 import { summarize, targetForTrigger, targetNamed } from './targets';
-
-export interface ForwardInput {
-  route: Extract<EventRoute, { kind: 'row' }>;
-  /** The workflows' task queue (this activity may run on the ticketing queue). */
-  taskQueue: string;
-  event: HasuraEvent;
-  policy?: Partial<EventPolicy>;
-}
-
-export interface ApplyRowEventInput {
-  trigger: string;
-  correlationId: string;
-  event: HasuraEvent;
-  previousRow?: Row;
-  rules: LifecycleRules;
-  overrides: Record<string, string>;
-}
-
-export interface ApplyRowEventResult {
-  action: RowAction;
-  target: string;
-  ticket?: TicketSummary;
-  attempt: number;
-  note?: string;
-}
 
 export interface LifecycleDeps {
   targets: Record<string, TicketTarget>;
@@ -66,11 +41,11 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
     async forwardToRowWorkflow(input: ForwardInput): Promise<void> {
       if (!deps.client) throw new Error('this worker has no Temporal client for lifecycle triggers');
       const { route, event } = input;
-      await deps.client.workflow.signalWithStart<typeof rowTicketWorkflow, [HasuraEvent]>('rowTicketWorkflow', {
+      await deps.client.workflow.signalWithStart<RowTicketWorkflow, [HasuraEvent]>(ROW_WORKFLOW_TYPE, {
         workflowId: route.rowWorkflowId,
         taskQueue: input.taskQueue,
         args: [{ trigger: event.trigger, table: event.table, rowKey: route.rowKey, correlationId: route.rowCorrelationId, rules: route.rules, policy: input.policy }],
-        signal: 'rowEvent',
+        signal: rowEventSignal,
         signalArgs: [event],
         typedSearchAttributes: [{ key: HasuraTrigger, value: event.trigger }, { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` }],
         staticSummary: `row ${event.table.schema}.${event.table.name} ${route.rowKey} (${event.trigger})`,

@@ -1,11 +1,11 @@
+import type { FailureFacts, NotifyChannel } from '../contract';
 import type { Notifier } from '../notify';
-import type { FailureReport, NotifyChannel } from '../notify/types';
+import type { FailureReport } from '../notify/types';
 import type { Logger } from '../logging';
 import { workflowUiUrl, type TemporalConfig } from '../config/temporal';
 import { boundReport } from '../notify/bounds';
 
-/** What the workflow knows; the activity adds the Web UI link, which is deployment config. */
-export type FailureFacts = Omit<FailureReport, 'webUiUrl'>;
+// The workflow sends FailureFacts; the activity adds the Web UI link, which is deployment config.
 
 export function createNotifyActivities(deps: { notifier: Notifier; logger: Logger; temporal: Pick<TemporalConfig, 'uiUrl' | 'namespace'> }) {
   const withLink = (facts: FailureFacts): FailureReport => ({ ...facts, webUiUrl: workflowUiUrl(deps.temporal, facts.workflowId) });

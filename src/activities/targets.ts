@@ -1,8 +1,8 @@
 import type { BridgeConfig } from '../config/bridge-config';
 import { triggerConfig } from '../config/bridge-config';
+import type { TicketSummary } from '../contract';
 import { TicketValidationError } from '../ticketing/errors';
 import type { TicketRef, TicketTarget } from '../ticketing/ticket-target';
-import type { TicketSummary } from '../workflows/types';
 
 /** Picks a configured target by name; an unknown name is a config problem, so permanent. */
 export function targetNamed(targets: Record<string, TicketTarget>, name: string): TicketTarget {

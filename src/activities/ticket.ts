@@ -1,36 +1,15 @@
 import { Context } from '@temporalio/activity';
-import type { TicketFields, TicketTarget } from '../ticketing/ticket-target';
-import type { TicketSummary } from '../workflows/types';
+import type { CreateTicketInput, CreateTicketResult, TicketSummary } from '../contract';
+import type { DuplicateCheckInput, DuplicateCheckResult } from '../contract';
+import type { TicketTarget } from '../ticketing/ticket-target';
 import type { Logger } from '../logging';
-import { mayHaveWritten, toApplicationFailure } from './failures';
+import { ticketMayExistAfter, toApplicationFailure } from './failures';
 import { summarize, targetNamed } from './targets';
 import { activityLogger } from './log';
 
-export interface CreateTicketInput {
-  target: string;
-  correlationId: string;
-  fields: TicketFields;
-  /** Look up the correlation key before creating: set after a reset or an operator retry. */
-  lookupFirst: boolean;
-}
-
-export interface CreateTicketResult {
-  target: string;
-  ticket: TicketSummary;
-  reusedExisting: boolean;
-  attempt: number;
-  /** A retried create: an earlier attempt may have stored a ticket whose answer was lost. */
-  mayHaveDuplicate: boolean;
-}
-
 /** Carried to the next attempt in the heartbeat details of the failed one. */
 interface AttemptMemo {
-  mayHaveWritten: boolean;
-}
-
-export interface DuplicateCheckResult {
-  kept?: TicketSummary;
-  cancelled: number;
+  ticketMayExist: boolean;
 }
 
 /** Runs one target call with the activity's cancellation wired to the HTTP request. */
@@ -55,16 +34,16 @@ export function createTicketActivities(deps: { targets: Record<string, TicketTar
       const context = Context.current();
       const { attempt } = context.info;
       const log = activityLogger(logger);
-      const earlier = context.info.heartbeatDetails as AttemptMemo | undefined;
-      // Without a memo (a crashed attempt, an older worker) assume the worst.
-      let pendingWrite = input.lookupFirst || (attempt > 1 && (earlier?.mayHaveWritten ?? true));
+      const earlier = context.info.heartbeatDetails as Partial<AttemptMemo> | undefined;
+      // Unknown counts as "may exist": no memo (a crashed attempt), a memo or an input from an older worker.
+      let ticketMayExist = (input.ticketMayExist ?? true) || (attempt > 1 && (earlier?.ticketMayExist ?? true));
       // Recorded before any write: if this attempt dies mid-request, the next one still looks first.
-      context.heartbeat({ mayHaveWritten: true } satisfies AttemptMemo);
+      context.heartbeat({ ticketMayExist: true } satisfies AttemptMemo);
       const result = (ticket: TicketSummary, reusedExisting: boolean): CreateTicketResult =>
-        ({ target: input.target, ticket, reusedExisting, attempt, mayHaveDuplicate: attempt > 1 && !reusedExisting });
+        ({ target: input.target, ticket, reusedExisting, attempt });
       return withFailureMapping(async (signal) => {
         const target = targetNamed(deps.targets, input.target);
-        if (pendingWrite) {
+        if (ticketMayExist) {
           const [existing] = await target.findByCorrelation(input.correlationId, { signal });
           if (existing) {
             log.info({ correlationId: input.correlationId, ticket: existing.number }, 'ticket already exists; reusing it');
@@ -76,16 +55,16 @@ export function createTicketActivities(deps: { targets: Record<string, TicketTar
           log.info({ correlationId: input.correlationId, ticket: created.number }, 'ticket created');
           return result(summarize(created), false);
         } catch (error) {
-          pendingWrite = pendingWrite || mayHaveWritten(error);
+          ticketMayExist = ticketMayExist || ticketMayExistAfter(error);
           // Only a provably refused write lets the next attempt skip the lookup.
-          if (!pendingWrite) context.heartbeat({ mayHaveWritten: false } satisfies AttemptMemo);
+          if (!ticketMayExist) context.heartbeat({ ticketMayExist: false } satisfies AttemptMemo);
           throw error;
         }
       });
     },
 
     /** Keeps the oldest ticket of a correlation key and cancels the rest (a late-committed duplicate). */
-    async cancelDuplicateTickets(input: { target: string; correlationId: string }): Promise<DuplicateCheckResult> {
+    async cancelDuplicateTickets(input: DuplicateCheckInput): Promise<DuplicateCheckResult> {
       const log = activityLogger(logger);
       return withFailureMapping(async (signal) => {
         const target = targetNamed(deps.targets, input.target);

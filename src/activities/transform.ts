@@ -1,27 +1,24 @@
 import { Context } from '@temporalio/activity';
 import type { BridgeConfig } from '../config/bridge-config';
-import type { EventMapper, MappedEvent } from '../mapping/mapper';
-import type { HasuraEvent } from '../workflows/types';
+import type { EventPolicy, TransformInput, TransformResult } from '../contract';
+import type { EventMapper } from '../mapping/mapper';
 import { toApplicationFailure } from './failures';
 import { targetForTrigger } from './targets';
 
-export interface TransformInput {
-  event: HasuraEvent;
-  /** Operator-supplied field values (validated by the workflow) that win over the mapping. */
-  overrides?: Record<string, string>;
+export interface TransformDeps {
+  mapper: EventMapper;
+  config: Pick<BridgeConfig, 'triggers' | 'defaults'>;
+  policy: EventPolicy;
 }
 
-export interface TransformResult extends MappedEvent {
-  /** The configured ticketing target of the event's trigger. */
-  target: string;
-}
-
-export function createTransformActivities(deps: { mapper: EventMapper; config: Pick<BridgeConfig, 'triggers' | 'defaults'> }) {
+export function createTransformActivities(deps: TransformDeps) {
   return {
     async transformEvent(input: TransformInput): Promise<TransformResult> {
       try {
         const mapped = await deps.mapper.map(input.event);
-        return { ...mapped, fields: { ...mapped.fields, ...input.overrides }, target: targetForTrigger(deps.config, input.event.trigger) };
+        const target = targetForTrigger(deps.config, input.event.trigger);
+        // The worker's policy rides along: the workflow needs it next, and this result is already in history.
+        return { ...mapped, fields: { ...mapped.fields, ...input.overrides }, target, policy: deps.policy };
       } catch (error) {
         throw toApplicationFailure(error, { attempt: Context.current().info.attempt });
       }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { triggerConfig, type BridgeConfig } from '../config/bridge-config';
 import { currentRow, rowKeyOf } from '../mapping/mapper';
-import type { EventRoute, HasuraEvent } from '../workflows/types';
+import { rowCorrelationIdFor, rowWorkflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
 
 export type RouteDecision = EventRoute | { kind: 'ignored'; reason: string };
 
@@ -12,14 +12,7 @@ export class RowKeyError extends Error {
 
 export type EventRouter = (event: HasuraEvent) => RouteDecision;
 
-const CORRELATION_MAX = 100;
-
-/** Row keys can be long (composite, text): past ServiceNow's 100 characters, a hash keeps them unique. */
-function rowCorrelationId(trigger: string, table: string, rowKey: string): string {
-  const plain = `${trigger}:${table}:${rowKey}`;
-  if (plain.length <= CORRELATION_MAX) return plain;
-  return `${trigger.slice(0, 40)}:${createHash('sha256').update(plain).digest('hex').slice(0, 48)}`;
-}
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Without a config file every event is its own ticket; with one, triggers decide ops and lifecycle. */
 export function createEventRouter(config?: Pick<BridgeConfig, 'triggers' | 'defaults'>): EventRouter {
@@ -37,8 +30,8 @@ export function createEventRouter(config?: Pick<BridgeConfig, 'triggers' | 'defa
     return {
       kind: 'row',
       rowKey,
-      rowWorkflowId: `row-${event.trigger}-${table}-${rowKey}`,
-      rowCorrelationId: rowCorrelationId(event.trigger, table, rowKey),
+      rowWorkflowId: rowWorkflowIdFor(event.trigger, table, rowKey),
+      rowCorrelationId: rowCorrelationIdFor(event.trigger, table, rowKey, sha256Hex),
       rules: { manual: lifecycle.manual, onClosed: lifecycle.onClosed, reorderWindowMs: lifecycle.reorderWindowMs },
     };
   };

@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { eventPolicyFromEnv } from '../config/policy';
 import { connectionOptions, type TemporalConfig } from '../config/temporal';
 import { webhookConfigFromEnv } from '../config/webhook';
 import type { Logger } from '../logging';
@@ -29,7 +28,7 @@ export async function startApi(env: NodeJS.ProcessEnv, context: { logger: Logger
   const client = new Client({ connection, namespace: context.temporal.namespace, dataConverter: dataConverterFromEnv(env) });
   // Routing needs the trigger config only when a config file exists; without one every event is single.
   const router = createEventRouter(env.BRIDGE_CONFIG ? loadBridgeConfig({ env }) : undefined);
-  const starter = createEventStarter({ client, taskQueue: context.temporal.taskQueue, policy: eventPolicyFromEnv(env), router });
+  const starter = createEventStarter({ client, taskQueue: context.temporal.taskQueue, router });
   const app = createApp({ starter, logger: context.logger, webhook, metrics: createApiMetrics(), codecRouter: codecRouterFromEnv(env) });
   const server = app.listen(webhook.port, webhook.host);
   await once(server, 'listening');

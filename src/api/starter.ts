@@ -1,9 +1,8 @@
 import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { HasuraEventBody } from '../hasura/event-schema';
 import { hasuraEventWorkflow } from '../workflows';
-import { HasuraEventId, HasuraOp, HasuraTable, HasuraTrigger, TicketStatus } from '../workflows/search-attributes';
-import type { EventPolicy, HasuraEvent } from '../workflows/types';
-import { correlationIdFor, workflowIdFor } from './identity';
+import { correlationIdFor, workflowIdFor, type HasuraEvent } from '../contract';
+import { HasuraEventId, HasuraOp, HasuraTable, HasuraTrigger, TicketStatus } from '../contract/search-attributes';
 import { createEventRouter, type EventRouter } from './routing';
 
 export interface StartResult {
@@ -53,7 +52,6 @@ export function toWorkflowEvent(body: HasuraEventBody): HasuraEvent {
 export interface StarterOptions {
   client: Client;
   taskQueue: string;
-  policy: EventPolicy;
   /** Per-call deadline so a hung Temporal turns into a quick 503, not a Hasura timeout. */
   startTimeoutMs?: number;
   /** Which events are tickets of their own, row lifecycles, or ignored; default: all single. */
@@ -61,7 +59,7 @@ export interface StarterOptions {
 }
 
 export function createEventStarter(options: StarterOptions): EventStarter {
-  const { client, taskQueue, policy } = options;
+  const { client, taskQueue } = options;
   const timeoutMs = options.startTimeoutMs ?? 5_000;
   const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + timeoutMs, fn);
   const router = options.router ?? createEventRouter();
@@ -76,7 +74,8 @@ export function createEventStarter(options: StarterOptions): EventStarter {
           client.workflow.start(hasuraEventWorkflow, {
             workflowId,
             taskQueue,
-            args: [{ event, correlationId: correlationIdFor(event.trigger, event.eventId), policy, route }],
+            // No policy: the worker's config owns retries and deadlines (EventWorkflowInput.policy).
+            args: [{ event, correlationId: correlationIdFor(event.trigger, event.eventId), route }],
             workflowIdConflictPolicy: 'USE_EXISTING',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             typedSearchAttributes: [

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { HasuraOp } from '../workflows/types';
+import type { HasuraOp } from '../contract';
 import type { JiraOptions } from '../ticketing/jira/options';
 import type { RestTargetOptions } from '../ticketing/rest/options';
 import type { ServiceNowOptions } from '../ticketing/servicenow/options';

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { toWorkflowEvent } from '../api/starter';
 import { hasuraEventSchema } from '../hasura/event-schema';
 import { createEventMapper, MappingError } from '../mapping/mapper';
-import type { HasuraEvent } from '../workflows/types';
+import type { HasuraEvent } from '../contract';
 import { loadBridgeConfig, triggerConfig, type BridgeConfig } from './bridge-config';
 import { ConfigError, formatZodIssues } from './parse-env';
 

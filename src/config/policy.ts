@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { EventPolicy } from '../workflows/types';
-import { DEFAULT_POLICY } from '../workflows/policy';
+import { DEFAULT_POLICY, type EventPolicy } from '../contract';
 import { envDuration } from './duration';
 import { envInt, parseEnv } from './parse-env';
 

@@ -1,8 +1,7 @@
 import type { BridgeConfig, TriggerConfig } from '../config/bridge-config';
 import { builtinTriggerDefaults } from '../config/file/builtin';
 import { ConfigError } from '../config/parse-env';
-import type { TicketFields } from '../ticketing/ticket-target';
-import type { HasuraEvent, Row } from '../workflows/types';
+import type { HasuraEvent, Row, TicketFields } from '../contract';
 import type { Liquid } from 'liquidjs';
 import { compileTemplates, createLiquid, type CompiledTemplate } from './liquid';
 

@@ -2,11 +2,10 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory, WorkerInterceptors } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { FailureDetails } from '../activities/failures';
+import type { FailureDetails, TicketState } from '../contract';
+import { TicketStatus } from '../contract/search-attributes';
 import type { Logger } from '../logging';
 import { TicketError } from '../ticketing/errors';
-import { TicketStatus } from '../workflows/search-attributes';
-import type { TicketState } from '../workflows/types';
 
 export interface ParkedGaugeOptions {
   /** Only this worker's task queue: other apps' workflows in the namespace are not ours to count. */

@@ -1,25 +1,11 @@
 import type { Secret } from '../config/secret';
+import type { FailureFacts, NotifyChannel } from '../contract';
 
-export type NotifyChannel = 'email' | 'chat' | 'webhook';
+export type { NotifyChannel };
 
-/** What the workflow knows when an event finally cannot become a ticket. */
-export interface FailureReport {
-  workflowId: string;
-  runId: string;
-  trigger: string;
-  /** `schema.name` */
-  table: string;
-  op: string;
-  eventId: string;
-  rowKey?: string;
-  lastError: { message: string; type?: string };
-  attempts: number;
+/** What the workflow knows when an event finally cannot become a ticket, with the link to it. */
+export interface FailureReport extends FailureFacts {
   webUiUrl: string;
-  /** ISO 8601 */
-  occurredAt: string;
-  outcome: 'parked' | 'failed';
-  /** ISO 8601, when outcome is 'parked' */
-  parkedUntil?: string;
 }
 
 export interface EmailConfig {

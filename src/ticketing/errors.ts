@@ -57,17 +57,9 @@ export class TicketConflictError extends TicketError {
   readonly kind = 'conflict';
 }
 
+// Their class names are the contract's PERMANENT_ERROR_TYPES, which workflows never retry.
 const PERMANENT_KINDS: ReadonlySet<TicketErrorKind> = new Set(['validation', 'auth', 'not-found', 'conflict']);
 
 export function isPermanent(error: TicketError): boolean {
   return PERMANENT_KINDS.has(error.kind);
 }
-
-/** Error class names Temporal must never retry: used as the activities' `nonRetryableErrorTypes`. */
-export const PERMANENT_ERROR_TYPES = [
-  'TicketValidationError',
-  'TicketAuthError',
-  'TicketNotFoundError',
-  'TicketConflictError',
-  'MappingError',
-] as const;

@@ -1,10 +1,13 @@
+import type { TicketFields } from '../contract';
 import type { CallStats } from './http';
 
 /**
  * The narrow interface every ticketing system implements (ServiceNow, Jira, generic REST, fakes).
  * Everything above it — activities, workflows — is target-agnostic.
  */
-export type TicketFields = Record<string, string>;
+
+/** Field name → value, as activities hand them over: the contract's type. */
+export type { TicketFields };
 
 export interface TicketRef {
   /** The target's stable id (ServiceNow sys_id, Jira issue id). */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { BridgeActivities } from '../activities';
+import type { BridgeActivities } from '../contract';
 
 /** Prebuilt at `npm run build` so production workers skip the webpack step at start-up. */
 export const PREBUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { ActivityDeps } from '../activities';
 import { loadBridgeConfig } from '../config/bridge-config';
+import { eventPolicyFromEnv } from '../config/policy';
 import { connectionOptions, type TemporalConfig } from '../config/temporal';
 import { dataConverterFromEnv } from '../codec';
 import type { Logger } from '../logging';
@@ -22,7 +23,10 @@ export function dependenciesFromEnv(env: NodeJS.ProcessEnv, context: { logger: L
   const connection = Connection.lazy(connectionOptions(context.temporal));
   const client = new Client({ connection, namespace: context.temporal.namespace, dataConverter: dataConverterFromEnv(env) });
   return {
-    deps: { targets: targets.targets, config, mapper: createEventMapper(config), notifier, logger: context.logger, temporal: context.temporal, client },
+    deps: {
+      targets: targets.targets, config, mapper: createEventMapper(config), notifier, logger: context.logger,
+      temporal: context.temporal, policy: eventPolicyFromEnv(env), client,
+    },
     async close() {
       await Promise.all([targets.close(), notifier.close(), connection.close()]);
     },

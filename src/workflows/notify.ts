@@ -1,7 +1,5 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { BridgeActivities } from '../activities';
-import type { FailureFacts } from '../activities/notify';
-import type { EventStatus, HasuraEvent } from './types';
+import type { BridgeActivities, EventStatus, FailureFacts, HasuraEvent } from '../contract';
 
 const notifyActivities = proxyActivities<BridgeActivities>({
   startToCloseTimeout: '30 seconds',

@@ -1,5 +1,5 @@
 import { condition, setHandler } from '@temporalio/workflow';
-import { abandonSignal, overridesProblem, retrySignal } from './messages';
+import { abandonSignal, overridesProblem, retrySignal } from '../contract';
 import type { StatusTracker } from './status';
 
 export type OperatorDecision =

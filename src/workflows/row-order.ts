@@ -1,4 +1,4 @@
-import type { HasuraEvent, RowState } from './types';
+import type { HasuraEvent, RowState } from '../contract';
 
 /**
  * Hasura gives no ordering, so a row's events are ordered by their `created_at` (the database's

@@ -1,12 +1,12 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { cancelLateDuplicates, ticketActivities } from './event-workflow';
-import { rowEventSignal, statusQuery } from './messages';
+import { rowEventSignal, statusQuery } from '../contract';
+import type { HasuraEvent, RowOutcome, RowState, RowWorkflowInput } from '../contract';
 import { OperatorInbox } from './operator';
-import { resolvePolicy } from './policy';
-import { runWithRecovery } from './recovery';
+import { runWithRecovery, type RecoveryContext } from './recovery';
 import { newestApplicable, rememberSeen } from './row-order';
+import { RunPolicy } from './run-policy';
 import { StatusTracker } from './status';
-import type { EventPolicy, HasuraEvent, RowOutcome, RowState, RowWorkflowInput } from './types';
+import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
 
 // Keeps history replay cheap; the server also suggests continue-as-new on its own limits.
 const HISTORY_LIMIT = 2_000;
@@ -17,7 +17,6 @@ const HISTORY_LIMIT = 2_000;
  * one, so the ticket always ends as the newest row image says, however deliveries were shuffled.
  */
 export async function rowTicketWorkflow(input: RowWorkflowInput): Promise<RowOutcome> {
-  const policy = resolvePolicy(input.policy);
   const state: RowState = input.state ?? { seen: [], pending: [], applied: 0, skipped: 0 };
   const tracker = new StatusTracker();
   const inbox = new OperatorInbox(tracker);
@@ -27,6 +26,8 @@ export async function rowTicketWorkflow(input: RowWorkflowInput): Promise<RowOut
     const known = state.seen.includes(event.eventId) || state.pending.some((e) => e.eventId === event.eventId);
     if (!known) state.pending.push(event);
   });
+  const runPolicy = new RunPolicy(input.policy);
+  const policy = await runPolicy.get();
   for (;;) {
     tracker.moveTo('waiting-for-events');
     // Once a DELETE has closed the ticket, wait a while for late deliveries, then finish.
@@ -41,7 +42,7 @@ export async function rowTicketWorkflow(input: RowWorkflowInput): Promise<RowOut
     rememberSeen(state, batch);
     const newest = newestApplicable(batch, state.lastApplied);
     state.skipped += batch.length - (newest ? 1 : 0);
-    if (newest) await applyNewest(input, state, newest, { tracker, inbox, policy });
+    if (newest) await applyNewest(input, state, newest, { tracker, inbox, policy: runPolicy });
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT) {
       await condition(allHandlersFinished);
@@ -50,10 +51,12 @@ export async function rowTicketWorkflow(input: RowWorkflowInput): Promise<RowOut
   }
 }
 
-async function applyNewest(input: RowWorkflowInput, state: RowState, event: HasuraEvent, context: { tracker: StatusTracker; inbox: OperatorInbox; policy: EventPolicy }): Promise<void> {
-  const { tracker, policy } = context;
+async function applyNewest(input: RowWorkflowInput, state: RowState, event: HasuraEvent, context: RecoveryContext) {
+  const { tracker } = context;
+  const policy = await context.policy.get();
   const activities = ticketActivities(policy);
-  const result = await runWithRecovery(context, event, async ({ overrides }) => {
+  // applyRowEvent always looks the ticket up first, so it needs no "may the ticket exist" hint.
+  const result = await runWithRecovery(context, event, false, async ({ overrides }) => {
     tracker.moveTo('applying');
     return activities.applyRowEvent({ trigger: input.trigger, correlationId: input.correlationId, event, previousRow: state.lastRow, rules: input.rules, overrides });
   });

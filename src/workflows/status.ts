@@ -1,6 +1,6 @@
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { IncidentNumber, TicketStatus } from './search-attributes';
-import type { EventStatus, TicketState, TicketSummary } from './types';
+import type { EventStatus, TicketState, TicketSummary } from '../contract';
+import { IncidentNumber, TicketStatus } from '../contract/search-attributes';
 
 /**
  * The event's status as the `status` query returns it, mirrored into the TicketStatus /

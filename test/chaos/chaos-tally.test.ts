@@ -1,4 +1,4 @@
-import { correlationIdFor, workflowIdFor } from '../../src/api/identity';
+import { correlationIdFor, workflowIdFor } from '../../src/contract';
 import { buildEvents, deliveryOrder } from '../../dev/chaos/deliveries';
 import { judge, type ChaosReport } from '../../dev/chaos/report';
 import { tallyIncidents } from '../../dev/chaos/tally';

@@ -1,4 +1,4 @@
-import { correlationIdFor } from '../../src/api/identity';
+import { correlationIdFor } from '../../src/contract';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { startStack, TEST_SECRET, type Stack } from '../helpers/stack';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { correlationIdFor } from '../../src/api/identity';
+import { correlationIdFor } from '../../src/contract';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { readmeCommands } from '../helpers/readme';
 import { startSmtpSink } from '../helpers/smtp';

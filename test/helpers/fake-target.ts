@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../../src/logging';
 import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
 import type { TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/ticket-target';
-import type { EventPolicy } from '../../src/workflows/types';
+import { DEFAULT_POLICY, type EventPolicy } from '../../src/contract';
 
 interface FakeTicket extends TicketRef {
   correlationId: string;
@@ -61,11 +61,17 @@ export const FAST_TEST_POLICY: Partial<EventPolicy> = {
 
 export const silentNotifier: Notifier = { channels: () => [], send: async () => 'skipped', close: async () => undefined };
 
-/** The real activities around a fake target: the ServiceNow target name with the built-in mapping. */
-export function activitiesWithFake(target: FakeTarget, options: { notifier?: Notifier; logger?: Logger } = {}) {
+/**
+ * The real activities around a fake target: the ServiceNow target name with the built-in mapping.
+ * `policy` is the worker's (default: the built-in one); tests usually shorten it through the input.
+ */
+export function activitiesWithFake(
+  target: FakeTarget, options: { notifier?: Notifier; logger?: Logger; policy?: EventPolicy } = {},
+) {
   const logger = options.logger ?? createLogger({ level: 'silent' });
   return createActivities({
     targets: { servicenow: target }, config: DEFAULT_MAPPING, mapper: createEventMapper(DEFAULT_MAPPING),
     notifier: options.notifier ?? silentNotifier, logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
+    policy: options.policy ?? DEFAULT_POLICY,
   });
 }

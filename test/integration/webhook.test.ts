@@ -1,11 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
-import { workflowIdFor } from '../../src/api/identity';
+import { workflowIdFor } from '../../src/contract';
 import { createEventStarter } from '../../src/api/starter';
 import { Secret } from '../../src/config/secret';
 import { createLogger } from '../../src/logging';
-import { DEFAULT_POLICY } from '../../src/workflows/policy';
 import { hasuraEventBody } from '../helpers/hasura';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
@@ -15,7 +14,7 @@ let temporal: TestTemporal;
 let taskQueue: string;
 
 function appFor(client: Client) {
-  return createApp({ starter: createEventStarter({ client, taskQueue, policy: DEFAULT_POLICY, startTimeoutMs: 2_000 }), logger, webhook });
+  return createApp({ starter: createEventStarter({ client, taskQueue, startTimeoutMs: 2_000 }), logger, webhook });
 }
 
 const post = (app: ReturnType<typeof appFor>, body: unknown, secret = 'current-secret') =>

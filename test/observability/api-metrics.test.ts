@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
 import { createEventStarter } from '../../src/api/starter';
-import { eventPolicyFromEnv } from '../../src/config/policy';
 import { webhookConfigFromEnv } from '../../src/config/webhook';
 import { createApiMetrics } from '../../src/metrics/api-metrics';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
@@ -20,7 +19,7 @@ let baseUrl: string;
 beforeAll(async () => {
   stack = await startStack();
   connection = await Connection.connect({ address: testTemporalAddress() });
-  const starter = createEventStarter({ client: new Client({ connection }), taskQueue: stack.taskQueue, policy: eventPolicyFromEnv(stack.env) });
+  const starter = createEventStarter({ client: new Client({ connection }), taskQueue: stack.taskQueue });
   const app = createApp({ starter, logger: stack.logger, webhook: webhookConfigFromEnv(stack.env), metrics: createApiMetrics() });
   server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');

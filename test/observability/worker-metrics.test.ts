@@ -4,8 +4,8 @@ import { createWorkerMetrics, type WorkerMetrics } from '../../src/metrics/worke
 import { TicketRateLimitedError, TicketUnavailableError, TicketValidationError } from '../../src/ticketing/errors';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { hasuraEventWorkflow } from '../../src/workflows';
-import { abandonSignal, statusQuery } from '../../src/workflows/messages';
-import type { EventWorkflowInput } from '../../src/workflows/types';
+import { abandonSignal, statusQuery } from '../../src/contract';
+import type { EventWorkflowInput } from '../../src/contract';
 import { activitiesWithFake, FakeTarget, FAST_TEST_POLICY } from '../helpers/fake-target';
 import { eventually } from '../helpers/stack';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';

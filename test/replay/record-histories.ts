@@ -17,8 +17,8 @@ import { promisify } from 'node:util';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { TicketUnavailableError, TicketValidationError } from '../../src/ticketing/errors';
-import { abandonSignal, retrySignal, statusQuery } from '../../src/workflows/messages';
-import type { EventOutcome, EventStatus } from '../../src/workflows/types';
+import { abandonSignal, retrySignal, statusQuery } from '../../src/contract';
+import type { EventOutcome, EventStatus } from '../../src/contract';
 import { hasuraEventBody } from '../helpers/hasura';
 import { eventually } from '../helpers/stack';
 import { historyToJSON } from './history-json';
@@ -161,7 +161,11 @@ async function save(client: Client, name: string, run: Recorded): Promise<void> 
   console.log(`recorded  ${name} (${history.events?.length} events, ${Math.round(text.length / 1024)} KiB)`);
 }
 
-async function main(only: string[]): Promise<void> {
+/**
+ * `suffix` names the files of one recording of every path, e.g. `-15-worker-policy` after that patch:
+ * the same paths as new code runs them are new fixtures, and the old ones stay.
+ */
+async function main(only: string[], suffix: string): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   mkdirSync(HISTORIES_DIR, { recursive: true });
   const server = await startRecordingServer();
@@ -172,14 +176,14 @@ async function main(only: string[]): Promise<void> {
   try {
     for (const [name, run] of Object.entries(PATHS)) {
       if (only.length && !only.includes(name)) continue;
-      const files = ROW_FILES[name] ?? [name];
+      const files = (ROW_FILES[name] ?? [name]).map((file) => `${file}${suffix}`);
       if (files.every((file) => existsSync(path.join(HISTORIES_DIR, `${file}.json`)))) {
         console.log(`kept      ${files.join(', ')} (recorded before; fixtures are never re-recorded)`);
         continue;
       }
       const result = await run(harness, server);
       const named = 'workflowId' in result ? { [name]: result as Recorded } : (result as Record<string, Recorded>);
-      for (const [file, recorded] of Object.entries(named)) await save(harness.client, file, recorded);
+      for (const [file, recorded] of Object.entries(named)) await save(harness.client, `${file}${suffix}`, recorded);
     }
   } finally {
     await harness.close();
@@ -187,7 +191,9 @@ async function main(only: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).then(
+const args = process.argv.slice(2);
+const suffixArg = args.find((arg) => arg.startsWith('--suffix='));
+main(args.filter((arg) => arg !== suffixArg), suffixArg?.slice('--suffix='.length) ?? '').then(
   () => process.exit(0),
   (error) => {
     console.error(error);

@@ -13,7 +13,7 @@ import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import type { FailureReport, Notifier, NotifyChannel } from '../../src/notify';
 import { freePort, stopProcess } from '../../dev/temporal/dev-server';
 import { createBridgeWorker } from '../../src/worker/create-worker';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { FakeTarget } from '../helpers/fake-target';
 import { FAST_POLICY_ENV } from '../helpers/stack';
 import { testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
@@ -31,7 +31,7 @@ export interface RecordingServer {
   stop(): Promise<void>;
 }
 
-/** A dev server of our own (not the jest one): same flags as src/temporal/dev-server.ts plus the dynamic config above. */
+/** A dev server of our own (not the jest one): the flags of dev/temporal/dev-server.ts plus the config above. */
 export async function startRecordingServer(): Promise<RecordingServer> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resolveTemporalCli } = require('../../scripts/temporal-cli.js');
@@ -110,13 +110,16 @@ export async function openHarness(address: string): Promise<Harness> {
     const target = new FakeTarget();
     const taskQueue = uniqueTaskQueue(options.lifecycle ? 'record-row' : 'record');
     const config = options.lifecycle ? loadBridgeConfig({ env: UNUSED_SERVICENOW_ENV, path: LIFECYCLE_CONFIG }) : undefined;
+    // The worker owns the policy (issue 15); the fixtures recorded before that got it from the webhook's input.
+    const policy = eventPolicyFromEnv({ ...POLICY_ENV, ...options.env });
     const activities = createActivities({
       targets: { servicenow: target }, config: config ?? DEFAULT_MAPPING, mapper: createEventMapper(config ?? DEFAULT_MAPPING),
-      notifier: new CountingNotifier(), logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' }, client,
+      notifier: new CountingNotifier(), logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
+      client, policy,
     });
     const worker = await createBridgeWorker({ connection: nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle, shutdownGraceTime: '1 second' });
     workers.push({ worker, running: worker.run() });
-    const starter = createEventStarter({ client, taskQueue, policy: eventPolicyFromEnv({ ...POLICY_ENV, ...options.env }), router: createEventRouter(config) });
+    const starter = createEventStarter({ client, taskQueue, router: createEventRouter(config) });
     return { target, start: (body) => starter.start(hasuraEventSchema.parse(body)) };
   }
 

@@ -17,7 +17,7 @@ import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';
 import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import { createNotifier } from '../../src/notify';
-import { DEFAULT_POLICY } from '../../src/workflows/policy';
+import { DEFAULT_POLICY } from '../../src/contract';
 import { FakeTarget } from '../helpers/fake-target';
 import { hasuraEventBody } from '../helpers/hasura';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
@@ -134,12 +134,16 @@ describe('on the Temporal server', () => {
     const taskQueue = uniqueTaskQueue('encrypted');
     const writerClient = new Client({ connection: temporal.client.connection, dataConverter: dataConverterFromEnv({ PAYLOAD_ENCRYPTION_KEYS: `a:${KEY_A}` }) });
     const rotatedClient = new Client({ connection: temporal.client.connection, dataConverter: dataConverterFromEnv(rotatedEnv) });
-    const starter = createEventStarter({ client: writerClient, taskQueue, policy: DEFAULT_POLICY });
+    const starter = createEventStarter({ client: writerClient, taskQueue });
     const { workflowId } = await starter.start(hasuraEventSchema.parse(hasuraEventBody({ new: { id: 9, title: marker, description: marker } })));
 
     const logger = createLogger({ level: 'silent' });
     const target = new FakeTarget();
-    const activities = createActivities({ targets: { servicenow: target }, config: DEFAULT_MAPPING, notifier: createNotifier({}, { logger }), mapper: createEventMapper(DEFAULT_MAPPING), logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' } });
+    const activities = createActivities({
+      targets: { servicenow: target }, config: DEFAULT_MAPPING, notifier: createNotifier({}, { logger }),
+      mapper: createEventMapper(DEFAULT_MAPPING), logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
+      policy: DEFAULT_POLICY,
+    });
     const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, activities, workflowBundle: await testWorkflowBundle(), dataConverter: dataConverterFromEnv(rotatedEnv) });
     const outcome = await worker.runUntil(rotatedClient.workflow.getHandle(workflowId).result());
     expect(outcome).toMatchObject({ status: 'created', ticket: { number: target.tickets[0].number } });

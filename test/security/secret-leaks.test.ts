@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { temporal as proto } from '@temporalio/proto';
-import { correlationIdFor } from '../../src/api/identity';
+import { correlationIdFor } from '../../src/contract';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';

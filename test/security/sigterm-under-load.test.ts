@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import path from 'node:path';
-import { correlationIdFor } from '../../src/api/identity';
+import { correlationIdFor } from '../../src/contract';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
 import { createLogger } from '../../src/logging';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';

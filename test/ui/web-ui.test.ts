@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import type { EventOutcome } from '../../src/workflows/types';
+import type { EventOutcome } from '../../src/contract';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { startStack, TEST_SECRET, type Stack } from '../helpers/stack';
 import { testTemporalAddress } from '../helpers/temporal';

@@ -1,7 +1,7 @@
 import { loadBridgeConfig } from '../../src/config/bridge-config';
 import { ConfigError } from '../../src/config/parse-env';
 import { createEventMapper, DEFAULT_MAPPING, MappingError, rowChanges, type EventMapper } from '../../src/mapping/mapper';
-import type { HasuraOp, Row } from '../../src/workflows/types';
+import type { HasuraOp, Row } from '../../src/contract';
 import { eventFor } from '../fixtures/config/events';
 import { configDir } from '../fixtures/config/write-config';
 

@@ -1,3 +1,4 @@
+import { CORRELATION_ID_MAX_LENGTH } from '../../contract';
 import { TicketUnavailableError, TicketValidationError } from '../errors';
 import { CORRELATION_MATCH_LIMIT, oldestFirst } from '../correlation-matches';
 import { parseJson, TargetHttp, type HttpAnswer, type HttpCall } from '../http';
@@ -9,7 +10,6 @@ import { DEFAULT_TABLE, type ServiceNowOptions } from './options';
 
 export const CORRELATION_DISPLAY = 'incident-bridge';
 export const SHORT_DESCRIPTION_MAX_LENGTH = 160;
-export const CORRELATION_ID_MAX_LENGTH = 100;
 const REF_FIELDS = 'sys_id,number,state,sys_created_on';
 const STATE_IN_PROGRESS = '2';
 const STATE_RESOLVED = '6';

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { EventStatus, HasuraEvent } from './types';
+import type { HasuraEvent } from './events';
+import type { EventStatus } from './workflows';
 
 /** Operator messages. Names are what `temporal workflow signal/query --name ...` uses. */
 export interface RetryRequest {
@@ -25,7 +26,9 @@ const MAX_VALUE_LENGTH = 32_000;
 /** Returns why the overrides are unacceptable, or undefined when they are fine. Pure: runs in the workflow. */
 export function overridesProblem(overrides: unknown): string | undefined {
   if (overrides === undefined) return undefined;
-  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) return 'overrides must be a JSON object of field → string';
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    return 'overrides must be a JSON object of field → string';
+  }
   const entries = Object.entries(overrides);
   if (entries.length > MAX_OVERRIDES) return `at most ${MAX_OVERRIDES} overrides`;
   for (const [key, value] of entries) {

@@ -1,0 +1,121 @@
+import type { EventPolicy } from './event-policy';
+import type { EventRoute, HasuraEvent, LifecycleRules, Row } from './events';
+import type { RowAction, TicketSummary } from './workflows';
+
+/*
+ * What workflows may ask of activities, and what they get back. src/activities implements
+ * BridgeActivities; workflows proxy it by these names (the names are the activity types in history).
+ */
+
+/** Ticket field name → value, as the mapping renders them and the targets write them. */
+export type TicketFields = Record<string, string>;
+
+export interface TransformInput {
+  event: HasuraEvent;
+  /** Operator-supplied field values (validated by the workflow) that win over the mapping. */
+  overrides?: Record<string, string>;
+}
+
+export interface TransformResult {
+  fields: TicketFields;
+  rowKey: string;
+  /** The configured ticketing target of the event's trigger. */
+  target: string;
+  /**
+   * The worker's timing, recorded in history with the first local activity at no extra cost.
+   * Results recorded before the worker owned the timing lack it; only patched runs read it.
+   */
+  policy: EventPolicy;
+}
+
+export interface CreateTicketInput {
+  target: string;
+  correlationId: string;
+  fields: TicketFields;
+  /**
+   * May a ticket for this key already exist (a reset run, an operator retry)? Then the activity
+   * looks the key up before creating. Absent — an input scheduled by a worker from before this
+   * name — counts as true: one lookup too many is safe, a second ticket is not.
+   */
+  ticketMayExist?: boolean;
+}
+
+export interface CreateTicketResult {
+  target: string;
+  ticket: TicketSummary;
+  reusedExisting: boolean;
+  attempt: number;
+}
+
+export interface DuplicateCheckInput {
+  target: string;
+  correlationId: string;
+}
+
+export interface DuplicateCheckResult {
+  kept?: TicketSummary;
+  cancelled: number;
+}
+
+export interface ForwardInput {
+  route: Extract<EventRoute, { kind: 'row' }>;
+  /** The workflows' task queue (this activity may run on the ticketing queue). */
+  taskQueue: string;
+  event: HasuraEvent;
+  /** The event workflow's input override, handed on to the row workflow. */
+  policy?: Partial<EventPolicy>;
+}
+
+export interface ApplyRowEventInput {
+  trigger: string;
+  correlationId: string;
+  event: HasuraEvent;
+  previousRow?: Row;
+  rules: LifecycleRules;
+  overrides: Record<string, string>;
+}
+
+export interface ApplyRowEventResult {
+  action: RowAction;
+  target: string;
+  ticket?: TicketSummary;
+  attempt: number;
+  note?: string;
+}
+
+export type NotifyChannel = 'email' | 'chat' | 'webhook';
+
+/** What the workflow knows when an event cannot become a ticket; the activity adds the Web UI link. */
+export interface FailureFacts {
+  workflowId: string;
+  runId: string;
+  trigger: string;
+  /** `schema.name` */
+  table: string;
+  op: string;
+  eventId: string;
+  rowKey?: string;
+  lastError: { message: string; type?: string };
+  attempts: number;
+  /** ISO 8601 */
+  occurredAt: string;
+  outcome: 'parked' | 'failed';
+  /** ISO 8601, when outcome is 'parked' */
+  parkedUntil?: string;
+}
+
+export interface BridgeActivities {
+  /** Local activity: maps the event to ticket fields and names its target. */
+  transformEvent(input: TransformInput): Promise<TransformResult>;
+  /** Local activity: the worker's timing, for runs that have no transformEvent result yet. */
+  workerPolicy(): Promise<EventPolicy>;
+  createTicket(input: CreateTicketInput): Promise<CreateTicketResult>;
+  /** Keeps the oldest ticket of a correlation key and cancels the rest (a late-committed duplicate). */
+  cancelDuplicateTickets(input: DuplicateCheckInput): Promise<DuplicateCheckResult>;
+  /** Signal-with-start of the row's workflow. */
+  forwardToRowWorkflow(input: ForwardInput): Promise<void>;
+  applyRowEvent(input: ApplyRowEventInput): Promise<ApplyRowEventResult>;
+  notifyChannels(): Promise<NotifyChannel[]>;
+  notifyFailure(channel: NotifyChannel, facts: FailureFacts): Promise<'sent' | 'skipped'>;
+  logFailure(facts: FailureFacts): Promise<void>;
+}

@@ -1,0 +1,43 @@
+/** Retry schedule and deadlines of ticket work. Pure: runs in workflow code. */
+export interface RetrySchedule {
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+  /** Attempts before the event is parked for an operator. */
+  maximumAttempts: number;
+}
+
+/** Timing knobs: the worker's config sets them, tests override them through the workflow input. No secrets. */
+export interface EventPolicy {
+  ticketRetry: RetrySchedule;
+  /** One attempt's budget; the HTTP client's own timeout is shorter so it can report why. */
+  attemptTimeoutMs: number;
+  /** How long a failed event waits for an operator's retry/abandon before it ends failed. */
+  parkTimeoutMs: number;
+  /**
+   * Ticket calls go to this task queue when set: a worker polls it with a task-queue-wide rate
+   * limit, so the ticketing API's limit holds across any number of workers.
+   */
+  ticketTaskQueue?: string;
+  /** After the row's ticket is closed by a DELETE, how long the row workflow waits for late events. */
+  rowRetentionMs: number;
+  /**
+   * After a create that needed retries, wait this long and look for a duplicate that a timed-out
+   * attempt committed late. ServiceNow cancels any transaction after 60 s, so 90 s covers it.
+   */
+  duplicateCheckDelayMs: number;
+}
+
+export const DEFAULT_POLICY: EventPolicy = {
+  // 2 s doubling to 5 min, 20 attempts: about 70 minutes of retrying before an operator is paged.
+  ticketRetry: { initialIntervalMs: 2_000, backoffCoefficient: 2, maximumIntervalMs: 300_000, maximumAttempts: 20 },
+  attemptTimeoutMs: 30_000,
+  parkTimeoutMs: 7 * 24 * 3600_000,
+  duplicateCheckDelayMs: 90_000,
+  rowRetentionMs: 24 * 3600_000,
+};
+
+/** `base` with the given fields replaced; the retry schedule is merged field by field too. */
+export function resolvePolicy(overrides: Partial<EventPolicy> = {}, base: EventPolicy = DEFAULT_POLICY): EventPolicy {
+  return { ...base, ...overrides, ticketRetry: { ...base.ticketRetry, ...overrides.ticketRetry } };
+}

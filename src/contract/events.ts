@@ -1,0 +1,30 @@
+/** What a Hasura event is once the webhook accepted it, and where it goes. Pure types. */
+export type HasuraOp = 'INSERT' | 'UPDATE' | 'DELETE' | 'MANUAL';
+export type Row = Record<string, unknown>;
+
+/** The part of a Hasura delivery the workflow needs; delivery_info and trace ids stay at the edge. */
+export interface HasuraEvent {
+  eventId: string;
+  trigger: string;
+  table: { schema: string; name: string };
+  op: HasuraOp;
+  createdAt: string;
+  data: { old: Row | null; new: Row | null };
+  sessionVariables: Record<string, string> | null;
+}
+
+/** How the row's ticket follows later events (from the trigger's `lifecycle` config). */
+export interface LifecycleRules {
+  manual: 'create' | 'upsert';
+  onClosed: 'reopen' | 'create-new' | 'ignore';
+  /** Deliveries of one row arriving within this window are applied in `created_at` order. */
+  reorderWindowMs: number;
+}
+
+/**
+ * Where an event goes. `single`: its own ticket, keyed by the event. `row`: the row's one ticket,
+ * kept by a row-keyed workflow that applies events in order (README "Lifecycle").
+ */
+export type EventRoute =
+  | { kind: 'single' }
+  | { kind: 'row'; rowWorkflowId: string; rowCorrelationId: string; rowKey: string; rules: LifecycleRules };

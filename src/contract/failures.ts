@@ -1,0 +1,20 @@
+/** How a failed activity reads to the workflow. Pure: the workflow lists these, src/activities decides them. */
+
+/** What the workflow reads back from a failed activity's details (ApplicationFailure.details[0]). */
+export interface FailureDetails {
+  attempt: number;
+  kind: string;
+  status?: number;
+}
+
+/**
+ * Failure types Temporal must never retry: the activities' `nonRetryableErrorTypes`. They are the
+ * class names of src/ticketing/errors.ts's permanent ticket errors, and the mapping's MappingError.
+ */
+export const PERMANENT_ERROR_TYPES = [
+  'TicketValidationError',
+  'TicketAuthError',
+  'TicketNotFoundError',
+  'TicketConflictError',
+  'MappingError',
+] as const;

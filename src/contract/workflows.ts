@@ -1,0 +1,91 @@
+import type { EventPolicy } from './event-policy';
+import type { EventRoute, HasuraEvent, HasuraOp, LifecycleRules, Row } from './events';
+
+/** Shapes the webhook starts workflows with and reads back from them. Pure types: safe in workflow code. */
+export interface EventWorkflowInput {
+  event: HasuraEvent;
+  /** The key written to the ticket (ServiceNow correlation_id) that makes creation idempotent. */
+  correlationId: string;
+  /**
+   * Overrides the worker's policy field by field (tests, a one-off operator start). The webhook no
+   * longer sets it; inputs of runs started before that still carry the webhook's whole policy.
+   */
+  policy?: Partial<EventPolicy>;
+  /** Absent means `single` (inputs started before lifecycles existed). */
+  route?: EventRoute;
+}
+
+export interface TicketSummary {
+  id: string;
+  number: string;
+  url?: string;
+}
+
+/** What a row workflow remembers between batches and across continue-as-new. */
+export interface RowState {
+  ticket?: TicketSummary;
+  /** The newest event applied: older deliveries are stale and skipped. */
+  lastApplied?: { createdAt: string; eventId: string; op: HasuraOp };
+  /** Recently seen event ids: a re-forwarded delivery is applied once. */
+  seen: string[];
+  pending: HasuraEvent[];
+  /** The row image of the last applied event: the base for "what changed" on the next update. */
+  lastRow?: Row;
+  applied: number;
+  skipped: number;
+}
+
+export interface RowWorkflowInput {
+  trigger: string;
+  table: { schema: string; name: string };
+  rowKey: string;
+  correlationId: string;
+  rules: LifecycleRules;
+  /** Overrides the worker's policy, as in EventWorkflowInput. */
+  policy?: Partial<EventPolicy>;
+  state?: RowState;
+}
+
+export type RowAction = 'created' | 'updated' | 'resolved' | 'reopened' | 'unchanged' | 'skipped';
+
+export type TicketState =
+  | 'received' | 'transforming' | 'creating' | 'waiting-for-operator' | 'created' | 'abandoned' | 'failed'
+  | 'forwarding' | 'forwarded' | 'waiting-for-events' | 'applying' | 'closed';
+
+export interface EventStatus {
+  state: TicketState;
+  attempts: number;
+  operatorRetries: number;
+  lastError?: { message: string; type?: string };
+  ticket?: TicketSummary;
+  rowKey?: string;
+  parkedUntil?: string;
+  /** Row workflows: what has been applied so far. */
+  row?: {
+    pending: number; applied: number; skipped: number;
+    lastApplied?: RowState['lastApplied']; lastAction?: RowAction;
+  };
+  /** The last operator action's effect, e.g. a rejected override. */
+  operatorNote?: string;
+  receivedAt: string;
+  updatedAt: string;
+}
+
+export type EventOutcome =
+  | { status: 'created'; ticket: TicketSummary; reusedExisting: boolean; duplicatesCancelled: number }
+  | { status: 'abandoned'; reason: string; lastError?: string }
+  | { status: 'forwarded'; rowWorkflowId: string };
+
+export interface RowOutcome {
+  status: 'closed' | 'abandoned';
+  ticket?: TicketSummary;
+  applied: number;
+  skipped: number;
+}
+
+/**
+ * The row workflow as its callers see it: activities start it by name (signal-with-start) and may
+ * not import workflow code. src/workflows exports a function of this name and type.
+ */
+export const ROW_WORKFLOW_TYPE = 'rowTicketWorkflow';
+export type RowTicketWorkflow = (input: RowWorkflowInput) => Promise<RowOutcome>;
