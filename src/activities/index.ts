@@ -5,6 +5,7 @@ import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
 import type { Notifier } from '../notify';
 import type { TicketTarget } from '../ticketing/target';
+import type { EventPolicy } from '../workflows/types';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
 import { createTicketActivities } from './ticket';
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   temporal: Pick<TemporalConfig, 'uiUrl' | 'namespace'>;
   /** For signal-with-start of row workflows (lifecycle triggers). */
   client?: Client;
+  /** The worker's retry schedule, deadlines and ticketing queue (TICKET_RETRY_*, PARK_TIMEOUT, ...). */
+  policy: EventPolicy;
 }
 
 /** All activities, built from injected dependencies so tests swap a client, not a module. */

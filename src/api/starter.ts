@@ -53,7 +53,8 @@ export function toWorkflowEvent(body: HasuraEventBody): HasuraEvent {
 export interface StarterOptions {
   client: Client;
   taskQueue: string;
-  policy: EventPolicy;
+  /** Absent: the worker's policy applies (the webhook reads none). */
+  policy?: EventPolicy;
   /** Per-call deadline so a hung Temporal turns into a quick 503, not a Hasura timeout. */
   startTimeoutMs?: number;
   /** Which events are tickets of their own, row lifecycles, or ignored; default: all single. */

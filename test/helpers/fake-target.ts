@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../../src/logging';
 import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
 import type { TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/target';
+import { resolvePolicy } from '../../src/workflows/policy';
 import type { EventPolicy } from '../../src/workflows/types';
 
 interface FakeTicket extends TicketRef {
@@ -67,5 +68,6 @@ export function activitiesWithFake(target: FakeTarget, options: { notifier?: Not
   return createActivities({
     targets: { servicenow: target }, config: DEFAULT_MAPPING, mapper: createEventMapper(DEFAULT_MAPPING),
     notifier: options.notifier ?? silentNotifier, logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
+    policy: resolvePolicy(FAST_TEST_POLICY),
   });
 }

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createEventStarter } from '../../src/api/starter';
-import { eventPolicyFromEnv } from '../../src/config/policy';
 import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { freePort } from '../../dev/temporal/dev-server';
@@ -63,7 +62,8 @@ test('when the worker runs, then the SDK serves temporal_ metrics on METRICS_POR
   }, { what: 'SDK metrics for our task queue', timeoutMs: 45_000, intervalMs: 500 });
   expect(sdk.samples.filter((s) => s.name.startsWith('temporal_')).length).toBeGreaterThan(5);
 
-  const starter = createEventStarter({ client: temporal.client, taskQueue, policy: eventPolicyFromEnv(FAST_POLICY_ENV) });
+  // The retry policy is the worker's (FAST_POLICY_ENV above): the start carries none, as the webhook's.
+  const starter = createEventStarter({ client: temporal.client, taskQueue });
   const { workflowId } = await starter.start(hasuraEventSchema.parse(hasuraEventBody()));
   await expect(temporal.client.workflow.getHandle(workflowId).result()).resolves.toMatchObject({ status: 'created' });
 

@@ -1,4 +1,3 @@
 export { createServiceNowTarget, type ServiceNowTarget } from './client';
-export { serviceNowOptionsFromEnv } from './env';
 export { classifyResponse, classifyNetworkError } from './classify';
 export type { ServiceNowAuth, ServiceNowOptions } from './options';
