@@ -1,6 +1,5 @@
 import type { EncryptionKeyring } from '../../codec/encryption-codec';
 import type { CodecServerConfig } from '../../codec/server';
-import type { LoggerOptions } from '../../logging';
 import type { WorkerMetricsConfig } from '../../metrics/worker-observability';
 import type { NotifyConfig } from '../../notify/types';
 import type { EventPolicy } from '../../workflows/types';
@@ -13,7 +12,12 @@ import type { TemporalConfig, TemporalConnectionConfig } from '../temporal';
  * The objects are frozen: nothing below an entry point reads the environment or changes a setting.
  */
 
-export type LogSettings = Required<Pick<LoggerOptions, 'level' | 'format'>> & Pick<LoggerOptions, 'redactHeaders'>;
+/** pino's level and output; the webhook adds its secret header to the redacted ones. */
+export interface LogSettings {
+  level: string;
+  format: 'json' | 'pretty';
+  redactHeaders?: string[];
+}
 
 /** The webhook's HTTP side: where it listens and how Hasura proves itself. */
 export interface WebhookHttpConfig {
