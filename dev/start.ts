@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startApi } from '../src/api/server';
-import { temporalConfigFromEnv } from '../src/config/temporal';
+import type { Env } from '../src/config/parse-env';
+import { loadWebhookSettings } from '../src/config/settings/webhook';
+import { loadWorkerSettings } from '../src/config/settings/worker';
 import { onShutdownSignal, runMain } from '../src/main-helpers';
-import { simulatorOptionsFromEnv } from './simulator/env';
+import { loadStartSettings, type StartSettings } from './start-settings';
 import { startServiceNowSimulator } from './simulator/servicenow/server';
 import { startDevServer } from './temporal/dev-server';
 import { startWorker } from '../src/worker/run';
@@ -13,69 +15,82 @@ import { packageRoot } from '../src/package-root';
 
 /** Only for `npm start` on a laptop; any real deployment sets WEBHOOK_SECRET (README). */
 export const DEV_WEBHOOK_SECRET = 'local-dev-secret';
-const ROOT = packageRoot();
 
 type Stop = () => Promise<void>;
 
-async function ensureTemporal(env: NodeJS.ProcessEnv, logger: Logger, stops: Stop[]): Promise<void> {
-  if (env.TEMPORAL_ADDRESS) return void logger.info({ address: env.TEMPORAL_ADDRESS }, 'using the configured Temporal server');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { resolveTemporalCli } = require(path.join(ROOT, 'scripts', 'temporal-cli.js'));
-  const dataDir = env.BRIDGE_DATA_DIR ?? path.join(ROOT, '.data');
-  mkdirSync(dataDir, { recursive: true });
-  const server = await startDevServer({
-    cliPath: resolveTemporalCli(),
-    port: Number(env.TEMPORAL_DEV_PORT ?? 7233),
-    uiPort: Number(env.TEMPORAL_DEV_UI_PORT ?? 8233),
-    dbFile: path.join(dataDir, 'temporal.sqlite'),
-  });
-  stops.push(server.stop);
-  env.TEMPORAL_ADDRESS = server.address;
-  env.TEMPORAL_UI_URL ??= server.uiUrl;
+/** Variables for the embedded webhook and worker: `defaults` yield to the caller's, `overrides` win. */
+interface Started {
+  defaults: Env;
+  overrides: Env;
 }
 
-async function ensureServiceNow(env: NodeJS.ProcessEnv, stops: Stop[]): Promise<string | undefined> {
-  if (env.SERVICENOW_INSTANCE_URL) return undefined;
-  const options = simulatorOptionsFromEnv(env);
-  const simulator = await startServiceNowSimulator(options);
+async function ensureTemporal(settings: StartSettings, logger: Logger, stops: Stop[]): Promise<Started> {
+  const address = settings.temporalAddress;
+  if (address) {
+    logger.info({ address }, 'using the configured Temporal server');
+    return { defaults: {}, overrides: {} };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { resolveTemporalCli } = require(path.join(packageRoot(), 'scripts', 'temporal-cli.js'));
+  const { dataDir, port, uiPort } = settings.devServer;
+  mkdirSync(dataDir, { recursive: true });
+  const dbFile = path.join(dataDir, 'temporal.sqlite');
+  const server = await startDevServer({ cliPath: resolveTemporalCli(), port, uiPort, dbFile });
+  stops.push(server.stop);
+  return { defaults: { TEMPORAL_UI_URL: server.uiUrl }, overrides: { TEMPORAL_ADDRESS: server.address } };
+}
+
+async function ensureServiceNow(settings: StartSettings, stops: Stop[]): Promise<Started & { simulatorUrl?: string }> {
+  if (!settings.simulator) return { defaults: {}, overrides: {} };
+  const simulator = await startServiceNowSimulator(settings.simulator);
   stops.push(() => simulator.close());
-  const [user] = options.users ?? [];
-  env.SERVICENOW_INSTANCE_URL = simulator.url;
-  env.SERVICENOW_AUTH = 'basic';
-  env.SERVICENOW_USERNAME = user?.username ?? 'bridge';
-  env.SERVICENOW_PASSWORD = user?.password ?? 'bridge-password';
-  return simulator.url;
+  const [user] = settings.simulator.users ?? [];
+  const overrides = {
+    SERVICENOW_INSTANCE_URL: simulator.url,
+    SERVICENOW_AUTH: 'basic',
+    SERVICENOW_USERNAME: user?.username ?? 'bridge',
+    SERVICENOW_PASSWORD: user?.password ?? 'bridge-password',
+  };
+  return { defaults: {}, overrides, simulatorUrl: simulator.url };
 }
 
 /** `npm start`: Temporal dev server + worker + webhook (+ ServiceNow simulator) in one process. */
-runMain('incident-bridge', async ({ logger }) => {
-  const env = { ...process.env };
+runMain('incident-bridge', () => loadStartSettings(process.env), async ({ logger, settings }) => {
   const stops: Stop[] = [];
   onShutdownSignal(async () => {
     logger.info('stopping');
     for (const stop of stops.reverse()) await stop().catch((error) => logger.warn({ err: error }, 'stop failed'));
   });
-  await ensureTemporal(env, logger, stops);
-  const simulatorUrl = await ensureServiceNow(env, stops);
-  if (!env.WEBHOOK_SECRET && !env.WEBHOOK_SECRET_FILE) {
-    env.WEBHOOK_SECRET = DEV_WEBHOOK_SECRET;
+  const temporal = await ensureTemporal(settings, logger, stops);
+  const serviceNow = await ensureServiceNow(settings, stops);
+  if (settings.devWebhookSecret) {
     logger.warn('WEBHOOK_SECRET not set: using the development secret documented in the README');
   }
-  const temporal = temporalConfigFromEnv(env);
-  env.METRICS_HOST ??= '127.0.0.1';
-  const observability = await startWorkerObservability(env, { logger });
+  const defaults = {
+    METRICS_HOST: '127.0.0.1',
+    ...(settings.devWebhookSecret && { WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }),
+    ...temporal.defaults,
+  };
+  // The embedded processes read what they would read on their own, plus what this launcher started.
+  const env: Env = { ...defaults, ...process.env, ...temporal.overrides, ...serviceNow.overrides };
+  const [workerSettings, webhookSettings] = [loadWorkerSettings(env), loadWebhookSettings(env)];
+  const observability = await startWorkerObservability(workerSettings.metrics, { logger });
   stops.push(() => observability.close());
-  const worker = await startWorker(env, { logger, temporal, metrics: observability.metrics });
+  const worker = await startWorker(workerSettings, { logger, metrics: observability.metrics });
   stops.push(() => worker.shutdown());
-  const api = await startApi(env, { logger, temporal });
+  const api = await startApi(webhookSettings, { logger });
   stops.push(() => api.close());
+  const { simulatorUrl } = serviceNow;
+  const serviceNowLine = simulatorUrl
+    ? `${simulatorUrl}  (built-in simulator; records at ${simulatorUrl}/_sim/records/incident)`
+    : settings.serviceNowUrl;
   console.log(
     [
       '',
       'incident-bridge is running',
-      `  webhook      POST ${api.url}/hasura/events   (header ${env.WEBHOOK_SECRET_HEADER ?? 'x-webhook-secret'})`,
-      `  Temporal UI  ${temporal.uiUrl}`,
-      `  ServiceNow   ${simulatorUrl ? `${simulatorUrl}  (built-in simulator; records at ${simulatorUrl}/_sim/records/incident)` : env.SERVICENOW_INSTANCE_URL}`,
+      `  webhook      POST ${api.url}/hasura/events   (header ${webhookSettings.http.secretHeader})`,
+      `  Temporal UI  ${workerSettings.temporal.uiUrl}`,
+      `  ServiceNow   ${serviceNowLine}`,
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

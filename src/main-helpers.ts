@@ -1,19 +1,29 @@
 import { ConfigError } from './config/parse-env';
+import type { LogSettings } from './config/settings/types';
 import { createLogger, type Logger } from './logging';
 
 /**
- * Shared shape of every entry point: a logger from LOG_LEVEL / LOG_FORMAT, config errors printed
- * as one clear message with exit code 2, anything else logged with exit code 1.
+ * Shared shape of every entry point: `load` reads the process's settings (the one place it sees
+ * process.env), the logger follows their LOG_LEVEL / LOG_FORMAT, config errors are printed as one
+ * clear message with exit code 2, anything else is logged with exit code 1.
  */
-export function runMain(name: string, body: (context: { logger: Logger }) => Promise<void>): void {
-  const format = process.env.LOG_FORMAT === 'json' || (process.env.NODE_ENV === 'production' && process.env.LOG_FORMAT !== 'pretty') ? 'json' : 'pretty';
-  const logger = createLogger({ name, level: process.env.LOG_LEVEL ?? 'info', format, redactHeaders: [process.env.WEBHOOK_SECRET_HEADER ?? 'x-webhook-secret'] });
-  body({ logger }).catch((error) => {
+export function runMain<S extends { log: LogSettings }>(
+  name: string,
+  load: () => S,
+  body: (context: { logger: Logger; settings: S }) => Promise<void>,
+): void {
+  let logger: Logger | undefined;
+  const run = async () => {
+    const settings = load();
+    logger = createLogger({ name, ...settings.log });
+    await body({ logger, settings });
+  };
+  run().catch((error) => {
     if (error instanceof ConfigError) {
       console.error(`${name}: ${error.message}`);
       process.exit(2);
     }
-    logger.fatal({ err: error }, `${name} failed`);
+    (logger ?? createLogger({ name })).fatal({ err: error }, `${name} failed`);
     process.exit(1);
   });
 }

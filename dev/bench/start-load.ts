@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { createEventStarter } from '../../src/api/starter';
-import { connectionOptions, temporalConfigFromEnv } from '../../src/config/temporal';
+import { temporalConnectionFromEnv } from '../../src/config/settings/temporal';
+import { connectionOptions } from '../../src/config/temporal';
 import type { HasuraEventBody } from '../../src/hasura/event-schema';
 import { benchEventBody } from './events';
 import { runLanes } from './lanes';
@@ -12,7 +13,7 @@ type StartOne = () => Promise<boolean>;
 
 /** The floor: the webhook's own start call (same client, options and connection settings) with no HTTP in front. */
 function starterFor(options: StartLoadOptions, client: Client): StartOne {
-  const { taskQueue } = temporalConfigFromEnv(options.env);
+  const { taskQueue } = temporalConnectionFromEnv(options.env);
   if (options.workflow === 'trivial') {
     return async () => {
       const id = randomUUID();
@@ -20,12 +21,13 @@ function starterFor(options: StartLoadOptions, client: Client): StartOne {
       return true;
     };
   }
+  // Like the webhook's: no policy in the input, the worker's applies.
   const starter = createEventStarter({ client, taskQueue });
   return async () => !(await starter.start(benchEventBody() as HasuraEventBody)).duplicate;
 }
 
 export async function runStartLoad(options: StartLoadOptions): Promise<LoadResult> {
-  const temporal = temporalConfigFromEnv(options.env);
+  const temporal = temporalConnectionFromEnv(options.env);
   const connection = Connection.lazy(connectionOptions(temporal));
   try {
     return await runLanes(options, starterFor(options, new Client({ connection, namespace: temporal.namespace })));

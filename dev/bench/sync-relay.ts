@@ -2,21 +2,29 @@ import express from 'express';
 import { toWorkflowEvent } from '../../src/api/starter';
 import { requireSharedSecret } from '../../src/api/auth';
 import { correlationIdFor } from '../../src/contract';
-import { webhookConfigFromEnv } from '../../src/config/webhook';
+import { serviceNowOptionsFromEnv } from '../../src/config/file/from-env';
+import type { Env } from '../../src/config/parse-env';
+import { webhookHttpFromEnv } from '../../src/config/settings/http';
+import { logSettingsFromEnv } from '../../src/config/settings/logging';
 import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { runMain } from '../../src/main-helpers';
 import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
-import { createServiceNowTarget, serviceNowOptionsFromEnv } from '../../src/ticketing/servicenow';
+import { createServiceNowTarget } from '../../src/ticketing/servicenow';
+
+function loadRelaySettings(env: Env) {
+  const webhook = webhookHttpFromEnv(env);
+  const serviceNow = serviceNowOptionsFromEnv(env);
+  if (!serviceNow) throw new Error('SERVICENOW_INSTANCE_URL is required');
+  return { log: { ...logSettingsFromEnv(env), redactHeaders: [webhook.secretHeader] }, webhook, serviceNow };
+}
 
 /**
  * `node dist/dev/bench/sync-relay.js`: the naive design the bridge replaces, for section 6 only. It
  * calls ServiceNow inline and answers Hasura after it, so every ServiceNow hiccup becomes a failed
  * delivery. Same validation, mapping and ServiceNow client as the bridge; no Temporal.
  */
-runMain('bench-sync-relay', async ({ logger }) => {
-  const webhook = webhookConfigFromEnv(process.env);
-  const serviceNow = serviceNowOptionsFromEnv(process.env);
-  if (!serviceNow) throw new Error('SERVICENOW_INSTANCE_URL is required');
+runMain('bench-sync-relay', () => loadRelaySettings(process.env), async ({ logger, settings }) => {
+  const { webhook, serviceNow } = settings;
   const target = createServiceNowTarget(serviceNow);
   const mapper = createEventMapper(DEFAULT_MAPPING);
   const app = express();

@@ -1,6 +1,8 @@
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { Agent, request } from 'undici';
-import { connectionOptions, temporalConfigFromEnv } from '../../src/config/temporal';
+import { logSettingsFromEnv } from '../../src/config/settings/logging';
+import { temporalConnectionFromEnv } from '../../src/config/settings/temporal';
+import { connectionOptions } from '../../src/config/temporal';
 import { runMain } from '../../src/main-helpers';
 import type { TrivialIncidentInput } from './trivial-workflow-type';
 
@@ -20,8 +22,9 @@ function createTrivialActivities(env: NodeJS.ProcessEnv) {
 }
 
 /** `node dist/dev/bench/trivial-worker.js`: the ceiling's worker, a separate process like the bridge's. */
-runMain('bench-trivial-worker', async ({ logger }) => {
-  const temporal = temporalConfigFromEnv(process.env);
+const loadSettings = () => ({ log: logSettingsFromEnv(process.env), temporal: temporalConnectionFromEnv(process.env) });
+
+runMain('bench-trivial-worker', loadSettings, async ({ logger, settings: { temporal } }) => {
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./trivial-workflow'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
   const connection = await NativeConnection.connect(connectionOptions(temporal));
   const worker = await Worker.create({ connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, workflowBundle, activities: createTrivialActivities(process.env) });

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-import { ConfigError, envInt, formatZodIssues, parseEnv } from '../../src/config/parse-env';
+import { ConfigError, envInt, formatZodIssues, parseEnv, type Env } from '../../src/config/parse-env';
 import { secretFromEnv } from '../../src/config/secret';
+import { variablesOf } from '../../src/config/settings/compose';
+import { LOG_VARIABLES, logSettingsFromEnv } from '../../src/config/settings/logging';
+import type { LogSettings } from '../../src/config/settings/types';
 import { faultConfigSchema, type FaultConfig } from './servicenow/faults';
 import type { SimulatorOptions } from './servicenow/server';
 
@@ -12,6 +15,13 @@ const simulatorEnvSchema = z.object({
   SIMULATOR_FAULTS: z.string().optional(),
   SIMULATOR_RATE_LIMIT_PER_HOUR: envInt(1, 1_000_000_000).optional(),
 });
+
+/** Every variable `npm run simulator` reads (SIMULATOR_PASSWORD also as SIMULATOR_PASSWORD_FILE). */
+export const SIMULATOR_VARIABLES = variablesOf(
+  LOG_VARIABLES,
+  Object.keys(simulatorEnvSchema.shape),
+  ['SIMULATOR_PASSWORD'],
+);
 
 function faultsFromJson(text: string | undefined): FaultConfig {
   if (text === undefined || text.trim() === '') return {};
@@ -30,7 +40,7 @@ function faultsFromJson(text: string | undefined): FaultConfig {
  * The simulator's options from SIMULATOR_* variables (SIMULATOR_PASSWORD or SIMULATOR_PASSWORD_FILE);
  * SIMULATOR_RATE_LIMIT_PER_HOUR overrides the perHour of any rateLimit in SIMULATOR_FAULTS.
  */
-export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
+export function simulatorOptionsFromEnv(env: Env): SimulatorOptions {
   const parsed = parseEnv(simulatorEnvSchema, env);
   const password = secretFromEnv(env, 'SIMULATOR_PASSWORD')?.reveal() ?? 'bridge-password';
   const faults = faultsFromJson(parsed.SIMULATOR_FAULTS);
@@ -43,4 +53,9 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOption
     users: [{ username: parsed.SIMULATOR_USERNAME, password }],
     faults,
   };
+}
+
+/** The settings of `npm run simulator`, read once by dev/simulator/main.ts. */
+export function loadSimulatorSettings(env: Env): { log: LogSettings; simulator: SimulatorOptions } {
+  return { log: logSettingsFromEnv(env), simulator: simulatorOptionsFromEnv(env) };
 }

@@ -3,13 +3,13 @@ import type { Logger } from '../logging';
 import { requireSharedSecret } from './auth';
 import { hasuraEventsHandler } from './events-route';
 import type { EventStarter } from './starter';
-import type { WebhookConfig } from '../config/webhook';
+import type { WebhookHttpConfig } from '../config/settings/types';
 import type { ApiMetrics } from '../metrics/api-metrics';
 
 export interface AppDeps {
   starter: EventStarter;
   logger: Logger;
-  webhook: Pick<WebhookConfig, 'secrets' | 'secretHeader' | 'bodyLimit' | 'retryAfterSeconds'>;
+  webhook: Pick<WebhookHttpConfig, 'secrets' | 'secretHeader' | 'bodyLimit' | 'retryAfterSeconds'>;
   /** GET /metrics and the webhook's counters; absent = no metrics. */
   metrics?: ApiMetrics;
   /** The Web UI's codec server endpoints, when payload encryption is on. */

@@ -1,10 +1,10 @@
-import { temporalConfigFromEnv } from '../config/temporal';
+import { loadWebhookSettings } from '../config/settings/webhook';
 import { onShutdownSignal, runMain } from '../main-helpers';
 import { startApi } from './server';
 
 /** `npm run api`: the webhook alone; scale out behind a load balancer. */
-runMain('api', async ({ logger }) => {
-  const api = await startApi(process.env, { logger, temporal: temporalConfigFromEnv(process.env) });
+runMain('api', () => loadWebhookSettings(process.env), async ({ logger, settings }) => {
+  const api = await startApi(settings, { logger });
   onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'stopping webhook');
     await api.close();

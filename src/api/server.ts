@@ -2,15 +2,14 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { connectionOptions, type TemporalConfig } from '../config/temporal';
-import { webhookConfigFromEnv } from '../config/webhook';
+import type { WebhookSettings } from '../config/settings/types';
+import { connectionOptions } from '../config/temporal';
 import type { Logger } from '../logging';
 import { createApiMetrics } from '../metrics/api-metrics';
 import { createApp } from './app';
-import { codecRouterFromEnv, dataConverterFromEnv } from '../codec';
+import { codecRouterFor, dataConverterFor } from '../codec';
 import { createEventStarter } from './starter';
 import { createEventRouter } from './routing';
-import { loadBridgeConfig } from '../config/bridge-config';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -21,15 +20,17 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(env: NodeJS.ProcessEnv, context: { logger: Logger; temporal: TemporalConfig }): Promise<RunningApi> {
-  const webhook = webhookConfigFromEnv(env);
+export async function startApi(settings: WebhookSettings, context: { logger: Logger }): Promise<RunningApi> {
+  const { http: webhook, temporal } = settings;
   // Lazy: the webhook starts (and answers 503 + Retry-After) even while Temporal is still down.
-  const connection = Connection.lazy(connectionOptions(context.temporal));
-  const client = new Client({ connection, namespace: context.temporal.namespace, dataConverter: dataConverterFromEnv(env) });
-  // Routing needs the trigger config only when a config file exists; without one every event is single.
-  const router = createEventRouter(env.BRIDGE_CONFIG ? loadBridgeConfig({ env }) : undefined);
-  const starter = createEventStarter({ client, taskQueue: context.temporal.taskQueue, router });
-  const app = createApp({ starter, logger: context.logger, webhook, metrics: createApiMetrics(), codecRouter: codecRouterFromEnv(env) });
+  const connection = Connection.lazy(connectionOptions(temporal));
+  const dataConverter = dataConverterFor(settings.keyring);
+  const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
+  // Without a config file every event is a ticket of its own. The retry policy is the worker's.
+  const router = createEventRouter(settings.routing);
+  const starter = createEventStarter({ client, taskQueue: temporal.taskQueue, router });
+  const codecRouter = codecRouterFor(settings.codecServer);
+  const app = createApp({ starter, logger: context.logger, webhook, metrics: createApiMetrics(), codecRouter });
   const server = app.listen(webhook.port, webhook.host);
   await once(server, 'listening');
   // server.close() only refuses new connections; Hasura's keep-alive connections would keep

@@ -1,7 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { EncryptionKeyring } from './keys';
+
+/** The AES-256 keys of PAYLOAD_ENCRYPTION_KEYS (src/config/settings/codec.ts reads them). */
+export interface EncryptionKeyring {
+  /** The key new payloads are encrypted with. */
+  currentKeyId: string;
+  /** Every key that may still decrypt old payloads, by id; includes the current one. */
+  keys: ReadonlyMap<string, Buffer>;
+}
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const METADATA_KEY_ID = 'encryption-key-id';

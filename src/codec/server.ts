@@ -2,6 +2,7 @@ import express, { Router, type ErrorRequestHandler, type RequestHandler } from '
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { Secret } from '../config/secret';
+import type { EncryptionKeyring } from './encryption-codec';
 
 export interface CodecRouterOptions {
   codec: PayloadCodec;
@@ -11,6 +12,11 @@ export interface CodecRouterOptions {
   corsOrigin?: string;
   /** A decode request carries a whole history page of payloads. */
   bodyLimit?: string;
+}
+
+/** The webhook's codec-server settings (src/config/settings/codec.ts reads them): it needs the keys. */
+export interface CodecServerConfig extends Pick<CodecRouterOptions, 'authToken' | 'corsOrigin'> {
+  keyring: EncryptionKeyring;
 }
 
 // Proto3 JSON of temporal.api.common.v1.Payloads: bytes fields are base64 strings.

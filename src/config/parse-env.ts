@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/**
+ * The variables a settings loader reads: `process.env` at an entry point, a plain object in tests.
+ * Only the loaders in src/config/settings (and the file loader they hand it to) ever see one.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -15,8 +21,13 @@ export function formatZodIssues(error: z.ZodError, prefix = ''): string[] {
   });
 }
 
+/** The named variables, with '' as unset: deployment tools often set a variable to '' to mean "unset". */
+export function setVariables(env: Env, names: readonly string[]): Env {
+  return Object.fromEntries(names.map((name) => [name, env[name] || undefined]));
+}
+
 /** Parses environment variables with a zod object whose keys are the variable names. */
-export function parseEnv<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+export function parseEnv<S extends z.ZodTypeAny>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
   if (!result.success) throw new ConfigError(formatZodIssues(result.error));
   return result.data;

@@ -1,52 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import type { ConnectionOptions } from '@temporalio/client';
-import { envBoolean, parseEnv } from './parse-env';
-import { secretFromEnv, type Secret } from './secret';
+import type { Secret } from './secret';
 
-export interface TemporalConfig {
+/** Where the webhook and the worker reach Temporal (src/config/settings/temporal.ts reads it). */
+export interface TemporalConnectionConfig {
   address: string;
   namespace: string;
   taskQueue: string;
-  /** Base URL of the Web UI, for links in notifications and logs. */
-  uiUrl: string;
   apiKey?: Secret;
   tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
 }
 
-const schema = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('incident-bridge'),
-  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
-  TEMPORAL_TLS: envBoolean.optional(),
-  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
-  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
-  TEMPORAL_TLS_CA_PATH: z.string().optional(),
-  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
-}).refine((env) => !env.TEMPORAL_TLS_CERT_PATH === !env.TEMPORAL_TLS_KEY_PATH, {
-  message: 'set both or neither for mTLS', path: ['TEMPORAL_TLS_CERT_PATH/TEMPORAL_TLS_KEY_PATH'],
-});
-
-export function temporalConfigFromEnv(env: NodeJS.ProcessEnv): TemporalConfig {
-  const parsed = parseEnv(schema, env);
-  const wantsTls = parsed.TEMPORAL_TLS ?? Boolean(parsed.TEMPORAL_TLS_CERT_PATH || parsed.TEMPORAL_TLS_CA_PATH || parsed.TEMPORAL_TLS_SERVER_NAME);
-  return {
-    address: parsed.TEMPORAL_ADDRESS,
-    namespace: parsed.TEMPORAL_NAMESPACE,
-    taskQueue: parsed.TEMPORAL_TASK_QUEUE,
-    uiUrl: parsed.TEMPORAL_UI_URL.replace(/\/$/, ''),
-    apiKey: secretFromEnv(env, 'TEMPORAL_API_KEY'),
-    tls: wantsTls
-      ? { certPath: parsed.TEMPORAL_TLS_CERT_PATH, keyPath: parsed.TEMPORAL_TLS_KEY_PATH, caPath: parsed.TEMPORAL_TLS_CA_PATH, serverName: parsed.TEMPORAL_TLS_SERVER_NAME }
-      : undefined,
-  };
+/** The worker's: its notifications link to the Web UI. */
+export interface TemporalConfig extends TemporalConnectionConfig {
+  /** Base URL of the Web UI, for links in notifications and logs. */
+  uiUrl: string;
 }
 
 type SharedConnectionOptions = Pick<ConnectionOptions, 'address' | 'tls'> & { apiKey?: string };
 
 /** Options both `Connection` (client) and `NativeConnection` (worker) accept: address, TLS/mTLS, API key. */
-export function connectionOptions(config: TemporalConfig): SharedConnectionOptions {
+export function connectionOptions(config: TemporalConnectionConfig): SharedConnectionOptions {
   const { tls } = config;
   const tlsOptions = tls && {
     serverNameOverride: tls.serverName,

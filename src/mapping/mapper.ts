@@ -1,5 +1,5 @@
 import type { BridgeConfig, TriggerConfig } from '../config/bridge-config';
-import { builtinTriggerDefaults } from '../config/file/builtin';
+import { builtinTriggerDefaults } from '../config/builtin';
 import { ConfigError } from '../config/parse-env';
 import type { HasuraEvent, Row, TicketFields } from '../contract';
 import type { Liquid } from 'liquidjs';

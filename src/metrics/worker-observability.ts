@@ -1,8 +1,17 @@
 import type { Logger } from '../logging';
 import { installRuntime } from '../temporal/runtime';
-import { workerMetricsConfigFromEnv } from './env';
 import { serveMetrics, type MetricsServer } from './exposition';
 import { createWorkerMetrics, type WorkerMetrics } from './worker-metrics';
+
+/** Read from METRICS_HOST, METRICS_PORT, WORKER_METRICS_PORT, PARKED_GAUGE_INTERVAL (src/config/settings). */
+export interface WorkerMetricsConfig {
+  host: string;
+  /** The Temporal SDK's own exporter (`temporal_*`); undefined = off. */
+  sdkPort?: number;
+  /** Our registry (`incident_bridge_*`, process metrics); undefined = off. */
+  workerPort?: number;
+  parkedRefreshMs: number;
+}
 
 export interface WorkerObservability {
   metrics: WorkerMetrics;
@@ -18,8 +27,10 @@ const bindAddress = (host: string, port: number) => (host.includes(':') ? `[${ho
  * logs, `temporal_*` metrics on METRICS_PORT) and our registry (`incident_bridge_*` on
  * WORKER_METRICS_PORT). Two ports because the SDK's exporter is a native server we cannot add to.
  */
-export async function startWorkerObservability(env: NodeJS.ProcessEnv, context: { logger: Logger }): Promise<WorkerObservability> {
-  const config = workerMetricsConfigFromEnv(env);
+export async function startWorkerObservability(
+  config: WorkerMetricsConfig,
+  context: { logger: Logger },
+): Promise<WorkerObservability> {
   const sdkAddress = config.sdkPort === undefined ? undefined : bindAddress(config.host, config.sdkPort);
   installRuntime({ logger: context.logger, metricsBindAddress: sdkAddress });
   const metrics = createWorkerMetrics({ parkedRefreshMs: config.parkedRefreshMs });

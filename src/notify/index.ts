@@ -6,7 +6,6 @@ import { createChatSender } from './chat';
 import { createWebhookSender } from './webhook';
 
 export type { FailureReport, NotifyChannel, NotifyConfig } from './types';
-export { notifyConfigFromEnv } from './env';
 
 export interface Notifier {
   /** The configured channels, in a stable order: one activity call per entry. */

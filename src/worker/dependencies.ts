@@ -1,12 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import type { ActivityDeps } from '../activities';
-import { loadBridgeConfig } from '../config/bridge-config';
-import { eventPolicyFromEnv } from '../config/policy';
-import { connectionOptions, type TemporalConfig } from '../config/temporal';
-import { dataConverterFromEnv } from '../codec';
+import type { WorkerSettings } from '../config/settings/types';
+import { connectionOptions } from '../config/temporal';
+import { dataConverterFor } from '../codec';
 import type { Logger } from '../logging';
 import { createEventMapper } from '../mapping/mapper';
-import { createNotifier, notifyConfigFromEnv } from '../notify';
+import { createNotifier } from '../notify';
 import { createTargets } from '../ticketing/create-targets';
 
 export interface WorkerDependencies {
@@ -14,19 +13,19 @@ export interface WorkerDependencies {
   close(): Promise<void>;
 }
 
-/** Builds the activities' collaborators from the environment (and BRIDGE_CONFIG); fails fast, naming what is wrong. */
-export function dependenciesFromEnv(env: NodeJS.ProcessEnv, context: { logger: Logger; temporal: TemporalConfig }): WorkerDependencies {
-  const config = loadBridgeConfig({ env });
+/** Builds the activities' collaborators from the worker's settings; fails fast, naming what is wrong. */
+export function workerDependencies(settings: WorkerSettings, context: { logger: Logger }): WorkerDependencies {
+  const { bridge: config, temporal, policy } = settings;
   const targets = createTargets(config);
-  const notifier = createNotifier(notifyConfigFromEnv(env), { logger: context.logger });
+  const notifier = createNotifier(settings.notify, { logger: context.logger });
   // Lazy: only lifecycle triggers use it (signal-with-start of row workflows).
-  const connection = Connection.lazy(connectionOptions(context.temporal));
-  const client = new Client({ connection, namespace: context.temporal.namespace, dataConverter: dataConverterFromEnv(env) });
+  const connection = Connection.lazy(connectionOptions(temporal));
+  const dataConverter = dataConverterFor(settings.keyring);
+  const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
+  const { logger } = context;
+  const mapper = createEventMapper(config);
   return {
-    deps: {
-      targets: targets.targets, config, mapper: createEventMapper(config), notifier, logger: context.logger,
-      temporal: context.temporal, policy: eventPolicyFromEnv(env), client,
-    },
+    deps: { targets: targets.targets, config, mapper, notifier, logger, temporal, client, policy },
     async close() {
       await Promise.all([targets.close(), notifier.close(), connection.close()]);
     },

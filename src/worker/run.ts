@@ -1,13 +1,13 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { connectionOptions, type TemporalConfig } from '../config/temporal';
+import type { WorkerSettings } from '../config/settings/types';
+import { connectionOptions, type TemporalConnectionConfig } from '../config/temporal';
 import type { Logger } from '../logging';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
-import { dataConverterFromEnv } from '../codec';
+import { dataConverterFor } from '../codec';
 import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
-import { workerConfigFromEnv } from '../config/worker';
-import { dependenciesFromEnv } from './dependencies';
+import { workerDependencies } from './dependencies';
 
 export interface RunningWorker {
   worker: Worker;
@@ -18,7 +18,6 @@ export interface RunningWorker {
 
 export interface WorkerContext {
   logger: Logger;
-  temporal: TemporalConfig;
   /** Tests hand in a bundle built once; otherwise the prebuilt (or freshly built) one is used. */
   workflowBundle?: BridgeWorkerOptions['workflowBundle'];
   /** Activity outcome metrics and the parked gauge; absent = none. */
@@ -26,39 +25,47 @@ export interface WorkerContext {
 }
 
 /** Temporal may still be starting (compose, a restart): retry for a minute before giving up. */
-async function connectWithRetry(context: WorkerContext, deadlineMs = 60_000): Promise<NativeConnection> {
+async function connectWithRetry(
+  temporal: TemporalConnectionConfig,
+  logger: Logger,
+  deadlineMs = 60_000,
+): Promise<NativeConnection> {
   const deadline = Date.now() + deadlineMs;
   for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
     try {
-      return await NativeConnection.connect(connectionOptions(context.temporal));
+      return await NativeConnection.connect(connectionOptions(temporal));
     } catch (error) {
       if (Date.now() + delay > deadline) throw error;
-      context.logger.warn({ address: context.temporal.address, err: (error as Error).message }, 'Temporal not reachable yet; retrying');
+      logger.warn({ address: temporal.address, err: (error as Error).message }, 'Temporal not reachable yet; retrying');
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }
 
-export async function startWorker(env: NodeJS.ProcessEnv, context: WorkerContext): Promise<RunningWorker> {
-  const { deps, close } = dependenciesFromEnv(env, context);
-  const connection = await connectWithRetry(context);
+export async function startWorker(settings: WorkerSettings, context: WorkerContext): Promise<RunningWorker> {
+  const { temporal, ticketing, tuning } = settings;
+  const { deps, close } = workerDependencies(settings, context);
+  const connection = await connectWithRetry(temporal, context.logger);
   const shared = {
     connection,
-    namespace: context.temporal.namespace,
+    namespace: temporal.namespace,
     activities: createActivities(deps),
-    dataConverter: dataConverterFromEnv(env),
+    dataConverter: dataConverterFor(settings.keyring),
     interceptors: context.metrics?.interceptors({ target: deps.config.defaults.target }),
   };
-  const { ticketing, tuning } = workerConfigFromEnv(env);
-  const worker = await createBridgeWorker({ ...shared, taskQueue: context.temporal.taskQueue, workflowBundle: context.workflowBundle, tuning });
+  const { workflowBundle } = context;
+  const worker = await createBridgeWorker({ ...shared, taskQueue: temporal.taskQueue, workflowBundle, tuning });
   const workers = ticketing ? [worker, await createTicketingWorker({ ...shared, ...ticketing })] : [worker];
-  const parked = context.metrics?.startParkedGauge(new Client({ connection, namespace: context.temporal.namespace }), { taskQueue: context.temporal.taskQueue, logger: context.logger });
+  const parked = context.metrics?.startParkedGauge(
+    new Client({ connection, namespace: temporal.namespace }),
+    { taskQueue: temporal.taskQueue, logger: context.logger },
+  );
   const done = Promise.all(workers.map((w) => w.run())).then(() => undefined).finally(async () => {
     parked?.stop();
     await close();
     await connection.close();
   });
-  context.logger.info({ taskQueue: context.temporal.taskQueue, ticketing, namespace: context.temporal.namespace }, 'worker running');
+  context.logger.info({ taskQueue: temporal.taskQueue, ticketing, namespace: temporal.namespace }, 'worker running');
   return {
     worker,
     done,

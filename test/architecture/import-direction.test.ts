@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -19,10 +19,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** `src/ticketing/jira/client.ts` → `src/ticketing`; a file directly in src/ is its own node. */
+/** `src/ticketing/jira/client.ts` → `src/ticketing` (depth 2); a file above that depth is its own node. */
 function folderOf(file: string, depth = 2): string {
-  const parts = path.relative(ROOT, file).split(path.sep);
-  return parts.slice(0, Math.min(depth, parts.length - 1)).join('/') || parts[0];
+  const parts = path.relative(ROOT, file).replace(/\.ts$/, '').split(path.sep);
+  return parts.length > depth ? parts.slice(0, depth).join('/') : parts.join('/');
 }
 
 function edges(depth = 2): Edge[] {
@@ -33,11 +33,16 @@ function edges(depth = 2): Edge[] {
       const spec = match[1] ?? match[2];
       if (!spec.startsWith('.')) return [];
       const target = path.resolve(path.dirname(file), spec);
-      const to = path.relative(ROOT, target).startsWith('..') ? spec : folderOf(target + '.ts', depth);
+      const to = path.relative(ROOT, target).startsWith('..') ? spec : folderOf(resolveFile(target), depth);
       const from = folderOf(file, depth);
       return from === to ? [] : [{ from, to, file: path.relative(ROOT, file), spec }];
     });
   });
+}
+
+/** `./x` names `x.ts` or `x/index.ts`. */
+function resolveFile(target: string): string {
+  return existsSync(`${target}.ts`) ? `${target}.ts` : path.join(target, 'index.ts');
 }
 
 /** Strongly connected components with more than one folder: each is an import cycle. */
@@ -86,6 +91,7 @@ test.each([
   ['src/workflows', 'workflows import only the contract', /^src\/(?!contract$)/],
   ['src/activities', 'activities never import workflows, the webhook or the worker', /^src\/(workflows|api|worker)$/],
   ['src', 'the product never imports the development tools', /^dev(\/|$)/],
+  ['src/ticketing', 'ticketing knows no workflow, activity or webhook', /^src\/(workflows|activities|api|worker)$/],
 ])('when %s imports, then %s', (from, _rule, forbidden) => {
   const bad = edges().filter((e) => (e.from === from || e.from.startsWith(`${from}/`)) && forbidden.test(e.to));
   expect(show(bad)).toEqual([]);

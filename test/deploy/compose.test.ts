@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
-import { temporalConfigFromEnv } from '../../src/config/temporal';
-import { webhookConfigFromEnv } from '../../src/config/webhook';
+import { webhookHttpFromEnv } from '../../src/config/settings/http';
+import { temporalConfigFromEnv } from '../../src/config/settings/temporal';
 import {
   bindMountSources, COMPOSE_FILE, dependenciesOf, environmentOf, interpolatedVariables, loadCompose,
   publishedHostPorts, readRepoFile, repoFileExists, serviceNamed,
@@ -102,7 +102,8 @@ describe('bridge services', () => {
 
   test('when the api reads its webhook settings from the compose environment, then it listens on all interfaces of its port', () => {
     const env = environmentOf(serviceNamed(compose, 'bridge-api'));
-    expect(webhookConfigFromEnv(env)).toMatchObject({ host: '0.0.0.0', port: Number(env.PORT), secretHeader: 'x-webhook-secret' });
+    const expected = { host: '0.0.0.0', port: Number(env.PORT), secretHeader: 'x-webhook-secret' };
+    expect(webhookHttpFromEnv(env)).toMatchObject(expected);
     expect(publishedHostPorts(serviceNamed(compose, 'bridge-api'))).toContain(env.PORT);
   });
 

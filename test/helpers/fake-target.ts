@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../../src/logging';
 import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
 import type { TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/ticket-target';
-import { DEFAULT_POLICY, type EventPolicy } from '../../src/contract';
+import { resolvePolicy, type EventPolicy } from '../../src/contract';
 
 interface FakeTicket extends TicketRef {
   correlationId: string;
@@ -72,6 +72,6 @@ export function activitiesWithFake(
   return createActivities({
     targets: { servicenow: target }, config: DEFAULT_MAPPING, mapper: createEventMapper(DEFAULT_MAPPING),
     notifier: options.notifier ?? silentNotifier, logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
-    policy: options.policy ?? DEFAULT_POLICY,
+    policy: options.policy ?? resolvePolicy(FAST_TEST_POLICY),
   });
 }

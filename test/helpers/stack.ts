@@ -1,5 +1,6 @@
 import { startApi, type RunningApi } from '../../src/api/server';
-import { temporalConfigFromEnv } from '../../src/config/temporal';
+import { loadWebhookSettings } from '../../src/config/settings/webhook';
+import { loadWorkerSettings } from '../../src/config/settings/worker';
 import { createLogger, type Logger } from '../../src/logging';
 import { startServiceNowSimulator, type ServiceNowSimulator, type SimulatorOptions } from '../../dev/simulator/servicenow/server';
 import { startWorker, type RunningWorker } from '../../src/worker/run';
@@ -7,7 +8,7 @@ import { testTemporalAddress, testWorkflowBundle, uniqueTaskQueue } from './temp
 
 export const TEST_SECRET = 'test-webhook-secret';
 
-/** Short timers so retries, parks and duplicate checks happen within a test's time. */
+/** Short timers so retries, parks and duplicate checks happen within a test's time (read by the worker). */
 export const FAST_POLICY_ENV = {
   TICKET_RETRY_INITIAL_INTERVAL: '200ms',
   TICKET_RETRY_MAX_INTERVAL: '1s',
@@ -53,9 +54,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const logger = options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const temporal = temporalConfigFromEnv(env);
-  const worker = await startWorker(env, { logger, temporal, workflowBundle: await testWorkflowBundle() });
-  const api = await startApi(env, { logger, temporal });
+  const worker = await startWorker(loadWorkerSettings(env), { logger, workflowBundle: await testWorkflowBundle() });
+  const api = await startApi(loadWebhookSettings(env), { logger });
   return {
     api, worker, simulator, taskQueue, env, logger,
     webhookUrl: `${api.url}/hasura/events`,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
 import { createEventStarter } from '../../src/api/starter';
-import { webhookConfigFromEnv } from '../../src/config/webhook';
+import { webhookHttpFromEnv } from '../../src/config/settings/http';
 import { createApiMetrics } from '../../src/metrics/api-metrics';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { startStack, TEST_SECRET, type Stack } from '../helpers/stack';
@@ -20,7 +20,8 @@ beforeAll(async () => {
   stack = await startStack();
   connection = await Connection.connect({ address: testTemporalAddress() });
   const starter = createEventStarter({ client: new Client({ connection }), taskQueue: stack.taskQueue });
-  const app = createApp({ starter, logger: stack.logger, webhook: webhookConfigFromEnv(stack.env), metrics: createApiMetrics() });
+  const webhook = webhookHttpFromEnv(stack.env);
+  const app = createApp({ starter, logger: stack.logger, webhook, metrics: createApiMetrics() });
   server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

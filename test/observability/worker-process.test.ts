@@ -62,6 +62,7 @@ test('when the worker runs, then the SDK serves temporal_ metrics on METRICS_POR
   }, { what: 'SDK metrics for our task queue', timeoutMs: 45_000, intervalMs: 500 });
   expect(sdk.samples.filter((s) => s.name.startsWith('temporal_')).length).toBeGreaterThan(5);
 
+  // The retry policy is the worker's (FAST_POLICY_ENV above): the start carries none, as the webhook's.
   const starter = createEventStarter({ client: temporal.client, taskQueue });
   const { workflowId } = await starter.start(hasuraEventSchema.parse(hasuraEventBody()));
   await expect(temporal.client.workflow.getHandle(workflowId).result()).resolves.toMatchObject({ status: 'created' });

@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
-import { codecRouterFromEnv, createCodecRouter, EncryptionCodec, encryptionKeyringFromEnv } from '../../src/codec';
+import { codecRouterFor, createCodecRouter, EncryptionCodec } from '../../src/codec';
+import type { Env } from '../../src/config/parse-env';
+import { codecServerFromEnv, encryptionKeyringFromEnv } from '../../src/config/settings/codec';
 import { Secret } from '../../src/config/secret';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 const TOKEN = 'codec-bearer-token';
 const KEYS = `k1:${randomBytes(32).toString('base64')}`;
 const codec = new EncryptionCodec(encryptionKeyringFromEnv({ PAYLOAD_ENCRYPTION_KEYS: KEYS })!);
+/** The webhook's codec-server settings, as its loader reads them. */
+const codecServerOf = (env: Env) => codecServerFromEnv(env, encryptionKeyringFromEnv(env));
 const app = express().use(createCodecRouter({ codec, authToken: new Secret(TOKEN), corsOrigin: UI_ORIGIN }));
 
 const plainPayload = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"title":"Printer on fire"}').toString('base64') };
@@ -71,7 +75,7 @@ test('when a payload was encrypted with a key the server lacks, then 422 names t
 
 describe('configuration', () => {
   test('when no token is set, then no codec server is mounted', () => {
-    expect(codecRouterFromEnv({ PAYLOAD_ENCRYPTION_KEYS: KEYS })).toBeUndefined();
+    expect(codecServerOf({ PAYLOAD_ENCRYPTION_KEYS: KEYS })).toBeUndefined();
   });
 
   test.each([
@@ -79,11 +83,12 @@ describe('configuration', () => {
     [{ PAYLOAD_ENCRYPTION_KEYS: KEYS, CODEC_CORS_ORIGIN: UI_ORIGIN }, /CODEC_AUTH_TOKEN: required/],
     [{ PAYLOAD_ENCRYPTION_KEYS: KEYS, CODEC_AUTH_TOKEN: TOKEN, CODEC_CORS_ORIGIN: `${UI_ORIGIN}/namespaces` }, /CODEC_CORS_ORIGIN: must be an origin/],
   ])('when the environment is incomplete (%#), then the error names the variable', (env, message) => {
-    expect(() => codecRouterFromEnv(env)).toThrow(message);
+    expect(() => codecServerOf(env)).toThrow(message);
   });
 
   test('when token and keys are set, then the mounted router answers with the token from the environment', async () => {
-    const mounted = express().use(codecRouterFromEnv({ PAYLOAD_ENCRYPTION_KEYS: KEYS, CODEC_AUTH_TOKEN: TOKEN, CODEC_CORS_ORIGIN: UI_ORIGIN })!);
+    const env = { PAYLOAD_ENCRYPTION_KEYS: KEYS, CODEC_AUTH_TOKEN: TOKEN, CODEC_CORS_ORIGIN: UI_ORIGIN };
+    const mounted = express().use(codecRouterFor(codecServerOf(env))!);
     const response = await request(mounted).post('/codec/encode').set('Authorization', `Bearer ${TOKEN}`).send({ payloads: [plainPayload] });
     expect(response.status).toBe(200);
     expect(response.body.payloads).toHaveLength(1);

@@ -11,7 +11,9 @@ import { Worker } from '@temporalio/worker';
 import express from 'express';
 import { createActivities } from '../../src/activities';
 import { createEventStarter } from '../../src/api/starter';
-import { createCodecRouter, dataConverterFromEnv, EncryptionCodec, encryptionKeyringFromEnv, PayloadDecryptionError } from '../../src/codec';
+import { createCodecRouter, dataConverterFor, EncryptionCodec, PayloadDecryptionError } from '../../src/codec';
+import type { Env } from '../../src/config/parse-env';
+import { encryptionKeyringFromEnv } from '../../src/config/settings/codec';
 import { Secret } from '../../src/config/secret';
 import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';
@@ -26,7 +28,9 @@ const KEY_A = randomBytes(32).toString('base64');
 const KEY_B = randomBytes(32).toString('base64');
 const CODEC_TOKEN = 'codec-token-for-tests';
 const json = (value: unknown): Payload => ({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(value)) });
-const codecFor = (env: NodeJS.ProcessEnv) => new EncryptionCodec(encryptionKeyringFromEnv(env)!);
+const codecFor = (env: Env) => new EncryptionCodec(encryptionKeyringFromEnv(env)!);
+/** What the webhook and the worker build from PAYLOAD_ENCRYPTION_KEYS, as their loaders read it. */
+const dataConverterFromEnv = (env: Env) => dataConverterFor(encryptionKeyringFromEnv(env));
 
 describe('keys from the environment', () => {
   test('when no keys are configured, then there is no data converter', () => {

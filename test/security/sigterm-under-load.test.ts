@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { correlationIdFor } from '../../src/contract';
-import { temporalConfigFromEnv } from '../../src/config/temporal';
+import { loadWorkerSettings } from '../../src/config/settings/worker';
 import { createLogger } from '../../src/logging';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { freePort, stopProcess } from '../../dev/temporal/dev-server';
@@ -60,7 +60,8 @@ beforeAll(async () => {
     SERVICENOW_INSTANCE_URL: simulator.url, SERVICENOW_USERNAME: 'bridge', SERVICENOW_PASSWORD: 'bridge-password',
     ...FAST_POLICY_ENV,
   };
-  worker = await startWorker(env, { logger: createLogger({ level: 'silent' }), temporal: temporalConfigFromEnv(env), workflowBundle: await testWorkflowBundle() });
+  const logger = createLogger({ level: 'silent' });
+  worker = await startWorker(loadWorkerSettings(env), { logger, workflowBundle: await testWorkflowBundle() });
 }, 60_000);
 afterAll(async () => {
   await Promise.all(webhooks.map((child) => stopProcess(child)));

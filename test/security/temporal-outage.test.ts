@@ -1,5 +1,5 @@
 import { startApi, type RunningApi } from '../../src/api/server';
-import { temporalConfigFromEnv } from '../../src/config/temporal';
+import { loadWebhookSettings } from '../../src/config/settings/webhook';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { eventually } from '../helpers/stack';
 import { connectTestTemporal, testTemporalAddress, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   temporal = await connectTestTemporal();
   // The webhook reaches Temporal only through the proxy; no worker is needed to prove an event was accepted.
   const env = { TEMPORAL_ADDRESS: proxy.address, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('outage'), HOST: '127.0.0.1', PORT: '0', WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_AFTER_SECONDS: '1' };
-  api = await startApi(env, { logger: capture.logger, temporal: temporalConfigFromEnv(env) });
+  api = await startApi(loadWebhookSettings(env), { logger: capture.logger });
 });
 afterAll(async () => {
   await api?.close();

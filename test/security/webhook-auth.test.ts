@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import type { EventStarter } from '../../src/api/starter';
 import { Secret } from '../../src/config/secret';
-import { webhookConfigFromEnv } from '../../src/config/webhook';
+import { webhookHttpFromEnv } from '../../src/config/settings/http';
 import { createLogger } from '../../src/logging';
 import { hasuraEventBody } from '../helpers/hasura';
 
@@ -17,7 +17,8 @@ const starter: EventStarter = {
   },
   async ping() {},
 };
-const appFor = (env: NodeJS.ProcessEnv) => createApp({ starter, logger: createLogger({ level: 'silent' }), webhook: webhookConfigFromEnv(env) });
+const appFor = (env: NodeJS.ProcessEnv) =>
+  createApp({ starter, logger: createLogger({ level: 'silent' }), webhook: webhookHttpFromEnv(env) });
 const deliver = (app: ReturnType<typeof appFor>, secret?: string, header = 'x-webhook-secret') => {
   const call = request(app).post('/hasura/events').set('content-type', 'application/json');
   return (secret === undefined ? call : call.set(header, secret)).send(JSON.stringify(hasuraEventBody()));

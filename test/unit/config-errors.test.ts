@@ -1,4 +1,4 @@
-import { loadBridgeConfig } from '../../src/config/bridge-config';
+import { loadBridgeConfig } from '../../src/config/file/load';
 import { ConfigError } from '../../src/config/parse-env';
 import { configDir } from '../fixtures/config/write-config';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { loadBridgeConfig, triggerConfig } from '../../src/config/bridge-config';
+import { triggerConfig } from '../../src/config/bridge-config';
+import { loadBridgeConfig } from '../../src/config/file/load';
 import { configurationReference } from '../../src/config/file/docs';
 import { ConfigError } from '../../src/config/parse-env';
 import { Secret } from '../../src/config/secret';

@@ -1,4 +1,5 @@
-import { loadBridgeConfig, type RestTargetConfig } from '../../src/config/bridge-config';
+import type { RestTargetConfig } from '../../src/config/bridge-config';
+import { loadBridgeConfig } from '../../src/config/file/load';
 import { DEFAULT_REST_TOKEN, startRestTicketServer, type RestTicketServer } from '../../dev/simulator/rest/server';
 import {
   TicketAuthError,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret } from '../../src/config/secret';
-import { serviceNowOptionsFromEnv } from '../../src/ticketing/servicenow/env';
+import { serviceNowOptionsFromEnv } from '../../src/config/file/from-env';
 
 const BASE = { SERVICENOW_INSTANCE_URL: 'https://dev12345.service-now.com/' };
 let secretsDir: string;

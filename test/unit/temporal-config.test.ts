@@ -5,7 +5,8 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigError } from '../../src/config/parse-env';
 import { Secret } from '../../src/config/secret';
-import { connectionOptions, temporalConfigFromEnv } from '../../src/config/temporal';
+import { temporalConfigFromEnv } from '../../src/config/settings/temporal';
+import { connectionOptions } from '../../src/config/temporal';
 
 let dir: string;
 const files = { cert: '', key: '', ca: '' };

@@ -6,7 +6,10 @@ export const httpUrl = z
   .string()
   .url()
   .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL')
-  .refine((value) => !new URL(value).username && !new URL(value).password, 'must not carry credentials: use the auth keys');
+  .refine(
+    (value) => !new URL(value).username && !new URL(value).password,
+    'must not carry credentials (give them as auth settings)',
+  );
 
 /** A site root such as https://x.service-now.com: no path, trailing slash dropped. */
 export const rootUrl = httpUrl

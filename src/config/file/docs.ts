@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bridgeFileSchema } from './schema';
-import { SECRET_REF_DESCRIPTION } from './secret-ref';
+import { SECRET_REF_DESCRIPTION, SECRETS_NOT_READ } from './secret-ref';
 import { DOCS_FOOTER, DOCS_HEADER } from './docs-prose';
 
 interface Row {
@@ -96,7 +96,7 @@ function table(rows: Row[]): string {
 /** docs/configuration.md, generated from the schema the loader uses, so the reference cannot drift. */
 export function configurationReference(): string {
   const rows: Row[] = [];
-  collect(bridgeFileSchema({}), { section: 'Top level', prefix: '', key: '' }, rows);
+  collect(bridgeFileSchema(SECRETS_NOT_READ), { section: 'Top level', prefix: '', key: '' }, rows);
   const sections = [...new Set(rows.map((row) => row.section))];
   const body = sections.map((section) => `### ${section}\n\n${table(rows.filter((row) => row.section === section))}`);
   return `${DOCS_HEADER}\n${body.join('\n\n')}\n\n${DOCS_FOOTER}`;

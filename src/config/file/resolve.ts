@@ -1,18 +1,17 @@
 import type { Liquid } from 'liquidjs';
-import type { BridgeConfig, TargetConfig, TriggerConfig } from '../bridge-config';
-import { ConfigError } from '../parse-env';
+import type { BridgeRouting, TriggerConfig } from '../bridge-config';
+import { builtinTriggerDefaults } from '../builtin';
 import { compileTemplates, createLiquid, type Lookups } from '../../mapping/liquid';
 import { compileRestTemplates } from '../../ticketing/rest/templates';
-import { builtinTriggerDefaults } from './builtin';
-import { ENV_TARGET_NAME, serviceNowTargetFromEnv } from './from-env';
+import { ENV_TARGET_NAME } from './from-env';
 import type { BridgeFile } from './schema';
 import type { TriggerInput } from './trigger-schema';
 
-/** Turns a schema-valid file into the effective config, or one ConfigError with every cross-reference problem. */
-export function resolveBridgeFile(file: BridgeFile, env: NodeJS.ProcessEnv): BridgeConfig {
-  const problems: string[] = [];
-  const targets = file.targets ?? targetsFromEnv(env, problems);
-  const targetNames = Object.keys(targets);
+/**
+ * The effective triggers of a schema-valid file, checked against the configured target names; every
+ * cross-reference problem is added to `problems` so the caller reports them all at once.
+ */
+export function resolveRouting(file: BridgeFile, targetNames: string[], problems: string[]): BridgeRouting {
   const defaultTarget = file.defaults.target ?? (targetNames.length === 1 ? targetNames[0] : undefined);
   if (!defaultTarget && targetNames.length > 1) {
     problems.push(`defaults.target: required when several targets are configured (${targetNames.join(', ')})`);
@@ -29,18 +28,7 @@ export function resolveBridgeFile(file: BridgeFile, env: NodeJS.ProcessEnv): Bri
   for (const [name, target] of Object.entries(file.targets ?? {})) {
     if (target.type === 'rest') compileRestTemplates(engine, target, { path: `targets.${name}`, problems });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { targets, lookups: file.lookups, defaults, triggers };
-}
-
-function targetsFromEnv(env: NodeJS.ProcessEnv, problems: string[]): Record<string, TargetConfig> {
-  try {
-    return { [ENV_TARGET_NAME]: serviceNowTargetFromEnv(env) };
-  } catch (error) {
-    const reasons = error instanceof ConfigError ? error.problems : [(error as Error).message];
-    problems.push(...reasons.map((reason) => `targets: absent, so ServiceNow comes from the environment, but ${reason}`));
-    return {};
-  }
+  return { defaults, triggers };
 }
 
 /** Trigger keys replace the base's; `lifecycle` merges key by key; `update_fields: null` means "same as fields". */

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import type { RestTargetConfig } from '../bridge-config';
 import { DEFAULT_SUCCESS_STATUSES, type HeaderValue, type RestFindOperation, type RestOperation } from '../../ticketing/rest/options';
 import { requestTimeout } from './common';
-import { secretRefSchema } from './secret-ref';
+import { secretRefSchema, type SecretSource } from './secret-ref';
 
 const dotPath = z.string().regex(/^([A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*)?$/, 'must be a dot path such as result.0.id');
 
 /** Plain text, or a secret reference whose own message (e.g. the unset variable) is kept. */
-function headerValue(env: NodeJS.ProcessEnv) {
-  const secret = secretRefSchema(env);
+function headerValue(secrets: SecretSource) {
+  const secret = secretRefSchema(secrets);
   return z.unknown().transform((value, ctx): HeaderValue => {
     if (typeof value === 'string') return value;
     const parsed = secret.safeParse(value);
@@ -18,18 +18,18 @@ function headerValue(env: NodeJS.ProcessEnv) {
   });
 }
 
-function headersSchema(env: NodeJS.ProcessEnv) {
+function headersSchema(secrets: SecretSource) {
   return z
-    .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'), headerValue(env))
+    .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'), headerValue(secrets))
     .default({})
     .describe('header name → plain text, or a secret reference for credentials');
 }
 
-function operationShape(env: NodeJS.ProcessEnv) {
+function operationShape(secrets: SecretSource) {
   return {
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
     url: z.string().min(1).describe('Liquid template; scope: fields, correlation_id, ticket (id, number), kept'),
-    headers: headersSchema(env),
+    headers: headersSchema(secrets),
     body: z.string().optional().describe('Liquid template that must render JSON (use the `json` filter for values)'),
     success_statuses: z.array(z.number().int().min(200).max(299)).min(1).default(DEFAULT_SUCCESS_STATUSES),
     id_path: dotPath.optional().describe('dot path to the ticket id in the answer'),
@@ -41,28 +41,34 @@ function operationShape(env: NodeJS.ProcessEnv) {
   };
 }
 
-function operationSchema(env: NodeJS.ProcessEnv) {
-  return z.object(operationShape(env)).strict();
+function operationSchema(secrets: SecretSource) {
+  return z.object(operationShape(secrets)).strict();
 }
 
-function findSchema(env: NodeJS.ProcessEnv) {
+function findSchema(secrets: SecretSource) {
   return z
-    .object({ ...operationShape(env), results_path: dotPath.default('').describe('dot path to the list of matches') })
+    .object({
+      ...operationShape(secrets),
+      results_path: dotPath.default('').describe('dot path to the list of matches'),
+    })
     .strict()
     .refine((find) => find.id_path !== undefined, { message: 'id_path is required', path: ['id_path'] });
 }
 
-export function restTargetSchema(env: NodeJS.ProcessEnv) {
+export function restTargetSchema(secrets: SecretSource) {
   return z
     .object({
       type: z.literal('rest'),
-      headers: headersSchema(env),
+      headers: headersSchema(secrets),
       request_timeout: requestTimeout.optional(),
-      create: operationSchema(env).refine((op) => op.id_path !== undefined, { message: 'id_path is required', path: ['id_path'] }),
-      find: findSchema(env),
-      update: operationSchema(env),
-      resolve: operationSchema(env).optional().describe('absent: resolving is refused as not configured'),
-      cancel_duplicate: operationSchema(env).optional().describe('absent: duplicates are left alone'),
+      create: operationSchema(secrets).refine((op) => op.id_path !== undefined, {
+        message: 'id_path is required',
+        path: ['id_path'],
+      }),
+      find: findSchema(secrets),
+      update: operationSchema(secrets),
+      resolve: operationSchema(secrets).optional().describe('absent: resolving is refused as not configured'),
+      cancel_duplicate: operationSchema(secrets).optional().describe('absent: duplicates are left alone'),
     })
     .strict();
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SecretSource } from './secret-ref';
 import { targetSchema } from './target-schemas';
 import { triggerSchema } from './trigger-schema';
 
@@ -7,13 +8,13 @@ const lookupValue = z.union([z.string(), z.number(), z.boolean()]).transform(Str
 
 /**
  * The whole `BRIDGE_CONFIG` file. Every object is strict, so a misspelt key is an error rather than
- * a silently ignored setting. Built per environment because secret references resolve while parsing.
+ * a silently ignored setting. Built per secret source because secret references resolve while parsing.
  */
-export function bridgeFileSchema(env: NodeJS.ProcessEnv) {
+export function bridgeFileSchema(secrets: SecretSource) {
   return z
     .object({
       targets: z
-        .record(name, targetSchema(env).describe('one ticketing system; its keys depend on `type`, see below'))
+        .record(name, targetSchema(secrets).describe('one ticketing system; its keys depend on `type`, see below'))
         .optional()
         .describe('named ticketing systems (`type`: servicenow | jira | rest); absent = ServiceNow from SERVICENOW_* variables'),
       lookups: z

@@ -3,7 +3,7 @@ import type { TargetConfig } from '../bridge-config';
 import type { ServiceNowAuth } from '../../ticketing/servicenow/options';
 import { requestTimeout, rootUrl } from './common';
 import { restTargetSchema, toRestTargetConfig } from './rest-schema';
-import { secretRefSchema } from './secret-ref';
+import { secretRefSchema, type SecretSource } from './secret-ref';
 
 function serviceNowAuthSchema(secret: ReturnType<typeof secretRefSchema>) {
   const oauth = { client_id: z.string().min(1), client_secret: secret, scope: z.string().optional() };
@@ -32,13 +32,15 @@ function toServiceNowAuth(auth: ServiceNowAuthInput): ServiceNowAuth {
   }
 }
 
-function serviceNowSchema(env: NodeJS.ProcessEnv) {
+function serviceNowSchema(secrets: SecretSource) {
   return z
     .object({
       type: z.literal('servicenow'),
       instance_url: rootUrl.describe('instance root, e.g. https://dev12345.service-now.com'),
       table: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a table name such as incident').default('incident'),
-      auth: serviceNowAuthSchema(secretRefSchema(env)).describe('`type`: basic | api-key | oauth-client-credentials | oauth-password'),
+      auth: serviceNowAuthSchema(secretRefSchema(secrets)).describe(
+        '`type`: basic | api-key | oauth-client-credentials | oauth-password',
+      ),
       input_display_value: z.boolean().default(false).describe('reference fields carry display names (sysparm_input_display_value)'),
       request_timeout: requestTimeout.optional(),
       resolve_defaults: z
@@ -50,7 +52,7 @@ function serviceNowSchema(env: NodeJS.ProcessEnv) {
     .strict();
 }
 
-function jiraSchema(env: NodeJS.ProcessEnv) {
+function jiraSchema(secrets: SecretSource) {
   return z
     .object({
       type: z.literal('jira'),
@@ -58,7 +60,7 @@ function jiraSchema(env: NodeJS.ProcessEnv) {
       project: z.string().regex(/^[A-Z][A-Z0-9_]+$/, 'must be a project key such as OPS'),
       issue_type: z.string().min(1).default('Task'),
       email: z.string().email().describe('the Atlassian account the API token belongs to'),
-      api_token: secretRefSchema(env),
+      api_token: secretRefSchema(secrets),
       done_transition: z.string().min(1).default('Done').describe('transition or status name that resolves an issue'),
       cancel_transition: z.string().min(1).optional().describe('transition or status for cancelled duplicates; default done_transition'),
       labels: z.array(z.string().regex(/^\S+$/, 'labels cannot contain spaces')).default([]).describe('added to every issue'),
@@ -67,9 +69,9 @@ function jiraSchema(env: NodeJS.ProcessEnv) {
     .strict();
 }
 
-export function targetSchema(env: NodeJS.ProcessEnv) {
+export function targetSchema(secrets: SecretSource) {
   return z
-    .discriminatedUnion('type', [serviceNowSchema(env), jiraSchema(env), restTargetSchema(env)])
+    .discriminatedUnion('type', [serviceNowSchema(secrets), jiraSchema(secrets), restTargetSchema(secrets)])
     .transform((target): TargetConfig => {
       switch (target.type) {
         case 'servicenow':

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DEFAULT_POLICY, type EventPolicy } from '../contract';
-import { envDuration } from './duration';
-import { envInt, parseEnv } from './parse-env';
+import { DEFAULT_POLICY, type EventPolicy } from '../../contract';
+import { envDuration } from '../duration';
+import { envInt, parseEnv, type Env } from '../parse-env';
 
 const schema = z.object({
   TICKET_RETRY_INITIAL_INTERVAL: envDuration.optional(),
@@ -15,8 +15,13 @@ const schema = z.object({
   TICKETING_TASK_QUEUE: z.string().min(1).optional(),
 });
 
-/** The retry schedule and deadlines every event workflow is started with (README "Configuration"). */
-export function eventPolicyFromEnv(env: NodeJS.ProcessEnv): EventPolicy {
+export const POLICY_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
+/**
+ * The retry schedule, deadlines and ticketing queue of every event (README "Configuration"). The worker
+ * reads them, because the process that runs the ticket calls owns how they are retried.
+ */
+export function eventPolicyFromEnv(env: Env): EventPolicy {
   const e = parseEnv(schema, env);
   const retry = DEFAULT_POLICY.ticketRetry;
   return {

@@ -1,4 +1,4 @@
-import type { TriggerConfig } from '../bridge-config';
+import type { TriggerConfig } from './bridge-config';
 
 /** The mapping the bridge used before config files existed; still what runs without one. */
 export const DEFAULT_FIELDS: Record<string, string> = {

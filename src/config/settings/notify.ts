@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ConfigError, envBoolean, envInt, formatZodIssues } from '../config/parse-env';
-import { Secret, secretFromEnv } from '../config/secret';
-import type { EmailConfig, NotifyConfig } from './types';
+import type { EmailConfig, NotifyConfig } from '../../notify/types';
+import { ConfigError, envBoolean, envInt, formatZodIssues, type Env } from '../parse-env';
+import { Secret, secretFromEnv } from '../secret';
 
 // Deployment tools often set a variable to '' to mean "unset".
 const unsetIfBlank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -77,10 +77,12 @@ const envSchema = z
 
 type NotifyEnv = z.infer<typeof envSchema>;
 
+export const NOTIFY_VARIABLES: readonly string[] = Object.keys(envSchema.innerType().shape);
+
 /** Secrets may come from `NAME_FILE`; they are read as plain strings only to be validated, then wrapped. */
 const SECRET_VARIABLES = ['SMTP_PASSWORD', 'NOTIFY_CHAT_WEBHOOK_URL', 'NOTIFY_WEBHOOK_HEADERS'] as const;
 
-export function notifyConfigFromEnv(env: NodeJS.ProcessEnv): NotifyConfig {
+export function notifyConfigFromEnv(env: Env): NotifyConfig {
   const input: Record<string, unknown> = { ...env };
   for (const name of SECRET_VARIABLES) input[name] = readSecret(env, name)?.reveal();
   const parsed = envSchema.safeParse(input);
@@ -118,7 +120,7 @@ function secretHeaders(vars: NotifyEnv): Record<string, Secret> | undefined {
   return Object.fromEntries(entries.map(([name, value]) => [name, new Secret(value)]));
 }
 
-function readSecret(env: NodeJS.ProcessEnv, name: string): Secret | undefined {
+function readSecret(env: Env, name: string): Secret | undefined {
   try {
     return secretFromEnv(env, name);
   } catch (error) {

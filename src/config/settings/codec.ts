@@ -1,5 +1,7 @@
-import { ConfigError } from '../config/parse-env';
-import { secretFromEnv } from '../config/secret';
+import type { EncryptionKeyring } from '../../codec/encryption-codec';
+import { ConfigError, type Env } from '../parse-env';
+import { secretFromEnv } from '../secret';
+import type { CodecServerConfig } from '../../codec/server';
 
 const KEYS_VARIABLE = 'PAYLOAD_ENCRYPTION_KEYS';
 const CURRENT_VARIABLE = 'PAYLOAD_ENCRYPTION_KEY_ID';
@@ -7,18 +9,16 @@ const KEY_BYTES = 32;
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-export interface EncryptionKeyring {
-  /** The key new payloads are encrypted with. */
-  currentKeyId: string;
-  /** Every key that may still decrypt old payloads, by id; includes the current one. */
-  keys: ReadonlyMap<string, Buffer>;
-}
+/** Both processes: the webhook's client encrypts what the worker decrypts. */
+export const PAYLOAD_KEY_VARIABLES: readonly string[] = [KEYS_VARIABLE, CURRENT_VARIABLE];
+/** The webhook serves the codec endpoints for the Web UI. */
+export const CODEC_SERVER_VARIABLES: readonly string[] = ['CODEC_AUTH_TOKEN', 'CODEC_CORS_ORIGIN'];
 
 /**
  * Reads `PAYLOAD_ENCRYPTION_KEYS` (or `_FILE`): `id1:base64key,id2:base64key`, 32-byte AES-256 keys.
  * Returns undefined when encryption is not configured. Problems never quote key material.
  */
-export function encryptionKeyringFromEnv(env: NodeJS.ProcessEnv): EncryptionKeyring | undefined {
+export function encryptionKeyringFromEnv(env: Env): EncryptionKeyring | undefined {
   const list = readKeyList(env);
   const currentKeyId = env[CURRENT_VARIABLE]?.trim();
   if (!list) {
@@ -29,7 +29,7 @@ export function encryptionKeyringFromEnv(env: NodeJS.ProcessEnv): EncryptionKeyr
   return { currentKeyId: chooseCurrentKey(keys, currentKeyId), keys };
 }
 
-function readKeyList(env: NodeJS.ProcessEnv): string | undefined {
+function readKeyList(env: Env): string | undefined {
   try {
     return secretFromEnv(env, KEYS_VARIABLE)?.reveal().trim() || undefined;
   } catch (error) {
@@ -64,4 +64,30 @@ function chooseCurrentKey(keys: Map<string, Buffer>, requested: string | undefin
   // With several keys, guessing which one is current would silently pick the wrong one mid-rotation.
   if (keys.size > 1) throw new ConfigError([`${CURRENT_VARIABLE}: required when ${KEYS_VARIABLE} holds more than one key`]);
   return [...keys.keys()][0];
+}
+
+/**
+ * The codec server when CODEC_AUTH_TOKEN (or _FILE) is set; undefined otherwise. Serving the decoder
+ * without a token would hand every history's plaintext to anyone who can reach the webhook.
+ */
+export function codecServerFromEnv(env: Env, keyring: EncryptionKeyring | undefined): CodecServerConfig | undefined {
+  const authToken = secretFromEnv(env, 'CODEC_AUTH_TOKEN');
+  const corsOrigin = env.CODEC_CORS_ORIGIN?.trim() || undefined;
+  const problem = (message: string) => new ConfigError([message]);
+  if (!authToken) {
+    if (!corsOrigin) return undefined;
+    throw problem('CODEC_AUTH_TOKEN: required when CODEC_CORS_ORIGIN is set (the codec server needs a token)');
+  }
+  if (!keyring) {
+    throw problem(`${KEYS_VARIABLE}: required when CODEC_AUTH_TOKEN is set (the codec server needs the keys)`);
+  }
+  if (corsOrigin && !isOrigin(corsOrigin)) {
+    const example = 'http://localhost:8233 (scheme, host, optional port; no path)';
+    throw problem(`CODEC_CORS_ORIGIN: must be an origin like ${example}`);
+  }
+  return { keyring, authToken, corsOrigin };
+}
+
+function isOrigin(value: string): boolean {
+  return URL.canParse(value) && new URL(value).origin === value;
 }

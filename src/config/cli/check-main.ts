@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { toWorkflowEvent } from '../api/starter';
-import { hasuraEventSchema } from '../hasura/event-schema';
-import { createEventMapper, MappingError } from '../mapping/mapper';
-import type { HasuraEvent } from '../contract';
-import { loadBridgeConfig, triggerConfig, type BridgeConfig } from './bridge-config';
-import { ConfigError, formatZodIssues } from './parse-env';
+import { toWorkflowEvent } from '../../api/starter';
+import { hasuraEventSchema } from '../../hasura/event-schema';
+import { createEventMapper, MappingError } from '../../mapping/mapper';
+import type { HasuraEvent } from '../../contract';
+import { triggerConfig, type BridgeConfig } from '../bridge-config';
+import { loadBridgeConfig } from '../file/load';
+import { ConfigError, formatZodIssues, type Env } from '../parse-env';
 
 const USAGE = 'usage: npm run check-config -- <bridge.yaml> [--event <hasura-event.json>]';
 const EXIT_VALID = 0;
@@ -56,8 +57,12 @@ async function renderSample(config: BridgeConfig, event: HasuraEvent): Promise<R
   }
 }
 
-/** Validates the file, prints the effective config (secrets as <secret>) and, given an event, what it maps to. */
-async function check(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+/**
+ * Validates the file, prints the effective config (secrets as <secret>) and, given an event, what it
+ * maps to. The environment is read only for what the file needs: its `{ env: NAME }` secrets and, when
+ * it has no `targets`, SERVICENOW_*, exactly as the worker's loader reads them.
+ */
+async function check(argv: string[], env: Env): Promise<string> {
   const args = parseArguments(argv);
   const config = loadBridgeConfig({ env, path: args.configPath });
   const report: Record<string, unknown> = { effective: config };

@@ -1,0 +1,42 @@
+import type { Env } from '../parse-env';
+import { BRIDGE_CONFIG_VARIABLES, loadBridgeConfig } from '../file/load';
+import { encryptionKeyringFromEnv, PAYLOAD_KEY_VARIABLES } from './codec';
+import { frozen, variablesOf } from './compose';
+import { LOG_VARIABLES, logSettingsFromEnv } from './logging';
+import { METRICS_VARIABLES, workerMetricsConfigFromEnv } from './metrics';
+import { NOTIFY_VARIABLES, notifyConfigFromEnv } from './notify';
+import { eventPolicyFromEnv, POLICY_VARIABLES } from './policy';
+import { TEMPORAL_VARIABLES, temporalConfigFromEnv } from './temporal';
+import { TUNING_VARIABLES, workerTuningFromEnv } from './tuning';
+import type { WorkerSettings } from './types';
+
+/** Every variable the worker reads (README "Configuration", column *Read by*). */
+export const WORKER_VARIABLES = variablesOf(
+  LOG_VARIABLES,
+  TEMPORAL_VARIABLES,
+  BRIDGE_CONFIG_VARIABLES,
+  POLICY_VARIABLES,
+  TUNING_VARIABLES,
+  NOTIFY_VARIABLES,
+  METRICS_VARIABLES,
+  PAYLOAD_KEY_VARIABLES,
+);
+
+/**
+ * The worker's settings, read once by src/worker/main.ts: besides targets and notifications, the retry
+ * policy and park time, which reach the workflows through the activities. Throws a ConfigError naming
+ * the variable at fault; the config file's `{ env: NAME }` secrets are read here too.
+ */
+export function loadWorkerSettings(env: Env): WorkerSettings {
+  const policy = eventPolicyFromEnv(env);
+  return frozen({
+    log: logSettingsFromEnv(env),
+    temporal: temporalConfigFromEnv(env),
+    bridge: loadBridgeConfig({ env }),
+    policy,
+    ...workerTuningFromEnv(env, policy.ticketTaskQueue),
+    notify: notifyConfigFromEnv(env),
+    metrics: workerMetricsConfigFromEnv(env),
+    keyring: encryptionKeyringFromEnv(env),
+  });
+}
