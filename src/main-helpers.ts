@@ -1,4 +1,4 @@
-import { ConfigError } from './config/parse-env';
+import { ConfigError } from './common/config-error';
 import type { LogSettings } from './config/settings/types';
 import { createLogger, type Logger } from './logging';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../../src/config/parse-env';
+import { ConfigError } from '../../src/common/config-error';
 import { runAckSection } from './ack';
 import { killAllChildren } from './children';
 import { benchConfigFromEnv, type BenchConfig, type StorageMode } from './config';

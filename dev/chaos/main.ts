@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError } from '../../src/config/parse-env';
+import { ConfigError } from '../../src/common/config-error';
 import { chaosOptionsFromEnv } from './options';
 import { formatReport, writeReport } from './report';
 import { runChaos } from './run';

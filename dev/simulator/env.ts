@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-import { ConfigError, envInt, formatZodIssues, parseEnv, type Env } from '../../src/config/parse-env';
-import { secretFromEnv } from '../../src/config/secret';
+import { ConfigError, formatZodIssues } from '../../src/common/config-error';
+import { envInt, parseEnv, type Env } from '../../src/config/parse-env';
+import { secretFromEnv } from '../../src/config/parse-env';
 import { variablesOf } from '../../src/config/settings/compose';
 import { LOG_VARIABLES, logSettingsFromEnv } from '../../src/config/settings/logging';
 import type { LogSettings } from '../../src/config/settings/types';

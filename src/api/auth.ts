@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Secret } from '../config/secret';
+import type { Secret } from '../common/secret';
 
 /**
  * Hasura's only auth mechanism is a shared-secret header. Compared in constant time against every

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { formatZodIssues } from '../config/parse-env';
+import { formatZodIssues } from '../common/config-error';
 import { hasuraEventSchema } from '../hasura/event-schema';
 import type { Logger } from '../logging';
 import { RowKeyError } from './routing';

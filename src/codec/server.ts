@@ -1,7 +1,7 @@
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import type { Secret } from '../config/secret';
+import type { Secret } from '../common/secret';
 import type { EncryptionKeyring } from './encryption-codec';
 
 export interface CodecRouterOptions {

@@ -1,13 +1,6 @@
 // The bridge config's types; src/config/file/load.ts builds one from BRIDGE_CONFIG (or SERVICENOW_*).
 import type { HasuraOp } from '../contract';
-import type { JiraOptions } from '../ticketing/jira/options';
-import type { RestTargetOptions } from '../ticketing/rest/options';
-import type { ServiceNowOptions } from '../ticketing/servicenow/options';
-
-export type ServiceNowTargetConfig = { type: 'servicenow' } & ServiceNowOptions;
-export type JiraTargetConfig = { type: 'jira' } & JiraOptions;
-export type RestTargetConfig = { type: 'rest' } & RestTargetOptions;
-export type TargetConfig = ServiceNowTargetConfig | JiraTargetConfig | RestTargetConfig;
+import type { TargetConfig } from '../ticketing/target-config';
 
 export interface LifecycleConfig {
   enabled: boolean;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from '@temporalio/client';
-import type { Secret } from './secret';
+import type { Secret } from '../common/secret';
 
 /** Where the webhook and the worker reach Temporal (src/config/settings/temporal.ts reads it). */
 export interface TemporalConnectionConfig {

@@ -1,6 +1,6 @@
 import type { BridgeConfig, TriggerConfig } from '../config/bridge-config';
 import { builtinTriggerDefaults } from '../config/builtin';
-import { ConfigError } from '../config/parse-env';
+import { ConfigError } from '../common/config-error';
 import type { HasuraEvent, Row, TicketFields } from '../contract';
 import type { Liquid } from 'liquidjs';
 import { compileTemplates, createLiquid, type CompiledTemplate } from './liquid';

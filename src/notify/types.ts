@@ -1,4 +1,4 @@
-import type { Secret } from '../config/secret';
+import type { Secret } from '../common/secret';
 import type { FailureFacts, NotifyChannel } from '../contract';
 
 export type { NotifyChannel };

@@ -1,4 +1,4 @@
-import type { BridgeConfig, TargetConfig } from '../config/bridge-config';
+import type { TargetConfig } from './target-config';
 import { createJiraTarget } from './jira';
 import { createRestTarget } from './rest';
 import { createServiceNowTarget } from './servicenow';
@@ -24,7 +24,7 @@ function createTarget(name: string, config: TargetConfig): PooledTarget {
   }
 }
 
-export function createTargets(config: Pick<BridgeConfig, 'targets'>): Targets {
+export function createTargets(config: { targets: Record<string, TargetConfig> }): Targets {
   const created: [string, PooledTarget][] = [];
   try {
     for (const [name, target] of Object.entries(config.targets)) created.push([name, createTarget(name, target)]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../dev/simulator/jira/server';
 import { TicketValidationError } from '../../src/ticketing/errors';
 import { createJiraTarget, type JiraOptions } from '../../src/ticketing/jira';

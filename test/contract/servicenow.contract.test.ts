@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { TicketAuthError, TicketNotFoundError, TicketValidationError } from '../../src/ticketing/errors';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow/client';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { createApp } from '../../src/api/app';
 import type { EventStarter } from '../../src/api/starter';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import type { HasuraEventBody } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';
 import { invalidRequests, validRequests, type FuzzRequest } from './hasura-mutations';

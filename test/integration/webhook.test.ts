@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { workflowIdFor } from '../../src/contract';
 import { createEventStarter } from '../../src/api/starter';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { createLogger } from '../../src/logging';
 import { hasuraEventBody } from '../helpers/hasura';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging';
-import { ConfigError } from '../../src/config/parse-env';
+import { ConfigError } from '../../src/common/config-error';
 import { workerMetricsConfigFromEnv } from '../../src/config/settings/metrics';
 import { sdkLoggerFrom } from '../../src/temporal/runtime';
 

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { codecRouterFor, createCodecRouter, EncryptionCodec } from '../../src/codec';
 import type { Env } from '../../src/config/parse-env';
 import { codecServerFromEnv, encryptionKeyringFromEnv } from '../../src/config/settings/codec';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 const TOKEN = 'codec-bearer-token';

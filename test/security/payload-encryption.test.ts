@@ -14,7 +14,7 @@ import { createEventStarter } from '../../src/api/starter';
 import { createCodecRouter, dataConverterFor, EncryptionCodec, PayloadDecryptionError } from '../../src/codec';
 import type { Env } from '../../src/config/parse-env';
 import { encryptionKeyringFromEnv } from '../../src/config/settings/codec';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';
 import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import type { EventStarter } from '../../src/api/starter';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { webhookHttpFromEnv } from '../../src/config/settings/http';
 import { createLogger } from '../../src/logging';
 import { hasuraEventBody } from '../helpers/hasura';

@@ -1,5 +1,5 @@
 import { loadBridgeConfig } from '../../src/config/file/load';
-import { ConfigError } from '../../src/config/parse-env';
+import { ConfigError } from '../../src/common/config-error';
 import { configDir } from '../fixtures/config/write-config';
 
 const SN = 'sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: u, password: { env: SN_PASSWORD } } }';

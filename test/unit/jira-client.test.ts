@@ -1,4 +1,4 @@
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../dev/simulator/jira/server';
 import {
   TicketAuthError,

@@ -1,5 +1,5 @@
 import { loadBridgeConfig } from '../../src/config/file/load';
-import { ConfigError } from '../../src/config/parse-env';
+import { ConfigError } from '../../src/common/config-error';
 import { createEventMapper, DEFAULT_MAPPING, MappingError, rowChanges, type EventMapper } from '../../src/mapping/mapper';
 import type { HasuraOp, Row } from '../../src/contract';
 import { eventFor } from '../fixtures/config/events';

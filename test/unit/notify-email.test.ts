@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import pino from 'pino';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { createNotifier, type FailureReport, type Notifier } from '../../src/notify';
 import type { EmailConfig } from '../../src/notify/types';
 

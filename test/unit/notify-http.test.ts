@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { createNotifier, type FailureReport, type Notifier, type NotifyConfig } from '../../src/notify';
 
 interface CapturedRequest {

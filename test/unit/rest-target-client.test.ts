@@ -1,4 +1,4 @@
-import type { RestTargetConfig } from '../../src/config/bridge-config';
+import type { RestTargetConfig } from '../../src/ticketing/target-config';
 import { loadBridgeConfig } from '../../src/config/file/load';
 import { DEFAULT_REST_TOKEN, startRestTicketServer, type RestTicketServer } from '../../dev/simulator/rest/server';
 import {

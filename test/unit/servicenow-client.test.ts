@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { TicketAuthError, TicketUnavailableError, TicketValidationError } from '../../src/ticketing/errors';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow/client';
 import type { ServiceNowOptions } from '../../src/ticketing/servicenow/options';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { serviceNowOptionsFromEnv } from '../../src/config/file/from-env';
 
 const BASE = { SERVICENOW_INSTANCE_URL: 'https://dev12345.service-now.com/' };

@@ -1,4 +1,4 @@
-import { Secret } from '../../src/config/secret';
+import { Secret } from '../../src/common/secret';
 import { TicketAuthError } from '../../src/ticketing/errors';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow/client';
 import type { ServiceNowAuth } from '../../src/ticketing/servicenow/options';

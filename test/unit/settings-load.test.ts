@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ConfigError } from '../../src/config/parse-env';
+import { ConfigError } from '../../src/common/config-error';
 import { loadWebhookSettings } from '../../src/config/settings/webhook';
 import { loadWorkerSettings } from '../../src/config/settings/worker';
 import { createLogger } from '../../src/logging';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../src/config/parse-env';
+import { ConfigError } from '../../src/common/config-error';
 import { simulatorOptionsFromEnv } from '../../dev/simulator/env';
 
 describe('simulatorOptionsFromEnv', () => {

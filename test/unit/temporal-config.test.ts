@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { ConfigError } from '../../src/config/parse-env';
-import { Secret } from '../../src/config/secret';
+import { ConfigError } from '../../src/common/config-error';
+import { Secret } from '../../src/common/secret';
 import { temporalConfigFromEnv } from '../../src/config/settings/temporal';
 import { connectionOptions } from '../../src/config/temporal';
 

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { Secret } from '../../../src/config/secret';
+import type { Secret } from '../../../src/common/secret';
 import { parseJql, runQuery } from './jql';
 import { issueJson, sendJiraError, sendUnauthenticated, transitionsJson } from './responses';
 import { STATUSES, type IssueStore, type SimIssue } from './store';

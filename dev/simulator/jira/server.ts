@@ -1,5 +1,5 @@
 import express from 'express';
-import { Secret } from '../../../src/config/secret';
+import { Secret } from '../../../src/common/secret';
 import { JsonFaults, type JsonFaultConfig } from '../rest/fault-gate';
 import { serveOnLoopback } from '../rest/http-server';
 import { sendJiraError } from './responses';

@@ -1,5 +1,5 @@
 import express from 'express';
-import { Secret } from '../../../src/config/secret';
+import { Secret } from '../../../src/common/secret';
 import { JsonFaults, type JsonFaultConfig } from './fault-gate';
 import { serveOnLoopback } from './http-server';
 import { sendRestError, TicketStore, ticketRoutes, type SimTicket } from './tickets';

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { Secret } from '../../../src/config/secret';
+import type { Secret } from '../../../src/common/secret';
 
 export interface SimTicket {
   id: string;

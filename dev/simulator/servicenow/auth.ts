@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 
-import { Secret } from '../../../src/config/secret';
+import { Secret } from '../../../src/common/secret';
 import { userSysId } from './directory';
 import { OAUTH_ACCESS_DENIED, sendJson, sendUnauthenticated } from './responses';
 import { tableCallOf } from './table-call';

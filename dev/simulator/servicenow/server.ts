@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { Secret } from '../../../src/config/secret';
+import { Secret } from '../../../src/common/secret';
 import { buildApp } from './app';
 import { DIRECTORY_TABLES, seedGroups, seedUsers } from './directory';
 import { PendingCommits } from './delayed-commit';

@@ -6,7 +6,8 @@ import { createEventMapper, MappingError } from '../../mapping/mapper';
 import type { HasuraEvent } from '../../contract';
 import { triggerConfig, type BridgeConfig } from '../bridge-config';
 import { loadBridgeConfig } from '../file/load';
-import { ConfigError, formatZodIssues, type Env } from '../parse-env';
+import { ConfigError, formatZodIssues } from '../../common/config-error';
+import { type Env } from '../parse-env';
 
 const USAGE = 'usage: npm run check-config -- <bridge.yaml> [--event <hasura-event.json>]';
 const EXIT_VALID = 0;

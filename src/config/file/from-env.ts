@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import type { BridgeConfig, TargetConfig } from '../bridge-config';
+import type { BridgeConfig } from '../bridge-config';
+import type { TargetConfig } from '../../ticketing/target-config';
 import { builtinTriggerDefaults } from '../builtin';
-import { ConfigError, envBoolean, formatZodIssues, setVariables, type Env } from '../parse-env';
-import { secretFromEnv, type Secret } from '../secret';
+import { ConfigError, formatZodIssues } from '../../common/config-error';
+import { envBoolean, setVariables, type Env } from '../parse-env';
+import { secretFromEnv } from '../parse-env';
+import { type Secret } from '../../common/secret';
 import { MAX_REQUEST_TIMEOUT_MS } from '../../ticketing/servicenow/options';
 import type { ServiceNowAuth, ServiceNowOptions } from '../../ticketing/servicenow/options';
 import { rootUrl } from './common';

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { BridgeConfig, BridgeRouting, TargetConfig } from '../bridge-config';
-import { ConfigError, formatZodIssues, type Env } from '../parse-env';
+import type { BridgeConfig, BridgeRouting } from '../bridge-config';
+import type { TargetConfig } from '../../ticketing/target-config';
+import { ConfigError, formatZodIssues } from '../../common/config-error';
+import { type Env } from '../parse-env';
 import { bridgeConfigFromEnv, ENV_TARGET_NAME, SERVICENOW_VARIABLES, serviceNowTargetFromEnv } from './from-env';
 import { resolveRouting } from './resolve';
 import { bridgeFileSchema, type BridgeFile } from './schema';

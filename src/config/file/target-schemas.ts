@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TargetConfig } from '../bridge-config';
+import type { TargetConfig } from '../../ticketing/target-config';
 import type { ServiceNowAuth } from '../../ticketing/servicenow/options';
 import { requestTimeout, rootUrl } from './common';
 import { restTargetSchema, toRestTargetConfig } from './rest-schema';

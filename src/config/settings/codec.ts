@@ -1,6 +1,7 @@
 import type { EncryptionKeyring } from '../../codec/encryption-codec';
-import { ConfigError, type Env } from '../parse-env';
-import { secretFromEnv } from '../secret';
+import { ConfigError } from '../../common/config-error';
+import { type Env } from '../parse-env';
+import { secretFromEnv } from '../parse-env';
 import type { CodecServerConfig } from '../../codec/server';
 
 const KEYS_VARIABLE = 'PAYLOAD_ENCRYPTION_KEYS';

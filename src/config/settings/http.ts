@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { ConfigError, envInt, parseEnv, type Env } from '../parse-env';
-import { secretFromEnv, type Secret } from '../secret';
+import { ConfigError } from '../../common/config-error';
+import { envInt, parseEnv, type Env } from '../parse-env';
+import { secretFromEnv } from '../parse-env';
+import { type Secret } from '../../common/secret';
 import type { WebhookHttpConfig } from './types';
 
 const schema = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { envBoolean, parseEnv, type Env } from '../parse-env';
-import { secretFromEnv } from '../secret';
+import { secretFromEnv } from '../parse-env';
 import type { TemporalConfig, TemporalConnectionConfig } from '../temporal';
 
 const schema = z.object({

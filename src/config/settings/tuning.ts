@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, envInt, parseEnv, type Env } from '../parse-env';
+import { ConfigError } from '../../common/config-error';
+import { envInt, parseEnv, type Env } from '../parse-env';
 import type { TicketingWorkerConfig, WorkerTuning } from './types';
 
 const schema = z.object({

@@ -4,7 +4,7 @@ import type { WorkerMetricsConfig } from '../../metrics/worker-observability';
 import type { NotifyConfig } from '../../notify/types';
 import type { EventPolicy } from '../../contract';
 import type { BridgeConfig, BridgeRouting } from '../bridge-config';
-import type { Secret } from '../secret';
+import type { Secret } from '../../common/secret';
 import type { TemporalConfig, TemporalConnectionConfig } from '../temporal';
 
 /*

@@ -1,4 +1,4 @@
-import type { Secret } from '../../config/secret';
+import type { Secret } from '../../common/secret';
 
 export interface JiraOptions {
   /** e.g. https://your-site.atlassian.net (no path). */

@@ -1,5 +1,5 @@
 import { createLiquid } from '../../mapping/liquid';
-import { ConfigError } from '../../config/parse-env';
+import { ConfigError } from '../../common/config-error';
 import { TicketUnavailableError, TicketValidationError } from '../errors';
 import { oldestFirst } from '../correlation-matches';
 import { bodySnippet, classifyStatus, parseOptionalJson, TargetHttp } from '../http';

@@ -1,4 +1,4 @@
-import type { Secret } from '../../config/secret';
+import type { Secret } from '../../common/secret';
 
 export type ServiceNowAuth =
   | { type: 'basic'; username: string; password: Secret }

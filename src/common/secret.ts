@@ -1,7 +1,5 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import type { Env } from './parse-env';
 
 const REDACTED = '<secret>';
 
@@ -39,12 +37,4 @@ export class Secret {
   [inspect.custom](): string {
     return REDACTED;
   }
-}
-
-/** Reads `NAME` or, when `NAME_FILE` is set, the trimmed contents of that file (Docker/K8s secrets). */
-export function secretFromEnv(env: Env, name: string): Secret | undefined {
-  const file = env[`${name}_FILE`];
-  if (file) return new Secret(readFileSync(file, 'utf8').trim());
-  const value = env[name];
-  return value ? new Secret(value) : undefined;
 }
