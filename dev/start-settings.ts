@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { envInt, parseEnv, setVariables, type Env } from '../src/config/parse-env';
-import { variablesOf } from '../src/config/settings/compose';
-import { logSettingsFromEnv } from '../src/config/settings/logging';
-import type { LogSettings } from '../src/config/settings/types';
-import { WEBHOOK_VARIABLES } from '../src/config/settings/webhook';
-import { WORKER_VARIABLES } from '../src/config/settings/worker';
+import { envInt, parseEnv, setVariables, type Env } from '../src/settings/env';
+import { variablesOf } from '../src/settings/compose';
+import { logSettingsFromEnv } from '../src/settings/logging';
+import type { LogSettings } from '../src/config/settings';
+import { WEBHOOK_VARIABLES } from '../src/settings/webhook';
+import { WORKER_VARIABLES } from '../src/settings/worker';
 import { packageRoot } from '../src/package-root';
 import { SIMULATOR_VARIABLES, simulatorOptionsFromEnv } from './simulator/env';
 import type { SimulatorOptions } from './simulator/servicenow/server';

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startApi } from '../src/api/server';
-import type { Env } from '../src/config/parse-env';
-import { loadWebhookSettings } from '../src/config/settings/webhook';
-import { loadWorkerSettings } from '../src/config/settings/worker';
+import type { Env } from '../src/settings/env';
+import { loadWebhookSettings } from '../src/settings/webhook';
+import { loadWorkerSettings } from '../src/settings/worker';
 import { onShutdownSignal, runMain } from '../src/main-helpers';
 import { loadStartSettings, type StartSettings } from './start-settings';
 import { startServiceNowSimulator } from './simulator/servicenow/server';

@@ -1,5 +1,5 @@
 import { ConfigError } from './common/config-error';
-import type { LogSettings } from './config/settings/types';
+import type { LogSettings } from './config/settings';
 import { createLogger, type Logger } from './logging';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, parseEnv } from '../../src/config/parse-env';
+import { envInt, parseEnv } from '../../src/settings/env';
 
 export type StorageMode = 'memory' | 'sqlite';
 

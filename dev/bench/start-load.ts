@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { createEventStarter } from '../../src/api/starter';
-import { temporalConnectionFromEnv } from '../../src/config/settings/temporal';
+import { temporalConnectionFromEnv } from '../../src/settings/temporal';
 import { connectionOptions } from '../../src/config/temporal';
 import type { HasuraEventBody } from '../../src/hasura/event-schema';
 import { benchEventBody } from './events';

@@ -1,7 +1,7 @@
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { Agent, request } from 'undici';
-import { logSettingsFromEnv } from '../../src/config/settings/logging';
-import { temporalConnectionFromEnv } from '../../src/config/settings/temporal';
+import { logSettingsFromEnv } from '../../src/settings/logging';
+import { temporalConnectionFromEnv } from '../../src/settings/temporal';
 import { connectionOptions } from '../../src/config/temporal';
 import { runMain } from '../../src/main-helpers';
 import type { TrivialIncidentInput } from './trivial-workflow-type';

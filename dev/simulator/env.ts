@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
 import { ConfigError, formatZodIssues } from '../../src/common/config-error';
-import { envInt, parseEnv, type Env } from '../../src/config/parse-env';
-import { secretFromEnv } from '../../src/config/parse-env';
-import { variablesOf } from '../../src/config/settings/compose';
-import { LOG_VARIABLES, logSettingsFromEnv } from '../../src/config/settings/logging';
-import type { LogSettings } from '../../src/config/settings/types';
+import { envInt, parseEnv, type Env } from '../../src/settings/env';
+import { secretFromEnv } from '../../src/settings/env';
+import { variablesOf } from '../../src/settings/compose';
+import { LOG_VARIABLES, logSettingsFromEnv } from '../../src/settings/logging';
+import type { LogSettings } from '../../src/config/settings';
 import { faultConfigSchema, type FaultConfig } from './servicenow/faults';
 import type { SimulatorOptions } from './servicenow/server';
 

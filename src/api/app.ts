@@ -3,8 +3,8 @@ import type { Logger } from '../logging';
 import { requireSharedSecret } from './auth';
 import { hasuraEventsHandler } from './events-route';
 import type { EventStarter } from './starter';
-import type { WebhookHttpConfig } from '../config/settings/types';
-import type { ApiMetrics } from '../metrics/api-metrics';
+import type { WebhookHttpConfig } from '../config/settings';
+import type { ApiMetrics } from './metrics';
 
 export interface AppDeps {
   starter: EventStarter;

@@ -1,4 +1,4 @@
-import { loadWebhookSettings } from '../config/settings/webhook';
+import { loadWebhookSettings } from '../settings/webhook';
 import { onShutdownSignal, runMain } from '../main-helpers';
 import { startApi } from './server';
 

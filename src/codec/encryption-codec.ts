@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
-/** The AES-256 keys of PAYLOAD_ENCRYPTION_KEYS (src/config/settings/codec.ts reads them). */
+/** The AES-256 keys of PAYLOAD_ENCRYPTION_KEYS (src/settings/codec.ts reads them). */
 export interface EncryptionKeyring {
   /** The key new payloads are encrypted with. */
   currentKeyId: string;

@@ -14,7 +14,7 @@ export interface CodecRouterOptions {
   bodyLimit?: string;
 }
 
-/** The webhook's codec-server settings (src/config/settings/codec.ts reads them): it needs the keys. */
+/** The webhook's codec-server settings (src/settings/codec.ts reads them): it needs the keys. */
 export interface CodecServerConfig extends Pick<CodecRouterOptions, 'authToken' | 'corsOrigin'> {
   keyring: EncryptionKeyring;
 }

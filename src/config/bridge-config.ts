@@ -1,4 +1,4 @@
-// The bridge config's types; src/config/file/load.ts builds one from BRIDGE_CONFIG (or SERVICENOW_*).
+// The bridge config's types; src/settings/file/load.ts builds one from BRIDGE_CONFIG (or SERVICENOW_*).
 import type { HasuraOp } from '../contract';
 import type { TargetConfig } from '../ticketing/target-config';
 

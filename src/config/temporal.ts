@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from '@temporalio/client';
 import type { Secret } from '../common/secret';
 
-/** Where the webhook and the worker reach Temporal (src/config/settings/temporal.ts reads it). */
+/** Where the webhook and the worker reach Temporal (src/settings/temporal.ts reads it). */
 export interface TemporalConnectionConfig {
   address: string;
   namespace: string;

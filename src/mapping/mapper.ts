@@ -3,7 +3,7 @@ import { builtinTriggerDefaults } from '../config/builtin';
 import { ConfigError } from '../common/config-error';
 import type { HasuraEvent, Row, TicketFields } from '../contract';
 import type { Liquid } from 'liquidjs';
-import { compileTemplates, createLiquid, type CompiledTemplate } from './liquid';
+import { compileTemplates, createLiquid, type CompiledTemplate } from '../templating/liquid';
 
 /** What a mapper needs of the config; a whole BridgeConfig fits. */
 export type MappingConfig = Pick<BridgeConfig, 'lookups' | 'defaults' | 'triggers'>;

@@ -3,7 +3,7 @@ import { installRuntime } from '../temporal/runtime';
 import { serveMetrics, type MetricsServer } from './exposition';
 import { createWorkerMetrics, type WorkerMetrics } from './worker-metrics';
 
-/** Read from METRICS_HOST, METRICS_PORT, WORKER_METRICS_PORT, PARKED_GAUGE_INTERVAL (src/config/settings). */
+/** Read from METRICS_HOST, METRICS_PORT, WORKER_METRICS_PORT, PARKED_GAUGE_INTERVAL (src/settings). */
 export interface WorkerMetricsConfig {
   host: string;
   /** The Temporal SDK's own exporter (`temporal_*`); undefined = off. */

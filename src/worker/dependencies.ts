@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { ActivityDeps } from '../activities';
-import type { WorkerSettings } from '../config/settings/types';
+import type { WorkerSettings } from '../config/settings';
 import { connectionOptions } from '../config/temporal';
 import { dataConverterFor } from '../codec';
 import type { Logger } from '../logging';

@@ -1,4 +1,4 @@
-import { loadWorkerSettings } from '../config/settings/worker';
+import { loadWorkerSettings } from '../settings/worker';
 import { runMain } from '../main-helpers';
 import { startWorkerObservability } from '../metrics/worker-observability';
 import { startWorker } from './run';

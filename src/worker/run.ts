@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import type { WorkerSettings } from '../config/settings/types';
+import type { WorkerSettings } from '../config/settings';
 import { connectionOptions, type TemporalConnectionConfig } from '../config/temporal';
 import type { Logger } from '../logging';
 import type { WorkerMetrics } from '../metrics/worker-metrics';

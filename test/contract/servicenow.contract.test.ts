@@ -3,7 +3,7 @@ import { Secret } from '../../src/common/secret';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { TicketAuthError, TicketNotFoundError, TicketValidationError } from '../../src/ticketing/errors';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow/client';
-import { serviceNowOptionsFromEnv } from '../../src/config/file/from-env';
+import { serviceNowOptionsFromEnv } from '../../src/settings/file/from-env';
 import type { ServiceNowOptions } from '../../src/ticketing/servicenow/options';
 import type { PooledTarget, TicketRef } from '../../src/ticketing/ticket-target';
 

@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
-import { webhookHttpFromEnv } from '../../src/config/settings/http';
-import { temporalConfigFromEnv } from '../../src/config/settings/temporal';
+import { webhookHttpFromEnv } from '../../src/settings/http';
+import { temporalConfigFromEnv } from '../../src/settings/temporal';
 import {
   bindMountSources, COMPOSE_FILE, dependenciesOf, environmentOf, interpolatedVariables, loadCompose,
   publishedHostPorts, readRepoFile, repoFileExists, serviceNamed,

@@ -1,6 +1,6 @@
 import { startApi, type RunningApi } from '../../src/api/server';
-import { loadWebhookSettings } from '../../src/config/settings/webhook';
-import { loadWorkerSettings } from '../../src/config/settings/worker';
+import { loadWebhookSettings } from '../../src/settings/webhook';
+import { loadWorkerSettings } from '../../src/settings/worker';
 import { createLogger, type Logger } from '../../src/logging';
 import { startServiceNowSimulator, type ServiceNowSimulator, type SimulatorOptions } from '../../dev/simulator/servicenow/server';
 import { startWorker, type RunningWorker } from '../../src/worker/run';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging';
 import { ConfigError } from '../../src/common/config-error';
-import { workerMetricsConfigFromEnv } from '../../src/config/settings/metrics';
+import { workerMetricsConfigFromEnv } from '../../src/settings/metrics';
 import { sdkLoggerFrom } from '../../src/temporal/runtime';
 
 function capturingLogger(level = 'trace') {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import { codecRouterFor, createCodecRouter, EncryptionCodec } from '../../src/codec';
-import type { Env } from '../../src/config/parse-env';
-import { codecServerFromEnv, encryptionKeyringFromEnv } from '../../src/config/settings/codec';
+import type { Env } from '../../src/settings/env';
+import { codecServerFromEnv, encryptionKeyringFromEnv } from '../../src/settings/codec';
 import { Secret } from '../../src/common/secret';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { correlationIdFor } from '../../src/contract';
-import { loadWorkerSettings } from '../../src/config/settings/worker';
+import { loadWorkerSettings } from '../../src/settings/worker';
 import { createLogger } from '../../src/logging';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { freePort, stopProcess } from '../../dev/temporal/dev-server';

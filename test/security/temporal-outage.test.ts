@@ -1,5 +1,5 @@
 import { startApi, type RunningApi } from '../../src/api/server';
-import { loadWebhookSettings } from '../../src/config/settings/webhook';
+import { loadWebhookSettings } from '../../src/settings/webhook';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { eventually } from '../helpers/stack';
 import { connectTestTemporal, testTemporalAddress, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import type { EventStarter } from '../../src/api/starter';
 import { Secret } from '../../src/common/secret';
-import { webhookHttpFromEnv } from '../../src/config/settings/http';
+import { webhookHttpFromEnv } from '../../src/settings/http';
 import { createLogger } from '../../src/logging';
 import { hasuraEventBody } from '../helpers/hasura';
 

@@ -18,7 +18,7 @@ interface Run {
 function checkConfig(args: string[], env: NodeJS.ProcessEnv = EXAMPLE_ENV): Promise<Run> {
   return new Promise((resolve) => {
     const childEnv = { PATH: process.env.PATH, NODE_PATH: join(ROOT, 'node_modules'), ...env };
-    execFile(process.execPath, [join(dist, 'config/cli/check-main.js'), ...args], { cwd: ROOT, env: childEnv, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(dist, 'cli/check-main.js'), ...args], { cwd: ROOT, env: childEnv, timeout: 30_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
     });
   });

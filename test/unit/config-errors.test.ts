@@ -1,4 +1,4 @@
-import { loadBridgeConfig } from '../../src/config/file/load';
+import { loadBridgeConfig } from '../../src/settings/file/load';
 import { ConfigError } from '../../src/common/config-error';
 import { configDir } from '../fixtures/config/write-config';
 

@@ -1,4 +1,4 @@
-import { loadBridgeConfig } from '../../src/config/file/load';
+import { loadBridgeConfig } from '../../src/settings/file/load';
 import { ConfigError } from '../../src/common/config-error';
 import { createEventMapper, DEFAULT_MAPPING, MappingError, rowChanges, type EventMapper } from '../../src/mapping/mapper';
 import type { HasuraOp, Row } from '../../src/contract';

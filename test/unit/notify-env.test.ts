@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { notifyConfigFromEnv } from '../../src/config/settings/notify';
+import { notifyConfigFromEnv } from '../../src/settings/notify';
 
 const secretsDir = mkdtempSync(join(tmpdir(), 'notify-env-'));
 

@@ -1,5 +1,5 @@
 import type { RestTargetConfig } from '../../src/ticketing/target-config';
-import { loadBridgeConfig } from '../../src/config/file/load';
+import { loadBridgeConfig } from '../../src/settings/file/load';
 import { DEFAULT_REST_TOKEN, startRestTicketServer, type RestTicketServer } from '../../dev/simulator/rest/server';
 import {
   TicketAuthError,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret } from '../../src/common/secret';
-import { serviceNowOptionsFromEnv } from '../../src/config/file/from-env';
+import { serviceNowOptionsFromEnv } from '../../src/settings/file/from-env';
 
 const BASE = { SERVICENOW_INSTANCE_URL: 'https://dev12345.service-now.com/' };
 let secretsDir: string;

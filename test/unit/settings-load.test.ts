@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigError } from '../../src/common/config-error';
-import { loadWebhookSettings } from '../../src/config/settings/webhook';
-import { loadWorkerSettings } from '../../src/config/settings/worker';
+import { loadWebhookSettings } from '../../src/settings/webhook';
+import { loadWorkerSettings } from '../../src/settings/worker';
 import { createLogger } from '../../src/logging';
 import { workerDependencies } from '../../src/worker/dependencies';
 import { DEFAULT_POLICY } from '../../src/contract';

@@ -1,15 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Env } from '../../src/config/parse-env';
-import { loadWebhookSettings, WEBHOOK_VARIABLES } from '../../src/config/settings/webhook';
-import { loadWorkerSettings, WORKER_VARIABLES } from '../../src/config/settings/worker';
+import type { Env } from '../../src/settings/env';
+import { loadWebhookSettings, WEBHOOK_VARIABLES } from '../../src/settings/webhook';
+import { loadWorkerSettings, WORKER_VARIABLES } from '../../src/settings/worker';
 import { SIMULATOR_VARIABLES } from '../../dev/simulator/env';
 import { START_VARIABLES } from '../../dev/start-settings';
 import { configDir } from '../fixtures/config/write-config';
 
 const ROOT = join(__dirname, '../..');
 const ENTRY_POINTS = [
-  'src/api/main.ts', 'src/worker/main.ts', 'src/config/cli/check-main.ts', 'dev/start.ts', 'dev/simulator/main.ts',
+  'src/api/main.ts', 'src/worker/main.ts', 'src/cli/check-main.ts', 'dev/start.ts', 'dev/simulator/main.ts',
 ];
 const files = configDir();
 const NO_TARGETS = files.write('no-targets.yaml', 'defaults: { row_key: [id] }');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigError } from '../../src/common/config-error';
 import { Secret } from '../../src/common/secret';
-import { temporalConfigFromEnv } from '../../src/config/settings/temporal';
+import { temporalConfigFromEnv } from '../../src/settings/temporal';
 import { connectionOptions } from '../../src/config/temporal';
 
 let dir: string;

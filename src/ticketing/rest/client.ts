@@ -1,4 +1,4 @@
-import { createLiquid } from '../../mapping/liquid';
+import { createLiquid } from '../../templating/liquid';
 import { ConfigError } from '../../common/config-error';
 import { TicketUnavailableError, TicketValidationError } from '../errors';
 import { oldestFirst } from '../correlation-matches';

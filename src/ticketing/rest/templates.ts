@@ -1,5 +1,5 @@
 import type { Liquid } from 'liquidjs';
-import { compileTemplates, type CompiledTemplate } from '../../mapping/liquid';
+import { compileTemplates, type CompiledTemplate } from '../../templating/liquid';
 import type { RestOperation, RestTargetOptions } from './options';
 
 export type RestOperationName = 'create' | 'find' | 'update' | 'resolve' | 'cancelDuplicate';

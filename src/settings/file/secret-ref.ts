@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Env } from '../parse-env';
+import type { Env } from '../env';
 import { Secret } from '../../common/secret';
-import { secretFromEnv } from '../parse-env';
+import { secretFromEnv } from '../env';
 
 export const SECRET_REF_DESCRIPTION = 'secret reference: `{ env: NAME }` (also honours NAME_FILE) or `{ file: /path }`; never a plain string';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { EmailConfig, NotifyConfig } from '../../notify/types';
-import { ConfigError, formatZodIssues } from '../../common/config-error';
-import { envBoolean, envInt, type Env } from '../parse-env';
-import { Secret } from '../../common/secret';
-import { secretFromEnv } from '../parse-env';
+import type { EmailConfig, NotifyConfig } from '../notify/types';
+import { ConfigError, formatZodIssues } from '../common/config-error';
+import { envBoolean, envInt, type Env } from './env';
+import { Secret } from '../common/secret';
+import { secretFromEnv } from './env';
 
 // Deployment tools often set a variable to '' to mean "unset".
 const unsetIfBlank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);

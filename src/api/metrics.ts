@@ -1,7 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { EventStarter } from '../api/starter';
-import { metricsRoute } from './exposition';
+import type { EventStarter } from './starter';
+import { metricsRoute } from '../metrics/exposition';
 
 export interface ApiMetrics {
   readonly registry: Registry;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { envBoolean, parseEnv, type Env } from '../parse-env';
-import { secretFromEnv } from '../parse-env';
-import type { TemporalConfig, TemporalConnectionConfig } from '../temporal';
+import { envBoolean, parseEnv, type Env } from './env';
+import { secretFromEnv } from './env';
+import type { TemporalConfig, TemporalConnectionConfig } from '../config/temporal';
 
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),

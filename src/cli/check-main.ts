@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { toWorkflowEvent } from '../../api/starter';
-import { hasuraEventSchema } from '../../hasura/event-schema';
-import { createEventMapper, MappingError } from '../../mapping/mapper';
-import type { HasuraEvent } from '../../contract';
-import { triggerConfig, type BridgeConfig } from '../bridge-config';
-import { loadBridgeConfig } from '../file/load';
-import { ConfigError, formatZodIssues } from '../../common/config-error';
-import { type Env } from '../parse-env';
+import { toWorkflowEvent } from '../api/starter';
+import { hasuraEventSchema } from '../hasura/event-schema';
+import { createEventMapper, MappingError } from '../mapping/mapper';
+import type { HasuraEvent } from '../contract';
+import { triggerConfig, type BridgeConfig } from '../config/bridge-config';
+import { loadBridgeConfig } from '../settings/file/load';
+import { ConfigError, formatZodIssues } from '../common/config-error';
+import { type Env } from '../settings/env';
 
 const USAGE = 'usage: npm run check-config -- <bridge.yaml> [--event <hasura-event.json>]';
 const EXIT_VALID = 0;

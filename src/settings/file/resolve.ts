@@ -1,7 +1,7 @@
 import type { Liquid } from 'liquidjs';
-import type { BridgeRouting, TriggerConfig } from '../bridge-config';
-import { builtinTriggerDefaults } from '../builtin';
-import { compileTemplates, createLiquid, type Lookups } from '../../mapping/liquid';
+import type { BridgeRouting, TriggerConfig } from '../../config/bridge-config';
+import { builtinTriggerDefaults } from '../../config/builtin';
+import { compileTemplates, createLiquid, type Lookups } from '../../templating/liquid';
 import { compileRestTemplates } from '../../ticketing/rest/templates';
 import { ENV_TARGET_NAME } from './from-env';
 import type { BridgeFile } from './schema';

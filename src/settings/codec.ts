@@ -1,8 +1,8 @@
-import type { EncryptionKeyring } from '../../codec/encryption-codec';
-import { ConfigError } from '../../common/config-error';
-import { type Env } from '../parse-env';
-import { secretFromEnv } from '../parse-env';
-import type { CodecServerConfig } from '../../codec/server';
+import type { EncryptionKeyring } from '../codec/encryption-codec';
+import { ConfigError } from '../common/config-error';
+import { type Env } from './env';
+import { secretFromEnv } from './env';
+import type { CodecServerConfig } from '../codec/server';
 
 const KEYS_VARIABLE = 'PAYLOAD_ENCRYPTION_KEYS';
 const CURRENT_VARIABLE = 'PAYLOAD_ENCRYPTION_KEY_ID';

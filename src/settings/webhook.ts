@@ -1,11 +1,11 @@
-import type { Env } from '../parse-env';
-import { BRIDGE_ROUTING_VARIABLES, loadBridgeRouting } from '../file/load';
+import type { Env } from './env';
+import { BRIDGE_ROUTING_VARIABLES, loadBridgeRouting } from './file/load';
 import { CODEC_SERVER_VARIABLES, codecServerFromEnv, encryptionKeyringFromEnv, PAYLOAD_KEY_VARIABLES } from './codec';
 import { frozen, variablesOf } from './compose';
 import { webhookHttpFromEnv, WEBHOOK_HTTP_VARIABLES } from './http';
 import { LOG_VARIABLES, logSettingsFromEnv } from './logging';
 import { TEMPORAL_CONNECTION_VARIABLES, temporalConnectionFromEnv } from './temporal';
-import type { WebhookSettings } from './types';
+import type { WebhookSettings } from '../config/settings';
 
 /** Every variable the webhook reads (README "Configuration", column *Read by*). */
 export const WEBHOOK_VARIABLES = variablesOf(

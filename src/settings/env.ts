@@ -5,7 +5,7 @@ import { Secret } from '../common/secret';
 
 /**
  * The variables a settings loader reads: `process.env` at an entry point, a plain object in tests.
- * Only the loaders in src/config/settings (and the file loader they hand it to) ever see one.
+ * Only the loaders in src/settings (and the file loader they hand it to) ever see one.
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ConfigError } from '../../common/config-error';
-import { envInt, parseEnv, type Env } from '../parse-env';
-import type { TicketingWorkerConfig, WorkerTuning } from './types';
+import { ConfigError } from '../common/config-error';
+import { envInt, parseEnv, type Env } from './env';
+import type { TicketingWorkerConfig, WorkerTuning } from '../config/settings';
 
 const schema = z.object({
   TICKET_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(10_000).optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseEnv, setVariables, type Env } from '../parse-env';
-import type { LogSettings } from './types';
+import { parseEnv, setVariables, type Env } from './env';
+import type { LogSettings } from '../config/settings';
 
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ConfigError } from '../../common/config-error';
-import { envInt, parseEnv, type Env } from '../parse-env';
-import { secretFromEnv } from '../parse-env';
-import { type Secret } from '../../common/secret';
-import type { WebhookHttpConfig } from './types';
+import { ConfigError } from '../common/config-error';
+import { envInt, parseEnv, type Env } from './env';
+import { secretFromEnv } from './env';
+import { type Secret } from '../common/secret';
+import type { WebhookHttpConfig } from '../config/settings';
 
 const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),

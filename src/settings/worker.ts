@@ -1,5 +1,5 @@
-import type { Env } from '../parse-env';
-import { BRIDGE_CONFIG_VARIABLES, loadBridgeConfig } from '../file/load';
+import type { Env } from './env';
+import { BRIDGE_CONFIG_VARIABLES, loadBridgeConfig } from './file/load';
 import { encryptionKeyringFromEnv, PAYLOAD_KEY_VARIABLES } from './codec';
 import { frozen, variablesOf } from './compose';
 import { LOG_VARIABLES, logSettingsFromEnv } from './logging';
@@ -8,7 +8,7 @@ import { NOTIFY_VARIABLES, notifyConfigFromEnv } from './notify';
 import { eventPolicyFromEnv, POLICY_VARIABLES } from './policy';
 import { TEMPORAL_VARIABLES, temporalConfigFromEnv } from './temporal';
 import { TUNING_VARIABLES, workerTuningFromEnv } from './tuning';
-import type { WorkerSettings } from './types';
+import type { WorkerSettings } from '../config/settings';
 
 /** Every variable the worker reads (README "Configuration", column *Read by*). */
 export const WORKER_VARIABLES = variablesOf(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { WorkerMetricsConfig } from '../../metrics/worker-observability';
-import { envDuration } from '../duration';
-import { envInt, parseEnv, type Env } from '../parse-env';
+import type { WorkerMetricsConfig } from '../metrics/worker-observability';
+import { envDuration } from './duration';
+import { envInt, parseEnv, type Env } from './env';
 
 const port = (fallback: number) =>
   z

@@ -1,11 +1,11 @@
-import type { EncryptionKeyring } from '../../codec/encryption-codec';
-import type { CodecServerConfig } from '../../codec/server';
-import type { WorkerMetricsConfig } from '../../metrics/worker-observability';
-import type { NotifyConfig } from '../../notify/types';
-import type { EventPolicy } from '../../contract';
-import type { BridgeConfig, BridgeRouting } from '../bridge-config';
-import type { Secret } from '../../common/secret';
-import type { TemporalConfig, TemporalConnectionConfig } from '../temporal';
+import type { EncryptionKeyring } from '../codec/encryption-codec';
+import type { CodecServerConfig } from '../codec/server';
+import type { WorkerMetricsConfig } from '../metrics/worker-observability';
+import type { NotifyConfig } from '../notify/types';
+import type { EventPolicy } from '../contract';
+import type { BridgeConfig, BridgeRouting } from './bridge-config';
+import type { Secret } from '../common/secret';
+import type { TemporalConfig, TemporalConnectionConfig } from './temporal';
 
 /*
  * What each process reads from its environment, once, at start-up (loaders: ./webhook.ts, ./worker.ts).

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DEFAULT_POLICY, type EventPolicy } from '../../contract';
-import { envDuration } from '../duration';
-import { envInt, parseEnv, type Env } from '../parse-env';
+import { DEFAULT_POLICY, type EventPolicy } from '../contract';
+import { envDuration } from './duration';
+import { envInt, parseEnv, type Env } from './env';
 
 const schema = z.object({
   TICKET_RETRY_INITIAL_INTERVAL: envDuration.optional(),

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { BridgeConfig } from '../bridge-config';
+import type { BridgeConfig } from '../../config/bridge-config';
 import type { TargetConfig } from '../../ticketing/target-config';
-import { builtinTriggerDefaults } from '../builtin';
+import { builtinTriggerDefaults } from '../../config/builtin';
 import { ConfigError, formatZodIssues } from '../../common/config-error';
-import { envBoolean, setVariables, type Env } from '../parse-env';
-import { secretFromEnv } from '../parse-env';
+import { envBoolean, setVariables, type Env } from '../env';
+import { secretFromEnv } from '../env';
 import { type Secret } from '../../common/secret';
 import { MAX_REQUEST_TIMEOUT_MS } from '../../ticketing/servicenow/options';
 import type { ServiceNowAuth, ServiceNowOptions } from '../../ticketing/servicenow/options';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { BridgeConfig, BridgeRouting } from '../bridge-config';
+import type { BridgeConfig, BridgeRouting } from '../../config/bridge-config';
 import type { TargetConfig } from '../../ticketing/target-config';
 import { ConfigError, formatZodIssues } from '../../common/config-error';
-import { type Env } from '../parse-env';
+import { type Env } from '../env';
 import { bridgeConfigFromEnv, ENV_TARGET_NAME, SERVICENOW_VARIABLES, serviceNowTargetFromEnv } from './from-env';
 import { resolveRouting } from './resolve';
 import { bridgeFileSchema, type BridgeFile } from './schema';
