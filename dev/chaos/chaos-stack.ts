@@ -53,6 +53,9 @@ export function workerService(
     env: {
       ...env, SERVICENOW_INSTANCE_URL: simulator.url, SERVICENOW_AUTH: 'basic',
       SERVICENOW_USERNAME: username, SERVICENOW_PASSWORD: password,
+      // Nothing here reads them, and workers sharing a host (two in the cluster tier, other runs) would all
+      // want the same default metrics ports.
+      METRICS_PORT: 'off', WORKER_METRICS_PORT: 'off',
     },
   });
 }

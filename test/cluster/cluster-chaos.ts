@@ -67,9 +67,7 @@ async function startTopology(
   const simulator = await startServiceNowSimulator({ port: 0, seed: options.seed });
   stops.push(() => simulator.close());
   const env = bridgeProcessEnv(ciRun().bridgeEnv, cluster.address);
-  // Two workers on one host: neither serves metrics (both would want the same default ports).
-  const workerEnv = { ...env, METRICS_PORT: 'off', WORKER_METRICS_PORT: 'off' };
-  const workers = ['worker-1', 'worker-2'].map((name) => workerService(name, workerEnv, simulator, workDir));
+  const workers = ['worker-1', 'worker-2'].map((name) => workerService(name, env, simulator, workDir));
   const webhooks = [await webhookService('webhook-1', env, workDir), await webhookService('webhook-2', env, workDir)];
   for (const service of [...workers, ...webhooks.map((webhook) => webhook.service)]) stops.push(() => service.close());
   await Promise.all([...workers, ...webhooks.map((webhook) => webhook.service)].map((service) => service.start()));
