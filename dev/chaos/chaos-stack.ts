@@ -29,7 +29,7 @@ export interface ChaosStack {
 }
 
 /** Only what the bridge needs: nothing leaks in from the caller's environment (e.g. a test's TEMPORAL_ADDRESS). */
-function baseEnv(options: ChaosStackOptions, temporalAddress: string): NodeJS.ProcessEnv {
+export function bridgeProcessEnv(bridgeEnv: Record<string, string>, temporalAddress: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -38,8 +38,39 @@ function baseEnv(options: ChaosStackOptions, temporalAddress: string): NodeJS.Pr
     LOG_LEVEL: 'info',
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-    ...options.bridgeEnv,
+    ...bridgeEnv,
   };
+}
+
+/** A worker process (dist/src/worker/main.js) creating tickets in the simulator; started by the caller. */
+export function workerService(
+  name: string, env: NodeJS.ProcessEnv, simulator: ServiceNowSimulator, workDir: string,
+): NodeService {
+  const { username, password } = DEFAULT_SIMULATOR_USER;
+  return new NodeService({
+    name, script: path.join(DIST, 'worker', 'main.js'), readyLine: '"msg":"worker running"',
+    logFile: path.join(workDir, `${name}.log`),
+    env: {
+      ...env, SERVICENOW_INSTANCE_URL: simulator.url, SERVICENOW_AUTH: 'basic',
+      SERVICENOW_USERNAME: username, SERVICENOW_PASSWORD: password,
+      // Nothing here reads them, and workers sharing a host (two in the cluster tier, other runs) would all
+      // want the same default metrics ports.
+      METRICS_PORT: 'off', WORKER_METRICS_PORT: 'off',
+    },
+  });
+}
+
+/** A webhook process (dist/src/api/main.js) on a free loopback port; started by the caller. */
+export async function webhookService(
+  name: string, env: NodeJS.ProcessEnv, workDir: string,
+): Promise<{ service: NodeService; url: string }> {
+  const port = await freePort();
+  const service = new NodeService({
+    name, script: path.join(DIST, 'api', 'main.js'), readyLine: '"msg":"webhook listening"',
+    logFile: path.join(workDir, `${name}.log`),
+    env: { ...env, HOST: '127.0.0.1', PORT: String(port), WEBHOOK_SECRET: CHAOS_WEBHOOK_SECRET },
+  });
+  return { service, url: `http://127.0.0.1:${port}/hasura/events` };
 }
 
 export async function startChaosStack(options: ChaosStackOptions): Promise<ChaosStack> {
@@ -52,20 +83,13 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     stops.push(() => simulator.close());
     const temporal = await TemporalService.start({ cliPath: options.cliPath, dbFile: path.join(options.workDir, 'temporal.sqlite') });
     stops.push(() => temporal.close());
-    const env = baseEnv(options, temporal.address);
-    const worker = new NodeService({
-      name: 'worker', script: path.join(DIST, 'worker', 'main.js'), readyLine: '"msg":"worker running"', logFile: path.join(options.workDir, 'worker.log'),
-      env: { ...env, SERVICENOW_INSTANCE_URL: simulator.url, SERVICENOW_AUTH: 'basic', SERVICENOW_USERNAME: DEFAULT_SIMULATOR_USER.username, SERVICENOW_PASSWORD: DEFAULT_SIMULATOR_USER.password },
-    });
+    const env = bridgeProcessEnv(options.bridgeEnv, temporal.address);
+    const worker = workerService('worker', env, simulator, options.workDir);
     stops.push(() => worker.close());
-    const port = await freePort();
-    const webhook = new NodeService({
-      name: 'webhook', script: path.join(DIST, 'api', 'main.js'), readyLine: '"msg":"webhook listening"', logFile: path.join(options.workDir, 'webhook.log'),
-      env: { ...env, HOST: '127.0.0.1', PORT: String(port), WEBHOOK_SECRET: CHAOS_WEBHOOK_SECRET },
-    });
+    const { service: webhook, url: webhookUrl } = await webhookService('webhook', env, options.workDir);
     stops.push(() => webhook.close());
     await Promise.all([worker.start(), webhook.start()]);
-    return { temporal, simulator, webhook, worker, webhookUrl: `http://127.0.0.1:${port}/hasura/events`, close };
+    return { temporal, simulator, webhook, worker, webhookUrl, close };
   } catch (error) {
     await close();
     throw error;

@@ -50,11 +50,12 @@ function devServerArgs(options: DevServerOptions, port: number, uiPort: number):
   return args;
 }
 
-async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Resolves once the frontend answers GetSystemInfo (the dev server's and a cluster's alike). */
+export async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -68,7 +69,7 @@ async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: 
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-  throw new Error(`temporal dev server not ready at ${address} after ${timeoutMs} ms: ${String(lastError)}`);
+  throw new Error(`temporal server not ready at ${address} after ${timeoutMs} ms: ${String(lastError)}`);
 }
 
 export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {

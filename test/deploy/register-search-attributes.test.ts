@@ -6,6 +6,8 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { loadCompose, repoPath, serviceNamed } from './stack-files';
 
 const SCRIPT = 'deploy/temporal/register-search-attributes.sh';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { TEMPORAL_SERVER_VERSION } = require('../../scripts/temporal-server.js');
 
 /**
  * A stand-in `temporal` CLI on PATH: logs its arguments, then behaves as FAKE_MODE says.
@@ -43,11 +45,12 @@ function runScript(mode: string): { status: number | null; calls: string[]; stde
   return { status: result.status, calls, stderr: result.stderr };
 }
 
-const expectedCalls = ALL_SEARCH_ATTRIBUTES.map((key) =>
-  `operator search-attribute create --namespace default --name ${key.name} --type Keyword --address temporal:7233`);
+const namespaceCall = 'operator namespace create --namespace default --address temporal:7233';
+const expectedCalls = [namespaceCall, ...ALL_SEARCH_ATTRIBUTES.map((key) =>
+  `operator search-attribute create --namespace default --name ${key.name} --type Keyword --address temporal:7233`)];
 
 describe('register-search-attributes.sh (temporal-setup)', () => {
-  test('when the server accepts every attribute, then it creates each one the workflows set, as Keyword, and exits 0', () => {
+  test('when the server accepts every call, then it creates the namespace and each attribute the workflows set, as Keyword, and exits 0', () => {
     const { status, calls } = runScript('ok');
     expect(status).toBe(0);
     expect(calls).toEqual(expectedCalls);
@@ -59,7 +62,7 @@ describe('register-search-attributes.sh (temporal-setup)', () => {
     expect(calls).toEqual(expectedCalls);
   });
 
-  test('when the first call fails with a transient error, then it retries that attribute and carries on', () => {
+  test('when the first call fails with a transient error, then it retries that call and carries on', () => {
     const { status, calls } = runScript('flaky');
     expect(status).toBe(0);
     expect(calls).toEqual([expectedCalls[0], ...expectedCalls]);
@@ -74,7 +77,7 @@ describe('register-search-attributes.sh (temporal-setup)', () => {
 
   test('when compose runs the one-shot, then it mounts and runs this script with the admin-tools image', () => {
     const setup = serviceNamed(loadCompose(), 'temporal-setup');
-    expect(setup.image).toBe('temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0');
+    expect(setup.image).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
     const mount = (setup.volumes ?? []).find((volume) => typeof volume === 'string' && volume.startsWith(`./${SCRIPT}:`));
     const target = typeof mount === 'string' ? mount.split(':')[1] : undefined;
     expect(setup.entrypoint).toEqual(['/bin/sh', target]);
