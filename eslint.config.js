@@ -23,32 +23,60 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The product is read more than it is written: small files, small functions (tests and dev tools may be longer).
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 200, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['warn', { max: 40, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     files: ['src/workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': onlyImports([SDK, OWN_FOLDER, '\\.\\./contract(/|$)'],
+      'no-restricted-imports': onlyImports(
+        [SDK, OWN_FOLDER, '\\.\\./contract(/|$)'],
         'Workflow code must be deterministic: it imports only @temporalio/workflow, @temporalio/common, ' +
-        '../contract and its own folder; I/O belongs in an activity.'),
+          '../contract and its own folder; I/O belongs in an activity.',
+      ),
     },
   },
   {
     files: ['src/contract/**/*.ts'],
     rules: {
-      'no-restricted-imports': onlyImports([SDK, OWN_FOLDER],
-        'The contract is pure, as workflow code: it imports only @temporalio/workflow and @temporalio/common.'),
+      'no-restricted-imports': onlyImports(
+        [SDK, OWN_FOLDER],
+        'The contract is pure, as workflow code: it imports only @temporalio/workflow and @temporalio/common.',
+      ),
     },
   },
   {
     files: ['src/activities/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{
-        regex: '^\\.\\./workflows(/|$)',
-        message: 'Activities and workflows meet in ../contract; they never import each other, not even as types.',
-      }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./workflows(/|$)',
+              message: 'Activities and workflows meet in ../contract; they never import each other, not even as types.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

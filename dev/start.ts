@@ -55,44 +55,48 @@ async function ensureServiceNow(settings: StartSettings, stops: Stop[]): Promise
 }
 
 /** `npm start`: Temporal dev server + worker + webhook (+ ServiceNow simulator) in one process. */
-runMain('incident-bridge', () => loadStartSettings(process.env), async ({ logger, settings }) => {
-  const stops: Stop[] = [];
-  onShutdownSignal(async () => {
-    logger.info('stopping');
-    for (const stop of stops.reverse()) await stop().catch((error) => logger.warn({ err: error }, 'stop failed'));
-  });
-  const temporal = await ensureTemporal(settings, logger, stops);
-  const serviceNow = await ensureServiceNow(settings, stops);
-  if (settings.devWebhookSecret) {
-    logger.warn('WEBHOOK_SECRET not set: using the development secret documented in the README');
-  }
-  const defaults = {
-    METRICS_HOST: '127.0.0.1',
-    ...(settings.devWebhookSecret && { WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }),
-    ...temporal.defaults,
-  };
-  // The embedded processes read what they would read on their own, plus what this launcher started.
-  const env: Env = { ...defaults, ...process.env, ...temporal.overrides, ...serviceNow.overrides };
-  const [workerSettings, webhookSettings] = [loadWorkerSettings(env), loadWebhookSettings(env)];
-  const observability = await startWorkerObservability(workerSettings.metrics, { logger });
-  stops.push(() => observability.close());
-  const worker = await startWorker(workerSettings, { logger, metrics: observability.metrics });
-  stops.push(() => worker.shutdown());
-  const api = await startApi(webhookSettings, { logger });
-  stops.push(() => api.close());
-  const { simulatorUrl } = serviceNow;
-  const serviceNowLine = simulatorUrl
-    ? `${simulatorUrl}  (built-in simulator; records at ${simulatorUrl}/_sim/records/incident)`
-    : settings.serviceNowUrl;
-  console.log(
-    [
-      '',
-      'incident-bridge is running',
-      `  webhook      POST ${api.url}/hasura/events   (header ${webhookSettings.http.secretHeader})`,
-      `  Temporal UI  ${workerSettings.temporal.uiUrl}`,
-      `  ServiceNow   ${serviceNowLine}`,
-      '  Ctrl-C stops everything.',
-      '',
-    ].join('\n'),
-  );
-});
+runMain(
+  'incident-bridge',
+  () => loadStartSettings(process.env),
+  async ({ logger, settings }) => {
+    const stops: Stop[] = [];
+    onShutdownSignal(async () => {
+      logger.info('stopping');
+      for (const stop of stops.reverse()) await stop().catch((error) => logger.warn({ err: error }, 'stop failed'));
+    });
+    const temporal = await ensureTemporal(settings, logger, stops);
+    const serviceNow = await ensureServiceNow(settings, stops);
+    if (settings.devWebhookSecret) {
+      logger.warn('WEBHOOK_SECRET not set: using the development secret documented in the README');
+    }
+    const defaults = {
+      METRICS_HOST: '127.0.0.1',
+      ...(settings.devWebhookSecret && { WEBHOOK_SECRET: DEV_WEBHOOK_SECRET }),
+      ...temporal.defaults,
+    };
+    // The embedded processes read what they would read on their own, plus what this launcher started.
+    const env: Env = { ...defaults, ...process.env, ...temporal.overrides, ...serviceNow.overrides };
+    const [workerSettings, webhookSettings] = [loadWorkerSettings(env), loadWebhookSettings(env)];
+    const observability = await startWorkerObservability(workerSettings.metrics, { logger });
+    stops.push(() => observability.close());
+    const worker = await startWorker(workerSettings, { logger, metrics: observability.metrics });
+    stops.push(() => worker.shutdown());
+    const api = await startApi(webhookSettings, { logger });
+    stops.push(() => api.close());
+    const { simulatorUrl } = serviceNow;
+    const serviceNowLine = simulatorUrl
+      ? `${simulatorUrl}  (built-in simulator; records at ${simulatorUrl}/_sim/records/incident)`
+      : settings.serviceNowUrl;
+    console.log(
+      [
+        '',
+        'incident-bridge is running',
+        `  webhook      POST ${api.url}/hasura/events   (header ${webhookSettings.http.secretHeader})`,
+        `  Temporal UI  ${workerSettings.temporal.uiUrl}`,
+        `  ServiceNow   ${serviceNowLine}`,
+        '  Ctrl-C stops everything.',
+        '',
+      ].join('\n'),
+    );
+  },
+);

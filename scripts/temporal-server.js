@@ -34,7 +34,11 @@ function go(args) {
   try {
     return execFileSync('go', args, { env: goEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   } catch (error) {
-    const tail = String(error.stderr || error.message).trim().split('\n').slice(-5).join(' | ');
+    const tail = String(error.stderr || error.message)
+      .trim()
+      .split('\n')
+      .slice(-5)
+      .join(' | ');
     throw new Error(`go ${args.join(' ')} failed: ${tail}`);
   }
 }
@@ -50,8 +54,8 @@ function build() {
 
 /** The versioned PostgreSQL schema folders of the module; downloads the module if the cache was cleaned. */
 function schemaDirs() {
-  const base = () => path.join(go(['env', 'GOMODCACHE']), `${MODULE}@v${TEMPORAL_SERVER_VERSION}`,
-    'schema', 'postgresql', 'v12');
+  const base = () =>
+    path.join(go(['env', 'GOMODCACHE']), `${MODULE}@v${TEMPORAL_SERVER_VERSION}`, 'schema', 'postgresql', 'v12');
   if (!existsSync(base())) go(['mod', 'download', `${MODULE}@v${TEMPORAL_SERVER_VERSION}`]);
   const dirs = {
     temporal: path.join(base(), 'temporal', 'versioned'),
@@ -68,8 +72,10 @@ function resolveTemporalServer({ quiet = false } = {}) {
   if (existsSync(SERVER) && existsSync(SQL_TOOL)) {
     say(`using cached ${path.relative(ROOT, BIN_DIR)} (temporal server v${TEMPORAL_SERVER_VERSION})`);
   } else {
-    say(`building temporal server v${TEMPORAL_SERVER_VERSION} and its sql tool with GOTOOLCHAIN=${GO_TOOLCHAIN} ` +
-      `into ${path.relative(ROOT, BIN_DIR)} (several minutes on a fresh machine)`);
+    say(
+      `building temporal server v${TEMPORAL_SERVER_VERSION} and its sql tool with GOTOOLCHAIN=${GO_TOOLCHAIN} ` +
+        `into ${path.relative(ROOT, BIN_DIR)} (several minutes on a fresh machine)`,
+    );
     const started = Date.now();
     build();
     say(`built in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -34,7 +34,10 @@ export function onShutdownSignal(stop: (signal: NodeJS.Signals) => Promise<void>
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);
     stopping = true;
-    stop(signal).then(() => process.exit(0), () => process.exit(1));
+    stop(signal).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

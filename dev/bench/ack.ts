@@ -26,7 +26,12 @@ function pace(ctx: SectionContext, extra: Partial<Pace> = {}): Pace {
 }
 
 /** The dev server slows as starts pile up, so the order alternates (ABBA) to spread that drift over both. */
-async function measurePair(ctx: SectionContext, bridge: Bridge, shape: Pace, order: 'floor-first' | 'webhook-first'): Promise<{ webhook: LoadResult; floor: LoadResult }> {
+async function measurePair(
+  ctx: SectionContext,
+  bridge: Bridge,
+  shape: Pace,
+  order: 'floor-first' | 'webhook-first',
+): Promise<{ webhook: LoadResult; floor: LoadResult }> {
   const bounds = { timeoutMs: burstTimeoutMs(shape), signal: ctx.signal };
   const floor = () => runLoad({ kind: 'starts', workflow: 'bridge-event', env: bridge.env, ...shape }, bounds);
   const webhook = () => runLoad({ kind: 'http', url: bridge.eventsUrl, ...shape }, bounds);
@@ -45,12 +50,22 @@ async function measurePair(ctx: SectionContext, bridge: Bridge, shape: Pace, ord
 export async function runAckSection(ctx: SectionContext): Promise<AckResult> {
   const bridge = await startBridge(ctx.stack, { name: 'ack', withWorker: 'no', signal: ctx.signal });
   try {
-    await measurePair(ctx, bridge, { connections: ctx.config.connections, amount: ctx.config.connections * 5 }, 'floor-first'); // warm-up: JIT, sockets
+    await measurePair(
+      ctx,
+      bridge,
+      { connections: ctx.config.connections, amount: ctx.config.connections * 5 },
+      'floor-first',
+    ); // warm-up: JIT, sockets
     const closed = await measurePair(ctx, bridge, pace(ctx), 'floor-first');
     const steps: AckStep[] = [];
     for (const [index, fraction] of ctx.config.loadFractions.entries()) {
       const offeredPerSecond = Math.max(1, Math.round(fraction * closed.floor.throughput));
-      const pair = await measurePair(ctx, bridge, pace(ctx, { ratePerSecond: offeredPerSecond }), index % 2 === 0 ? 'webhook-first' : 'floor-first');
+      const pair = await measurePair(
+        ctx,
+        bridge,
+        pace(ctx, { ratePerSecond: offeredPerSecond }),
+        index % 2 === 0 ? 'webhook-first' : 'floor-first',
+      );
       steps.push({ offeredPerSecond, ...pair, saturated: pair.webhook.throughput < 0.95 * offeredPerSecond });
     }
     const unsaturated = steps.filter((step) => !step.saturated);
@@ -59,7 +74,9 @@ export async function runAckSection(ctx: SectionContext): Promise<AckResult> {
       connections: ctx.config.connections,
       closedLoop: { ...closed, throughputRatio: ratio(closed.webhook.throughput, closed.floor.throughput) },
       steps,
-      p99BelowSaturationMs: unsaturated.length ? Math.max(...unsaturated.map((step) => step.webhook.latencyMs.p99)) : null,
+      p99BelowSaturationMs: unsaturated.length
+        ? Math.max(...unsaturated.map((step) => step.webhook.latencyMs.p99))
+        : null,
     };
   } finally {
     await bridge.stop();

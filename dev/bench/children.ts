@@ -47,7 +47,10 @@ function logTail(file: string): string {
   }
 }
 
-export function spawnNode(script: string, options: { name: string; env: NodeJS.ProcessEnv; logDir: string }): BenchChild {
+export function spawnNode(
+  script: string,
+  options: { name: string; env: NodeJS.ProcessEnv; logDir: string },
+): BenchChild {
   const logFile = path.join(options.logDir, `${options.name}.log`);
   const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, [script], { env: options.env, stdio: ['ignore', fd, fd] });

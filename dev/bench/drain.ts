@@ -42,16 +42,27 @@ async function queueDuringOutage(ctx: SectionContext, eventsUrl: string): Promis
   simulator.reset();
   simulator.setFaults({ outage: { forMs: 3_600_000 } });
   const shape = { connections: ctx.config.connections, amount: ctx.config.drainEvents };
-  const ingest = await runLoad({ kind: 'http', url: eventsUrl, ...shape }, { timeoutMs: burstTimeoutMs(shape), signal: ctx.signal });
+  const ingest = await runLoad(
+    { kind: 'http', url: eventsUrl, ...shape },
+    { timeoutMs: burstTimeoutMs(shape), signal: ctx.signal },
+  );
   const events = ingest.ok; // an event Temporal refused was answered 503 and is Hasura's to redeliver
   const metOutage = (): number => Object.keys(simulator.stats().byCorrelation).length;
   const timeoutMs = 30_000 + events * 200; // first attempts run at the worker's pace, not R's
-  await waitFor(() => (metOutage() >= events ? true : undefined), { timeoutMs, what: 'every queued event to meet the outage', signal: ctx.signal });
+  await waitFor(() => (metOutage() >= events ? true : undefined), {
+    timeoutMs,
+    what: 'every queued event to meet the outage',
+    signal: ctx.signal,
+  });
   return events;
 }
 
 /** Ends the outage with a limit of R calls/s and samples the simulator's call count until every incident exists. */
-async function drainAfterRecovery(ctx: SectionContext, events: number, limit: number): Promise<{ drainSeconds: number; samples: Sample[] }> {
+async function drainAfterRecovery(
+  ctx: SectionContext,
+  events: number,
+  limit: number,
+): Promise<{ drainSeconds: number; samples: Sample[] }> {
   const { simulator } = ctx.stack;
   simulator.reset();
   simulator.setFaults({ rateLimit: { perHour: limit, windowMs: 1000 } });
@@ -79,7 +90,10 @@ async function drainAfterRecovery(ctx: SectionContext, events: number, limit: nu
  */
 export async function runDrainSection(ctx: SectionContext): Promise<DrainResult> {
   const limit = ctx.config.drainRatePerSecond;
-  const env = { TICKET_RATE_LIMIT_PER_SECOND: String(limit), TICKETING_TASK_QUEUE: `bench-ticketing-${randomUUID().slice(0, 8)}` };
+  const env = {
+    TICKET_RATE_LIMIT_PER_SECOND: String(limit),
+    TICKETING_TASK_QUEUE: `bench-ticketing-${randomUUID().slice(0, 8)}`,
+  };
   const bridge = await startBridge(ctx.stack, { name: 'drain', env, signal: ctx.signal });
   try {
     const events = await queueDuringOutage(ctx, bridge.eventsUrl);
@@ -89,9 +103,16 @@ export async function runDrainSection(ctx: SectionContext): Promise<DrainResult>
     const rejected429 = stats.byStatus['429'] ?? 0;
     const enforced = rejected429 === 0 && maxObservedPerSecond <= limit * 1.05;
     return {
-      events, rateLimitPerSecond: limit, idealSeconds: round(events / limit, 2), drainSeconds: round(drainSeconds, 2),
-      drainRatio: ratio(drainSeconds, events / limit), maxObservedPerSecond, maxRateRatio: ratio(maxObservedPerSecond, limit), rejected429,
-      callsPerIncident: round(stats.total / Math.max(1, stats.creates), 2), limit: enforced ? 'enforced' : 'not enforced',
+      events,
+      rateLimitPerSecond: limit,
+      idealSeconds: round(events / limit, 2),
+      drainSeconds: round(drainSeconds, 2),
+      drainRatio: ratio(drainSeconds, events / limit),
+      maxObservedPerSecond,
+      maxRateRatio: ratio(maxObservedPerSecond, limit),
+      rejected429,
+      callsPerIncident: round(stats.total / Math.max(1, stats.creates), 2),
+      limit: enforced ? 'enforced' : 'not enforced',
     };
   } finally {
     await bridge.stop();

@@ -40,10 +40,21 @@ async function timeIncidents(ctx: SectionContext, load: LoadOptions, latencyMs: 
   const ingest = await runLoad(load, { timeoutMs, signal: ctx.signal });
   // A start Temporal refused (503) never becomes an incident: Hasura would redeliver it later.
   const incidents = ingest.ok;
-  await waitFor(() => (simulator.stats().creates >= incidents ? true : undefined), { timeoutMs, what: `${incidents} incidents`, intervalMs: 20, signal: ctx.signal });
+  await waitFor(() => (simulator.stats().creates >= incidents ? true : undefined), {
+    timeoutMs,
+    what: `${incidents} incidents`,
+    intervalMs: 20,
+    signal: ctx.signal,
+  });
   const seconds = (Date.now() - started) / 1000;
   const stats = simulator.stats();
-  return { incidents, seconds: round(seconds, 2), incidentsPerSecond: round(incidents / seconds), ingest, callsPerIncident: round(stats.total / stats.creates, 2) };
+  return {
+    incidents,
+    seconds: round(seconds, 2),
+    incidentsPerSecond: round(incidents / seconds),
+    ingest,
+    callsPerIncident: round(stats.total / stats.creates, 2),
+  };
 }
 
 async function bridgeRuns(ctx: SectionContext, rss: { value: Record<string, number | null> }): Promise<IncidentRun[]> {
@@ -52,7 +63,13 @@ async function bridgeRuns(ctx: SectionContext, rss: { value: Record<string, numb
   try {
     const runs: IncidentRun[] = [];
     for (const latencyMs of ctx.config.latenciesMs) {
-      runs.push(await timeIncidents(ctx, { kind: 'http', url: bridge.eventsUrl, connections: ctx.config.connections, amount: ctx.config.e2eIncidents }, latencyMs));
+      runs.push(
+        await timeIncidents(
+          ctx,
+          { kind: 'http', url: bridge.eventsUrl, connections: ctx.config.connections, amount: ctx.config.e2eIncidents },
+          latencyMs,
+        ),
+      );
     }
     return runs;
   } finally {
@@ -63,12 +80,28 @@ async function bridgeRuns(ctx: SectionContext, rss: { value: Record<string, numb
 
 async function ceilingRuns(ctx: SectionContext): Promise<IncidentRun[]> {
   const env = ctx.stack.childEnv(`bench-ceiling-${Date.now()}`);
-  const worker = spawnNode(distScript('dev', 'bench', 'trivial-worker.js'), { name: 'ceiling-worker', env, logDir: ctx.stack.workDir });
+  const worker = spawnNode(distScript('dev', 'bench', 'trivial-worker.js'), {
+    name: 'ceiling-worker',
+    env,
+    logDir: ctx.stack.workDir,
+  });
   try {
     await worker.waitForLog('worker running', { timeoutMs: 60_000, signal: ctx.signal });
     const runs: IncidentRun[] = [];
     for (const latencyMs of ctx.config.latenciesMs) {
-      runs.push(await timeIncidents(ctx, { kind: 'starts', workflow: 'trivial', env, connections: ctx.config.connections, amount: ctx.config.e2eIncidents }, latencyMs));
+      runs.push(
+        await timeIncidents(
+          ctx,
+          {
+            kind: 'starts',
+            workflow: 'trivial',
+            env,
+            connections: ctx.config.connections,
+            amount: ctx.config.e2eIncidents,
+          },
+          latencyMs,
+        ),
+      );
     }
     return runs;
   } finally {

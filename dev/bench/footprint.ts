@@ -30,7 +30,11 @@ const PARKED_CEILING_MB = 300;
  */
 export async function runFootprintSection(ctx: SectionContext): Promise<FootprintResult> {
   const { simulator, client } = ctx.stack;
-  const bridge = await startBridge(ctx.stack, { name: 'footprint', env: { SERVICENOW_PASSWORD: 'not-the-password' }, signal: ctx.signal });
+  const bridge = await startBridge(ctx.stack, {
+    name: 'footprint',
+    env: { SERVICENOW_PASSWORD: 'not-the-password' },
+    signal: ctx.signal,
+  });
   const worker = bridge.worker;
   if (!worker) throw new Error('footprint needs a worker');
   let peaks: ReturnType<typeof sampleRssPeaks> | undefined;
@@ -42,9 +46,17 @@ export async function runFootprintSection(ctx: SectionContext): Promise<Footprin
     peaks = sampleRssPeaks([worker, bridge.webhook]);
     const shape = { connections: ctx.config.connections, amount: ctx.config.parkedWorkflows };
     const timeoutMs = burstTimeoutMs(shape, 100);
-    const { ok: count } = await runLoad({ kind: 'http', url: bridge.eventsUrl, ...shape }, { timeoutMs, signal: ctx.signal });
+    const { ok: count } = await runLoad(
+      { kind: 'http', url: bridge.eventsUrl, ...shape },
+      { timeoutMs, signal: ctx.signal },
+    );
     const query = `TaskQueue = '${bridge.taskQueue}' AND TicketStatus = 'waiting-for-operator' AND ExecutionStatus = 'Running'`;
-    await waitFor(async () => ((await client.workflow.count(query)).count >= count ? true : undefined), { timeoutMs, what: `${count} parked workflows`, intervalMs: 500, signal: ctx.signal });
+    await waitFor(async () => ((await client.workflow.count(query)).count >= count ? true : undefined), {
+      timeoutMs,
+      what: `${count} parked workflows`,
+      intervalMs: 500,
+      signal: ctx.signal,
+    });
     const secondsToPark = (Date.now() - started) / 1000;
     await sleep(3000, ctx.signal); // the park's notify activities finish after the status flips
     const peak = peaks.stop();
@@ -52,7 +64,11 @@ export async function runFootprintSection(ctx: SectionContext): Promise<Footprin
       parkedWorkflows: count,
       secondsToPark: round(secondsToPark, 1),
       worker: { idleMb: idle.worker, underLoadMb: peak[worker.name], parkedMb: worker.rssMb() ?? null },
-      webhook: { idleMb: idle.webhook, underLoadMb: peak[bridge.webhook.name], parkedMb: bridge.webhook.rssMb() ?? null },
+      webhook: {
+        idleMb: idle.webhook,
+        underLoadMb: peak[bridge.webhook.name],
+        parkedMb: bridge.webhook.rssMb() ?? null,
+      },
       parkedCeilingMb: PARKED_CEILING_MB,
     };
   } finally {

@@ -19,11 +19,19 @@ async function runAutocannon(options: HttpLoadOptions): Promise<LoadResult> {
   };
   // Off the main thread autocannon hands back raw histograms; aggregating gives the usual percentiles.
   const result = autocannon.aggregateResult([await autocannon(cannonOptions)], cannonOptions);
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, Number(stat.count)]));
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, Number(stat.count)]),
+  );
   const ok = result['2xx'];
   return {
-    completed: ok + result.non2xx, ok, failed: result.non2xx, errors: result.errors, durationS: result.duration,
-    throughput: round(ok / result.duration), latencyMs: { p50: result.latency.p50, p99: result.latency.p99 }, statusCodes,
+    completed: ok + result.non2xx,
+    ok,
+    failed: result.non2xx,
+    errors: result.errors,
+    durationS: result.duration,
+    throughput: round(ok / result.duration),
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+    statusCodes,
   };
 }
 
@@ -37,7 +45,13 @@ async function runPacedHttp(options: HttpLoadOptions): Promise<LoadResult> {
   const pool = new Pool(url.origin, { connections: options.connections, keepAliveTimeout: 30_000 });
   try {
     return await runLanes(options, async () => {
-      const response = await pool.request({ method: 'POST', path: url.pathname, headers: BENCH_HEADERS, body: JSON.stringify(benchEventBody()), headersTimeout: 30_000 });
+      const response = await pool.request({
+        method: 'POST',
+        path: url.pathname,
+        headers: BENCH_HEADERS,
+        body: JSON.stringify(benchEventBody()),
+        headersTimeout: 30_000,
+      });
       await response.body.text();
       return response.statusCode;
     });

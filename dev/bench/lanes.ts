@@ -39,7 +39,13 @@ export async function runLanes(pace: Pace, operation: () => Promise<Outcome>): P
   await Promise.all(Array.from({ length: pace.connections }, lane));
   const durationS = (Date.now() - began) / 1000;
   return {
-    completed: counts.ok + counts.failed, ok: counts.ok, failed: counts.failed, errors: counts.errors, durationS: round(durationS, 2),
-    throughput: round(counts.ok / durationS), latencyMs: percentiles(latencies), statusCodes,
+    completed: counts.ok + counts.failed,
+    ok: counts.ok,
+    failed: counts.failed,
+    errors: counts.errors,
+    durationS: round(durationS, 2),
+    throughput: round(counts.ok / durationS),
+    latencyMs: percentiles(latencies),
+    statusCodes,
   };
 }

@@ -8,5 +8,6 @@ const options = workerData as LoadOptions;
 const run = options.kind === 'http' ? runHttpLoad(options) : runStartLoad(options);
 run.then(
   (result) => parentPort?.postMessage({ result }),
-  (error: unknown) => parentPort?.postMessage({ error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+  (error: unknown) =>
+    parentPort?.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
 );

@@ -7,12 +7,18 @@ import { BenchTimeoutError } from './timing';
  * Runs one burst of load in a worker thread (its own event loop and CPU thread), bounded by
  * `timeoutMs` and the section's abort signal; the thread is terminated either way.
  */
-export function runLoad(options: LoadOptions, bounds: { timeoutMs: number; signal?: AbortSignal }): Promise<LoadResult> {
+export function runLoad(
+  options: LoadOptions,
+  bounds: { timeoutMs: number; signal?: AbortSignal },
+): Promise<LoadResult> {
   const thread = new Worker(distScript('dev', 'bench', 'load-thread.js'), { workerData: options });
   let timer: NodeJS.Timeout | undefined;
   let onAbort = (): void => undefined;
   const outcome = new Promise<LoadResult>((resolve, reject) => {
-    timer = setTimeout(() => reject(new BenchTimeoutError(`load (${options.kind}) still running after ${bounds.timeoutMs} ms`)), bounds.timeoutMs);
+    timer = setTimeout(
+      () => reject(new BenchTimeoutError(`load (${options.kind}) still running after ${bounds.timeoutMs} ms`)),
+      bounds.timeoutMs,
+    );
     onAbort = () => reject(bounds.signal?.reason);
     bounds.signal?.addEventListener('abort', onAbort, { once: true });
     thread.once('message', (message: { result?: LoadResult; error?: string }) => {

@@ -16,7 +16,12 @@ import { runSyncBaselineSection } from './sync-baseline';
 type Sections = BenchReport['sections'];
 const notRun = (why: string): SectionOutcome<never> => ({ status: 'error', message: why });
 
-async function runOnStorage(config: BenchConfig, storage: StorageMode, options: { workDir: string; everySection: boolean }, sections: Sections): Promise<void> {
+async function runOnStorage(
+  config: BenchConfig,
+  storage: StorageMode,
+  options: { workDir: string; everySection: boolean },
+  sections: Sections,
+): Promise<void> {
   const stack = await startBenchStack({ storage, workDir: options.workDir, logLevel: config.logLevel });
   const run = <T>(name: string, body: (ctx: SectionContext) => Promise<T>): Promise<SectionOutcome<T>> =>
     runSection(`${name} (${storage})`, config.sectionTimeoutMs, (signal) => body({ config, stack, signal }));
@@ -27,7 +32,11 @@ async function runOnStorage(config: BenchConfig, storage: StorageMode, options: 
     sections.syncBaseline = await run('6 synchronous baseline', runSyncBaselineSection);
     sections.drain = await run('4 backlog drain', runDrainSection);
     // Parking N events runs at end-to-end pace (~15/s here), so its bound grows with N.
-    sections.footprint = await runSection(`5 footprint (${storage})`, Math.max(config.sectionTimeoutMs, config.parkedWorkflows * 120), (signal) => runFootprintSection({ config, stack, signal }));
+    sections.footprint = await runSection(
+      `5 footprint (${storage})`,
+      Math.max(config.sectionTimeoutMs, config.parkedWorkflows * 120),
+      (signal) => runFootprintSection({ config, stack, signal }),
+    );
   } finally {
     await stack.close();
   }
@@ -41,7 +50,13 @@ async function runOnStorage(config: BenchConfig, storage: StorageMode, options: 
 export async function runBench(config: BenchConfig): Promise<BenchReport> {
   const started = Date.now();
   const workDir = mkdtempSync(path.join(tmpdir(), 'incident-bridge-bench-'));
-  const sections: Sections = { ack: {}, endToEnd: {}, syncBaseline: notRun('not run'), drain: notRun('not run'), footprint: notRun('not run') };
+  const sections: Sections = {
+    ack: {},
+    endToEnd: {},
+    syncBaseline: notRun('not run'),
+    drain: notRun('not run'),
+    footprint: notRun('not run'),
+  };
   let failed = false;
   try {
     for (const [index, storage] of config.storage.entries()) {
@@ -51,13 +66,25 @@ export async function runBench(config: BenchConfig): Promise<BenchReport> {
         sections.endToEnd[storage] ??= notRun(error.message);
       });
     }
-    failed = [...Object.values(sections.ack), ...Object.values(sections.endToEnd), sections.syncBaseline, sections.drain, sections.footprint].some((s) => s.status !== 'ok');
+    failed = [
+      ...Object.values(sections.ack),
+      ...Object.values(sections.endToEnd),
+      sections.syncBaseline,
+      sections.drain,
+      sections.footprint,
+    ].some((s) => s.status !== 'ok');
   } finally {
     killAllChildren();
     if (failed) console.error(`bench: child logs kept in ${workDir}`);
     else rmSync(workDir, { recursive: true, force: true });
   }
-  return { generatedAt: new Date().toISOString(), machine: describeMachine(), settings: config, durationSeconds: Math.round((Date.now() - started) / 1000), sections };
+  return {
+    generatedAt: new Date().toISOString(),
+    machine: describeMachine(),
+    settings: config,
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    sections,
+  };
 }
 
 export function writeResults(report: BenchReport, file: string): void {

@@ -23,27 +23,65 @@ export interface BenchReport {
 
 export function describeMachine(): BenchReport['machine'] {
   const cpu = cpus();
-  return { cpuModel: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version, platform: `${process.platform}-${process.arch}` };
+  return {
+    cpuModel: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryMb: Math.round(totalmem() / 2 ** 20),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
 }
 
-type Row = [section: string, measure: string, bridge: string, reference: string, ratio: string, target: string, verdict: string];
+type Row = [
+  section: string,
+  measure: string,
+  bridge: string,
+  reference: string,
+  ratio: string,
+  target: string,
+  verdict: string,
+];
 
 const verdict = (pass: boolean | undefined): string => (pass === undefined ? '' : pass ? 'ok' : 'MISS');
-const fmt = (value: number | null | undefined): string => (value === null || value === undefined || Number.isNaN(value) ? '-' : String(value));
+const fmt = (value: number | null | undefined): string =>
+  value === null || value === undefined || Number.isNaN(value) ? '-' : String(value);
 const lat = (p: { p50: number; p99: number }): string => `${fmt(p.p50)} / ${fmt(p.p99)}`;
 
 function unavailable(section: string, outcome: SectionOutcome<unknown>): Row[] {
-  return outcome.status === 'ok' ? [] : [[section, outcome.status.toUpperCase(), outcome.message.slice(0, 60), '', '', '', 'MISS']];
+  return outcome.status === 'ok'
+    ? []
+    : [[section, outcome.status.toUpperCase(), outcome.message.slice(0, 60), '', '', '', 'MISS']];
 }
 
 function ackRows(storage: string, outcome: SectionOutcome<AckResult>): Row[] {
   if (outcome.status !== 'ok') return unavailable(`1 ack ${storage}`, outcome);
   const { closedLoop, steps } = outcome.data;
-  const rows: Row[] = [[`1 ack ${storage}`, 'max events/s (vs start loop)', fmt(closedLoop.webhook.throughput), fmt(closedLoop.floor.throughput), fmt(closedLoop.throughputRatio), '≥ 0.90', verdict(closedLoop.throughputRatio >= 0.9)]];
+  const rows: Row[] = [
+    [
+      `1 ack ${storage}`,
+      'max events/s (vs start loop)',
+      fmt(closedLoop.webhook.throughput),
+      fmt(closedLoop.floor.throughput),
+      fmt(closedLoop.throughputRatio),
+      '≥ 0.90',
+      verdict(closedLoop.throughputRatio >= 0.9),
+    ],
+  ];
   for (const step of steps) {
     const measure = `@${step.offeredPerSecond}/s p50/p99 ms${step.saturated ? ' (sat.)' : ''}`;
-    const p99Ratio = step.floor.latencyMs.p99 > 0 ? Math.round((step.webhook.latencyMs.p99 / step.floor.latencyMs.p99) * 100) / 100 : NaN;
-    rows.push([`1 ack ${storage}`, measure, lat(step.webhook.latencyMs), lat(step.floor.latencyMs), fmt(p99Ratio), 'p99 ≤ 25', step.saturated ? '' : verdict(step.webhook.latencyMs.p99 <= 25)]);
+    const p99Ratio =
+      step.floor.latencyMs.p99 > 0
+        ? Math.round((step.webhook.latencyMs.p99 / step.floor.latencyMs.p99) * 100) / 100
+        : NaN;
+    rows.push([
+      `1 ack ${storage}`,
+      measure,
+      lat(step.webhook.latencyMs),
+      lat(step.floor.latencyMs),
+      fmt(p99Ratio),
+      'p99 ≤ 25',
+      step.saturated ? '' : verdict(step.webhook.latencyMs.p99 <= 25),
+    ]);
   }
   return rows;
 }
@@ -51,8 +89,24 @@ function ackRows(storage: string, outcome: SectionOutcome<AckResult>): Row[] {
 function endToEndRows(storage: string, outcome: SectionOutcome<EndToEndResult>): Row[] {
   if (outcome.status !== 'ok') return unavailable(`2 e2e ${storage}`, outcome);
   return outcome.data.runs.flatMap((run): Row[] => [
-    [`2 e2e ${storage}`, `incidents/s @${run.latencyMs} ms (vs 1-activity wf)`, fmt(run.bridge.incidentsPerSecond), fmt(run.ceiling.incidentsPerSecond), fmt(run.ratio), '≥ 0.80', verdict(run.ratio >= 0.8)],
-    [`3 calls ${storage}`, `ServiceNow calls/incident @${run.latencyMs} ms`, fmt(run.bridge.callsPerIncident), '1', fmt(run.bridge.callsPerIncident), '= 1.00', verdict(run.bridge.callsPerIncident === 1)],
+    [
+      `2 e2e ${storage}`,
+      `incidents/s @${run.latencyMs} ms (vs 1-activity wf)`,
+      fmt(run.bridge.incidentsPerSecond),
+      fmt(run.ceiling.incidentsPerSecond),
+      fmt(run.ratio),
+      '≥ 0.80',
+      verdict(run.ratio >= 0.8),
+    ],
+    [
+      `3 calls ${storage}`,
+      `ServiceNow calls/incident @${run.latencyMs} ms`,
+      fmt(run.bridge.callsPerIncident),
+      '1',
+      fmt(run.bridge.callsPerIncident),
+      '= 1.00',
+      verdict(run.bridge.callsPerIncident === 1),
+    ],
   ]);
 }
 
@@ -60,8 +114,24 @@ function drainRows(outcome: SectionOutcome<DrainResult>): Row[] {
   if (outcome.status !== 'ok') return unavailable('4 drain', outcome);
   const d = outcome.data;
   return [
-    ['4 drain', `drain s, K=${d.events} R=${d.rateLimitPerSecond}/s (vs K/R)`, fmt(d.drainSeconds), fmt(d.idealSeconds), fmt(d.drainRatio), '≤ 1.2', verdict(d.drainRatio <= 1.2)],
-    ['4 drain', `max req/s (vs R), 429s=${d.rejected429}, limit ${d.limit}`, fmt(d.maxObservedPerSecond), fmt(d.rateLimitPerSecond), fmt(d.maxRateRatio), '≤ 1.00', verdict(d.maxRateRatio <= 1)],
+    [
+      '4 drain',
+      `drain s, K=${d.events} R=${d.rateLimitPerSecond}/s (vs K/R)`,
+      fmt(d.drainSeconds),
+      fmt(d.idealSeconds),
+      fmt(d.drainRatio),
+      '≤ 1.2',
+      verdict(d.drainRatio <= 1.2),
+    ],
+    [
+      '4 drain',
+      `max req/s (vs R), 429s=${d.rejected429}, limit ${d.limit}`,
+      fmt(d.maxObservedPerSecond),
+      fmt(d.rateLimitPerSecond),
+      fmt(d.maxRateRatio),
+      '≤ 1.00',
+      verdict(d.maxRateRatio <= 1),
+    ],
   ];
 }
 
@@ -69,9 +139,18 @@ function footprintRows(outcome: SectionOutcome<FootprintResult>): Row[] {
   if (outcome.status !== 'ok') return unavailable('5 footprint', outcome);
   const f = outcome.data;
   const mb = (p: FootprintResult['worker']): string => `${fmt(p.idleMb)} / ${fmt(p.underLoadMb)} / ${fmt(p.parkedMb)}`;
-  const parkedRatio = f.worker.parkedMb === null ? NaN : Math.round((f.worker.parkedMb / f.parkedCeilingMb) * 100) / 100;
+  const parkedRatio =
+    f.worker.parkedMb === null ? NaN : Math.round((f.worker.parkedMb / f.parkedCeilingMb) * 100) / 100;
   return [
-    ['5 footprint', `worker RSS MB idle/load/${f.parkedWorkflows} parked`, mb(f.worker), fmt(f.parkedCeilingMb), fmt(parkedRatio), '≤ 300 MB', verdict(f.worker.parkedMb !== null && f.worker.parkedMb <= f.parkedCeilingMb)],
+    [
+      '5 footprint',
+      `worker RSS MB idle/load/${f.parkedWorkflows} parked`,
+      mb(f.worker),
+      fmt(f.parkedCeilingMb),
+      fmt(parkedRatio),
+      '≤ 300 MB',
+      verdict(f.worker.parkedMb !== null && f.worker.parkedMb <= f.parkedCeilingMb),
+    ],
     ['5 footprint', 'webhook RSS MB idle/load/parked', mb(f.webhook), '', '', '', ''],
   ];
 }
@@ -80,9 +159,33 @@ function syncRows(outcome: SectionOutcome<SyncBaselineResult>): Row[] {
   if (outcome.status !== 'ok') return unavailable('6 sync', outcome);
   const s = outcome.data;
   return [
-    ['6 sync', `ack p50/p99 ms @${s.offeredPerSecond}/s, SN ${s.latencyMs} ms (bridge vs relay)`, lat(s.bridge.ack.latencyMs), lat(s.syncRelay.ack.latencyMs), `${fmt(s.p50Ratio)}x`, '', ''],
-    ['6 sync', `outage: non-2xx of ${s.bridge.outage.sent} (dropped at num_retries 0)`, fmt(s.bridge.outage.non2xx), fmt(s.syncRelay.outage.non2xx), '', 'bridge 0', verdict(s.bridge.outage.non2xx === 0)],
-    ['6 sync', 'outage: incidents after recovery', fmt(s.bridge.outage.incidentsAfterRecovery), fmt(s.syncRelay.outage.incidentsAfterRecovery), '', '', ''],
+    [
+      '6 sync',
+      `ack p50/p99 ms @${s.offeredPerSecond}/s, SN ${s.latencyMs} ms (bridge vs relay)`,
+      lat(s.bridge.ack.latencyMs),
+      lat(s.syncRelay.ack.latencyMs),
+      `${fmt(s.p50Ratio)}x`,
+      '',
+      '',
+    ],
+    [
+      '6 sync',
+      `outage: non-2xx of ${s.bridge.outage.sent} (dropped at num_retries 0)`,
+      fmt(s.bridge.outage.non2xx),
+      fmt(s.syncRelay.outage.non2xx),
+      '',
+      'bridge 0',
+      verdict(s.bridge.outage.non2xx === 0),
+    ],
+    [
+      '6 sync',
+      'outage: incidents after recovery',
+      fmt(s.bridge.outage.incidentsAfterRecovery),
+      fmt(s.syncRelay.outage.incidentsAfterRecovery),
+      '',
+      '',
+      '',
+    ],
   ];
 }
 
@@ -98,7 +201,11 @@ export function renderTable(report: BenchReport): string {
     ...syncRows(sections.syncBaseline),
   ];
   const widths = HEADER.map((_, column) => Math.max(...[HEADER, ...rows].map((row) => row[column].length)));
-  const line = (row: Row): string => row.map((cell, column) => cell.padEnd(widths[column])).join(' | ').trimEnd();
+  const line = (row: Row): string =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join(' | ')
+      .trimEnd();
   const m = report.machine;
   return [
     `incident-bridge benchmark, ${report.generatedAt}: ${m.cpuModel} × ${m.cores}, ${m.memoryMb} MiB, Node ${m.node}, scale ${report.settings.scale}, ${report.durationSeconds} s`,

@@ -13,7 +13,11 @@ export type SectionOutcome<T> = { status: 'ok'; data: T } | { status: 'timeout' 
  * Runs one section under a deadline. On timeout the section's signal aborts, its own finally blocks
  * stop its processes, and the run goes on with the next section instead of hanging.
  */
-export async function runSection<T>(name: string, timeoutMs: number, body: (signal: AbortSignal) => Promise<T>): Promise<SectionOutcome<T>> {
+export async function runSection<T>(
+  name: string,
+  timeoutMs: number,
+  body: (signal: AbortSignal) => Promise<T>,
+): Promise<SectionOutcome<T>> {
   const controller = new AbortController();
   const started = Date.now();
   console.error(`bench: ${name} …`);

@@ -31,11 +31,23 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-export async function startBenchStack(options: { storage: StorageMode; workDir: string; logLevel: string }): Promise<BenchStack> {
+export async function startBenchStack(options: {
+  storage: StorageMode;
+  workDir: string;
+  logLevel: string;
+}): Promise<BenchStack> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resolveTemporalCli } = require(path.join(packageRoot(), 'scripts', 'temporal-cli.js'));
-  const dbFile = options.storage === 'sqlite' ? path.join(options.workDir, `temporal-${randomUUID().slice(0, 8)}.sqlite`) : undefined;
-  const devServer: DevServer = await startDevServer({ cliPath: resolveTemporalCli({ quiet: true }), headless: true, dbFile, startupTimeoutMs: 60_000 });
+  const dbFile =
+    options.storage === 'sqlite'
+      ? path.join(options.workDir, `temporal-${randomUUID().slice(0, 8)}.sqlite`)
+      : undefined;
+  const devServer: DevServer = await startDevServer({
+    cliPath: resolveTemporalCli({ quiet: true }),
+    headless: true,
+    dbFile,
+    startupTimeoutMs: 60_000,
+  });
   const closers: (() => Promise<void>)[] = [devServer.stop];
   try {
     const simulator = await startServiceNowSimulator({ port: 0, seed: 7 });
@@ -74,7 +86,8 @@ export async function startBenchStack(options: { storage: StorageMode; workDir: 
 }
 
 async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
-  for (const close of closers) await close().catch((error) => console.error(`bench: clean-up failed: ${String(error)}`));
+  for (const close of closers)
+    await close().catch((error) => console.error(`bench: clean-up failed: ${String(error)}`));
 }
 
 export interface HttpChild extends BenchChild {
@@ -82,15 +95,26 @@ export interface HttpChild extends BenchChild {
 }
 
 /** Starts an HTTP entry point (webhook or relay) on a free port and waits for /healthz. */
-export async function startHttpChild(stack: BenchStack, options: { name: string; script: string[]; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<HttpChild> {
+export async function startHttpChild(
+  stack: BenchStack,
+  options: { name: string; script: string[]; env: NodeJS.ProcessEnv; signal?: AbortSignal },
+): Promise<HttpChild> {
   const port = await freePort();
-  const child = spawnNode(distScript(...options.script), { name: options.name, env: { ...options.env, PORT: String(port) }, logDir: stack.workDir });
+  const child = spawnNode(distScript(...options.script), {
+    name: options.name,
+    env: { ...options.env, PORT: String(port) },
+    logDir: stack.workDir,
+  });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(
       async () => {
-        if (child.process.exitCode !== null) throw new Error(`${options.name} exited with ${child.process.exitCode}; see ${child.logFile}`);
-        const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+        if (child.process.exitCode !== null)
+          throw new Error(`${options.name} exited with ${child.process.exitCode}; see ${child.logFile}`);
+        const ok = await fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         return ok ? true : undefined;
       },
       { timeoutMs: 30_000, what: `${options.name} /healthz`, intervalMs: 100, signal: options.signal },
@@ -114,15 +138,30 @@ export interface Bridge {
 }
 
 /** The bridge as deployed: `node dist/src/api/main.js` and `node dist/src/worker/main.js`, each its own process. */
-export async function startBridge(stack: BenchStack, options: { name: string; withWorker?: 'yes' | 'no'; env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<Bridge> {
+export async function startBridge(
+  stack: BenchStack,
+  options: { name: string; withWorker?: 'yes' | 'no'; env?: NodeJS.ProcessEnv; signal?: AbortSignal },
+): Promise<Bridge> {
   const taskQueue = `bench-${options.name}-${randomUUID().slice(0, 8)}`;
   // Metrics stay on, as deployed, each worker on its own free ports so parallel runs never collide.
   const metricsPorts = { METRICS_PORT: String(await freePort()), WORKER_METRICS_PORT: String(await freePort()) };
   const env = stack.childEnv(taskQueue, { ...metricsPorts, ...options.env });
-  const worker = options.withWorker === 'no' ? undefined : spawnNode(distScript('src', 'worker', 'main.js'), { name: `${options.name}-worker`, env, logDir: stack.workDir });
+  const worker =
+    options.withWorker === 'no'
+      ? undefined
+      : spawnNode(distScript('src', 'worker', 'main.js'), {
+          name: `${options.name}-worker`,
+          env,
+          logDir: stack.workDir,
+        });
   try {
     await worker?.waitForLog('worker running', { timeoutMs: 60_000, signal: options.signal });
-    const webhook = await startHttpChild(stack, { name: `${options.name}-webhook`, script: ['src', 'api', 'main.js'], env, signal: options.signal });
+    const webhook = await startHttpChild(stack, {
+      name: `${options.name}-webhook`,
+      script: ['src', 'api', 'main.js'],
+      env,
+      signal: options.signal,
+    });
     const stop = async (): Promise<void> => {
       await webhook.stop();
       await worker?.stop();

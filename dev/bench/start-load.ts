@@ -17,7 +17,11 @@ function starterFor(options: StartLoadOptions, client: Client): StartOne {
   if (options.workflow === 'trivial') {
     return async () => {
       const id = randomUUID();
-      await client.workflow.start(TRIVIAL_WORKFLOW_TYPE, { workflowId: `trivial-${id}`, taskQueue, args: [{ correlationId: `trivial:${id}` }] });
+      await client.workflow.start(TRIVIAL_WORKFLOW_TYPE, {
+        workflowId: `trivial-${id}`,
+        taskQueue,
+        args: [{ correlationId: `trivial:${id}` }],
+      });
       return true;
     };
   }

@@ -33,7 +33,11 @@ async function outage(ctx: SectionContext, url: string, options: { waitForRecove
   const load = await runLoad({ kind: 'http', url, ...shape }, { timeoutMs: burstTimeoutMs(shape), signal: ctx.signal });
   simulator.setFaults({ latencyMs: SIMULATED_LATENCY_MS });
   if (options.waitForRecovery) {
-    await waitFor(() => (simulator.stats().creates >= load.ok ? true : undefined), { timeoutMs: 60_000, what: 'queued events to become incidents', signal: ctx.signal }).catch(() => undefined);
+    await waitFor(() => (simulator.stats().creates >= load.ok ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'queued events to become incidents',
+      signal: ctx.signal,
+    }).catch(() => undefined);
   }
   return { sent, non2xx: load.failed + load.errors, incidentsAfterRecovery: simulator.stats().creates };
 }
@@ -41,11 +45,19 @@ async function outage(ctx: SectionContext, url: string, options: { waitForRecove
 async function ackAt(ctx: SectionContext, url: string, offeredPerSecond: number): Promise<LoadResult> {
   ctx.stack.simulator.reset();
   ctx.stack.simulator.setFaults({ latencyMs: SIMULATED_LATENCY_MS });
-  const shape = { connections: ctx.config.connections, durationS: ctx.config.stepSeconds * 2, ratePerSecond: offeredPerSecond };
+  const shape = {
+    connections: ctx.config.connections,
+    durationS: ctx.config.stepSeconds * 2,
+    ratePerSecond: offeredPerSecond,
+  };
   const ack = await runLoad({ kind: 'http', url, ...shape }, { timeoutMs: burstTimeoutMs(shape), signal: ctx.signal });
   // The bridge finishes these in the background; the outage that follows must not inherit them.
   const created = (): number => ctx.stack.simulator.stats().creates;
-  await waitFor(() => (created() >= ack.ok ? true : undefined), { timeoutMs: 60_000 + ack.ok * 200, what: 'the paced events to become incidents', signal: ctx.signal });
+  await waitFor(() => (created() >= ack.ok ? true : undefined), {
+    timeoutMs: 60_000 + ack.ok * 200,
+    what: 'the paced events to become incidents',
+    signal: ctx.signal,
+  });
   return ack;
 }
 
@@ -58,7 +70,12 @@ export async function runSyncBaselineSection(ctx: SectionContext): Promise<SyncB
     const bridgeAck = await ackAt(ctx, bridge.eventsUrl, offeredPerSecond);
     const bridgeOutage = await outage(ctx, bridge.eventsUrl, { waitForRecovery: true });
     await bridge.stop();
-    relay = await startHttpChild(ctx.stack, { name: 'sync-relay', script: ['dev', 'bench', 'sync-relay.js'], env: ctx.stack.childEnv('unused'), signal: ctx.signal });
+    relay = await startHttpChild(ctx.stack, {
+      name: 'sync-relay',
+      script: ['dev', 'bench', 'sync-relay.js'],
+      env: ctx.stack.childEnv('unused'),
+      signal: ctx.signal,
+    });
     const relayUrl = `${relay.url}/hasura/events`;
     const relayAck = await ackAt(ctx, relayUrl, offeredPerSecond);
     const relayOutage = await outage(ctx, relayUrl, { waitForRecovery: false });

@@ -23,25 +23,37 @@ function loadRelaySettings(env: Env) {
  * calls ServiceNow inline and answers Hasura after it, so every ServiceNow hiccup becomes a failed
  * delivery. Same validation, mapping and ServiceNow client as the bridge; no Temporal.
  */
-runMain('bench-sync-relay', () => loadRelaySettings(process.env), async ({ logger, settings }) => {
-  const { webhook, serviceNow } = settings;
-  const target = createServiceNowTarget(serviceNow);
-  const mapper = createEventMapper(DEFAULT_MAPPING);
-  const app = express();
-  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.post('/hasura/events', requireSharedSecret({ header: webhook.secretHeader, secrets: webhook.secrets }), express.json({ limit: webhook.bodyLimit }), async (req, res) => {
-    const parsed = hasuraEventSchema.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: 'invalid_event' });
-    const event = toWorkflowEvent(parsed.data);
-    try {
-      const { fields } = await mapper.map(event);
-      const ticket = await target.create({ correlationId: correlationIdFor(event.trigger, event.eventId), fields });
-      logger.info({ eventId: event.eventId, ticket: ticket.number }, 'ticket created inline');
-      res.json({ ticket: ticket.number });
-    } catch (error) {
-      logger.warn({ eventId: event.eventId, err: (error as Error).message }, 'ServiceNow call failed; answering 502');
-      res.status(502).json({ error: 'servicenow_failed' });
-    }
-  });
-  app.listen(webhook.port, webhook.host, () => logger.info({ port: webhook.port }, 'sync relay listening'));
-});
+runMain(
+  'bench-sync-relay',
+  () => loadRelaySettings(process.env),
+  async ({ logger, settings }) => {
+    const { webhook, serviceNow } = settings;
+    const target = createServiceNowTarget(serviceNow);
+    const mapper = createEventMapper(DEFAULT_MAPPING);
+    const app = express();
+    app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+    app.post(
+      '/hasura/events',
+      requireSharedSecret({ header: webhook.secretHeader, secrets: webhook.secrets }),
+      express.json({ limit: webhook.bodyLimit }),
+      async (req, res) => {
+        const parsed = hasuraEventSchema.safeParse(req.body);
+        if (!parsed.success) return void res.status(400).json({ error: 'invalid_event' });
+        const event = toWorkflowEvent(parsed.data);
+        try {
+          const { fields } = await mapper.map(event);
+          const ticket = await target.create({ correlationId: correlationIdFor(event.trigger, event.eventId), fields });
+          logger.info({ eventId: event.eventId, ticket: ticket.number }, 'ticket created inline');
+          res.json({ ticket: ticket.number });
+        } catch (error) {
+          logger.warn(
+            { eventId: event.eventId, err: (error as Error).message },
+            'ServiceNow call failed; answering 502',
+          );
+          res.status(502).json({ error: 'servicenow_failed' });
+        }
+      },
+    );
+    app.listen(webhook.port, webhook.host, () => logger.info({ port: webhook.port }, 'sync relay listening'));
+  },
+);

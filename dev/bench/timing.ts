@@ -27,12 +27,16 @@ export interface WaitOptions {
 }
 
 /** Polls until `check` yields a value; throws BenchTimeoutError naming `what` when time is up. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, options: WaitOptions): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  options: WaitOptions,
+): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new BenchTimeoutError(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
+    if (Date.now() > deadline)
+      throw new BenchTimeoutError(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
     await sleep(options.intervalMs ?? 50, options.signal);
   }
 }

@@ -14,7 +14,12 @@ function createTrivialActivities(env: NodeJS.ProcessEnv) {
   return {
     async createTrivialIncident(input: TrivialIncidentInput): Promise<void> {
       const body = JSON.stringify({ short_description: 'bench ceiling', correlation_id: input.correlationId });
-      const response = await request(url, { method: 'POST', dispatcher: agent, headers: { authorization, 'content-type': 'application/json', accept: 'application/json' }, body });
+      const response = await request(url, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
+        body,
+      });
       await response.body.text();
       if (response.statusCode >= 300) throw new Error(`simulator answered ${response.statusCode}`);
     },
@@ -25,9 +30,18 @@ function createTrivialActivities(env: NodeJS.ProcessEnv) {
 const loadSettings = () => ({ log: logSettingsFromEnv(process.env), temporal: temporalConnectionFromEnv(process.env) });
 
 runMain('bench-trivial-worker', loadSettings, async ({ logger, settings: { temporal } }) => {
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./trivial-workflow'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./trivial-workflow'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
   const connection = await NativeConnection.connect(connectionOptions(temporal));
-  const worker = await Worker.create({ connection, namespace: temporal.namespace, taskQueue: temporal.taskQueue, workflowBundle, activities: createTrivialActivities(process.env) });
+  const worker = await Worker.create({
+    connection,
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    workflowBundle,
+    activities: createTrivialActivities(process.env),
+  });
   logger.info({ taskQueue: temporal.taskQueue }, 'worker running');
   await worker.run();
   await connection.close();

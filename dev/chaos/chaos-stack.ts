@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { packageRoot } from '../../src/package-root';
 import { freePort } from '../temporal/dev-server';
-import { startServiceNowSimulator, DEFAULT_SIMULATOR_USER, type ServiceNowSimulator } from '../simulator/servicenow/server';
+import {
+  startServiceNowSimulator,
+  DEFAULT_SIMULATOR_USER,
+  type ServiceNowSimulator,
+} from '../simulator/servicenow/server';
 import { NodeService } from './node-service';
 import { TemporalService } from './temporal-service';
 
@@ -44,29 +48,42 @@ export function bridgeProcessEnv(bridgeEnv: Record<string, string>, temporalAddr
 
 /** A worker process (dist/src/worker/main.js) creating tickets in the simulator; started by the caller. */
 export function workerService(
-  name: string, env: NodeJS.ProcessEnv, simulator: ServiceNowSimulator, workDir: string,
+  name: string,
+  env: NodeJS.ProcessEnv,
+  simulator: ServiceNowSimulator,
+  workDir: string,
 ): NodeService {
   const { username, password } = DEFAULT_SIMULATOR_USER;
   return new NodeService({
-    name, script: path.join(DIST, 'worker', 'main.js'), readyLine: '"msg":"worker running"',
+    name,
+    script: path.join(DIST, 'worker', 'main.js'),
+    readyLine: '"msg":"worker running"',
     logFile: path.join(workDir, `${name}.log`),
     env: {
-      ...env, SERVICENOW_INSTANCE_URL: simulator.url, SERVICENOW_AUTH: 'basic',
-      SERVICENOW_USERNAME: username, SERVICENOW_PASSWORD: password,
+      ...env,
+      SERVICENOW_INSTANCE_URL: simulator.url,
+      SERVICENOW_AUTH: 'basic',
+      SERVICENOW_USERNAME: username,
+      SERVICENOW_PASSWORD: password,
       // Nothing here reads them, and workers sharing a host (two in the cluster tier, other runs) would all
       // want the same default metrics ports.
-      METRICS_PORT: 'off', WORKER_METRICS_PORT: 'off',
+      METRICS_PORT: 'off',
+      WORKER_METRICS_PORT: 'off',
     },
   });
 }
 
 /** A webhook process (dist/src/api/main.js) on a free loopback port; started by the caller. */
 export async function webhookService(
-  name: string, env: NodeJS.ProcessEnv, workDir: string,
+  name: string,
+  env: NodeJS.ProcessEnv,
+  workDir: string,
 ): Promise<{ service: NodeService; url: string }> {
   const port = await freePort();
   const service = new NodeService({
-    name, script: path.join(DIST, 'api', 'main.js'), readyLine: '"msg":"webhook listening"',
+    name,
+    script: path.join(DIST, 'api', 'main.js'),
+    readyLine: '"msg":"webhook listening"',
     logFile: path.join(workDir, `${name}.log`),
     env: { ...env, HOST: '127.0.0.1', PORT: String(port), WEBHOOK_SECRET: CHAOS_WEBHOOK_SECRET },
   });
@@ -81,7 +98,10 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
   try {
     const simulator = await startServiceNowSimulator({ port: 0, seed: options.seed });
     stops.push(() => simulator.close());
-    const temporal = await TemporalService.start({ cliPath: options.cliPath, dbFile: path.join(options.workDir, 'temporal.sqlite') });
+    const temporal = await TemporalService.start({
+      cliPath: options.cliPath,
+      dbFile: path.join(options.workDir, 'temporal.sqlite'),
+    });
     stops.push(() => temporal.close());
     const env = bridgeProcessEnv(options.bridgeEnv, temporal.address);
     const worker = workerService('worker', env, simulator, options.workDir);

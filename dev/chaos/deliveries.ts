@@ -42,7 +42,13 @@ export interface ChaosEvent {
 
 export function buildEvents(count: number, rng: Rng): ChaosEvent[] {
   return Array.from({ length: count }, (_, index) => {
-    const row = { id: index + 1, title: `Chaos event ${index + 1}`, description: `seeded ${Math.floor(rng() * 1e9)}`, priority: 'high', status: 'open' };
+    const row = {
+      id: index + 1,
+      title: `Chaos event ${index + 1}`,
+      description: `seeded ${Math.floor(rng() * 1e9)}`,
+      priority: 'high',
+      status: 'open',
+    };
     const body = hasuraEventBody({ new: row });
     return { id: String(body.id), trigger: (body.trigger as { name: string }).name, body };
   });
@@ -71,9 +77,24 @@ function record(tally: DeliveryTally, event: ChaosEvent, result: DeliveryResult)
 /** Offers the deliveries at the planned rate through one bounded HTTP pool, as Hasura's event processor does. */
 export async function deliverAll(events: ChaosEvent[], rng: Rng, plan: DeliveryPlan): Promise<DeliveryTally> {
   const order = deliveryOrder(events, rng);
-  const tally: DeliveryTally = { events: events.length, deliveries: order.length, requests: 0, byAnswer: {}, accepted: new Set(), gaveUp: 0, durationMs: 0 };
+  const tally: DeliveryTally = {
+    events: events.length,
+    deliveries: order.length,
+    requests: 0,
+    byAnswer: {},
+    accepted: new Set(),
+    gaveUp: 0,
+    durationMs: 0,
+  };
   const pool = new HttpPool(plan.httpPoolSize);
-  const options = { url: plan.url, secret: plan.secret, ...plan.retryConf, timeScale: plan.timeScale, pool, signal: plan.signal };
+  const options = {
+    url: plan.url,
+    secret: plan.secret,
+    ...plan.retryConf,
+    timeScale: plan.timeScale,
+    pool,
+    signal: plan.signal,
+  };
   // Every delivery waiting for its next retry listens for the abort.
   if (plan.signal) setMaxListeners(order.length + 10, plan.signal);
   const started = Date.now();

@@ -66,10 +66,15 @@ export function planFaults(timings: FaultTimings): FaultStep[] {
   }));
 }
 
-const pause = (ms: number, signal?: AbortSignal): Promise<void> => sleep(Math.max(0, ms), undefined, { signal }).catch(() => undefined);
+const pause = (ms: number, signal?: AbortSignal): Promise<void> =>
+  sleep(Math.max(0, ms), undefined, { signal }).catch(() => undefined);
 
 /** Applies one fault and resolves when it is over: the process is back, or the window has closed. */
-async function inject(step: FaultStep, stack: ChaosStack, options: { downMs: number; signal?: AbortSignal }): Promise<void> {
+async function inject(
+  step: FaultStep,
+  stack: ChaosStack,
+  options: { downMs: number; signal?: AbortSignal },
+): Promise<void> {
   const { simulator } = stack;
   const { downMs } = options;
   const windowMs = step.durationMs ?? 0;
@@ -116,7 +121,11 @@ function targetOf(kind: FaultKind): string {
  * Starts each step at its time, whatever earlier steps on other targets are doing, and returns once
  * every fault is over. A fault that fails to inject is logged, not fatal.
  */
-export async function runFaultPlan(steps: FaultStep[], stack: ChaosStack, options: { downMs: number; signal?: AbortSignal }): Promise<FaultLogEntry[]> {
+export async function runFaultPlan(
+  steps: FaultStep[],
+  stack: ChaosStack,
+  options: { downMs: number; signal?: AbortSignal },
+): Promise<FaultLogEntry[]> {
   const started = Date.now();
   const log: FaultLogEntry[] = [];
   const chains = new Map<string, Promise<void>>();
@@ -127,7 +136,10 @@ export async function runFaultPlan(steps: FaultStep[], stack: ChaosStack, option
     const run = async () => {
       if (options.signal?.aborted) return;
       const begun = Date.now();
-      const error = await inject(step, stack, options).then(() => undefined, (failure: Error) => failure.message);
+      const error = await inject(step, stack, options).then(
+        () => undefined,
+        (failure: Error) => failure.message,
+      );
       log.push({ kind: step.kind, atMs: begun - started, lastedMs: Date.now() - begun, error });
     };
     chains.set(target, (chains.get(target) ?? Promise.resolve()).then(run));

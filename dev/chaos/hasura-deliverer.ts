@@ -100,13 +100,26 @@ function hasuraHeaders(options: DeliveryOptions): Record<string, string> {
   return headers;
 }
 
-async function attempt(options: DeliveryOptions, body: Record<string, unknown>, tries: number): Promise<DeliveryResult['attempts'][number]> {
+async function attempt(
+  options: DeliveryOptions,
+  body: Record<string, unknown>,
+  tries: number,
+): Promise<DeliveryResult['attempts'][number]> {
   const payload = { ...body, delivery_info: { max_retries: options.numRetries ?? 0, current_retry: tries } };
   try {
-    const response = await fetch(options.url, { method: 'POST', headers: hasuraHeaders(options), body: JSON.stringify(payload), signal: AbortSignal.timeout((options.timeoutSec ?? 60) * 1000) });
+    const response = await fetch(options.url, {
+      method: 'POST',
+      headers: hasuraHeaders(options),
+      body: JSON.stringify(payload),
+      signal: AbortSignal.timeout((options.timeoutSec ?? 60) * 1000),
+    });
     const retryAfter = Number(response.headers.get('retry-after'));
     const text = await response.text();
-    return { status: response.status, retryAfter: Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : undefined, body: text && safeJson(text) };
+    return {
+      status: response.status,
+      retryAfter: Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      body: text && safeJson(text),
+    };
   } catch {
     return { status: 'error' };
   }
@@ -123,14 +136,19 @@ const safeJson = (text: string): unknown => {
 const MAX_TRIES = 1000;
 
 /** Success is 2xx only; Retry-After (positive integer seconds) schedules one more try even when retries are exhausted. */
-export async function deliverLikeHasura(body: Record<string, unknown>, options: DeliveryOptions): Promise<DeliveryResult> {
+export async function deliverLikeHasura(
+  body: Record<string, unknown>,
+  options: DeliveryOptions,
+): Promise<DeliveryResult> {
   const scale = options.timeScale ?? 1;
-  const send = (tries: number) => (options.pool ? options.pool.run(() => attempt(options, body, tries)) : attempt(options, body, tries));
+  const send = (tries: number) =>
+    options.pool ? options.pool.run(() => attempt(options, body, tries)) : attempt(options, body, tries);
   const result: DeliveryResult = { delivered: false, attempts: [] };
   for (let tries = 0; tries <= MAX_TRIES; tries++) {
     const outcome = await send(tries);
     result.attempts.push(outcome);
-    if (typeof outcome.status === 'number' && outcome.status >= 200 && outcome.status < 300) return { ...result, delivered: true };
+    if (typeof outcome.status === 'number' && outcome.status >= 200 && outcome.status < 300)
+      return { ...result, delivered: true };
     const exhausted = tries >= (options.numRetries ?? 0);
     if (exhausted && outcome.retryAfter === undefined) return result;
     const waitSec = outcome.retryAfter ?? options.intervalSec ?? 10;

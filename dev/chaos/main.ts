@@ -25,9 +25,15 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   const started = Date.now();
   const progress = (line: string) => console.log(`chaos: ${line}`);
-  const report = await runChaos(options, { signal: abort.signal, progress, keepWorkDir: process.env.CHAOS_KEEP_LOGS === '1' });
+  const report = await runChaos(options, {
+    signal: abort.signal,
+    progress,
+    keepWorkDir: process.env.CHAOS_KEEP_LOGS === '1',
+  });
   console.log(formatReport(report));
-  console.log(`results: ${path.relative(process.cwd(), writeReport(report, RESULTS_DIR))} (run took ${Math.round((Date.now() - started) / 1000)} s)`);
+  console.log(
+    `results: ${path.relative(process.cwd(), writeReport(report, RESULTS_DIR))} (run took ${Math.round((Date.now() - started) / 1000)} s)`,
+  );
   if (report.workDir) console.log(`process logs and the Temporal database kept in ${report.workDir}`);
   return report.failures.length === 0 ? 0 : 1;
 }

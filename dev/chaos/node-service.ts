@@ -36,7 +36,10 @@ export class NodeService {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [this.options.script], { env: this.options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.options.script], {
+      env: this.options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.planned = false;
     child.stderr?.on('data', (chunk: Buffer) => this.write(chunk.toString()));
@@ -69,7 +72,8 @@ export class NodeService {
     this.unplannedExits += 1;
     if (this.unplannedExits > (this.options.maxUnplannedRestarts ?? 20)) return;
     await sleep(RESTART_PAUSE_MS);
-    if (!this.closed && child === this.child) await this.start().catch((error) => this.write(`restart failed: ${error}\n`));
+    if (!this.closed && child === this.child)
+      await this.start().catch((error) => this.write(`restart failed: ${error}\n`));
   }
 
   /** Kills the process (SIGKILL: no drain at all; SIGTERM: its graceful shutdown) and waits for the exit. */
@@ -93,8 +97,11 @@ export class NodeService {
     const stoppedMs = Date.now() - begun;
     await sleep(options.downMs);
     const startedAt = Date.now();
-    if (!this.closed) await this.start().catch((error) => this.write(`start after ${options.signal} failed: ${error}\n`));
-    this.write(`--- ${options.signal}: stopped in ${stoppedMs} ms, ready ${Date.now() - startedAt} ms after the start ---\n`);
+    if (!this.closed)
+      await this.start().catch((error) => this.write(`start after ${options.signal} failed: ${error}\n`));
+    this.write(
+      `--- ${options.signal}: stopped in ${stoppedMs} ms, ready ${Date.now() - startedAt} ms after the start ---\n`,
+    );
   }
 
   /** Output can trail the exit; once the log is closed it is dropped. */

@@ -24,7 +24,15 @@ export interface ChaosOptions {
 }
 
 const ROOT = packageRoot();
-export const HASURA_TRIGGER_FILE = path.join(ROOT, 'hasura', 'metadata', 'databases', 'default', 'tables', 'public_incident_request.yaml');
+export const HASURA_TRIGGER_FILE = path.join(
+  ROOT,
+  'hasura',
+  'metadata',
+  'databases',
+  'default',
+  'tables',
+  'public_incident_request.yaml',
+);
 
 /** The deliverer retries exactly as the shipped trigger is configured to. */
 export function shippedRetryConf(file = HASURA_TRIGGER_FILE): HasuraRetryConf {

@@ -50,13 +50,21 @@ export async function takeCensus(client: Client): Promise<WorkflowCensus> {
  * Waits until no workflow is running except parked ones, seen twice in a row (visibility lags the
  * history by a moment), or until the time is up; then takes the census either way.
  */
-export async function waitForQuiescence(client: Client, options: { timeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void }): Promise<Quiescence> {
+export async function waitForQuiescence(
+  client: Client,
+  options: { timeoutMs: number; signal?: AbortSignal; progress?: (line: string) => void },
+): Promise<Quiescence> {
   const started = Date.now();
   let quietPolls = 0;
-  for (let poll = 0; quietPolls < 2 && Date.now() - started < options.timeoutMs && !options.signal?.aborted; poll += 1) {
+  for (
+    let poll = 0;
+    quietPolls < 2 && Date.now() - started < options.timeoutMs && !options.signal?.aborted;
+    poll += 1
+  ) {
     const open = await openButNotParked(client).catch(() => undefined);
     quietPolls = open === 0 ? quietPolls + 1 : 0;
-    if (poll % PROGRESS_EVERY_POLLS === 0 && open !== 0) options.progress?.(open === undefined ? 'Temporal not answering' : `${open} workflow(s) still running`);
+    if (poll % PROGRESS_EVERY_POLLS === 0 && open !== 0)
+      options.progress?.(open === undefined ? 'Temporal not answering' : `${open} workflow(s) still running`);
     if (quietPolls < 2) await sleep(POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
   }
   return { drained: quietPolls >= 2, waitedMs: Date.now() - started, census: await takeCensus(client) };

@@ -4,7 +4,14 @@ import type { FaultKind, FaultLogEntry } from './fault-plan';
 
 export interface ChaosReport {
   startedAt: string;
-  settings: { events: number; eventsPerSecond: number; httpPoolSize: number; seed: number; outageMs: number; hasuraTimeScale: number };
+  settings: {
+    events: number;
+    eventsPerSecond: number;
+    httpPoolSize: number;
+    seed: number;
+    outageMs: number;
+    hasuraTimeScale: number;
+  };
   events: number;
   deliveries: number;
   /** HTTP requests to the webhook, retries included, by answer. */
@@ -35,10 +42,12 @@ export function judge(report: Omit<ChaosReport, 'failures'>): string[] {
   const failures: string[] = [];
   if (report.aborted) failures.push('run aborted');
   if (!report.timings.drained) failures.push(`not quiescent after ${Math.round(report.timings.drainMs / 1000)} s`);
-  if (report.lost.length) failures.push(`${report.lost.length} accepted event(s) without an incident, e.g. ${report.lost[0]}`);
+  if (report.lost.length)
+    failures.push(`${report.lost.length} accepted event(s) without an incident, e.g. ${report.lost[0]}`);
   if (report.duplicates.active) failures.push(`${report.duplicates.active} active duplicate incident(s)`);
   if (report.stuck.length) failures.push(`${report.stuck.length} workflow(s) stuck, e.g. ${report.stuck[0]}`);
-  if (report.parked.length) failures.push(`${report.parked.length} event(s) parked: the retry budget did not outlast the faults`);
+  if (report.parked.length)
+    failures.push(`${report.parked.length} event(s) parked: the retry budget did not outlast the faults`);
   if (report.neverAccepted) failures.push(`${report.neverAccepted} event(s) never accepted by the webhook`);
   if (report.faults.failedToInject) failures.push(`${report.faults.failedToInject} fault(s) failed to inject`);
   return failures;
@@ -54,7 +63,10 @@ export function formatReport(report: ChaosReport): string {
   const faultsInjected = Object.values(report.faults.byKind).reduce((sum, count) => sum + (count ?? 0), 0);
   const rows: [string, string][] = [
     ['events', String(report.events)],
-    ['deliveries (each event twice)', `${report.deliveries} (${report.requests.total} requests: ${counts(report.requests.byAnswer)})`],
+    [
+      'deliveries (each event twice)',
+      `${report.deliveries} (${report.requests.total} requests: ${counts(report.requests.byAnswer)})`,
+    ],
     ['accepted by the webhook', `${report.accepted} (never accepted: ${report.neverAccepted})`],
     ['faults injected', `${faultsInjected}: ${counts(report.faults.byKind)}`],
     ['unplanned process exits', `worker ${report.unplannedExits.worker}, webhook ${report.unplannedExits.webhook}`],
@@ -65,12 +77,22 @@ export function formatReport(report: ChaosReport): string {
     ['workflows', counts(report.workflows)],
     ['ServiceNow calls', `${report.servicenow.calls} (${counts(report.servicenow.byStatus)})`],
     ['creates committed / unanswered', `${report.servicenow.creates} / ${report.servicenow.unanswered}`],
-    ['time: ingest / drain / total', `${seconds(report.timings.ingestMs)} / ${seconds(report.timings.drainMs)} / ${seconds(report.timings.totalMs)}`],
+    [
+      'time: ingest / drain / total',
+      `${seconds(report.timings.ingestMs)} / ${seconds(report.timings.drainMs)} / ${seconds(report.timings.totalMs)}`,
+    ],
     ['result', report.failures.length ? `FAILED: ${report.failures.join('; ')}` : 'PASSED'],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const line = '-'.repeat(width + 2);
-  return ['', `chaos run ${report.startedAt}`, line, ...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`), line, ''].join('\n');
+  return [
+    '',
+    `chaos run ${report.startedAt}`,
+    line,
+    ...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`),
+    line,
+    '',
+  ].join('\n');
 }
 
 /** chaos-results/chaos-<time>.json (git-ignored): the figures the README's Guarantees section quotes. */

@@ -40,17 +40,31 @@ async function drive(stack: ChaosStack, options: ChaosOptions, context: RunConte
   const events = buildEvents(options.events, rng);
   const ingestMs = (options.events / options.eventsPerSecond) * 1000;
   const steps = planFaults({ ...options.faults, ingestMs });
-  say(`delivering ${events.length} events twice over ~${Math.round(ingestMs / 1000)} s while injecting ${steps.length} faults`);
+  say(
+    `delivering ${events.length} events twice over ~${Math.round(ingestMs / 1000)} s while injecting ${steps.length} faults`,
+  );
   const startedAt = Date.now();
   const [deliveries, faultLog] = await Promise.all([
-    deliverAll(events, rng, { url: stack.webhookUrl, secret: CHAOS_WEBHOOK_SECRET, eventsPerSecond: options.eventsPerSecond, httpPoolSize: options.httpPoolSize, retryConf: options.retryConf, timeScale: options.hasuraTimeScale, signal: context.signal }),
+    deliverAll(events, rng, {
+      url: stack.webhookUrl,
+      secret: CHAOS_WEBHOOK_SECRET,
+      eventsPerSecond: options.eventsPerSecond,
+      httpPoolSize: options.httpPoolSize,
+      retryConf: options.retryConf,
+      timeScale: options.hasuraTimeScale,
+      signal: context.signal,
+    }),
     runFaultPlan(steps, stack, { downMs: options.faults.downMs, signal: context.signal }),
   ]);
   say(`deliveries done (${deliveries.accepted.size} accepted) and faults over; waiting for quiescence`);
   const connection = await Connection.connect({ address: stack.temporal.address });
   try {
     const client = new Client({ connection });
-    const quiescence = await waitForQuiescence(client, { timeoutMs: options.drainTimeoutMs, signal: context.signal, progress: say });
+    const quiescence = await waitForQuiescence(client, {
+      timeoutMs: options.drainTimeoutMs,
+      signal: context.signal,
+      progress: say,
+    });
     return { events, deliveries, faultLog, quiescence, startedAt };
   } finally {
     await connection.close();
@@ -65,17 +79,33 @@ function countByKind(log: FaultLogEntry[]): Partial<Record<FaultKind, number>> {
 
 function buildReport(phases: Phases, stack: ChaosStack, options: ChaosOptions, context: RunContext): ChaosReport {
   const { deliveries, quiescence, faultLog } = phases;
-  const incidents = tallyIncidents(phases.events, deliveries.accepted, stack.simulator.records(), quiescence.census.parked);
+  const incidents = tallyIncidents(
+    phases.events,
+    deliveries.accepted,
+    stack.simulator.records(),
+    quiescence.census.parked,
+  );
   const stats = stack.simulator.stats();
   const report: Omit<ChaosReport, 'failures'> = {
     startedAt: new Date(phases.startedAt).toISOString(),
-    settings: { events: options.events, eventsPerSecond: options.eventsPerSecond, httpPoolSize: options.httpPoolSize, seed: options.seed, outageMs: options.faults.outageMs, hasuraTimeScale: options.hasuraTimeScale },
+    settings: {
+      events: options.events,
+      eventsPerSecond: options.eventsPerSecond,
+      httpPoolSize: options.httpPoolSize,
+      seed: options.seed,
+      outageMs: options.faults.outageMs,
+      hasuraTimeScale: options.hasuraTimeScale,
+    },
     events: deliveries.events,
     deliveries: deliveries.deliveries,
     requests: { total: deliveries.requests, byAnswer: deliveries.byAnswer },
     accepted: deliveries.accepted.size,
     neverAccepted: incidents.neverAccepted.length,
-    faults: { byKind: countByKind(faultLog), failedToInject: faultLog.filter((entry) => entry.error).length, log: faultLog },
+    faults: {
+      byKind: countByKind(faultLog),
+      failedToInject: faultLog.filter((entry) => entry.error).length,
+      log: faultLog,
+    },
     unplannedExits: { worker: stack.worker.unplannedExits, webhook: stack.webhook.unplannedExits },
     incidents: incidents.incidents,
     exactlyOnce: incidents.exactlyOnce,
@@ -84,8 +114,18 @@ function buildReport(phases: Phases, stack: ChaosStack, options: ChaosOptions, c
     parked: incidents.parked,
     stuck: quiescence.census.stuck,
     workflows: quiescence.census.byStatus,
-    servicenow: { calls: stats.total, byStatus: stats.byStatus, creates: stats.creates, unanswered: stats.creates - (stats.byStatus['201'] ?? 0) },
-    timings: { ingestMs: deliveries.durationMs, drainMs: quiescence.waitedMs, totalMs: Date.now() - phases.startedAt, drained: quiescence.drained },
+    servicenow: {
+      calls: stats.total,
+      byStatus: stats.byStatus,
+      creates: stats.creates,
+      unanswered: stats.creates - (stats.byStatus['201'] ?? 0),
+    },
+    timings: {
+      ingestMs: deliveries.durationMs,
+      drainMs: quiescence.waitedMs,
+      totalMs: Date.now() - phases.startedAt,
+      drained: quiescence.drained,
+    },
     aborted: context.signal?.aborted ?? false,
   };
   return { ...report, failures: judge(report) };
@@ -100,7 +140,12 @@ export async function runChaos(options: ChaosOptions, context: RunContext = {}):
   let report: ChaosReport | undefined;
   try {
     context.progress?.(`starting Temporal, the ServiceNow simulator, the webhook and the worker (work dir ${workDir})`);
-    const stack = await startChaosStack({ cliPath: temporalCliPath(), workDir, seed: options.seed, bridgeEnv: options.bridgeEnv });
+    const stack = await startChaosStack({
+      cliPath: temporalCliPath(),
+      workDir,
+      seed: options.seed,
+      bridgeEnv: options.bridgeEnv,
+    });
     try {
       report = buildReport(await drive(stack, options, context), stack, options, context);
       return report;
@@ -108,7 +153,8 @@ export async function runChaos(options: ChaosOptions, context: RunContext = {}):
       await stack.close();
     }
   } finally {
-    if (report && report.failures.length === 0 && !context.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
+    if (report && report.failures.length === 0 && !context.keepWorkDir)
+      rmSync(workDir, { recursive: true, force: true });
     else if (report) report.workDir = workDir;
   }
 }

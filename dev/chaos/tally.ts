@@ -25,7 +25,12 @@ export interface IncidentTally {
 }
 
 /** Checks the promise against the simulator's own records: one active incident per accepted event. */
-export function tallyIncidents(events: ChaosEvent[], accepted: Set<string>, records: SimRecord[], parkedWorkflowIds: string[]): IncidentTally {
+export function tallyIncidents(
+  events: ChaosEvent[],
+  accepted: Set<string>,
+  records: SimRecord[],
+  parkedWorkflowIds: string[],
+): IncidentTally {
   const active = new Map<string, number>();
   let cancelledDuplicates = 0;
   for (const record of records) {
@@ -34,8 +39,14 @@ export function tallyIncidents(events: ChaosEvent[], accepted: Set<string>, reco
   }
   const parkedIds = new Set(parkedWorkflowIds);
   const tally: IncidentTally = {
-    incidents: records.length, exactlyOnce: 0, activeDuplicates: 0, cancelledDuplicates,
-    lost: [], parked: [], neverAccepted: [], incidentsWithoutAcceptance: 0,
+    incidents: records.length,
+    exactlyOnce: 0,
+    activeDuplicates: 0,
+    cancelledDuplicates,
+    lost: [],
+    parked: [],
+    neverAccepted: [],
+    incidentsWithoutAcceptance: 0,
   };
   for (const event of events) {
     const count = active.get(correlationIdFor(event.trigger, event.id)) ?? 0;

@@ -27,7 +27,13 @@ export class TemporalService {
   }
 
   private async boot(): Promise<void> {
-    this.server = await startDevServer({ cliPath: this.cliPath, port: this.port, headless: true, dbFile: this.dbFile, startupTimeoutMs: 60_000 });
+    this.server = await startDevServer({
+      cliPath: this.cliPath,
+      port: this.port,
+      headless: true,
+      dbFile: this.dbFile,
+      startupTimeoutMs: 60_000,
+    });
   }
 
   async restart(options: { signal: 'SIGKILL' | 'SIGTERM'; downMs: number }): Promise<void> {

@@ -18,11 +18,9 @@ const simulatorEnvSchema = z.object({
 });
 
 /** Every variable `npm run simulator` reads (SIMULATOR_PASSWORD also as SIMULATOR_PASSWORD_FILE). */
-export const SIMULATOR_VARIABLES = variablesOf(
-  LOG_VARIABLES,
-  Object.keys(simulatorEnvSchema.shape),
-  ['SIMULATOR_PASSWORD'],
-);
+export const SIMULATOR_VARIABLES = variablesOf(LOG_VARIABLES, Object.keys(simulatorEnvSchema.shape), [
+  'SIMULATOR_PASSWORD',
+]);
 
 function faultsFromJson(text: string | undefined): FaultConfig {
   if (text === undefined || text.trim() === '') return {};

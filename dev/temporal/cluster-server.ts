@@ -54,9 +54,15 @@ export const DB_PLUGIN = 'postgres12';
 export const COMPOSE_DYNAMIC_CONFIG = 'deploy/temporal/dynamicconfig/incident-bridge.yaml';
 export const SCHEMA_SCRIPT = 'deploy/temporal/setup-postgres-schema.sh';
 const PORT_VARIABLES = [
-  'FRONTEND_GRPC_PORT', 'FRONTEND_HTTP_PORT', 'FRONTEND_MEMBERSHIP_PORT',
-  'MATCHING_GRPC_PORT', 'MATCHING_MEMBERSHIP_PORT',
-  'HISTORY_GRPC_PORT', 'HISTORY_MEMBERSHIP_PORT', 'WORKER_GRPC_PORT', 'WORKER_MEMBERSHIP_PORT',
+  'FRONTEND_GRPC_PORT',
+  'FRONTEND_HTTP_PORT',
+  'FRONTEND_MEMBERSHIP_PORT',
+  'MATCHING_GRPC_PORT',
+  'MATCHING_MEMBERSHIP_PORT',
+  'HISTORY_GRPC_PORT',
+  'HISTORY_MEMBERSHIP_PORT',
+  'WORKER_GRPC_PORT',
+  'WORKER_MEMBERSHIP_PORT',
 ] as const;
 
 /**
@@ -100,7 +106,11 @@ export async function setupClusterSchema(options: ClusterServerOptions): Promise
     ...databaseEnv(options),
   };
   await run('sh', [path.join(packageRoot(), SCHEMA_SCRIPT)], { env, timeout: 120_000 }).catch((error) => {
-    const tail = String(error.stderr || error.message).trim().split('\n').slice(-3).join(' | ');
+    const tail = String(error.stderr || error.message)
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' | ');
     throw new Error(`temporal schema setup failed: ${tail}`);
   });
 }

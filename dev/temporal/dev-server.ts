@@ -38,13 +38,29 @@ export async function freePort(): Promise<number> {
 }
 
 function devServerArgs(options: DevServerOptions, port: number, uiPort: number): string[] {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', options.namespace ?? 'default'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    options.namespace ?? 'default',
+  ];
   args.push('--log-level', options.logLevel ?? 'warn', '--log-format', 'pretty');
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
   if (options.dbFile) {
     // WAL lets readers (visibility, UI) proceed while the history writer commits: ~10x faster on SQLite.
-    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
+    args.push(
+      '--db-filename',
+      options.dbFile,
+      '--sqlite-pragma',
+      'journal_mode=WAL',
+      '--sqlite-pragma',
+      'synchronous=NORMAL',
+    );
   }
   for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
   return args;
@@ -84,7 +100,9 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const port = options.port || (await freePort());
   const uiPort = options.uiPort || (await freePort());
-  const child = spawn(options.cliPath, devServerArgs(options, port, uiPort), { stdio: ['ignore', options.stdio ?? 'ignore', options.stdio ?? 'ignore'] });
+  const child = spawn(options.cliPath, devServerArgs(options, port, uiPort), {
+    stdio: ['ignore', options.stdio ?? 'ignore', options.stdio ?? 'ignore'],
+  });
   const address = `127.0.0.1:${port}`;
   try {
     await waitForFrontend(address, child, options.startupTimeoutMs ?? 30_000);

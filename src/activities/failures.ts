@@ -26,11 +26,20 @@ export function toApplicationFailure(error: unknown, context: FailureContext): A
   }
   if (error instanceof MappingError) {
     const details: FailureDetails = { attempt: context.attempt, kind: 'mapping' };
-    return ApplicationFailure.create({ message: error.message, type: 'MappingError', nonRetryable: true, details: [details] });
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'MappingError',
+      nonRetryable: true,
+      details: [details],
+    });
   }
   const message = error instanceof Error ? error.message : String(error);
   const details: FailureDetails = { attempt: context.attempt, kind: 'unexpected' };
-  return ApplicationFailure.create({ message, type: error instanceof Error ? error.name : 'Error', details: [details] });
+  return ApplicationFailure.create({
+    message,
+    type: error instanceof Error ? error.name : 'Error',
+    details: [details],
+  });
 }
 
 // Answers that prove the server did not store the request: it refused it before processing

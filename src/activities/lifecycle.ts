@@ -21,7 +21,11 @@ export interface LifecycleDeps {
 }
 
 /** Only the fields whose rendered value differs from the previous row's (all of them without one). */
-async function changedFields(mapper: EventMapper, event: HasuraEvent, previousRow: Row | undefined): Promise<TicketFields> {
+async function changedFields(
+  mapper: EventMapper,
+  event: HasuraEvent,
+  previousRow: Row | undefined,
+): Promise<TicketFields> {
   const now = await mapper.fields(event, 'updateFields');
   if (!previousRow) return now;
   const before = await mapper.fields({ ...event, op: 'UPDATE', data: { old: null, new: previousRow } }, 'updateFields');
@@ -30,7 +34,10 @@ async function changedFields(mapper: EventMapper, event: HasuraEvent, previousRo
 
 async function workNote(mapper: EventMapper, event: HasuraEvent, previousRow: Row | undefined): Promise<string> {
   const latest = event.data.new ?? event.data.old;
-  const changes = previousRow && latest ? rowChanges({ ...event, op: 'UPDATE', data: { old: previousRow, new: latest } }) : rowChanges(event);
+  const changes =
+    previousRow && latest
+      ? rowChanges({ ...event, op: 'UPDATE', data: { old: previousRow, new: latest } })
+      : rowChanges(event);
   return changes.length ? mapper.workNote(event, { changes }) : '';
 }
 
@@ -44,10 +51,22 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
       await deps.client.workflow.signalWithStart<RowTicketWorkflow, [HasuraEvent]>(ROW_WORKFLOW_TYPE, {
         workflowId: route.rowWorkflowId,
         taskQueue: input.taskQueue,
-        args: [{ trigger: event.trigger, table: event.table, rowKey: route.rowKey, correlationId: route.rowCorrelationId, rules: route.rules, policy: input.policy }],
+        args: [
+          {
+            trigger: event.trigger,
+            table: event.table,
+            rowKey: route.rowKey,
+            correlationId: route.rowCorrelationId,
+            rules: route.rules,
+            policy: input.policy,
+          },
+        ],
         signal: rowEventSignal,
         signalArgs: [event],
-        typedSearchAttributes: [{ key: HasuraTrigger, value: event.trigger }, { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` }],
+        typedSearchAttributes: [
+          { key: HasuraTrigger, value: event.trigger },
+          { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` },
+        ],
         staticSummary: `row ${event.table.schema}.${event.table.name} ${route.rowKey} (${event.trigger})`,
       });
     },
@@ -64,24 +83,53 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
         const target = targetNamed(deps.targets, targetName);
         const found = await target.findByCorrelation(input.correlationId, { signal });
         const existing = found.at(-1);
-        const done = (action: RowAction, ref?: TicketRef, note?: string): ApplyRowEventResult => ({ action, target: targetName, ticket: ref && summarize(ref), attempt, note });
+        const done = (action: RowAction, ref?: TicketRef, note?: string): ApplyRowEventResult => ({
+          action,
+          target: targetName,
+          ticket: ref && summarize(ref),
+          attempt,
+          note,
+        });
         const ctx = { signal };
-        const create = async () => done('created', await target.create({ correlationId: input.correlationId, fields: { ...(await mapper.fields(input.event, 'fields')), ...input.overrides } }, ctx));
+        const create = async () =>
+          done(
+            'created',
+            await target.create(
+              {
+                correlationId: input.correlationId,
+                fields: { ...(await mapper.fields(input.event, 'fields')), ...input.overrides },
+              },
+              ctx,
+            ),
+          );
         if (input.event.op === 'DELETE') {
           if (existing?.closed) return done('skipped', existing, 'ticket already closed');
           // A DELETE that overtook its INSERT still leaves the row's ticket, resolved: the same end state.
-          const ticket = existing ?? (await target.create({ correlationId: input.correlationId, fields: await mapper.fields(input.event, 'fields') }, ctx));
+          const ticket =
+            existing ??
+            (await target.create(
+              { correlationId: input.correlationId, fields: await mapper.fields(input.event, 'fields') },
+              ctx,
+            ));
           const changes = existing ? await changedFields(mapper, input.event, input.previousRow) : {};
           const fields = { ...changes, ...(await mapper.fields(input.event, 'resolveFields')), ...input.overrides };
           return done('resolved', await target.resolve(ticket, fields, ctx));
         }
         if (!existing) return create();
         const note = await workNote(mapper, input.event, input.previousRow);
-        const fields: TicketFields = { ...(await changedFields(mapper, input.event, input.previousRow)), ...input.overrides, ...(note && { work_notes: note }) };
+        const fields: TicketFields = {
+          ...(await changedFields(mapper, input.event, input.previousRow)),
+          ...input.overrides,
+          ...(note && { work_notes: note }),
+        };
         if (existing.closed) {
-          if (input.rules.onClosed === 'ignore') return done('skipped', existing, `ticket ${existing.number} is closed`);
+          if (input.rules.onClosed === 'ignore')
+            return done('skipped', existing, `ticket ${existing.number} is closed`);
           if (input.rules.onClosed === 'create-new') return create();
-          if (!target.reopen) throw new TicketConflictError(`${target.kind} cannot reopen ${existing.number}; set lifecycle.on_closed to create-new or ignore`);
+          if (!target.reopen)
+            throw new TicketConflictError(
+              `${target.kind} cannot reopen ${existing.number}; set lifecycle.on_closed to create-new or ignore`,
+            );
           return done('reopened', await target.reopen(existing, fields, ctx));
         }
         if (Object.keys(fields).length === 0) return done('unchanged', existing);

@@ -7,8 +7,15 @@ import { boundReport } from '../notify/bounds';
 
 // The workflow sends FailureFacts; the activity adds the Web UI link, which is deployment config.
 
-export function createNotifyActivities(deps: { notifier: Notifier; logger: Logger; temporal: Pick<TemporalConfig, 'uiUrl' | 'namespace'> }) {
-  const withLink = (facts: FailureFacts): FailureReport => ({ ...facts, webUiUrl: workflowUiUrl(deps.temporal, facts.workflowId) });
+export function createNotifyActivities(deps: {
+  notifier: Notifier;
+  logger: Logger;
+  temporal: Pick<TemporalConfig, 'uiUrl' | 'namespace'>;
+}) {
+  const withLink = (facts: FailureFacts): FailureReport => ({
+    ...facts,
+    webUiUrl: workflowUiUrl(deps.temporal, facts.workflowId),
+  });
   return {
     /** Which channels are configured: the workflow runs one activity each, so each retries alone. */
     async notifyChannels(): Promise<NotifyChannel[]> {
@@ -18,7 +25,10 @@ export function createNotifyActivities(deps: { notifier: Notifier; logger: Logge
     async notifyFailure(channel: NotifyChannel, facts: FailureFacts): Promise<'sent' | 'skipped'> {
       const report = withLink(facts);
       const outcome = await deps.notifier.send(channel, report);
-      deps.logger.info({ channel, workflowId: report.workflowId, eventId: report.eventId, trigger: report.trigger, outcome }, 'failure notification');
+      deps.logger.info(
+        { channel, workflowId: report.workflowId, eventId: report.eventId, trigger: report.trigger, outcome },
+        'failure notification',
+      );
       return outcome;
     },
 

@@ -39,14 +39,21 @@ export function createTicketActivities(deps: { targets: Record<string, TicketTar
       let ticketMayExist = (input.ticketMayExist ?? true) || (attempt > 1 && (earlier?.ticketMayExist ?? true));
       // Recorded before any write: if this attempt dies mid-request, the next one still looks first.
       context.heartbeat({ ticketMayExist: true } satisfies AttemptMemo);
-      const result = (ticket: TicketSummary, reusedExisting: boolean): CreateTicketResult =>
-        ({ target: input.target, ticket, reusedExisting, attempt });
+      const result = (ticket: TicketSummary, reusedExisting: boolean): CreateTicketResult => ({
+        target: input.target,
+        ticket,
+        reusedExisting,
+        attempt,
+      });
       return withFailureMapping(async (signal) => {
         const target = targetNamed(deps.targets, input.target);
         if (ticketMayExist) {
           const [existing] = await target.findByCorrelation(input.correlationId, { signal });
           if (existing) {
-            log.info({ correlationId: input.correlationId, ticket: existing.number }, 'ticket already exists; reusing it');
+            log.info(
+              { correlationId: input.correlationId, ticket: existing.number },
+              'ticket already exists; reusing it',
+            );
             return result(summarize(existing), true);
           }
         }
@@ -71,7 +78,10 @@ export function createTicketActivities(deps: { targets: Record<string, TicketTar
         const [kept, ...duplicates] = await target.findByCorrelation(input.correlationId, { signal });
         for (const duplicate of duplicates.filter((ref) => !ref.closed)) {
           await target.cancelDuplicate(duplicate, kept, { signal });
-          log.warn({ correlationId: input.correlationId, kept: kept.number, cancelled: duplicate.number }, 'cancelled duplicate ticket');
+          log.warn(
+            { correlationId: input.correlationId, kept: kept.number, cancelled: duplicate.number },
+            'cancelled duplicate ticket',
+          );
         }
         return { kept: kept && summarize(kept), cancelled: duplicates.filter((ref) => !ref.closed).length };
       });

@@ -25,8 +25,13 @@ const jsonErrors: ErrorRequestHandler = (error, _req, res, _next) => {
     'encoding.unsupported': 'unsupported Content-Encoding',
   };
   const codes: Record<number, string> = { 413: 'payload_too_large', 415: 'unsupported_media_type' };
-  const code = error?.type === 'entity.parse.failed' ? 'invalid_json' : (codes[status] ?? (status < 500 ? 'bad_request' : 'internal_error'));
-  res.status(status).json({ error: code, message: messages[error?.type] ?? (status < 500 ? String(error.message) : 'internal error') });
+  const code =
+    error?.type === 'entity.parse.failed'
+      ? 'invalid_json'
+      : (codes[status] ?? (status < 500 ? 'bad_request' : 'internal_error'));
+  res
+    .status(status)
+    .json({ error: code, message: messages[error?.type] ?? (status < 500 ? String(error.message) : 'internal error') });
 };
 
 export function createApp(deps: AppDeps): express.Express {
@@ -48,7 +53,11 @@ export function createApp(deps: AppDeps): express.Express {
     requireSharedSecret({ header: deps.webhook.secretHeader, secrets: deps.webhook.secrets }),
     requireJson,
     jsonBody,
-    hasuraEventsHandler({ starter: deps.metrics?.instrumentStarter(deps.starter) ?? deps.starter, logger: deps.logger, retryAfterSeconds: deps.webhook.retryAfterSeconds }),
+    hasuraEventsHandler({
+      starter: deps.metrics?.instrumentStarter(deps.starter) ?? deps.starter,
+      logger: deps.logger,
+      retryAfterSeconds: deps.webhook.retryAfterSeconds,
+    }),
   );
   if (deps.codecRouter) app.use(deps.codecRouter);
   app.use((_req, res) => void res.status(404).json({ error: 'not_found', message: 'no such route' }));

@@ -21,7 +21,9 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
     const parsed = hasuraEventSchema.safeParse(req.body);
     if (!parsed.success) {
       // Bounded: zod echoes received values, and a hostile body could make every line a megabyte.
-      const problems = formatZodIssues(parsed.error).slice(0, 10).map((p) => (p.length > 300 ? `${p.slice(0, 300)}…` : p));
+      const problems = formatZodIssues(parsed.error)
+        .slice(0, 10)
+        .map((p) => (p.length > 300 ? `${p.slice(0, 300)}…` : p));
       deps.logger.warn({ problems }, 'rejected malformed Hasura event');
       res.status(400).json({ error: 'invalid_event', message: `invalid Hasura event body: ${problems[0]}`, problems });
       return;
@@ -30,7 +32,10 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
     const log = deps.logger.child({ eventId: body.id, trigger: body.trigger.name });
     try {
       const result = await deps.starter.start(body);
-      log.info({ workflowId: result.workflowId, duplicate: result.duplicate, ignored: result.ignored }, result.ignored ? 'event ignored by config' : result.duplicate ? 'duplicate delivery' : 'event accepted');
+      log.info(
+        { workflowId: result.workflowId, duplicate: result.duplicate, ignored: result.ignored },
+        result.ignored ? 'event ignored by config' : result.duplicate ? 'duplicate delivery' : 'event accepted',
+      );
       res.status(200).json({ accepted: true, ...result });
     } catch (error) {
       if (error instanceof RowKeyError) {
@@ -40,7 +45,10 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
       }
       if (error instanceof TemporalUnavailableError) {
         log.warn({ err: error.message }, 'Temporal unavailable; asking Hasura to retry');
-        res.set('Retry-After', String(deps.retryAfterSeconds)).status(503).json({ error: 'temporal_unavailable', message: 'event not accepted; retry later' });
+        res
+          .set('Retry-After', String(deps.retryAfterSeconds))
+          .status(503)
+          .json({ error: 'temporal_unavailable', message: 'event not accepted; retry later' });
         return;
       }
       log.error({ err: error }, 'Temporal rejected the event');

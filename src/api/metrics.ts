@@ -70,7 +70,10 @@ export function createApiMetrics(registry: Registry = new Registry()): ApiMetric
         ping: () => starter.ping(),
         async start(body) {
           const result = await starter.start(body);
-          accepted.inc({ trigger: triggerLabel(body), result: result.ignored ? 'ignored' : result.duplicate ? 'duplicate' : 'started' });
+          accepted.inc({
+            trigger: triggerLabel(body),
+            result: result.ignored ? 'ignored' : result.duplicate ? 'duplicate' : 'started',
+          });
           return result;
         },
       };

@@ -19,12 +19,14 @@ export function createEventRouter(config?: Pick<BridgeConfig, 'triggers' | 'defa
   return (event) => {
     if (!config) return { kind: 'single' };
     const trigger = triggerConfig(config as BridgeConfig, event.trigger);
-    if (!trigger.ops.includes(event.op)) return { kind: 'ignored', reason: `trigger ${event.trigger} does not handle ${event.op}` };
+    if (!trigger.ops.includes(event.op))
+      return { kind: 'ignored', reason: `trigger ${event.trigger} does not handle ${event.op}` };
     const { lifecycle } = trigger;
     if (!lifecycle.enabled || (event.op === 'MANUAL' && lifecycle.manual === 'create')) return { kind: 'single' };
     const row = currentRow(event);
     const missing = trigger.rowKey.filter((column) => row[column] === null || row[column] === undefined);
-    if (missing.length) throw new RowKeyError(`row has no value for row-key column(s) ${missing.join(', ')} of trigger ${event.trigger}`);
+    if (missing.length)
+      throw new RowKeyError(`row has no value for row-key column(s) ${missing.join(', ')} of trigger ${event.trigger}`);
     const rowKey = rowKeyOf(row, trigger.rowKey);
     const table = `${event.table.schema}.${event.table.name}`;
     return {

@@ -31,7 +31,11 @@ export class TemporalUnavailableError extends Error {
 const TRANSIENT_GRPC = new Set([1, 2, 4, 8, 10, 13, 14]);
 
 function isTransient(error: unknown): boolean {
-  const grpc = isGrpcServiceError(error) ? error : isGrpcServiceError((error as { cause?: unknown })?.cause) ? (error as { cause: unknown }).cause : undefined;
+  const grpc = isGrpcServiceError(error)
+    ? error
+    : isGrpcServiceError((error as { cause?: unknown })?.cause)
+      ? (error as { cause: unknown }).cause
+      : undefined;
   if (grpc) return TRANSIENT_GRPC.has((grpc as { code: number }).code);
   // Connection establishment failures surface as plain errors before any gRPC status exists.
   return /connect|ECONNREFUSED|ETIMEDOUT|deadline|unavailable/i.test(String((error as Error)?.message));
@@ -79,8 +83,11 @@ export function createEventStarter(options: StarterOptions): EventStarter {
             workflowIdConflictPolicy: 'USE_EXISTING',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             typedSearchAttributes: [
-              { key: HasuraTrigger, value: event.trigger }, { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` },
-              { key: HasuraEventId, value: event.eventId }, { key: HasuraOp, value: event.op }, { key: TicketStatus, value: 'received' },
+              { key: HasuraTrigger, value: event.trigger },
+              { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` },
+              { key: HasuraEventId, value: event.eventId },
+              { key: HasuraOp, value: event.op },
+              { key: TicketStatus, value: 'received' },
             ],
             staticSummary: `${event.op} ${event.table.schema}.${event.table.name} (${event.trigger})`,
           }),

@@ -46,7 +46,10 @@ export class EncryptionCodec implements PayloadCodec {
     cipher.setAAD(Buffer.from(keyId));
     const plain = temporal.api.common.v1.Payload.encode(payload).finish();
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-    return { metadata: { [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING), [METADATA_KEY_ID]: Buffer.from(keyId) }, data: sealed };
+    return {
+      metadata: { [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING), [METADATA_KEY_ID]: Buffer.from(keyId) },
+      data: sealed,
+    };
   }
 
   private decrypt(payload: Payload): Payload {
@@ -54,18 +57,28 @@ export class EncryptionCodec implements PayloadCodec {
     if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
     const keyId = text(payload.metadata?.[METADATA_KEY_ID]);
     const key = keyId === undefined ? undefined : this.keyring.keys.get(keyId);
-    if (!keyId || !key) throw new PayloadDecryptionError(`payload encrypted with unknown key id "${keyId ?? ''}": add that key to PAYLOAD_ENCRYPTION_KEYS`);
+    if (!keyId || !key)
+      throw new PayloadDecryptionError(
+        `payload encrypted with unknown key id "${keyId ?? ''}": add that key to PAYLOAD_ENCRYPTION_KEYS`,
+      );
     const sealed = Buffer.from(payload.data ?? []);
-    if (sealed.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`encrypted payload (key id "${keyId}") is truncated`);
+    if (sealed.length < IV_BYTES + TAG_BYTES)
+      throw new PayloadDecryptionError(`encrypted payload (key id "${keyId}") is truncated`);
     const decipher = createDecipheriv(CIPHER, key, sealed.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(keyId));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     try {
-      const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+      const plain = Buffer.concat([
+        decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
       const { metadata, data } = temporal.api.common.v1.Payload.decode(plain);
       return { metadata, data };
     } catch (error) {
-      throw new PayloadDecryptionError(`encrypted payload (key id "${keyId}") failed authentication: wrong key or tampered data`, error);
+      throw new PayloadDecryptionError(
+        `encrypted payload (key id "${keyId}") failed authentication: wrong key or tampered data`,
+        error,
+      );
     }
   }
 }

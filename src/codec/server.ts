@@ -27,11 +27,15 @@ const payloadsBody = z.object({
 type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
 
 const fromJson = (json: JsonPayload): Payload => ({
-  metadata: Object.fromEntries(Object.entries(json.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(json.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+  ),
   data: Buffer.from(json.data ?? '', 'base64'),
 });
 const toJson = (payload: Payload) => ({
-  metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),
+  ),
   data: Buffer.from(payload.data ?? []).toString('base64'),
 });
 
@@ -43,17 +47,28 @@ export function createCodecRouter(options: CodecRouterOptions): Router {
   const router = Router();
   router.use('/codec', allowUiOrigin(options.corsOrigin));
   router.options('/codec/:operation(encode|decode)', (_req, res) => void res.status(204).end());
-  router.post('/codec/:operation(encode|decode)', requireBearer(options.authToken), express.json({ limit: options.bodyLimit ?? '8mb', type: () => true }), async (req, res, next) => {
-    const parsed = payloadsBody.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: 'invalid_payloads', message: 'expected {"payloads":[{"metadata":{…},"data":"…"}]}' });
-    const payloads = parsed.data.payloads.map(fromJson);
-    try {
-      const converted = req.params.operation === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
-      res.json({ payloads: converted.map(toJson) });
-    } catch (error) {
-      next(error);
-    }
-  });
+  router.post(
+    '/codec/:operation(encode|decode)',
+    requireBearer(options.authToken),
+    express.json({ limit: options.bodyLimit ?? '8mb', type: () => true }),
+    async (req, res, next) => {
+      const parsed = payloadsBody.safeParse(req.body);
+      if (!parsed.success)
+        return void res
+          .status(400)
+          .json({ error: 'invalid_payloads', message: 'expected {"payloads":[{"metadata":{…},"data":"…"}]}' });
+      const payloads = parsed.data.payloads.map(fromJson);
+      try {
+        const converted =
+          req.params.operation === 'encode'
+            ? await options.codec.encode(payloads)
+            : await options.codec.decode(payloads);
+        res.json({ payloads: converted.map(toJson) });
+      } catch (error) {
+        next(error);
+      }
+    },
+  );
   router.use('/codec', codecErrors);
   return router;
 }
@@ -86,5 +101,7 @@ function requireBearer(token: Secret): RequestHandler {
 /** Undecryptable payloads (unknown key id, tampering) answer 422; messages name key ids, never key material. */
 const codecErrors: ErrorRequestHandler = (error, _req, res, _next) => {
   const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 422;
-  res.status(status).json({ error: status === 413 ? 'payload_too_large' : 'codec_failed', message: String(error?.message ?? error) });
+  res
+    .status(status)
+    .json({ error: status === 413 ? 'payload_too_large' : 'codec_failed', message: String(error?.message ?? error) });
 };

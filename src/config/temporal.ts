@@ -25,7 +25,8 @@ export function connectionOptions(config: TemporalConnectionConfig): SharedConne
   const tlsOptions = tls && {
     serverNameOverride: tls.serverName,
     serverRootCACertificate: tls.caPath ? readFileSync(tls.caPath) : undefined,
-    clientCertPair: tls.certPath && tls.keyPath ? { crt: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) } : undefined,
+    clientCertPair:
+      tls.certPath && tls.keyPath ? { crt: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) } : undefined,
   };
   // An API key implies TLS (Temporal Cloud); the SDK turns it on when tls is left undefined.
   return { address: config.address, tls: tlsOptions, apiKey: config.apiKey?.reveal() };

@@ -27,7 +27,10 @@ export function rowWorkflowIdFor(trigger: string, table: string, rowKey: string)
  * them unique. The caller hands in SHA-256 as hex, which workflow-safe code cannot compute itself.
  */
 export function rowCorrelationIdFor(
-  trigger: string, table: string, rowKey: string, sha256Hex: (text: string) => string,
+  trigger: string,
+  table: string,
+  rowKey: string,
+  sha256Hex: (text: string) => string,
 ): string {
   const plain = `${trigger}:${table}:${rowKey}`;
   if (plain.length <= CORRELATION_ID_MAX_LENGTH) return plain;

@@ -13,4 +13,12 @@ export const TicketStatus = defineSearchAttributeKey('TicketStatus', SearchAttri
 export const TicketTarget = defineSearchAttributeKey('TicketTarget', SearchAttributeType.KEYWORD);
 export const IncidentNumber = defineSearchAttributeKey('IncidentNumber', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [HasuraTrigger, HasuraTable, HasuraEventId, HasuraOp, TicketStatus, TicketTarget, IncidentNumber];
+export const ALL_SEARCH_ATTRIBUTES = [
+  HasuraTrigger,
+  HasuraTable,
+  HasuraEventId,
+  HasuraOp,
+  TicketStatus,
+  TicketTarget,
+  IncidentNumber,
+];

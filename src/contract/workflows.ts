@@ -49,8 +49,18 @@ export interface RowWorkflowInput {
 export type RowAction = 'created' | 'updated' | 'resolved' | 'reopened' | 'unchanged' | 'skipped';
 
 export type TicketState =
-  | 'received' | 'transforming' | 'creating' | 'waiting-for-operator' | 'created' | 'abandoned' | 'failed'
-  | 'forwarding' | 'forwarded' | 'waiting-for-events' | 'applying' | 'closed';
+  | 'received'
+  | 'transforming'
+  | 'creating'
+  | 'waiting-for-operator'
+  | 'created'
+  | 'abandoned'
+  | 'failed'
+  | 'forwarding'
+  | 'forwarded'
+  | 'waiting-for-events'
+  | 'applying'
+  | 'closed';
 
 export interface EventStatus {
   state: TicketState;
@@ -62,8 +72,11 @@ export interface EventStatus {
   parkedUntil?: string;
   /** Row workflows: what has been applied so far. */
   row?: {
-    pending: number; applied: number; skipped: number;
-    lastApplied?: RowState['lastApplied']; lastAction?: RowAction;
+    pending: number;
+    applied: number;
+    skipped: number;
+    lastApplied?: RowState['lastApplied'];
+    lastAction?: RowAction;
   };
   /** The last operator action's effect, e.g. a rejected override. */
   operatorNote?: string;

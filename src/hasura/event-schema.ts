@@ -27,15 +27,19 @@ export const hasuraEventSchema = z
         trace_context: z.record(z.string(), z.unknown()).nullable().optional(),
       })
       .passthrough(),
-    delivery_info: z.object({ current_retry: z.number().int().min(0), max_retries: z.number().int().min(0) }).passthrough(),
+    delivery_info: z
+      .object({ current_retry: z.number().int().min(0), max_retries: z.number().int().min(0) })
+      .passthrough(),
   })
   .passthrough()
   .superRefine((body, ctx) => {
     const { op, data } = body.event;
     const needsNew = op !== 'DELETE';
     const needsOld = op === 'UPDATE' || op === 'DELETE';
-    if (needsNew && !data.new) ctx.addIssue({ code: 'custom', path: ['event', 'data', 'new'], message: `required for ${op}` });
-    if (needsOld && !data.old) ctx.addIssue({ code: 'custom', path: ['event', 'data', 'old'], message: `required for ${op}` });
+    if (needsNew && !data.new)
+      ctx.addIssue({ code: 'custom', path: ['event', 'data', 'new'], message: `required for ${op}` });
+    if (needsOld && !data.old)
+      ctx.addIssue({ code: 'custom', path: ['event', 'data', 'old'], message: `required for ${op}` });
   });
 
 export type HasuraEventBody = z.infer<typeof hasuraEventSchema>;

@@ -9,11 +9,20 @@ import { compileTemplates, createLiquid, type CompiledTemplate } from '../templa
 export type MappingConfig = Pick<BridgeConfig, 'lookups' | 'defaults' | 'triggers'>;
 
 /** The built-in mapping (also what runs without a config file). */
-export const DEFAULT_MAPPING: MappingConfig = { lookups: {}, defaults: builtinTriggerDefaults('servicenow'), triggers: {} };
+export const DEFAULT_MAPPING: MappingConfig = {
+  lookups: {},
+  defaults: builtinTriggerDefaults('servicenow'),
+  triggers: {},
+};
 
 /** A template that cannot render for this event: permanent, the operator must fix data or config. */
 export class MappingError extends Error {
-  constructor(message: string, readonly field: string, readonly template: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly field: string,
+    readonly template: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'MappingError';
   }
@@ -92,12 +101,19 @@ export function createEventMapper(config: MappingConfig): EventMapper {
   const problems: string[] = [];
   const defaults: CompiledTrigger = compileTrigger(engine, config.defaults, 'defaults', problems);
   const triggers = new Map(
-    Object.entries(config.triggers).map(([name, trigger]) => [name, compileTrigger(engine, trigger, `triggers.${name}`, problems)]),
+    Object.entries(config.triggers).map(([name, trigger]) => [
+      name,
+      compileTrigger(engine, trigger, `triggers.${name}`, problems),
+    ]),
   );
   if (problems.length > 0) throw new ConfigError(problems);
   const compiledFor = (event: HasuraEvent): CompiledTrigger => triggers.get(event.trigger) ?? defaults;
 
-  async function renderOne(template: CompiledTemplate, scope: object, what: { trigger: string; field: string; source: string }) {
+  async function renderOne(
+    template: CompiledTemplate,
+    scope: object,
+    what: { trigger: string; field: string; source: string },
+  ) {
     try {
       return (await engine.render(template, scope)).trim();
     } catch (error) {
@@ -127,7 +143,11 @@ export function createEventMapper(config: MappingConfig): EventMapper {
     async workNote(event, extras = {}) {
       const compiled = compiledFor(event);
       const scope = scopeOf(event, compiled.config, extras);
-      return renderOne(compiled.workNote, scope, { trigger: event.trigger, field: 'work_note', source: compiled.config.workNote });
+      return renderOne(compiled.workNote, scope, {
+        trigger: event.trigger,
+        field: 'work_note',
+        source: compiled.config.workNote,
+      });
     },
   };
 }

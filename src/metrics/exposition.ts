@@ -13,7 +13,10 @@ export function metricsRoute(registry: Registry): RequestHandler {
       res.setHeader('Content-Type', registry.contentType);
       res.end(body);
     } catch (error) {
-      res.status(500).type('text/plain').send(`metrics collection failed: ${(error as Error).message}`);
+      res
+        .status(500)
+        .type('text/plain')
+        .send(`metrics collection failed: ${(error as Error).message}`);
     }
   };
 }
@@ -24,7 +27,10 @@ export interface MetricsServer {
 }
 
 /** A bare HTTP server for processes without Express (the worker): `/metrics` and nothing else. */
-export async function serveMetrics(registry: Registry, options: { host: string; port: number }): Promise<MetricsServer> {
+export async function serveMetrics(
+  registry: Registry,
+  options: { host: string; port: number },
+): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found; try GET /metrics\n');
@@ -32,7 +38,8 @@ export async function serveMetrics(registry: Registry, options: { host: string; 
     }
     registry.metrics().then(
       (body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body),
-      (error: Error) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`metrics collection failed: ${error.message}\n`),
+      (error: Error) =>
+        res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`metrics collection failed: ${error.message}\n`),
     );
   });
   server.listen(options.port, options.host);

@@ -104,11 +104,16 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
   return {
     registry,
     interceptors: ({ target }) => ({ activity: [activityMetrics(metrics, target)] }),
-    startParkedGauge: (client, gaugeOptions) => startParkedCount(metrics.parked, client, { ...gaugeOptions, intervalMs: options.parkedRefreshMs ?? 0 }),
+    startParkedGauge: (client, gaugeOptions) =>
+      startParkedCount(metrics.parked, client, { ...gaugeOptions, intervalMs: options.parkedRefreshMs ?? 0 }),
   };
 }
 
-function startParkedCount(gauge: Gauge, client: Client, options: ParkedGaugeOptions & { intervalMs: number }): ParkedGauge {
+function startParkedCount(
+  gauge: Gauge,
+  client: Client,
+  options: ParkedGaugeOptions & { intervalMs: number },
+): ParkedGauge {
   const query = `${TicketStatus.name}="${PARKED}" AND ExecutionStatus="Running" AND TaskQueue="${options.taskQueue.replace(/["\\]/g, '\\$&')}"`;
   let inFlight: Promise<void> | undefined;
   const refresh = () => {

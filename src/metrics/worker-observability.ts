@@ -34,7 +34,13 @@ export async function startWorkerObservability(
   const sdkAddress = config.sdkPort === undefined ? undefined : bindAddress(config.host, config.sdkPort);
   installRuntime({ logger: context.logger, metricsBindAddress: sdkAddress });
   const metrics = createWorkerMetrics({ parkedRefreshMs: config.parkedRefreshMs });
-  const server = config.workerPort === undefined ? undefined : await serveMetrics(metrics.registry, { host: config.host, port: config.workerPort });
-  context.logger.info({ sdkMetrics: sdkAddress && `http://${sdkAddress}/metrics`, workerMetrics: server?.url }, 'metrics endpoints');
+  const server =
+    config.workerPort === undefined
+      ? undefined
+      : await serveMetrics(metrics.registry, { host: config.host, port: config.workerPort });
+  context.logger.info(
+    { sdkMetrics: sdkAddress && `http://${sdkAddress}/metrics`, workerMetrics: server?.url },
+    'metrics endpoints',
+  );
   return { metrics, server, close: async () => server?.close() };
 }

@@ -8,8 +8,14 @@ import type { WebhookHttpConfig } from '../config/settings';
 const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: envInt(0, 65535).default(3000),
-  WEBHOOK_SECRET_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'not an HTTP header name').default('x-webhook-secret'),
-  WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'e.g. 512kb or 1mb').default('1mb'),
+  WEBHOOK_SECRET_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'not an HTTP header name')
+    .default('x-webhook-secret'),
+  WEBHOOK_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'e.g. 512kb or 1mb')
+    .default('1mb'),
   WEBHOOK_RETRY_AFTER_SECONDS: envInt(1, 3600).default(10),
 });
 

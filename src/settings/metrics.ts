@@ -9,15 +9,17 @@ const port = (fallback: number) =>
     .default(fallback)
     .transform((value) => (value === 'off' ? undefined : value));
 
-const schema = z.object({
-  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
-  METRICS_PORT: port(9464),
-  WORKER_METRICS_PORT: port(9465),
-  PARKED_GAUGE_INTERVAL: envDuration.default('30s'),
-}).refine((env) => env.METRICS_PORT === undefined || env.METRICS_PORT !== env.WORKER_METRICS_PORT, {
-  message: 'the SDK exporter and the worker registry need different ports',
-  path: ['METRICS_PORT/WORKER_METRICS_PORT'],
-});
+const schema = z
+  .object({
+    METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+    METRICS_PORT: port(9464),
+    WORKER_METRICS_PORT: port(9465),
+    PARKED_GAUGE_INTERVAL: envDuration.default('30s'),
+  })
+  .refine((env) => env.METRICS_PORT === undefined || env.METRICS_PORT !== env.WORKER_METRICS_PORT, {
+    message: 'the SDK exporter and the worker registry need different ports',
+    path: ['METRICS_PORT/WORKER_METRICS_PORT'],
+  });
 
 export const METRICS_VARIABLES: readonly string[] = Object.keys(schema.innerType().shape);
 

@@ -24,7 +24,12 @@ const mailbox = z.string().refine((value) => {
 }, 'must be an address or "Name <address>"');
 const addressList = z
   .string()
-  .transform((value) => value.split(',').map((address) => address.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+  )
   .refine((addresses) => addresses.length > 0 && addresses.every((address) => ADDRESS.test(address)), {
     message: 'must be a comma-separated list of addresses',
   });
@@ -107,9 +112,7 @@ function emailConfig(vars: NotifyEnv): EmailConfig | undefined {
     secure: vars.SMTP_SECURE,
     requireTls: vars.SMTP_REQUIRE_TLS,
     auth:
-      vars.SMTP_USER && vars.SMTP_PASSWORD
-        ? { user: vars.SMTP_USER, pass: new Secret(vars.SMTP_PASSWORD) }
-        : undefined,
+      vars.SMTP_USER && vars.SMTP_PASSWORD ? { user: vars.SMTP_USER, pass: new Secret(vars.SMTP_PASSWORD) } : undefined,
     from: vars.NOTIFY_EMAIL_FROM.trim(),
     to: vars.NOTIFY_EMAIL_TO,
     subjectPrefix: vars.NOTIFY_EMAIL_SUBJECT_PREFIX,

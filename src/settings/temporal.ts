@@ -15,7 +15,8 @@ const schema = z.object({
 });
 
 const connection = schema.refine((env) => !env.TEMPORAL_TLS_CERT_PATH === !env.TEMPORAL_TLS_KEY_PATH, {
-  message: 'set both or neither for mTLS', path: ['TEMPORAL_TLS_CERT_PATH/TEMPORAL_TLS_KEY_PATH'],
+  message: 'set both or neither for mTLS',
+  path: ['TEMPORAL_TLS_CERT_PATH/TEMPORAL_TLS_KEY_PATH'],
 });
 
 const uiSchema = z.object({ TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233') });

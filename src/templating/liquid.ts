@@ -33,8 +33,10 @@ export function serviceNowDateTime(value: unknown): string {
   if (value === null || value === undefined || value === '') return '';
   const text = String(value);
   const hasZone = /(Z|[+-]\d\d:?\d\d)$/i.test(text);
-  const date = typeof value === 'number' ? new Date(value) : new Date(hasZone || !text.includes('T') ? text : `${text}Z`);
-  if (Number.isNaN(date.getTime())) throw new Error(`servicenow_datetime: not a date: ${JSON.stringify(text.slice(0, 60))}`);
+  const date =
+    typeof value === 'number' ? new Date(value) : new Date(hasZone || !text.includes('T') ? text : `${text}Z`);
+  if (Number.isNaN(date.getTime()))
+    throw new Error(`servicenow_datetime: not a date: ${JSON.stringify(text.slice(0, 60))}`);
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }
 

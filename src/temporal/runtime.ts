@@ -35,7 +35,9 @@ export interface RuntimeSetup {
  * default Runtime, after which `Runtime.install` throws "already instantiated".
  */
 export function installRuntime(setup: RuntimeSetup): Runtime {
-  const metrics = setup.metricsBindAddress ? { metricPrefix: 'temporal_', prometheus: { bindAddress: setup.metricsBindAddress } } : undefined;
+  const metrics = setup.metricsBindAddress
+    ? { metricPrefix: 'temporal_', prometheus: { bindAddress: setup.metricsBindAddress } }
+    : undefined;
   return Runtime.install({
     logger: sdkLoggerFrom(setup.logger.child({ component: 'temporal-sdk' })),
     telemetryOptions: {

@@ -19,7 +19,10 @@ export interface BridgeWorkerOptions {
   interceptors?: WorkerOptions['interceptors'];
   /** Payload encryption (src/codec); the webhook's client must use the same. */
   dataConverter?: WorkerOptions['dataConverter'];
-  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
+  tuning?: Pick<
+    WorkerOptions,
+    'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'
+  >;
 }
 
 function workflowSource(options: BridgeWorkerOptions): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
@@ -42,7 +45,10 @@ export async function createBridgeWorker(options: BridgeWorkerOptions): Promise<
   });
 }
 
-export interface TicketingWorkerOptions extends Pick<BridgeWorkerOptions, 'connection' | 'namespace' | 'activities' | 'dataConverter' | 'interceptors' | 'shutdownGraceTime'> {
+export interface TicketingWorkerOptions extends Pick<
+  BridgeWorkerOptions,
+  'connection' | 'namespace' | 'activities' | 'dataConverter' | 'interceptors' | 'shutdownGraceTime'
+> {
   taskQueue: string;
   /** Task-queue-wide: Temporal's matching service enforces it across every worker of the queue. */
   maxActivitiesPerSecond?: number;

@@ -56,15 +56,17 @@ export async function startWorker(settings: WorkerSettings, context: WorkerConte
   const { workflowBundle } = context;
   const worker = await createBridgeWorker({ ...shared, taskQueue: temporal.taskQueue, workflowBundle, tuning });
   const workers = ticketing ? [worker, await createTicketingWorker({ ...shared, ...ticketing })] : [worker];
-  const parked = context.metrics?.startParkedGauge(
-    new Client({ connection, namespace: temporal.namespace }),
-    { taskQueue: temporal.taskQueue, logger: context.logger },
-  );
-  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined).finally(async () => {
-    parked?.stop();
-    await close();
-    await connection.close();
+  const parked = context.metrics?.startParkedGauge(new Client({ connection, namespace: temporal.namespace }), {
+    taskQueue: temporal.taskQueue,
+    logger: context.logger,
   });
+  const done = Promise.all(workers.map((w) => w.run()))
+    .then(() => undefined)
+    .finally(async () => {
+      parked?.stop();
+      await close();
+      await connection.close();
+    });
   context.logger.info({ taskQueue: temporal.taskQueue, ticketing, namespace: temporal.namespace }, 'worker running');
   return {
     worker,

@@ -11,15 +11,26 @@ const notifyActivities = proxyActivities<BridgeActivities>({
 export async function notifyOperators(event: HasuraEvent, status: EventStatus): Promise<void> {
   const { workflowId, runId } = workflowInfo();
   const facts: FailureFacts = {
-    workflowId, runId, trigger: event.trigger, table: `${event.table.schema}.${event.table.name}`, op: event.op,
-    eventId: event.eventId, rowKey: status.rowKey, lastError: status.lastError ?? { message: 'unknown error' },
-    attempts: status.attempts, occurredAt: status.updatedAt, outcome: 'parked', parkedUntil: status.parkedUntil,
+    workflowId,
+    runId,
+    trigger: event.trigger,
+    table: `${event.table.schema}.${event.table.name}`,
+    op: event.op,
+    eventId: event.eventId,
+    rowKey: status.rowKey,
+    lastError: status.lastError ?? { message: 'unknown error' },
+    attempts: status.attempts,
+    occurredAt: status.updatedAt,
+    outcome: 'parked',
+    parkedUntil: status.parkedUntil,
   };
   await notifyActivities.logFailure(facts);
   const channels = await notifyActivities.notifyChannels();
   await Promise.all(
     channels.map((channel) =>
-      notifyActivities.notifyFailure(channel, facts).catch((error) => log.warn('notification channel failed', { channel, error: String(error) })),
+      notifyActivities
+        .notifyFailure(channel, facts)
+        .catch((error) => log.warn('notification channel failed', { channel, error: String(error) })),
     ),
   );
 }

@@ -3,9 +3,7 @@ import { abandonSignal, overridesProblem, retrySignal } from '../contract';
 import type { StatusTracker } from './status';
 
 export type OperatorDecision =
-  | { kind: 'retry'; overrides: Record<string, string> }
-  | { kind: 'abandon'; reason: string }
-  | { kind: 'timeout' };
+  { kind: 'retry'; overrides: Record<string, string> } | { kind: 'abandon'; reason: string } | { kind: 'timeout' };
 
 /**
  * Receives the operator's `retry` / `abandon` signals. Signals arriving while the event is not

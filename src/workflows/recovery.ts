@@ -35,7 +35,10 @@ function describeFailure(error: ActivityFailure): { message: string; type?: stri
  * (with overrides) runs the step again, `abandon` gives up, the deadline fails the workflow.
  */
 export async function runWithRecovery<T>(
-  context: RecoveryContext, event: HasuraEvent, ticketMayExist: boolean, step: (input: StepInput) => Promise<T>,
+  context: RecoveryContext,
+  event: HasuraEvent,
+  ticketMayExist: boolean,
+  step: (input: StepInput) => Promise<T>,
 ): Promise<Recovered<T>> {
   const { tracker, inbox } = context;
   const input: StepInput = { overrides: {}, ticketMayExist };

@@ -21,7 +21,16 @@ export async function rowTicketWorkflow(input: RowWorkflowInput): Promise<RowOut
   const tracker = new StatusTracker();
   const inbox = new OperatorInbox(tracker);
   if (state.ticket) tracker.status.ticket = state.ticket;
-  setHandler(statusQuery, () => ({ ...tracker.status, rowKey: input.rowKey, row: { pending: state.pending.length, applied: state.applied, skipped: state.skipped, lastApplied: state.lastApplied } }));
+  setHandler(statusQuery, () => ({
+    ...tracker.status,
+    rowKey: input.rowKey,
+    row: {
+      pending: state.pending.length,
+      applied: state.applied,
+      skipped: state.skipped,
+      lastApplied: state.lastApplied,
+    },
+  }));
   setHandler(rowEventSignal, (event) => {
     const known = state.seen.includes(event.eventId) || state.pending.some((e) => e.eventId === event.eventId);
     if (!known) state.pending.push(event);
@@ -32,7 +41,10 @@ export async function rowTicketWorkflow(input: RowWorkflowInput): Promise<RowOut
     tracker.moveTo('waiting-for-events');
     // Once a DELETE has closed the ticket, wait a while for late deliveries, then finish.
     const hasEvents = () => state.pending.length > 0;
-    const arrived = state.lastApplied?.op === 'DELETE' ? await condition(hasEvents, policy.rowRetentionMs) : (await condition(hasEvents), true);
+    const arrived =
+      state.lastApplied?.op === 'DELETE'
+        ? await condition(hasEvents, policy.rowRetentionMs)
+        : (await condition(hasEvents), true);
     if (!arrived) {
       tracker.moveTo('closed');
       return { status: 'closed', ticket: state.ticket, applied: state.applied, skipped: state.skipped };
@@ -58,7 +70,14 @@ async function applyNewest(input: RowWorkflowInput, state: RowState, event: Hasu
   // applyRowEvent always looks the ticket up first, so it needs no "may the ticket exist" hint.
   const result = await runWithRecovery(context, event, false, async ({ overrides }) => {
     tracker.moveTo('applying');
-    return activities.applyRowEvent({ trigger: input.trigger, correlationId: input.correlationId, event, previousRow: state.lastRow, rules: input.rules, overrides });
+    return activities.applyRowEvent({
+      trigger: input.trigger,
+      correlationId: input.correlationId,
+      event,
+      previousRow: state.lastRow,
+      rules: input.rules,
+      overrides,
+    });
   });
   state.lastApplied = { createdAt: event.createdAt, eventId: event.eventId, op: event.op };
   state.lastRow = event.data.new ?? event.data.old ?? undefined;
@@ -68,9 +87,16 @@ async function applyNewest(input: RowWorkflowInput, state: RowState, event: Hasu
   }
   const applied = result.value;
   state.applied += 1;
-  tracker.status.row = { pending: state.pending.length, applied: state.applied, skipped: state.skipped, lastApplied: state.lastApplied, lastAction: applied.action };
+  tracker.status.row = {
+    pending: state.pending.length,
+    applied: state.applied,
+    skipped: state.skipped,
+    lastApplied: state.lastApplied,
+    lastAction: applied.action,
+  };
   tracker.moveTo('applying', { lastError: undefined });
   if (applied.ticket && applied.ticket.number !== state.ticket?.number) tracker.recordTicket(applied.ticket);
   state.ticket = applied.ticket ?? state.ticket;
-  if (applied.action === 'created' && applied.attempt > 1) await cancelLateDuplicates({ target: applied.target, correlationId: input.correlationId }, policy);
+  if (applied.action === 'created' && applied.attempt > 1)
+    await cancelLateDuplicates({ target: applied.target, correlationId: input.correlationId }, policy);
 }

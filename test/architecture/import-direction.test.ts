@@ -9,7 +9,12 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..', '..');
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 
-interface Edge { from: string; to: string; file: string; spec: string }
+interface Edge {
+  from: string;
+  to: string;
+  file: string;
+  spec: string;
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -81,7 +86,8 @@ test('when the folders of src/ and dev/ import each other, then no two folders f
 test('when a ticketing target needs HTTP, then it uses the shared layer and no other target', () => {
   expect(cycles(edges(3))).toEqual([]);
   const crossTarget = edges(3).filter(
-    (e) => /^src\/ticketing\/(servicenow|jira|rest)$/.test(e.from) && /^src\/ticketing\/(servicenow|jira|rest)$/.test(e.to),
+    (e) =>
+      /^src\/ticketing\/(servicenow|jira|rest)$/.test(e.from) && /^src\/ticketing\/(servicenow|jira|rest)$/.test(e.to),
   );
   expect(show(crossTarget)).toEqual([]);
 });

@@ -20,7 +20,10 @@ let output = '';
 
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm test's pretest does)`);
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, BENCH_SCALE: 'smoke', BENCH_RESULTS: resultsFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, BENCH_SCALE: 'smoke', BENCH_RESULTS: resultsFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
@@ -42,12 +45,22 @@ function ok(outcome: Outcome | undefined): Record<string, unknown> {
 
 test('when the smoke benchmark runs, then results.json describes the machine and has every section', () => {
   expect(Object.keys(report.sections).sort()).toEqual(['ack', 'drain', 'endToEnd', 'footprint', 'syncBaseline']);
-  expect(report.machine).toEqual(expect.objectContaining({ cpuModel: expect.any(String), cores: expect.any(Number), memoryMb: expect.any(Number), node: process.version }));
+  expect(report.machine).toEqual(
+    expect.objectContaining({
+      cpuModel: expect.any(String),
+      cores: expect.any(Number),
+      memoryMb: expect.any(Number),
+      node: process.version,
+    }),
+  );
   expect(output).toContain('floor/ceiling');
 });
 
 test('when the webhook is loaded, then both it and the start-loop floor report throughput and latency', () => {
-  const ack = ok((report.sections.ack as Record<string, Outcome>).memory) as { closedLoop: { webhook: { throughput: number }; floor: { throughput: number }; throughputRatio: number }; steps: { webhook: { latencyMs: { p99: number } } }[] };
+  const ack = ok((report.sections.ack as Record<string, Outcome>).memory) as {
+    closedLoop: { webhook: { throughput: number }; floor: { throughput: number }; throughputRatio: number };
+    steps: { webhook: { latencyMs: { p99: number } } }[];
+  };
   expect(ack.closedLoop.webhook.throughput).toBeGreaterThan(0);
   expect(ack.closedLoop.floor.throughput).toBeGreaterThan(0);
   expect(finite(ack.closedLoop.throughputRatio)).toBe(true);
@@ -56,8 +69,16 @@ test('when the webhook is loaded, then both it and the start-loop floor report t
 });
 
 test('when incidents flow end to end, then each latency has a bridge rate, a ceiling rate and calls per incident', () => {
-  const e2e = ok((report.sections.endToEnd as Record<string, Outcome>).memory) as { runs: { bridge: { incidentsPerSecond: number; callsPerIncident: number }; ceiling: { incidentsPerSecond: number }; ratio: number }[] };
-  expect(e2e.runs.map((run) => run.bridge.incidentsPerSecond > 0 && run.ceiling.incidentsPerSecond > 0 && finite(run.ratio))).toEqual([true, true]);
+  const e2e = ok((report.sections.endToEnd as Record<string, Outcome>).memory) as {
+    runs: {
+      bridge: { incidentsPerSecond: number; callsPerIncident: number };
+      ceiling: { incidentsPerSecond: number };
+      ratio: number;
+    }[];
+  };
+  expect(
+    e2e.runs.map((run) => run.bridge.incidentsPerSecond > 0 && run.ceiling.incidentsPerSecond > 0 && finite(run.ratio)),
+  ).toEqual([true, true]);
   expect(e2e.runs.every((run) => finite(run.bridge.callsPerIncident))).toBe(true);
 });
 
@@ -68,14 +89,20 @@ test('when the backlog drains, then drain time, peak request rate and the limit 
 });
 
 test('when events are parked, then worker and webhook RSS are reported idle, under load and parked', () => {
-  const footprint = ok(report.sections.footprint as Outcome) as { worker: Record<string, number>; webhook: Record<string, number> };
+  const footprint = ok(report.sections.footprint as Outcome) as {
+    worker: Record<string, number>;
+    webhook: Record<string, number>;
+  };
   for (const proc of [footprint.worker, footprint.webhook]) {
     expect([proc.idleMb, proc.underLoadMb, proc.parkedMb].every((mb) => finite(mb) && mb > 0)).toBe(true);
   }
 });
 
 test('when the synchronous relay is compared, then both report ack latency and what the outage cost', () => {
-  const sync = ok(report.sections.syncBaseline as Outcome) as { bridge: { ack: { latencyMs: { p50: number } }; outage: { non2xx: number } }; syncRelay: { ack: { latencyMs: { p50: number } }; outage: { non2xx: number } } };
+  const sync = ok(report.sections.syncBaseline as Outcome) as {
+    bridge: { ack: { latencyMs: { p50: number } }; outage: { non2xx: number } };
+    syncRelay: { ack: { latencyMs: { p50: number } }; outage: { non2xx: number } };
+  };
   expect(finite(sync.bridge.ack.latencyMs.p50) && finite(sync.syncRelay.ack.latencyMs.p50)).toBe(true);
   expect(finite(sync.bridge.outage.non2xx) && finite(sync.syncRelay.outage.non2xx)).toBe(true);
 });

@@ -6,7 +6,11 @@ import { formatReport, type ChaosReport } from '../../dev/chaos/report';
 import { runChaos } from '../../dev/chaos/run';
 
 // The webhook and worker run as real processes from the build; `npm test` builds first (pretest).
-const BUILT = [path.join(DIST, 'api', 'main.js'), path.join(DIST, 'worker', 'main.js'), path.join(DIST, 'workflow-bundle.js')];
+const BUILT = [
+  path.join(DIST, 'api', 'main.js'),
+  path.join(DIST, 'worker', 'main.js'),
+  path.join(DIST, 'workflow-bundle.js'),
+];
 
 let report: ChaosReport;
 let run: Promise<ChaosReport> | undefined;
@@ -26,7 +30,15 @@ afterAll(async () => {
 
 test('when 100 events are each delivered twice through killed processes and a failing ServiceNow, then every accepted event has exactly one incident', () => {
   expect(report.failures).toEqual([]);
-  expect(report).toMatchObject({ events: 100, deliveries: 200, accepted: 100, neverAccepted: 0, exactlyOnce: 100, lost: [], duplicates: { active: 0 } });
+  expect(report).toMatchObject({
+    events: 100,
+    deliveries: 200,
+    accepted: 100,
+    neverAccepted: 0,
+    exactlyOnce: 100,
+    lost: [],
+    duplicates: { active: 0 },
+  });
 });
 
 test('when the run has drained, then no workflow is left running, parked or stuck', () => {
@@ -40,8 +52,14 @@ test('when the schedule runs, then every kind of fault was injected and ServiceN
   expect(report.faults).toMatchObject({
     failedToInject: 0,
     byKind: {
-      'worker-sigkill': 4, 'webhook-restart': 2, 'temporal-sigterm': 1, 'temporal-sigkill': 1,
-      'servicenow-5xx': 1, 'servicenow-429-storm': 1, 'servicenow-outage': 1, 'servicenow-slow-commit': 2,
+      'worker-sigkill': 4,
+      'webhook-restart': 2,
+      'temporal-sigterm': 1,
+      'temporal-sigkill': 1,
+      'servicenow-5xx': 1,
+      'servicenow-429-storm': 1,
+      'servicenow-outage': 1,
+      'servicenow-slow-commit': 2,
     },
   });
   const { byStatus, unanswered } = report.servicenow;

@@ -6,15 +6,24 @@ import { createRng } from '../../dev/simulator/servicenow/rng';
 
 const events = buildEvents(5, createRng(7));
 const [once, twice, cancelled, parked, missing] = events;
-const incident = (event: (typeof events)[number], state = '1') => ({ correlation_id: correlationIdFor(event.trigger, event.id), state });
+const incident = (event: (typeof events)[number], state = '1') => ({
+  correlation_id: correlationIdFor(event.trigger, event.id),
+  state,
+});
 
 test('when the simulator holds duplicates, cancelled duplicates and nothing for some events, then each is counted in its own column', () => {
   const records = [incident(once), incident(twice), incident(twice), incident(cancelled), incident(cancelled, '8')];
   const accepted = new Set(events.map((event) => event.id));
   const tally = tallyIncidents(events, accepted, records, [workflowIdFor(parked.trigger, parked.id)]);
   expect(tally).toEqual({
-    incidents: 5, exactlyOnce: 2, activeDuplicates: 1, cancelledDuplicates: 1,
-    lost: [missing.id], parked: [parked.id], neverAccepted: [], incidentsWithoutAcceptance: 0,
+    incidents: 5,
+    exactlyOnce: 2,
+    activeDuplicates: 1,
+    cancelledDuplicates: 1,
+    lost: [missing.id],
+    parked: [parked.id],
+    neverAccepted: [],
+    incidentsWithoutAcceptance: 0,
   });
 });
 
@@ -32,8 +41,14 @@ test('when events are ordered for delivery, then each appears exactly twice, shu
 
 test('when a promise is broken, then the run is judged failed with one line per broken promise', () => {
   const base = {
-    aborted: false, timings: { drained: true, drainMs: 1, ingestMs: 1, totalMs: 1 }, lost: [], duplicates: { active: 0, cancelled: 2 },
-    stuck: [], parked: [], neverAccepted: 0, faults: { failedToInject: 0, byKind: {}, log: [] },
+    aborted: false,
+    timings: { drained: true, drainMs: 1, ingestMs: 1, totalMs: 1 },
+    lost: [],
+    duplicates: { active: 0, cancelled: 2 },
+    stuck: [],
+    parked: [],
+    neverAccepted: 0,
+    faults: { failedToInject: 0, byKind: {}, log: [] },
   } as unknown as Omit<ChaosReport, 'failures'>;
   expect(judge(base)).toEqual([]);
   expect(judge({ ...base, lost: ['e1'], duplicates: { active: 1, cancelled: 0 }, stuck: ['w1'] })).toEqual([

@@ -44,8 +44,16 @@ test('when retries are exhausted without Retry-After, then the delivery gives up
 
 test('when the connection is refused, then it is retried at interval_sec like any failure', async () => {
   const closedPort = await freePort();
-  const result = await deliverLikeHasura(hasuraEventBody(), { url: `http://127.0.0.1:${closedPort}/`, numRetries: 2, intervalSec: 1, timeScale: 0.01 });
-  expect(result).toEqual({ delivered: false, attempts: [{ status: 'error' }, { status: 'error' }, { status: 'error' }] });
+  const result = await deliverLikeHasura(hasuraEventBody(), {
+    url: `http://127.0.0.1:${closedPort}/`,
+    numRetries: 2,
+    intervalSec: 1,
+    timeScale: 0.01,
+  });
+  expect(result).toEqual({
+    delivered: false,
+    attempts: [{ status: 'error' }, { status: 'error' }, { status: 'error' }],
+  });
 });
 
 test('when the caller aborts, then no further retry is made', async () => {
@@ -68,7 +76,9 @@ test('when many deliveries share one HTTP pool, then no more requests than its s
     }, 30);
   };
   const pool = new HttpPool(3);
-  const results = await Promise.all(Array.from({ length: 12 }, () => deliverLikeHasura(hasuraEventBody(), { url, pool })));
+  const results = await Promise.all(
+    Array.from({ length: 12 }, () => deliverLikeHasura(hasuraEventBody(), { url, pool })),
+  );
   expect(results.every((r) => r.delivered)).toBe(true);
   expect(peak).toBe(3);
 });

@@ -15,11 +15,16 @@ describeOnCluster('chaos on the PostgreSQL-backed Temporal server, two webhooks 
     if (missing.length) throw new Error(`run \`npm run build\` first: missing ${missing.join(', ')}`);
     report = await runClusterChaos({ events: EVENTS, eventsPerSecond: 4, cliPath: process.env.TEMPORAL_CLI_PATH! });
     const { tally, quiescence, faults, deliveries } = report;
-    console.log(JSON.stringify({
-      faults, byWebhook: deliveries.map((d) => d.byAnswer), exactlyOnce: tally.exactlyOnce,
-      cancelledDuplicates: tally.cancelledDuplicates, workflows: quiescence.census.byStatus,
-      drainMs: quiescence.waitedMs,
-    }));
+    console.log(
+      JSON.stringify({
+        faults,
+        byWebhook: deliveries.map((d) => d.byAnswer),
+        exactlyOnce: tally.exactlyOnce,
+        cancelledDuplicates: tally.cancelledDuplicates,
+        workflows: quiescence.census.byStatus,
+        drainMs: quiescence.waitedMs,
+      }),
+    );
   }, 300_000);
   // The process and server logs stay only when the promise broke, for the post-mortem.
   afterAll(() => {
@@ -33,7 +38,11 @@ describeOnCluster('chaos on the PostgreSQL-backed Temporal server, two webhooks 
     expect(report.faults.filter((fault) => fault.error)).toEqual([]);
     expect(report.faults.map((fault) => fault.fault)).toEqual([WORKER_KILL, SERVER_RESTART]);
     expect(report.tally).toMatchObject({
-      neverAccepted: [], lost: [], parked: [], activeDuplicates: 0, exactlyOnce: EVENTS,
+      neverAccepted: [],
+      lost: [],
+      parked: [],
+      activeDuplicates: 0,
+      exactlyOnce: EVENTS,
     });
     expect(report.accepted).toBe(EVENTS);
   });

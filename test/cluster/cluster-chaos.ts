@@ -56,12 +56,18 @@ const DRAIN_TIMEOUT_MS = 150_000;
 
 /** Starts what it can and, if anything fails, stops what it started. */
 async function startTopology(
-  options: ClusterChaosOptions, workDir: string, stops: (() => Promise<void>)[],
+  options: ClusterChaosOptions,
+  workDir: string,
+  stops: (() => Promise<void>)[],
 ): Promise<Topology> {
   const postgres = await startPostgres();
   stops.push(() => postgres.stop());
   const cluster = await startTemporalCluster({
-    postgres, databaseName: 'temporal_chaos', cliPath: options.cliPath, workDir, quiet: true,
+    postgres,
+    databaseName: 'temporal_chaos',
+    cliPath: options.cliPath,
+    workDir,
+    quiet: true,
   });
   stops.push(() => cluster.stop());
   const simulator = await startServiceNowSimulator({ port: 0, seed: options.seed });
@@ -76,12 +82,15 @@ async function startTopology(
 
 /** A worker killed with no drain while tickets are being created, then a crashed and restarted server. */
 async function injectFaults(
-  topology: Topology, ingestMs: number, started: number,
+  topology: Topology,
+  ingestMs: number,
+  started: number,
 ): Promise<ClusterChaosReport['faults']> {
   const plan: { at: number; fault: string; run: () => Promise<void> }[] = [
     { at: 0.3, fault: WORKER_KILL, run: () => topology.workers[0].kill('SIGKILL') },
     {
-      at: 0.55, fault: SERVER_RESTART,
+      at: 0.55,
+      fault: SERVER_RESTART,
       run: () => topology.cluster.server.restart({ signal: 'SIGKILL', downMs: SERVER_DOWN_MS }),
     },
   ];
@@ -89,7 +98,10 @@ async function injectFaults(
   for (const step of plan) {
     await sleep(Math.max(0, started + step.at * ingestMs - Date.now()));
     const begun = Date.now();
-    const error = await step.run().then(() => undefined, (failure: Error) => failure.message);
+    const error = await step.run().then(
+      () => undefined,
+      (failure: Error) => failure.message,
+    );
     log.push({ fault: step.fault, atMs: begun - started, lastedMs: Date.now() - begun, error });
   }
   return log;
@@ -99,10 +111,15 @@ async function drive(topology: Topology, events: ChaosEvent[], options: ClusterC
   const { retryConf, hasuraTimeScale, httpPoolSize } = ciRun();
   const ingestMs = (events.length / options.eventsPerSecond) * 1000;
   const started = Date.now();
-  const deliver = (url: string, seed: number) => deliverAll(events, createRng(seed), {
-    url, secret: CHAOS_WEBHOOK_SECRET, eventsPerSecond: options.eventsPerSecond, httpPoolSize, retryConf,
-    timeScale: hasuraTimeScale,
-  });
+  const deliver = (url: string, seed: number) =>
+    deliverAll(events, createRng(seed), {
+      url,
+      secret: CHAOS_WEBHOOK_SECRET,
+      eventsPerSecond: options.eventsPerSecond,
+      httpPoolSize,
+      retryConf,
+      timeScale: hasuraTimeScale,
+    });
   const [faults, ...deliveries] = await Promise.all([
     injectFaults(topology, ingestMs, started),
     ...topology.webhooks.map((webhook, index) => deliver(webhook.url, (options.seed ?? 1) + index + 1)),
@@ -126,10 +143,17 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     const { faults, deliveries, quiescence } = await drive(topology, events, options);
     const accepted = new Set(deliveries.flatMap((tally) => [...tally.accepted]));
     return {
-      events: events.length, deliveries, accepted: accepted.size, faults, quiescence, workDir,
+      events: events.length,
+      deliveries,
+      accepted: accepted.size,
+      faults,
+      quiescence,
+      workDir,
       tally: tallyIncidents(events, accepted, topology.simulator.records(), quiescence.census.parked),
-      unplannedExits: [...topology.workers, ...topology.webhooks.map((webhook) => webhook.service)]
-        .reduce((sum, service) => sum + service.unplannedExits, 0),
+      unplannedExits: [...topology.workers, ...topology.webhooks.map((webhook) => webhook.service)].reduce(
+        (sum, service) => sum + service.unplannedExits,
+        0,
+      ),
     };
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

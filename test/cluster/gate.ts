@@ -4,8 +4,9 @@
  */
 export const CLUSTER_TIER = process.env.TEST_TEMPORAL_CLUSTER === '1';
 
-export const SKIP_REASON = 'cluster tier skipped: TEST_TEMPORAL_CLUSTER is not 1 '
-  + '(it builds the Temporal server with Go and needs Debian\'s PostgreSQL; see README "Tests")';
+export const SKIP_REASON =
+  'cluster tier skipped: TEST_TEMPORAL_CLUSTER is not 1 ' +
+  '(it builds the Temporal server with Go and needs Debian\'s PostgreSQL; see README "Tests")';
 
 /** Skipped tests are still listed (and counted as skipped), never silently absent. */
 export function describeOnCluster(name: string, body: () => void): void {

@@ -19,11 +19,24 @@ async function chooseBackend(env: NodeJS.ProcessEnv): Promise<Backend> {
   const { JIRA_BASE_URL: baseUrl, JIRA_EMAIL: email, JIRA_API_TOKEN: token, JIRA_PROJECT: project } = env;
   const common = { issueType: env.JIRA_ISSUE_TYPE ?? 'Task', doneTransition: env.JIRA_DONE_TRANSITION ?? 'Done' };
   if (baseUrl && email && token && project) {
-    return { options: { ...common, baseUrl, email, project, apiToken: new Secret(token) }, describe: `the Jira site at ${baseUrl}` };
+    return {
+      options: { ...common, baseUrl, email, project, apiToken: new Secret(token) },
+      describe: `the Jira site at ${baseUrl}`,
+    };
   }
   const simulator = await startJiraSimulator();
-  const options = { ...common, baseUrl: simulator.url, project: 'OPS', email: DEFAULT_JIRA_USER.email, apiToken: new Secret(DEFAULT_JIRA_USER.apiToken) };
-  return { options, describe: `the Jira simulator at ${simulator.url} (JIRA_BASE_URL/JIRA_EMAIL/JIRA_API_TOKEN/JIRA_PROJECT not all set)`, simulator };
+  const options = {
+    ...common,
+    baseUrl: simulator.url,
+    project: 'OPS',
+    email: DEFAULT_JIRA_USER.email,
+    apiToken: new Secret(DEFAULT_JIRA_USER.apiToken),
+  };
+  return {
+    options,
+    describe: `the Jira simulator at ${simulator.url} (JIRA_BASE_URL/JIRA_EMAIL/JIRA_API_TOKEN/JIRA_PROJECT not all set)`,
+    simulator,
+  };
 }
 
 let backend: Backend;
@@ -46,7 +59,10 @@ describe('Jira Cloud REST v3 contract', () => {
   let duplicate: TicketRef;
 
   it('when an issue is created, then it has a numeric id, a project key and a browse URL', async () => {
-    kept = await target.create({ correlationId, fields: { summary: `Contract check ${correlationId}`, description: 'Created by the contract suite' } });
+    kept = await target.create({
+      correlationId,
+      fields: { summary: `Contract check ${correlationId}`, description: 'Created by the contract suite' },
+    });
 
     expect(kept.id).toMatch(/^\d+$/);
     expect(kept.number).toMatch(new RegExp(`^${backend.options.project}-\\d+$`));
@@ -58,7 +74,11 @@ describe('Jira Cloud REST v3 contract', () => {
     const found = await target.findByCorrelation(correlationId);
 
     expect(found.map((ref) => ref.id)).toEqual([kept.id]);
-    expect(found[0]).toMatchObject({ number: kept.number, closed: false, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(found[0]).toMatchObject({
+      number: kept.number,
+      closed: false,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
   });
 
   it('when searching for an unused correlation id, then nothing is found', async () => {
@@ -74,7 +94,10 @@ describe('Jira Cloud REST v3 contract', () => {
   });
 
   it('when the issue is updated with a work note, then it stays open', async () => {
-    const updated = await target.update(kept, { summary: `Contract check (updated) ${correlationId}`, work_notes: 'Updated by the contract suite' });
+    const updated = await target.update(kept, {
+      summary: `Contract check (updated) ${correlationId}`,
+      work_notes: 'Updated by the contract suite',
+    });
 
     expect(updated).toMatchObject({ id: kept.id, number: kept.number, closed: false });
   });
@@ -83,7 +106,10 @@ describe('Jira Cloud REST v3 contract', () => {
     await target.cancelDuplicate(duplicate, kept);
 
     const found = await target.findByCorrelation(correlationId);
-    expect(found.map((ref) => [ref.number, ref.closed])).toEqual([[kept.number, false], [duplicate.number, true]]);
+    expect(found.map((ref) => [ref.number, ref.closed])).toEqual([
+      [kept.number, false],
+      [duplicate.number, true],
+    ]);
   });
 
   it('when asked to cancel the kept issue as its own duplicate, then it refuses', async () => {

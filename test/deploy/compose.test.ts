@@ -3,18 +3,39 @@ import { parse } from 'yaml';
 import { webhookHttpFromEnv } from '../../src/settings/http';
 import { temporalConfigFromEnv } from '../../src/settings/temporal';
 import {
-  bindMountSources, COMPOSE_FILE, dependenciesOf, environmentOf, interpolatedVariables, loadCompose,
-  publishedHostPorts, readRepoFile, repoFileExists, serviceNamed,
+  bindMountSources,
+  COMPOSE_FILE,
+  dependenciesOf,
+  environmentOf,
+  interpolatedVariables,
+  loadCompose,
+  publishedHostPorts,
+  readRepoFile,
+  repoFileExists,
+  serviceNamed,
 } from './stack-files';
 
 // The variables the bridge processes read. TODO: replace with an import from src/config once the app's
 // config module exports its variable names, so this list cannot drift from the code.
 const APP_ENV_VARS = [
-  'HOST', 'PORT', 'METRICS_PORT', 'LOG_FORMAT', 'LOG_LEVEL',
-  'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'TEMPORAL_UI_URL',
-  'WEBHOOK_SECRET', 'WEBHOOK_SECRET_HEADER',
-  'SERVICENOW_INSTANCE_URL', 'SERVICENOW_USERNAME', 'SERVICENOW_PASSWORD',
-  'SMTP_HOST', 'SMTP_PORT', 'NOTIFY_EMAIL_FROM', 'NOTIFY_EMAIL_TO',
+  'HOST',
+  'PORT',
+  'METRICS_PORT',
+  'LOG_FORMAT',
+  'LOG_LEVEL',
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_TASK_QUEUE',
+  'TEMPORAL_UI_URL',
+  'WEBHOOK_SECRET',
+  'WEBHOOK_SECRET_HEADER',
+  'SERVICENOW_INSTANCE_URL',
+  'SERVICENOW_USERNAME',
+  'SERVICENOW_PASSWORD',
+  'SMTP_HOST',
+  'SMTP_PORT',
+  'NOTIFY_EMAIL_FROM',
+  'NOTIFY_EMAIL_TO',
 ];
 const SIMULATOR_ENV_VARS = ['SIMULATOR_HOST', 'SIMULATOR_PORT', 'LOG_FORMAT', 'LOG_LEVEL'];
 const BRIDGE_SERVICES = ['bridge-api', 'bridge-worker'];
@@ -51,9 +72,11 @@ describe('docker-compose.yml consistency', () => {
       Object.entries(dependenciesOf(service)).flatMap(([target, condition]) => {
         const dependency = compose.services[target];
         if (!dependency) return [`${name} depends on missing service ${target}`];
-        if (condition === 'service_healthy' && !dependency.healthcheck?.test) return [`${name} waits for ${target} to be healthy, but it has no healthcheck`];
+        if (condition === 'service_healthy' && !dependency.healthcheck?.test)
+          return [`${name} waits for ${target} to be healthy, but it has no healthcheck`];
         return [];
-      }));
+      }),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -65,12 +88,17 @@ describe('docker-compose.yml consistency', () => {
 
   test('when a host path is bind-mounted, then it exists in the repository', () => {
     const missing = services.flatMap(([name, service]) =>
-      bindMountSources(service).filter((source) => !repoFileExists(source)).map((source) => `${name}: ${source}`));
+      bindMountSources(service)
+        .filter((source) => !repoFileExists(source))
+        .map((source) => `${name}: ${source}`),
+    );
     expect(missing).toEqual([]);
   });
 
   test('when the file interpolates a variable, then .env.example documents it, and documents nothing else', () => {
-    const documented = [...readRepoFile('.env.example').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]).sort();
+    const documented = [...readRepoFile('.env.example').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)]
+      .map((match) => match[1])
+      .sort();
     expect(documented).toEqual(interpolatedVariables(readRepoFile(COMPOSE_FILE)));
   });
 
@@ -85,7 +113,10 @@ describe('docker-compose.yml consistency', () => {
 describe('bridge services', () => {
   test('when compose passes environment to a bridge service, then the app reads every variable', () => {
     const unread = BRIDGE_SERVICES.flatMap((name) =>
-      Object.keys(environmentOf(serviceNamed(compose, name))).filter((key) => !APP_ENV_VARS.includes(key)).map((key) => `${name}: ${key}`));
+      Object.keys(environmentOf(serviceNamed(compose, name)))
+        .filter((key) => !APP_ENV_VARS.includes(key))
+        .map((key) => `${name}: ${key}`),
+    );
     expect(unread).toEqual([]);
   });
 
@@ -96,7 +127,12 @@ describe('bridge services', () => {
 
   test('when the worker reads its Temporal settings from the compose environment, then they point at the temporal service', () => {
     const config = temporalConfigFromEnv(environmentOf(serviceNamed(compose, 'bridge-worker')));
-    expect(config).toMatchObject({ address: 'temporal:7233', namespace: 'default', taskQueue: 'incident-bridge', uiUrl: 'http://localhost:8233' });
+    expect(config).toMatchObject({
+      address: 'temporal:7233',
+      namespace: 'default',
+      taskQueue: 'incident-bridge',
+      uiUrl: 'http://localhost:8233',
+    });
     expect(publishedHostPorts(serviceNamed(compose, 'temporal-ui'))).toContain(new URL(config.uiUrl).port);
   });
 
@@ -111,12 +147,16 @@ describe('bridge services', () => {
     const api = serviceNamed(compose, 'bridge-api');
     const worker = serviceNamed(compose, 'bridge-worker');
     expect(JSON.stringify(api.healthcheck?.test)).toContain(`127.0.0.1:${environmentOf(api).PORT}/healthz`);
-    expect(JSON.stringify(worker.healthcheck?.test)).toContain(`127.0.0.1:${environmentOf(worker).METRICS_PORT}/metrics`);
+    expect(JSON.stringify(worker.healthcheck?.test)).toContain(
+      `127.0.0.1:${environmentOf(worker).METRICS_PORT}/metrics`,
+    );
   });
 
   test('when no simulator profile is active, then no bridge service needs the simulator to start', () => {
     expect(serviceNamed(compose, 'servicenow-sim').profiles).toEqual(['simulator']);
-    const needingSimulator = BRIDGE_SERVICES.filter((name) => 'servicenow-sim' in dependenciesOf(serviceNamed(compose, name)));
+    const needingSimulator = BRIDGE_SERVICES.filter(
+      (name) => 'servicenow-sim' in dependenciesOf(serviceNamed(compose, name)),
+    );
     expect(needingSimulator).toEqual([]);
   });
 
@@ -132,8 +172,10 @@ describe('bridge services', () => {
   test('when Temporal loads its dynamic config, then the file it names is shipped in deploy/ and parses', () => {
     const temporal = serviceNamed(compose, 'temporal');
     const configPath = environmentOf(temporal).DYNAMIC_CONFIG_FILE_PATH;
-    const mount = (temporal.volumes ?? []).find((volume): volume is string =>
-      typeof volume === 'string' && volume.split(':')[1] === '/etc/temporal/config/dynamicconfig');
+    const mount = (temporal.volumes ?? []).find(
+      (volume): volume is string =>
+        typeof volume === 'string' && volume.split(':')[1] === '/etc/temporal/config/dynamicconfig',
+    );
     expect(configPath).toMatch(/^config\/dynamicconfig\//);
     expect(mount).toBeDefined();
     const hostFile = `${mount!.split(':')[0]}/${configPath.replace(/^config\/dynamicconfig\//, '')}`;

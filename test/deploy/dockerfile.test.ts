@@ -2,11 +2,18 @@ import { commandOf, loadCompose, readRepoFile, repoFileExists, serviceNamed, sou
 
 const APP_SERVICES = ['bridge-api', 'bridge-worker', 'servicenow-sim'];
 
-interface Stage { image: string; alias?: string; instructions: string[] }
+interface Stage {
+  image: string;
+  alias?: string;
+  instructions: string[];
+}
 
 /** Splits the Dockerfile into its stages (continuation lines joined, comments dropped). */
 function dockerfileStages(): Stage[] {
-  const lines = readRepoFile('Dockerfile').replace(/\\\n/g, ' ').split('\n').map((line) => line.trim());
+  const lines = readRepoFile('Dockerfile')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim());
   const stages: Stage[] = [];
   for (const line of lines.filter((l) => l && !l.startsWith('#'))) {
     const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
@@ -17,7 +24,9 @@ function dockerfileStages(): Stage[] {
 }
 
 function instruction(stage: Stage, keyword: string): string[] {
-  return stage.instructions.filter((line) => line.toUpperCase().startsWith(`${keyword} `)).map((line) => line.slice(keyword.length + 1).trim());
+  return stage.instructions
+    .filter((line) => line.toUpperCase().startsWith(`${keyword} `))
+    .map((line) => line.slice(keyword.length + 1).trim());
 }
 
 const stages = dockerfileStages();
@@ -64,12 +73,18 @@ describe('Dockerfile', () => {
 });
 
 describe('app services in docker-compose.yml', () => {
-  test.each(APP_SERVICES)('when %s starts, then its command runs a dist file whose source exists in src/ or dev/', (name) => {
-    const [executable, distFile] = commandOf(serviceNamed(compose, name));
-    expect(executable).toBe('node');
-    expect(sourceOfDistFile(distFile)).toMatch(/^(src|dev)\/.+\.ts$/);
-    expect({ distFile, sourceExists: repoFileExists(sourceOfDistFile(distFile)) }).toEqual({ distFile, sourceExists: true });
-  });
+  test.each(APP_SERVICES)(
+    'when %s starts, then its command runs a dist file whose source exists in src/ or dev/',
+    (name) => {
+      const [executable, distFile] = commandOf(serviceNamed(compose, name));
+      expect(executable).toBe('node');
+      expect(sourceOfDistFile(distFile)).toMatch(/^(src|dev)\/.+\.ts$/);
+      expect({ distFile, sourceExists: repoFileExists(sourceOfDistFile(distFile)) }).toEqual({
+        distFile,
+        sourceExists: true,
+      });
+    },
+  );
 
   test.each(APP_SERVICES)('when %s receives SIGTERM, then an init process forwards it to node', (name) => {
     expect(serviceNamed(compose, name).init).toBe(true);

@@ -6,13 +6,29 @@ const METADATA_DIR = 'hasura/metadata';
 const MIGRATIONS_DIR = 'hasura/migrations/default';
 // What `hasura metadata export` writes for config v3; the cli-migrations-v3 image applies this directory.
 const METADATA_FILES = [
-  'version.yaml', 'databases/databases.yaml', 'actions.graphql', 'actions.yaml', 'allow_list.yaml', 'api_limits.yaml',
-  'cron_triggers.yaml', 'graphql_schema_introspection.yaml', 'inherited_roles.yaml', 'network.yaml',
-  'query_collections.yaml', 'remote_schemas.yaml', 'rest_endpoints.yaml',
+  'version.yaml',
+  'databases/databases.yaml',
+  'actions.graphql',
+  'actions.yaml',
+  'allow_list.yaml',
+  'api_limits.yaml',
+  'cron_triggers.yaml',
+  'graphql_schema_introspection.yaml',
+  'inherited_roles.yaml',
+  'network.yaml',
+  'query_collections.yaml',
+  'remote_schemas.yaml',
+  'rest_endpoints.yaml',
 ];
 
-interface HeaderConf { name: string; value?: string; value_from_env?: string }
-interface OperationSpec { columns: '*' | string[] }
+interface HeaderConf {
+  name: string;
+  value?: string;
+  value_from_env?: string;
+}
+interface OperationSpec {
+  columns: '*' | string[];
+}
 interface EventTrigger {
   name: string;
   definition: { enable_manual?: boolean; insert?: OperationSpec; update?: OperationSpec; delete?: OperationSpec };
@@ -20,8 +36,16 @@ interface EventTrigger {
   webhook?: string;
   headers?: HeaderConf[];
 }
-interface TableMetadata { table: { name: string; schema: string }; event_triggers?: EventTrigger[] }
-interface SourceMetadata { name: string; kind: string; configuration: { connection_info: { database_url: { from_env?: string } } }; tables: string }
+interface TableMetadata {
+  table: { name: string; schema: string };
+  event_triggers?: EventTrigger[];
+}
+interface SourceMetadata {
+  name: string;
+  kind: string;
+  configuration: { connection_info: { database_url: { from_env?: string } } };
+  tables: string;
+}
 
 /** Follows the `"!include path"` strings the Hasura CLI resolves, relative to the including file. */
 function resolveInclude<T>(fromFile: string, value: string): T {
@@ -33,7 +57,9 @@ function loadTables(): TableMetadata[] {
   const databasesFile = `${METADATA_DIR}/databases/databases.yaml`;
   const [source] = readYaml<SourceMetadata[]>(databasesFile);
   const tablesFile = join(dirname(databasesFile), source.tables.replace(/^!include /, ''));
-  return resolveInclude<string[]>(databasesFile, source.tables).map((entry) => resolveInclude<TableMetadata>(tablesFile, entry));
+  return resolveInclude<string[]>(databasesFile, source.tables).map((entry) =>
+    resolveInclude<TableMetadata>(tablesFile, entry),
+  );
 }
 
 function incidentTrigger(): EventTrigger {
@@ -112,8 +138,20 @@ describe('Hasura migrations', () => {
 
   test('when the trigger listens to updated columns, then the migration creates each of them', () => {
     const tableBody = /CREATE TABLE public\.incident_request \(([\s\S]*?)\n\);/.exec(upSql)?.[1] ?? '';
-    const columns = tableBody.split('\n').map((line) => line.trim().split(/\s+/)[0]).filter(Boolean);
-    expect(columns).toEqual(['id', 'title', 'description', 'priority', 'status', 'reporter_email', 'created_at', 'updated_at']);
+    const columns = tableBody
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[0])
+      .filter(Boolean);
+    expect(columns).toEqual([
+      'id',
+      'title',
+      'description',
+      'priority',
+      'status',
+      'reporter_email',
+      'created_at',
+      'updated_at',
+    ]);
     const listened = incidentTrigger().definition.update?.columns;
     expect(Array.isArray(listened) && listened.every((column) => columns.includes(column))).toBe(true);
   });

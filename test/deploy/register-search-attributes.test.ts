@@ -39,15 +39,26 @@ function runScript(mode: string): { status: number | null; calls: string[]; stde
   const result = spawnSync('sh', [repoPath(SCRIPT)], {
     encoding: 'utf8',
     timeout: 10_000,
-    env: { PATH: `${fakeDir}:${process.env.PATH}`, FAKE_LOG: log, FAKE_MODE: mode, REGISTER_MAX_ATTEMPTS: '3', REGISTER_RETRY_DELAY_SECONDS: '0' },
+    env: {
+      PATH: `${fakeDir}:${process.env.PATH}`,
+      FAKE_LOG: log,
+      FAKE_MODE: mode,
+      REGISTER_MAX_ATTEMPTS: '3',
+      REGISTER_RETRY_DELAY_SECONDS: '0',
+    },
   });
   const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
   return { status: result.status, calls, stderr: result.stderr };
 }
 
 const namespaceCall = 'operator namespace create --namespace default --address temporal:7233';
-const expectedCalls = [namespaceCall, ...ALL_SEARCH_ATTRIBUTES.map((key) =>
-  `operator search-attribute create --namespace default --name ${key.name} --type Keyword --address temporal:7233`)];
+const expectedCalls = [
+  namespaceCall,
+  ...ALL_SEARCH_ATTRIBUTES.map(
+    (key) =>
+      `operator search-attribute create --namespace default --name ${key.name} --type Keyword --address temporal:7233`,
+  ),
+];
 
 describe('register-search-attributes.sh (temporal-setup)', () => {
   test('when the server accepts every call, then it creates the namespace and each attribute the workflows set, as Keyword, and exits 0', () => {
@@ -78,7 +89,9 @@ describe('register-search-attributes.sh (temporal-setup)', () => {
   test('when compose runs the one-shot, then it mounts and runs this script with the admin-tools image', () => {
     const setup = serviceNamed(loadCompose(), 'temporal-setup');
     expect(setup.image).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
-    const mount = (setup.volumes ?? []).find((volume) => typeof volume === 'string' && volume.startsWith(`./${SCRIPT}:`));
+    const mount = (setup.volumes ?? []).find(
+      (volume) => typeof volume === 'string' && volume.startsWith(`./${SCRIPT}:`),
+    );
     const target = typeof mount === 'string' ? mount.split(':')[1] : undefined;
     expect(setup.entrypoint).toEqual(['/bin/sh', target]);
   });

@@ -65,18 +65,24 @@ export function environmentOf(service: ComposeService): Record<string, string> {
   const { environment } = service;
   if (!environment) return {};
   if (Array.isArray(environment)) {
-    return Object.fromEntries(environment.map((entry) => {
-      const [name, ...rest] = entry.split('=');
-      return [name, rest.join('=')];
-    }));
+    return Object.fromEntries(
+      environment.map((entry) => {
+        const [name, ...rest] = entry.split('=');
+        return [name, rest.join('=')];
+      }),
+    );
   }
-  return Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, value === null ? '' : String(value)]));
+  return Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [name, value === null ? '' : String(value)]),
+  );
 }
 
 export function dependenciesOf(service: ComposeService): Record<string, string> {
   const dependsOn = service.depends_on ?? {};
   if (Array.isArray(dependsOn)) return Object.fromEntries(dependsOn.map((name) => [name, 'service_started']));
-  return Object.fromEntries(Object.entries(dependsOn).map(([name, spec]) => [name, spec.condition ?? 'service_started']));
+  return Object.fromEntries(
+    Object.entries(dependsOn).map(([name, spec]) => [name, spec.condition ?? 'service_started']),
+  );
 }
 
 /** Names of the `${VAR}`, `${VAR:-default}`, `${VAR:?error}` and `$VAR` references; `$$` is a literal dollar. */

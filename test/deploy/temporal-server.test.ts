@@ -23,14 +23,15 @@ describe('docker-compose.yml Temporal against the cluster test tier', () => {
 
   test('when the server starts, then its schema job has run the script the tier runs, on the same database', () => {
     expect(dependenciesOf(temporal)).toMatchObject({ 'temporal-schema': 'service_completed_successfully' });
-    const mount = (schema.volumes ?? []).find((volume): volume is string =>
-      typeof volume === 'string' && volume.startsWith(`./${SCHEMA_SCRIPT}:`));
+    const mount = (schema.volumes ?? []).find(
+      (volume): volume is string => typeof volume === 'string' && volume.startsWith(`./${SCHEMA_SCRIPT}:`),
+    );
     expect(schema.entrypoint).toEqual(['/bin/sh', mount?.split(':')[1]]);
     const [serverEnv, schemaEnv] = [environmentOf(temporal), environmentOf(schema)];
     for (const name of CONNECTION_VARIABLES) expect([name, schemaEnv[name]]).toEqual([name, serverEnv[name]]);
   });
 
-  test('when the server reads its config, then it uses the tier\'s persistence plugin and dynamic config', () => {
+  test("when the server reads its config, then it uses the tier's persistence plugin and dynamic config", () => {
     const env = environmentOf(temporal);
     expect(env.DB).toBe(DB_PLUGIN);
     expect(env.DYNAMIC_CONFIG_FILE_PATH.split('/').at(-1)).toBe(COMPOSE_DYNAMIC_CONFIG.split('/').at(-1));

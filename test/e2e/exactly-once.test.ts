@@ -10,7 +10,9 @@ import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
 let stack: Stack;
 let temporal: TestTemporal;
 beforeAll(async () => {
-  stack = await startStack({ env: { TICKET_RETRY_MAX_ATTEMPTS: '40', SERVICENOW_REQUEST_TIMEOUT_MS: '1500', TICKET_ATTEMPT_TIMEOUT: '3s' } });
+  stack = await startStack({
+    env: { TICKET_RETRY_MAX_ATTEMPTS: '40', SERVICENOW_REQUEST_TIMEOUT_MS: '1500', TICKET_ATTEMPT_TIMEOUT: '3s' },
+  });
   temporal = await connectTestTemporal();
 }, 120_000);
 afterAll(async () => {
@@ -21,11 +23,18 @@ afterEach(() => stack.simulator.setFaults({}));
 
 async function deliverAndSettle(trigger: string, deliveries = 1) {
   const body = hasuraEventBody({ trigger });
-  const results = await Promise.all(Array.from({ length: deliveries }, () => deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET })));
+  const results = await Promise.all(
+    Array.from({ length: deliveries }, () => deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET })),
+  );
   const { workflowId } = results[0].attempts.at(-1)!.body as { workflowId: string };
   const outcome = await temporal.client.workflow.getHandle(workflowId).result();
   const correlationId = correlationIdFor(trigger, String(body.id));
-  return { outcome, correlationId, active: () => stack.simulator.records('incident').filter((r) => r.correlation_id === correlationId && r.state !== '8') };
+  return {
+    outcome,
+    correlationId,
+    active: () =>
+      stack.simulator.records('incident').filter((r) => r.correlation_id === correlationId && r.state !== '8'),
+  };
 }
 
 test('when the create is stored but its answer never comes (timeout after commit), then the retry finds it: one incident', async () => {
@@ -44,7 +53,11 @@ test('when a 429 storm hits, then the bridge waits as told and creates one incid
 });
 
 test('when a burst of 5xx hits, then one incident', async () => {
-  stack.simulator.setFaults({ errorRate: 1, errorStatuses: [500, 502, 503, 504], scope: { correlationIdPrefix: 'eo_5xx:' } });
+  stack.simulator.setFaults({
+    errorRate: 1,
+    errorStatuses: [500, 502, 503, 504],
+    scope: { correlationIdPrefix: 'eo_5xx:' },
+  });
   setTimeout(() => stack.simulator.setFaults({}), 2_000);
   const { outcome, active } = await deliverAndSettle('eo_5xx');
   expect(outcome).toMatchObject({ status: 'created' });

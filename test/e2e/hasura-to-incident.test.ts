@@ -17,14 +17,23 @@ afterAll(async () => {
 afterEach(() => stack.simulator.setFaults({}));
 
 const TRIGGER = 'create_servicenow_incident';
-const deliver = (body: Record<string, unknown>) => deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET, numRetries: 3, intervalSec: 1, timeScale: 0.2 });
+const deliver = (body: Record<string, unknown>) =>
+  deliverLikeHasura(body, {
+    url: stack.webhookUrl,
+    secret: TEST_SECRET,
+    numRetries: 3,
+    intervalSec: 1,
+    timeScale: 0.2,
+  });
 
 async function incidentsFor(body: Record<string, unknown>, expected = 1) {
   const correlationId = correlationIdFor(TRIGGER, String(body.id));
-  await eventually(() => (stack.simulator.countByCorrelation(correlationId) >= expected ? true : undefined), { what: `incident for ${correlationId}`, timeoutMs: 45_000 });
+  await eventually(() => (stack.simulator.countByCorrelation(correlationId) >= expected ? true : undefined), {
+    what: `incident for ${correlationId}`,
+    timeoutMs: 45_000,
+  });
   return stack.simulator.records('incident').filter((r) => r.correlation_id === correlationId);
 }
-
 
 test('when Hasura delivers an INSERT, then exactly one incident exists with the mapped fields', async () => {
   const body = hasuraEventBody({ new: { id: 101, title: 'VPN down for sales', description: 'since 9:00' } });
@@ -35,7 +44,11 @@ test('when Hasura delivers an INSERT, then exactly one incident exists with the 
   const [incident, ...others] = await incidentsFor(body);
   expect(outcome).toMatchObject({ status: 'created', ticket: { number: incident.number, id: incident.sys_id } });
   expect(others).toHaveLength(0);
-  expect(incident).toMatchObject({ short_description: 'incident_request insert: VPN down for sales', correlation_display: 'incident-bridge', state: '1' });
+  expect(incident).toMatchObject({
+    short_description: 'incident_request insert: VPN down for sales',
+    correlation_display: 'incident-bridge',
+    state: '1',
+  });
   expect(incident.number).toMatch(/^INC\d{7}$/);
   expect(incident.description).toContain('since 9:00');
 });

@@ -33,25 +33,43 @@ function lifeOf(id: number, withDelete = true): Step[] {
 
 function bodies(steps: Step[], trigger = TRIGGER) {
   return steps.map((step) => {
-    const body = hasuraEventBody({ trigger, op: step.op, id: randomUUID(), old: step.old ?? null, new: step.op === 'DELETE' ? null : step.row });
+    const body = hasuraEventBody({
+      trigger,
+      op: step.op,
+      id: randomUUID(),
+      old: step.old ?? null,
+      new: step.op === 'DELETE' ? null : step.row,
+    });
     return { ...body, created_at: step.at };
   });
 }
 
-const deliver = (body: Record<string, unknown>) => deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET });
+const deliver = (body: Record<string, unknown>) =>
+  deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET });
 
 async function settledTicket(rowId: number, expectedState: string, trigger = TRIGGER) {
   const correlationId = `${trigger}:public.incident_request:${rowId}`;
-  return eventually(() => {
-    const records = stack.simulator.records('incident').filter((r) => r.correlation_id === correlationId);
-    return records.length === 1 && records[0].state === expectedState && records[0].short_description === 'Disk full' ? records[0] : undefined;
-  }, { what: `the ticket of row ${rowId} in state ${expectedState}`, timeoutMs: 60_000 });
+  return eventually(
+    () => {
+      const records = stack.simulator.records('incident').filter((r) => r.correlation_id === correlationId);
+      return records.length === 1 && records[0].state === expectedState && records[0].short_description === 'Disk full'
+        ? records[0]
+        : undefined;
+    },
+    { what: `the ticket of row ${rowId} in state ${expectedState}`, timeoutMs: 60_000 },
+  );
 }
 
 test('when a row is inserted, updated and deleted, then one ticket is created, updated with a work note, and resolved', async () => {
   const [insert, raise, rename, remove] = bodies(lifeOf(1));
   const ticketOf = (check: (r: Record<string, string>) => boolean) =>
-    eventually(() => stack.simulator.records('incident').find((r) => r.correlation_id === `${TRIGGER}:public.incident_request:1` && check(r)), { what: 'row 1 ticket step' });
+    eventually(
+      () =>
+        stack.simulator
+          .records('incident')
+          .find((r) => r.correlation_id === `${TRIGGER}:public.incident_request:1` && check(r)),
+      { what: 'row 1 ticket step' },
+    );
   await deliver(insert);
   const created = await ticketOf((r) => r.urgency === '3');
   await deliver(raise);
@@ -61,8 +79,16 @@ test('when a row is inserted, updated and deleted, then one ticket is created, u
   await deliver(remove);
   const ticket = await settledTicket(1, '6');
   expect(ticket.sys_id).toBe(created.sys_id);
-  expect(ticket).toMatchObject({ urgency: '1', description: 'db-1 stopped', close_code: 'Solution provided', close_notes: 'Row 1 deleted' });
-  const notes = stack.simulator.journal(ticket.sys_id).map((entry) => entry.value).join('\n');
+  expect(ticket).toMatchObject({
+    urgency: '1',
+    description: 'db-1 stopped',
+    close_code: 'Solution provided',
+    close_notes: 'Row 1 deleted',
+  });
+  const notes = stack.simulator
+    .journal(ticket.sys_id)
+    .map((entry) => entry.value)
+    .join('\n');
   expect(notes).toContain('priority: low → high');
   expect(notes).toContain('title: Disk almost full → Disk full');
   expect(stack.simulator.stats().byCorrelation[`${TRIGGER}:public.incident_request:1`]).toBeGreaterThan(0);
@@ -75,12 +101,15 @@ test('when the same life is delivered shuffled and twice over, then the ticket e
     rows.map(async (id, i) => {
       const all = bodies(lifeOf(id));
       const shuffled = [...all, ...all].sort(() => (i % 2 ? 1 : -1) * (Math.random() - 0.3));
-      await Promise.all(shuffled.map((body, k) => new Promise((resolve) => setTimeout(resolve, k * 40)).then(() => deliver(body))));
+      await Promise.all(
+        shuffled.map((body, k) => new Promise((resolve) => setTimeout(resolve, k * 40)).then(() => deliver(body))),
+      );
     }),
   );
   for (const id of rows) {
     const ticket = await settledTicket(id, '6');
-    for (const field of ['short_description', 'description', 'urgency', 'state', 'close_code']) expect(ticket[field]).toBe(inOrder[field]);
+    for (const field of ['short_description', 'description', 'urgency', 'state', 'close_code'])
+      expect(ticket[field]).toBe(inOrder[field]);
   }
 });
 
@@ -98,9 +127,16 @@ test('when an UPDATE arrives before its INSERT, then the INSERT is stale and no 
 test('when the ticket was closed in ServiceNow, then an update reopens it, or is ignored when so configured', async () => {
   const [insert, , update] = bodies(lifeOf(31, false));
   await deliver(insert);
-  const created = await eventually(() => stack.simulator.records('incident').find((r) => r.correlation_id === `${TRIGGER}:public.incident_request:31`));
+  const created = await eventually(() =>
+    stack.simulator.records('incident').find((r) => r.correlation_id === `${TRIGGER}:public.incident_request:31`),
+  );
   await fetch(`${stack.simulator.url}/api/now/table/incident/${created.sys_id}`, {
-    method: 'PATCH', headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Basic ${Buffer.from('bridge:bridge-password').toString('base64')}` },
+    method: 'PATCH',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Basic ${Buffer.from('bridge:bridge-password').toString('base64')}`,
+    },
     body: JSON.stringify({ state: '7', close_code: 'Solution provided', close_notes: 'closed by a human' }),
   });
   await deliver(update);
@@ -108,9 +144,18 @@ test('when the ticket was closed in ServiceNow, then an update reopens it, or is
 
   const [insertIgnored, , updateIgnored] = bodies(lifeOf(32, false), 'lifecycle_ignore_closed');
   await deliver(insertIgnored);
-  const other = await eventually(() => stack.simulator.records('incident').find((r) => r.correlation_id === 'lifecycle_ignore_closed:public.incident_request:32'));
+  const other = await eventually(() =>
+    stack.simulator
+      .records('incident')
+      .find((r) => r.correlation_id === 'lifecycle_ignore_closed:public.incident_request:32'),
+  );
   await fetch(`${stack.simulator.url}/api/now/table/incident/${other.sys_id}`, {
-    method: 'PATCH', headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Basic ${Buffer.from('bridge:bridge-password').toString('base64')}` },
+    method: 'PATCH',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Basic ${Buffer.from('bridge:bridge-password').toString('base64')}`,
+    },
     body: JSON.stringify({ state: '7', close_code: 'Solution provided', close_notes: 'closed by a human' }),
   });
   await deliver(updateIgnored);

@@ -20,7 +20,9 @@ const command = (starts: string, contains = '') => {
 async function cli(line: string, values: Record<string, string>): Promise<string> {
   let text = line.replace(/^temporal /, `'${process.env.TEMPORAL_CLI_PATH}' `);
   for (const [key, value] of Object.entries(values)) text = text.replaceAll(`<${key}>`, value);
-  const { stdout } = await run('bash', ['-c', text], { env: { ...process.env, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS } });
+  const { stdout } = await run('bash', ['-c', text], {
+    env: { ...process.env, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS },
+  });
   return stdout;
 }
 
@@ -31,7 +33,13 @@ beforeAll(async () => {
   smtp = await startSmtpSink();
   stack = await startStack({
     simulator: { mandatoryFields: ['assignment_group'] },
-    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false', NOTIFY_EMAIL_FROM: 'bridge@test.local', NOTIFY_EMAIL_TO: 'oncall@test.local' },
+    env: {
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      SMTP_SECURE: 'false',
+      NOTIFY_EMAIL_FROM: 'bridge@test.local',
+      NOTIFY_EMAIL_TO: 'oncall@test.local',
+    },
   });
   temporal = await connectTestTemporal();
 }, 120_000);
@@ -45,7 +53,12 @@ async function deliverAndPark(trigger: string): Promise<string> {
   const body = hasuraEventBody({ trigger });
   const delivery = await deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET });
   const { workflowId } = delivery.attempts.at(-1)!.body as { workflowId: string };
-  await eventually(async () => ((await temporal.client.workflow.getHandle(workflowId).query('status')) as { state: string }).state === 'waiting-for-operator' || undefined, { what: `${workflowId} to park` });
+  await eventually(
+    async () =>
+      ((await temporal.client.workflow.getHandle(workflowId).query('status')) as { state: string }).state ===
+        'waiting-for-operator' || undefined,
+    { what: `${workflowId} to park` },
+  );
   return workflowId;
 }
 
@@ -56,22 +69,37 @@ test('when ServiceNow refuses an event, then one email arrives, it parks, and a 
   expect(status).toContain('waiting-for-operator');
   expect(status).toContain('Data Policy Exception');
 
-  const mail = await eventually(() => smtp.mails.find((m) => m.raw.includes(workflowId)), { what: 'the failure email' });
+  const mail = await eventually(() => smtp.mails.find((m) => m.raw.includes(workflowId)), {
+    what: 'the failure email',
+  });
   expect(mail.to).toEqual(['oncall@test.local']);
   expect(mail.raw).toContain('Data Policy Exception');
   expect(smtp.mails.filter((m) => m.raw.includes(workflowId))).toHaveLength(1);
 
   await cli(command('temporal workflow signal', '--name retry --input'), { 'workflow-id': workflowId });
-  const outcome = (await temporal.client.workflow.getHandle(workflowId).result()) as { status: string; ticket: { number: string } };
+  const outcome = (await temporal.client.workflow.getHandle(workflowId).result()) as {
+    status: string;
+    ticket: { number: string };
+  };
   expect(outcome.status).toBe('created');
   const eventId = workflowId.replace('hasura-runbook_fix-', '');
-  const incidents = stack.simulator.records('incident').filter((r) => r.correlation_id === correlationIdFor('runbook_fix', eventId));
+  const incidents = stack.simulator
+    .records('incident')
+    .filter((r) => r.correlation_id === correlationIdFor('runbook_fix', eventId));
   expect(incidents).toHaveLength(1);
-  expect(incidents[0]).toMatchObject({ number: outcome.ticket.number, assignment_group: '287ebd7da9fe198100f92cc8d1d2154e' });
+  expect(incidents[0]).toMatchObject({
+    number: outcome.ticket.number,
+    assignment_group: '287ebd7da9fe198100f92cc8d1d2154e',
+  });
 
-  expect(await cli(command('temporal workflow show'), { 'workflow-id': workflowId })).toContain('WorkflowExecutionCompleted');
+  expect(await cli(command('temporal workflow show'), { 'workflow-id': workflowId })).toContain(
+    'WorkflowExecutionCompleted',
+  );
   await cli(command('temporal workflow reset'), { 'workflow-id': workflowId });
-  const rerun = (await temporal.client.workflow.getHandle(workflowId).result()) as { status: string; reusedExisting: boolean };
+  const rerun = (await temporal.client.workflow.getHandle(workflowId).result()) as {
+    status: string;
+    reusedExisting: boolean;
+  };
   expect(rerun).toMatchObject({ status: 'created', reusedExisting: true });
   expect(stack.simulator.countByCorrelation(correlationIdFor('runbook_fix', eventId))).toBe(1);
 });
@@ -85,7 +113,11 @@ test('when an operator abandons a parked event, then it ends as abandoned, not f
 });
 
 test('when ServiceNow is fixed, then one batch signal by query releases every parked event of the trigger', async () => {
-  const ids = [await deliverAndPark('runbook_batch'), await deliverAndPark('runbook_batch'), await deliverAndPark('runbook_batch')];
+  const ids = [
+    await deliverAndPark('runbook_batch'),
+    await deliverAndPark('runbook_batch'),
+    await deliverAndPark('runbook_batch'),
+  ];
   // The fix happens in ServiceNow (an admin relaxes the data policy); the batch retry carries no overrides.
   stack.simulator.setMandatoryFields([]);
   await cli(command('temporal workflow signal', '--query'), { trigger: 'runbook_batch' });

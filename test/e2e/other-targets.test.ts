@@ -53,7 +53,13 @@ beforeAll(async () => {
   rest = await startRestTicketServer({ port: 0 });
   const file = path.join(dir, 'bridge.yaml');
   writeFileSync(file, configFor(jira.url, rest.url));
-  stack = await startStack({ env: { BRIDGE_CONFIG: file, JIRA_API_TOKEN: DEFAULT_JIRA_USER.apiToken, TICKETS_AUTH: `Bearer ${DEFAULT_REST_TOKEN}` } });
+  stack = await startStack({
+    env: {
+      BRIDGE_CONFIG: file,
+      JIRA_API_TOKEN: DEFAULT_JIRA_USER.apiToken,
+      TICKETS_AUTH: `Bearer ${DEFAULT_REST_TOKEN}`,
+    },
+  });
 }, 120_000);
 afterAll(async () => {
   await stack?.close();
@@ -62,7 +68,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const deliver = (body: Record<string, unknown>) => deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET });
+const deliver = (body: Record<string, unknown>) =>
+  deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET });
 
 test('when a Jira lifecycle row is inserted and deleted, then one issue is created and transitioned to Done', async () => {
   const row = { id: 501, title: 'Open S3 bucket', description: 'bucket acme-logs is public' };
@@ -70,18 +77,32 @@ test('when a Jira lifecycle row is inserted and deleted, then one issue is creat
   const label = correlationLabel('finding_to_jira:public.incident_request:501');
   const issue = await eventually(() => jira.issues().find((i) => i.labels.includes(label)), { what: 'the Jira issue' });
   expect(issue.fields.summary).toBe('Open S3 bucket');
-  await deliver({ ...hasuraEventBody({ trigger: 'finding_to_jira', op: 'DELETE', old: row }), created_at: '2099-01-01T00:00:00.000000' });
-  await eventually(() => (jira.issues().find((i) => i.key === issue.key)?.status === 'Done' ? true : undefined), { what: 'the issue to reach Done' });
+  await deliver({
+    ...hasuraEventBody({ trigger: 'finding_to_jira', op: 'DELETE', old: row }),
+    created_at: '2099-01-01T00:00:00.000000',
+  });
+  await eventually(() => (jira.issues().find((i) => i.key === issue.key)?.status === 'Done' ? true : undefined), {
+    what: 'the issue to reach Done',
+  });
   expect(jira.countByLabel(label)).toBe(1);
 });
 
 test('when an event goes to the generic REST target, then exactly one ticket exists, even when delivered twice', async () => {
-  const body = hasuraEventBody({ trigger: 'escalation_to_rest', new: { id: 7, title: 'Customer cannot log in', description: 'since the upgrade', priority: 'high' } });
+  const body = hasuraEventBody({
+    trigger: 'escalation_to_rest',
+    new: { id: 7, title: 'Customer cannot log in', description: 'since the upgrade', priority: 'high' },
+  });
   await deliver(body);
   await deliver(body);
   const correlationId = correlationIdFor('escalation_to_rest', String(body.id));
-  const ticket = await eventually(() => rest.tickets().find((t) => t.correlation_id === correlationId), { what: 'the REST ticket' });
-  expect(ticket).toMatchObject({ title: '[high] Customer cannot log in', description: 'since the upgrade', status: 'open' });
+  const ticket = await eventually(() => rest.tickets().find((t) => t.correlation_id === correlationId), {
+    what: 'the REST ticket',
+  });
+  expect(ticket).toMatchObject({
+    title: '[high] Customer cannot log in',
+    description: 'since the upgrade',
+    status: 'open',
+  });
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   expect(rest.countByCorrelation(correlationId)).toBe(1);
 });

@@ -8,17 +8,22 @@ import { uniqueTaskQueue } from '../helpers/temporal';
  */
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ env: { TICKETING_TASK_QUEUE: uniqueTaskQueue('ticketing'), TICKET_RATE_LIMIT_PER_SECOND: '2' } });
+  stack = await startStack({
+    env: { TICKETING_TASK_QUEUE: uniqueTaskQueue('ticketing'), TICKET_RATE_LIMIT_PER_SECOND: '2' },
+  });
 }, 120_000);
 afterAll(async () => stack?.close());
 
 test('when a burst arrives, then tickets are created on the ticketing queue no faster than its limit', async () => {
   const bodies = Array.from({ length: 8 }, () => hasuraEventBody({ trigger: 'rate_limited' }));
   await Promise.all(bodies.map((body) => deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET })));
-  const created = await eventually(() => {
-    const records = stack.simulator.records('incident').filter((r) => r.correlation_id.startsWith('rate_limited:'));
-    return records.length === bodies.length ? records : undefined;
-  }, { what: 'all incidents', timeoutMs: 60_000 });
+  const created = await eventually(
+    () => {
+      const records = stack.simulator.records('incident').filter((r) => r.correlation_id.startsWith('rate_limited:'));
+      return records.length === bodies.length ? records : undefined;
+    },
+    { what: 'all incidents', timeoutMs: 60_000 },
+  );
   // Temporal's limiter is a token bucket (burst = rate): any window of T seconds holds at most
   // rate × T + burst calls. Unlimited, all 8 creates land within the same second or two.
   const seconds = created.map((record) => Date.parse(`${record.sys_created_on.replace(' ', 'T')}Z`) / 1000);

@@ -30,7 +30,12 @@ let url: string;
 let tried = 0;
 
 beforeAll(async () => {
-  const webhook = { secrets: [new Secret(SECRET)], secretHeader: 'x-webhook-secret', bodyLimit: `${LIMIT_BYTES / 1024}kb`, retryAfterSeconds: 5 };
+  const webhook = {
+    secrets: [new Secret(SECRET)],
+    secretHeader: 'x-webhook-secret',
+    bodyLimit: `${LIMIT_BYTES / 1024}kb`,
+    retryAfterSeconds: 5,
+  };
   server = createApp({ starter, logger: createLogger({ level: 'silent' }), webhook }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,7 +50,11 @@ async function send(request: FuzzRequest) {
   const headers: Record<string, string> = { 'x-webhook-secret': SECRET };
   if (request.contentType !== undefined) headers['content-type'] = request.contentType;
   if (request.contentEncoding) headers['content-encoding'] = request.contentEncoding;
-  const response = await fetch(`${url}/hasura/events`, { method: 'POST', headers, body: request.body.length ? request.body : undefined });
+  const response = await fetch(`${url}/hasura/events`, {
+    method: 'POST',
+    headers,
+    body: request.body.length ? request.body : undefined,
+  });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', text };
 }
@@ -79,7 +88,11 @@ test('when a valid body carries extra fields (also __proto__ and constructor), t
     fc.asyncProperty(validRequests(), async (request) => {
       const startsBefore = started.length;
       const answer = await send(request);
-      expect([request.label, answer.status, answer.text.slice(0, 200)]).toEqual([request.label, 200, expect.any(String)]);
+      expect([request.label, answer.status, answer.text.slice(0, 200)]).toEqual([
+        request.label,
+        200,
+        expect.any(String),
+      ]);
       expect(started.slice(startsBefore).map((body) => body.id)).toEqual([request.eventId]);
     }),
     { seed: SEED, numRuns: Math.ceil(RUNS / 3) },
@@ -91,7 +104,11 @@ test('when a valid body carries extra fields (also __proto__ and constructor), t
 test('when the secret is missing, then even a valid body gets the JSON 401 and never reaches start', async () => {
   const startsBefore = started.length;
   const [request] = fc.sample(validRequests(), { seed: SEED, numRuns: 1 });
-  const response = await fetch(`${url}/hasura/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body });
+  const response = await fetch(`${url}/hasura/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: request.body,
+  });
   tried += 1;
   expect(response.status).toBe(401);
   expect(await response.json()).toEqual({ error: 'unauthorized', message: expect.any(String) });

@@ -23,7 +23,13 @@ export class FakeTarget implements TicketTarget {
     this.calls.push('create');
     const failure = this.createFailures.shift();
     if (failure) throw failure;
-    const ticket: FakeTicket = { id: randomUUID(), number: `FAKE${String(this.tickets.length + 1).padStart(4, '0')}`, correlationId: input.correlationId, fields: input.fields, createdAt: new Date().toISOString() };
+    const ticket: FakeTicket = {
+      id: randomUUID(),
+      number: `FAKE${String(this.tickets.length + 1).padStart(4, '0')}`,
+      correlationId: input.correlationId,
+      fields: input.fields,
+      createdAt: new Date().toISOString(),
+    };
     this.tickets.push(ticket);
     return ticket;
   }
@@ -59,19 +65,28 @@ export const FAST_TEST_POLICY: Partial<EventPolicy> = {
   duplicateCheckDelayMs: 100,
 };
 
-export const silentNotifier: Notifier = { channels: () => [], send: async () => 'skipped', close: async () => undefined };
+export const silentNotifier: Notifier = {
+  channels: () => [],
+  send: async () => 'skipped',
+  close: async () => undefined,
+};
 
 /**
  * The real activities around a fake target: the ServiceNow target name with the built-in mapping.
  * `policy` is the worker's (default: the built-in one); tests usually shorten it through the input.
  */
 export function activitiesWithFake(
-  target: FakeTarget, options: { notifier?: Notifier; logger?: Logger; policy?: EventPolicy } = {},
+  target: FakeTarget,
+  options: { notifier?: Notifier; logger?: Logger; policy?: EventPolicy } = {},
 ) {
   const logger = options.logger ?? createLogger({ level: 'silent' });
   return createActivities({
-    targets: { servicenow: target }, config: DEFAULT_MAPPING, mapper: createEventMapper(DEFAULT_MAPPING),
-    notifier: options.notifier ?? silentNotifier, logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
+    targets: { servicenow: target },
+    config: DEFAULT_MAPPING,
+    mapper: createEventMapper(DEFAULT_MAPPING),
+    notifier: options.notifier ?? silentNotifier,
+    logger,
+    temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
     policy: options.policy ?? resolvePolicy(FAST_TEST_POLICY),
   });
 }

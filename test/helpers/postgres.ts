@@ -1,5 +1,9 @@
 import {
-  execFile, execFileSync, spawn, type ChildProcess, type ExecFileSyncOptionsWithStringEncoding,
+  execFile,
+  execFileSync,
+  spawn,
+  type ChildProcess,
+  type ExecFileSyncOptionsWithStringEncoding,
 } from 'node:child_process';
 import { once } from 'node:events';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -51,11 +55,13 @@ export function postgresBinDir(): string {
   }
   const debian = '/usr/lib/postgresql';
   if (existsSync(debian)) {
-    const versions = readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(debian)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((v) => path.join(debian, v, 'bin')));
   }
   const found = candidates.find((dir) => dir && existsSync(path.join(dir, 'postgres')));
-  if (!found) throw new Error('no PostgreSQL server binaries: install Debian\'s `postgresql` package or set PG_BINDIR');
+  if (!found) throw new Error("no PostgreSQL server binaries: install Debian's `postgresql` package or set PG_BINDIR");
   return found;
 }
 
@@ -89,7 +95,10 @@ async function waitUntilReady(binDir: string, port: number, child: ChildProcess,
       throw new Error(`postgres exited (code ${child.exitCode}) before it was ready`);
     }
     const probe = ['-q', '-h', '127.0.0.1', '-p', String(port)];
-    const ready = await run(path.join(binDir, 'pg_isready'), probe).then(() => true, () => false);
+    const ready = await run(path.join(binDir, 'pg_isready'), probe).then(
+      () => true,
+      () => false,
+    );
     if (ready) return;
     if (Date.now() > deadline) throw new Error(`postgres not ready on 127.0.0.1:${port} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -148,7 +157,12 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     return (await run(path.join(binDir, 'psql'), args)).stdout.trim();
   };
   return {
-    host: '127.0.0.1', port, user: SUPERUSER, url, sql, stop,
+    host: '127.0.0.1',
+    port,
+    user: SUPERUSER,
+    url,
+    sql,
+    stop,
     createDatabase: async (name) => void (await sql(`CREATE DATABASE "${name.replaceAll('"', '""')}"`)),
   };
 }

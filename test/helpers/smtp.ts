@@ -20,7 +20,11 @@ export async function startSmtpSink(): Promise<{ port: number; mails: ReceivedMa
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const envelope = session.envelope;
-        mails.push({ from: envelope.mailFrom ? envelope.mailFrom.address : undefined, to: envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        mails.push({
+          from: envelope.mailFrom ? envelope.mailFrom.address : undefined,
+          to: envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },

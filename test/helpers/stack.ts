@@ -2,7 +2,11 @@ import { startApi, type RunningApi } from '../../src/api/server';
 import { loadWebhookSettings } from '../../src/settings/webhook';
 import { loadWorkerSettings } from '../../src/settings/worker';
 import { createLogger, type Logger } from '../../src/logging';
-import { startServiceNowSimulator, type ServiceNowSimulator, type SimulatorOptions } from '../../dev/simulator/servicenow/server';
+import {
+  startServiceNowSimulator,
+  type ServiceNowSimulator,
+  type SimulatorOptions,
+} from '../../dev/simulator/servicenow/server';
 import { startWorker, type RunningWorker } from '../../src/worker/run';
 import { testTemporalAddress, testWorkflowBundle, uniqueTaskQueue } from './temporal';
 
@@ -57,7 +61,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const worker = await startWorker(loadWorkerSettings(env), { logger, workflowBundle: await testWorkflowBundle() });
   const api = await startApi(loadWebhookSettings(env), { logger });
   return {
-    api, worker, simulator, taskQueue, env, logger,
+    api,
+    worker,
+    simulator,
+    taskQueue,
+    env,
+    logger,
     webhookUrl: `${api.url}/hasura/events`,
     async close() {
       await api.close();
@@ -68,12 +77,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, options: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof options.what === 'function' ? options.what() : (options.what ?? 'condition')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${typeof options.what === 'function' ? options.what() : (options.what ?? 'condition')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
   }
 }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { ClusterServer, type PostgresEndpoint, type TemporalServerBuild } from '../../dev/temporal/cluster-server';
-import { TicketStatus } from '../../src/workflows/search-attributes';
+import { TicketStatus } from '../../src/contract/search-attributes';
 import { readmeCommands } from './readme';
 
 const run = promisify(execFile);
@@ -39,8 +39,9 @@ export function temporalServerBuild(options: { quiet?: boolean } = {}): Temporal
 }
 
 /** The README's one-time cluster setup (namespace, search attributes), command for command. */
-const README_CLUSTER_SETUP = readmeCommands('### With the `temporal` CLI')
-  .filter((line) => line.startsWith('temporal operator '));
+const README_CLUSTER_SETUP = readmeCommands('### With the `temporal` CLI').filter((line) =>
+  line.startsWith('temporal operator '),
+);
 const SETUP_ATTEMPTS = 30;
 
 /** Right after start the frontend may not serve the namespace yet; a retried success reports "already exists". */
@@ -48,8 +49,10 @@ async function runReadmeCommand(line: string, cliPath: string, address: string):
   const command = line.replace(/^temporal /, `'${cliPath}' `);
   for (let attempt = 1; ; attempt += 1) {
     const env = { ...process.env, TEMPORAL_ADDRESS: address };
-    const outcome = await run('bash', ['-c', command], { env, timeout: 30_000 })
-      .then(() => undefined, (error: { stderr?: string; message: string }) => String(error.stderr || error.message));
+    const outcome = await run('bash', ['-c', command], { env, timeout: 30_000 }).then(
+      () => undefined,
+      (error: { stderr?: string; message: string }) => String(error.stderr || error.message),
+    );
     if (outcome === undefined || /already exists/i.test(outcome)) return;
     if (attempt >= SETUP_ATTEMPTS) {
       throw new Error(`README command failed ${attempt} times: ${line}: ${outcome.trim()}`);
@@ -66,10 +69,14 @@ async function waitUntilSearchable(address: string, timeoutMs = 60_000): Promise
     for (;;) {
       const query = `${TicketStatus.name}='received'`;
       const count = connection.workflowService.countWorkflowExecutions({ namespace: 'default', query });
-      const ok = await count.then(() => true, (error) => {
-        if (Date.now() > deadline) throw new Error(`namespace default not searchable after ${timeoutMs} ms: ${error}`);
-        return false;
-      });
+      const ok = await count.then(
+        () => true,
+        (error) => {
+          if (Date.now() > deadline)
+            throw new Error(`namespace default not searchable after ${timeoutMs} ms: ${error}`);
+          return false;
+        },
+      );
       if (ok) return;
       await sleep(500);
     }

@@ -12,7 +12,8 @@ export interface TestTemporal {
 
 export function testTemporalAddress(): string {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
-  if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is unset: run the tests through jest (global setup starts the dev server)');
+  if (!address)
+    throw new Error('TEST_TEMPORAL_ADDRESS is unset: run the tests through jest (global setup starts the dev server)');
   return address;
 }
 

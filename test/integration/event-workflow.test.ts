@@ -43,22 +43,43 @@ async function withWorker(test: (h: Harness) => Promise<void>): Promise<void> {
   const notifier = new RecordingNotifier();
   const taskQueue = uniqueTaskQueue('wf');
   const activities = activitiesWithFake(target, { notifier });
-  const worker = await createBridgeWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle: await testWorkflowBundle() });
+  const worker = await createBridgeWorker({
+    connection: temporal.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities,
+    workflowBundle: await testWorkflowBundle(),
+  });
   await worker.runUntil(test({ target, notifier, worker, taskQueue }));
 }
 
 function input(policy: Partial<EventPolicy> = FAST): EventWorkflowInput {
   const eventId = randomUUID();
   return {
-    event: { eventId, trigger: 'tr', table: { schema: 'public', name: 'incident_request' }, op: 'INSERT', createdAt: '2026-01-01T00:00:00.123', data: { old: null, new: { id: 7, title: 'Disk full' } }, sessionVariables: null },
+    event: {
+      eventId,
+      trigger: 'tr',
+      table: { schema: 'public', name: 'incident_request' },
+      op: 'INSERT',
+      createdAt: '2026-01-01T00:00:00.123',
+      data: { old: null, new: { id: 7, title: 'Disk full' } },
+      sessionVariables: null,
+    },
     correlationId: `tr:${eventId}`,
     policy,
   };
 }
 
-const start = (h: Harness, args: EventWorkflowInput) => temporal.client.workflow.start(hasuraEventWorkflow, { taskQueue: h.taskQueue, workflowId: `test-${args.event.eventId}`, args: [args] });
+const start = (h: Harness, args: EventWorkflowInput) =>
+  temporal.client.workflow.start(hasuraEventWorkflow, {
+    taskQueue: h.taskQueue,
+    workflowId: `test-${args.event.eventId}`,
+    args: [args],
+  });
 const parked = (handle: { query: (q: typeof statusQuery) => Promise<{ state: string }> }) =>
-  eventually(async () => ((await handle.query(statusQuery)).state === 'waiting-for-operator' ? true : undefined), { what: 'park' });
+  eventually(async () => ((await handle.query(statusQuery)).state === 'waiting-for-operator' ? true : undefined), {
+    what: 'park',
+  });
 
 test('when the target accepts the ticket, then the workflow returns it after exactly one create call', async () => {
   await withWorker(async (h) => {
@@ -82,7 +103,10 @@ test('when creates fail transiently, then retries look up first and the ticket i
 
 test('when creates were refused outright (503, 429), then retries create directly: one call per attempt, one check at the end', async () => {
   await withWorker(async (h) => {
-    h.target.createFailures = [new TicketUnavailableError('503', { status: 503 }), new TicketRateLimitedError('429', { status: 429, retryAfterMs: 100 })];
+    h.target.createFailures = [
+      new TicketUnavailableError('503', { status: 503 }),
+      new TicketRateLimitedError('429', { status: 429, retryAfterMs: 100 }),
+    ];
     const outcome = await (await start(h, input())).result();
     expect(outcome).toMatchObject({ status: 'created', duplicatesCancelled: 0 });
     // Each retry creates directly; the one lookup at the end is the late-duplicate check of a retried create.
@@ -105,9 +129,17 @@ test('when the error is permanent, then operators are notified once, the event p
     const handle = await start(h, input());
     await parked(handle);
     const status = await handle.query(statusQuery);
-    expect(status).toMatchObject({ state: 'waiting-for-operator', attempts: 1, lastError: { message: 'Invalid urgency', type: 'TicketValidationError' } });
+    expect(status).toMatchObject({
+      state: 'waiting-for-operator',
+      attempts: 1,
+      lastError: { message: 'Invalid urgency', type: 'TicketValidationError' },
+    });
     expect(h.notifier.sent).toHaveLength(1);
-    expect(h.notifier.sent[0].report).toMatchObject({ outcome: 'parked', attempts: 1, webUiUrl: `http://ui.test/namespaces/default/workflows/${handle.workflowId}` });
+    expect(h.notifier.sent[0].report).toMatchObject({
+      outcome: 'parked',
+      attempts: 1,
+      webUiUrl: `http://ui.test/namespaces/default/workflows/${handle.workflowId}`,
+    });
     await handle.signal(retrySignal, { overrides: { urgency: '2' } });
     expect(await handle.result()).toMatchObject({ status: 'created', reusedExisting: false });
     expect(h.target.tickets).toHaveLength(1);
@@ -126,7 +158,10 @@ test('when an override is invalid, then it is rejected and the event stays parke
       const s = await handle.query(statusQuery);
       return s.operatorNote ? s : undefined;
     });
-    expect(status).toMatchObject({ state: 'waiting-for-operator', operatorNote: expect.stringContaining('not a field name') });
+    expect(status).toMatchObject({
+      state: 'waiting-for-operator',
+      operatorNote: expect.stringContaining('not a field name'),
+    });
     await handle.signal(abandonSignal, { reason: 'test done' });
     expect(await handle.result()).toMatchObject({ status: 'abandoned', reason: 'test done', lastError: 'bad' });
   });
@@ -138,6 +173,8 @@ test('when nobody acts before the park deadline, then the workflow fails with th
     const handle = await start(h, input({ ...FAST, parkTimeoutMs: 500 }));
     const error = await handle.result().catch((e) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
-    expect(String(error.cause?.message)).toContain('no operator action within the park deadline; last error: Invalid table');
+    expect(String(error.cause?.message)).toContain(
+      'no operator action within the park deadline; last error: Invalid table',
+    );
   });
 });

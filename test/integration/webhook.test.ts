@@ -8,7 +8,12 @@ import { createLogger } from '../../src/logging';
 import { hasuraEventBody } from '../helpers/hasura';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
-const webhook = { secrets: [new Secret('current-secret'), new Secret('previous-secret')], secretHeader: 'x-webhook-secret', bodyLimit: '64kb', retryAfterSeconds: 7 };
+const webhook = {
+  secrets: [new Secret('current-secret'), new Secret('previous-secret')],
+  secretHeader: 'x-webhook-secret',
+  bodyLimit: '64kb',
+  retryAfterSeconds: 7,
+};
 const logger = createLogger({ level: 'silent' });
 let temporal: TestTemporal;
 let taskQueue: string;
@@ -18,7 +23,11 @@ function appFor(client: Client) {
 }
 
 const post = (app: ReturnType<typeof appFor>, body: unknown, secret = 'current-secret') =>
-  request(app).post('/hasura/events').set('x-webhook-secret', secret).set('content-type', 'application/json').send(JSON.stringify(body));
+  request(app)
+    .post('/hasura/events')
+    .set('x-webhook-secret', secret)
+    .set('content-type', 'application/json')
+    .send(JSON.stringify(body));
 
 beforeAll(async () => {
   temporal = await connectTestTemporal();
@@ -35,7 +44,9 @@ describe('authentication', () => {
     expect(missing.status).toBe(401);
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual(missing.body);
-    await expect(temporal.client.workflow.getHandle(workflowIdFor('create_servicenow_incident', String(body.id))).describe()).rejects.toThrow(/not found/i);
+    await expect(
+      temporal.client.workflow.getHandle(workflowIdFor('create_servicenow_incident', String(body.id))).describe(),
+    ).rejects.toThrow(/not found/i);
   });
 
   test('when the previous secret is presented during a rotation, then it is accepted', async () => {
@@ -50,13 +61,21 @@ describe('bad input', () => {
     ['a JSON array', 400, 'invalid_event', '[]'],
     ['over the limit', 413, 'payload_too_large', JSON.stringify({ pad: 'x'.repeat(70_000) })],
   ])('when the body is %s, then %d %s', async (_name, status, code, raw) => {
-    const response = await request(appFor(temporal.client)).post('/hasura/events').set('x-webhook-secret', 'current-secret').set('content-type', 'application/json').send(raw);
+    const response = await request(appFor(temporal.client))
+      .post('/hasura/events')
+      .set('x-webhook-secret', 'current-secret')
+      .set('content-type', 'application/json')
+      .send(raw);
     expect(response.status).toBe(status);
     expect(response.body.error).toBe(code);
   });
 
   test('when the content type is not JSON, then 415', async () => {
-    const response = await request(appFor(temporal.client)).post('/hasura/events').set('x-webhook-secret', 'current-secret').set('content-type', 'text/plain').send('hi');
+    const response = await request(appFor(temporal.client))
+      .post('/hasura/events')
+      .set('x-webhook-secret', 'current-secret')
+      .set('content-type', 'text/plain')
+      .send('hi');
     expect(response.status).toBe(415);
   });
 
@@ -69,16 +88,23 @@ describe('bad input', () => {
 });
 
 describe('accepting events', () => {
-  test.each(['INSERT', 'UPDATE', 'DELETE', 'MANUAL'] as const)('when a valid %s arrives, then its workflow starts with searchable attributes', async (op) => {
-    const body = hasuraEventBody({ op, createdAtStyle: op === 'MANUAL' ? 'zulu' : 'local' });
-    const response = await post(appFor(temporal.client), { ...body, future_field: { added: 'by a newer Hasura' } });
-    expect(response.status).toBe(200);
-    const workflowId = workflowIdFor('create_servicenow_incident', String(body.id));
-    expect(response.body).toMatchObject({ accepted: true, workflowId, duplicate: false });
-    const description = await temporal.client.workflow.getHandle(workflowId).describe();
-    expect(description.status.name).toBe('RUNNING');
-    expect(description.searchAttributes).toMatchObject({ HasuraOp: [op], HasuraEventId: [body.id], TicketStatus: ['received'] });
-  });
+  test.each(['INSERT', 'UPDATE', 'DELETE', 'MANUAL'] as const)(
+    'when a valid %s arrives, then its workflow starts with searchable attributes',
+    async (op) => {
+      const body = hasuraEventBody({ op, createdAtStyle: op === 'MANUAL' ? 'zulu' : 'local' });
+      const response = await post(appFor(temporal.client), { ...body, future_field: { added: 'by a newer Hasura' } });
+      expect(response.status).toBe(200);
+      const workflowId = workflowIdFor('create_servicenow_incident', String(body.id));
+      expect(response.body).toMatchObject({ accepted: true, workflowId, duplicate: false });
+      const description = await temporal.client.workflow.getHandle(workflowId).describe();
+      expect(description.status.name).toBe('RUNNING');
+      expect(description.searchAttributes).toMatchObject({
+        HasuraOp: [op],
+        HasuraEventId: [body.id],
+        TicketStatus: ['received'],
+      });
+    },
+  );
 
   test('when the same event is delivered twice, then both answers name one workflow and one run exists', async () => {
     const app = appFor(temporal.client);

@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
-  abandonSignal, resolvePolicy, rowEventSignal, statusQuery,
-  type BridgeActivities, type EventWorkflowInput, type HasuraEvent, type RowWorkflowInput,
+  abandonSignal,
+  resolvePolicy,
+  rowEventSignal,
+  statusQuery,
+  type BridgeActivities,
+  type EventWorkflowInput,
+  type HasuraEvent,
+  type RowWorkflowInput,
 } from '../../src/contract';
 import { TicketValidationError } from '../../src/ticketing/errors';
 import { hasuraEventWorkflow, rowTicketWorkflow } from '../../src/workflows';
@@ -51,12 +57,14 @@ function eventInput(policy?: EventWorkflowInput['policy']): EventWorkflowInput {
 /** How the workflow scheduled its first activity of this type: what the server enforces. */
 async function schedule(handle: WorkflowHandle, activityType: string) {
   const history = await handle.fetchHistory();
-  const scheduled = history.events!.map((e) => e.activityTaskScheduledEventAttributes)
+  const scheduled = history
+    .events!.map((e) => e.activityTaskScheduledEventAttributes)
     .find((a) => a?.activityType?.name === activityType);
   if (!scheduled) throw new Error(`${activityType} was not scheduled`);
   const { startToCloseTimeout, retryPolicy } = scheduled;
   return {
-    timeoutMs: tsToMs(startToCloseTimeout), maximumAttempts: retryPolicy?.maximumAttempts,
+    timeoutMs: tsToMs(startToCloseTimeout),
+    maximumAttempts: retryPolicy?.maximumAttempts,
     initialIntervalMs: tsToMs(retryPolicy?.initialInterval),
   };
 }
@@ -85,10 +93,13 @@ test('when a create fails for good, then the event parks for the worker park tim
   target.createFailures = [new TicketValidationError('Invalid urgency', { status: 400 })];
   await withWorker(activitiesWithFake(target, { policy: WORKER_POLICY }), async (taskQueue) => {
     const handle = await start(taskQueue, eventInput());
-    const status = await eventually(async () => {
-      const s = await handle.query(statusQuery);
-      return s.state === 'waiting-for-operator' ? s : undefined;
-    }, { what: 'park' });
+    const status = await eventually(
+      async () => {
+        const s = await handle.query(statusQuery);
+        return s.state === 'waiting-for-operator' ? s : undefined;
+      },
+      { what: 'park' },
+    );
     // The built-in park timeout is 7 days: within a minute of 3 hours, it came from the worker.
     const parkMs = Date.parse(status.parkedUntil!) - Date.parse(status.updatedAt);
     expect(Math.abs(parkMs - WORKER_POLICY.parkTimeoutMs)).toBeLessThan(60_000);
@@ -114,11 +125,18 @@ test('when a row workflow applies an event, then its ticket calls follow the wor
   await withWorker(activitiesWithFake(new FakeTarget(), { policy: WORKER_POLICY }), async (taskQueue) => {
     const e = event();
     const input: RowWorkflowInput = {
-      trigger: e.trigger, table: e.table, rowKey: '7', correlationId: `tr:public.incident_request:7:${e.eventId}`,
+      trigger: e.trigger,
+      table: e.table,
+      rowKey: '7',
+      correlationId: `tr:public.incident_request:7:${e.eventId}`,
       rules: { manual: 'create', onClosed: 'reopen', reorderWindowMs: 0 },
     };
     const handle = await temporal.client.workflow.signalWithStart(rowTicketWorkflow, {
-      taskQueue, workflowId: `policy-row-${e.eventId}`, args: [input], signal: rowEventSignal, signalArgs: [e],
+      taskQueue,
+      workflowId: `policy-row-${e.eventId}`,
+      args: [input],
+      signal: rowEventSignal,
+      signalArgs: [e],
     });
     const applied = async () => ((await handle.query(statusQuery)).row?.applied === 1 ? true : undefined);
     await eventually(applied, { what: 'applied' });

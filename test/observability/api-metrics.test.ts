@@ -39,9 +39,12 @@ async function scrape(): Promise<Exposition> {
   return parsePrometheusText(await response.text());
 }
 
-const deliver = (body: Record<string, unknown>, secret = TEST_SECRET) => deliverLikeHasura(body, { url: `${baseUrl}/hasura/events`, secret });
-const requests = (m: Exposition, status: string, trigger: string) => m.value('incident_bridge_webhook_requests_total', { status, trigger }) ?? 0;
-const accepted = (m: Exposition, trigger: string, result: string) => m.value('incident_bridge_events_accepted_total', { trigger, result }) ?? 0;
+const deliver = (body: Record<string, unknown>, secret = TEST_SECRET) =>
+  deliverLikeHasura(body, { url: `${baseUrl}/hasura/events`, secret });
+const requests = (m: Exposition, status: string, trigger: string) =>
+  m.value('incident_bridge_webhook_requests_total', { status, trigger }) ?? 0;
+const accepted = (m: Exposition, trigger: string, result: string) =>
+  m.value('incident_bridge_events_accepted_total', { trigger, result }) ?? 0;
 const acks = (m: Exposition, status: string) => m.value('incident_bridge_webhook_ack_seconds_count', { status }) ?? 0;
 
 test('when /metrics is scraped, then it answers valid exposition text with our families declared and the process metrics', async () => {
@@ -66,7 +69,9 @@ test('when a delivery is accepted, then the request, its ack latency and the sta
   expect(acks(after, '200') - acks(before, '200')).toBe(1);
   const sum = (m: Exposition) => m.value('incident_bridge_webhook_ack_seconds_sum', { status: '200' }) ?? 0;
   expect(sum(after) - sum(before)).toBeGreaterThan(0);
-  expect(after.value('incident_bridge_webhook_ack_seconds_bucket', { status: '200', le: '+Inf' })).toBe(acks(after, '200'));
+  expect(after.value('incident_bridge_webhook_ack_seconds_bucket', { status: '200', le: '+Inf' })).toBe(
+    acks(after, '200'),
+  );
 });
 
 test('when Hasura redelivers an event whose workflow has finished, then it is counted as a duplicate, not a start', async () => {
@@ -84,7 +89,9 @@ test('when Hasura redelivers an event whose workflow has finished, then it is co
 
 test('when the secret is wrong or the body is no event, then the 401 and the 400 are counted and nothing is accepted', async () => {
   const before = await scrape();
-  expect((await deliver(hasuraEventBody({ trigger: 'metrics_rejected' }), 'wrong-secret')).attempts[0].status).toBe(401);
+  expect((await deliver(hasuraEventBody({ trigger: 'metrics_rejected' }), 'wrong-secret')).attempts[0].status).toBe(
+    401,
+  );
   expect((await deliver({ trigger: { name: 'metrics_rejected' }, id: 'not-an-event' })).attempts[0].status).toBe(400);
   expect((await deliver({ trigger: { name: 'rm -rf /; '.repeat(20) } })).attempts[0].status).toBe(400);
   const after = await scrape();

@@ -67,7 +67,9 @@ export function parsePrometheusText(text: string): Exposition {
     types,
     helped,
     value(name, labels = {}) {
-      const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+      const found = samples.filter(
+        (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+      );
       if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
       return found[0]?.value;
     },
@@ -77,5 +79,7 @@ export function parsePrometheusText(text: string): Exposition {
 /** Families with this prefix that lack a HELP or a TYPE line (should be none). */
 export function undeclaredFamilies(exposition: Exposition, prefix: string): string[] {
   const families = new Set(exposition.samples.map((s) => familyOf(s.name, exposition.types)));
-  return [...families].filter((family) => family.startsWith(prefix) && !(exposition.types.has(family) && exposition.helped.has(family)));
+  return [...families].filter(
+    (family) => family.startsWith(prefix) && !(exposition.types.has(family) && exposition.helped.has(family)),
+  );
 }

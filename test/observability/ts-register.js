@@ -4,7 +4,11 @@ const { readFileSync } = require('node:fs');
 const Module = require('node:module');
 const { transformSync } = require('@swc/core');
 
-const options = { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' };
+const options = {
+  jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
 
 Module._extensions['.ts'] = function compileTypeScript(module, filename) {
   module._compile(transformSync(readFileSync(filename, 'utf8'), { ...options, filename }).code, filename);

@@ -32,8 +32,12 @@ async function withMeteredWorker(test: (h: Harness) => Promise<void>): Promise<v
   const taskQueue = uniqueTaskQueue('metrics');
   const activities = activitiesWithFake(target);
   const worker = await createBridgeWorker({
-    connection: temporal.nativeConnection, namespace: 'default', taskQueue, activities,
-    workflowBundle: await testWorkflowBundle(), interceptors: metrics.interceptors({ target: 'servicenow' }),
+    connection: temporal.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities,
+    workflowBundle: await testWorkflowBundle(),
+    interceptors: metrics.interceptors({ target: 'servicenow' }),
   });
   const server: MetricsServer = await serveMetrics(metrics.registry, { host: '127.0.0.1', port: 0 });
   const scrape = async () => parsePrometheusText(await (await fetch(server.url)).text());
@@ -47,11 +51,23 @@ async function withMeteredWorker(test: (h: Harness) => Promise<void>): Promise<v
 function start(h: Harness) {
   const eventId = randomUUID();
   const input: EventWorkflowInput = {
-    event: { eventId, trigger: 'tr', table: { schema: 'public', name: 'incident_request' }, op: 'INSERT', createdAt: '2026-01-01T00:00:00.123', data: { old: null, new: { id: 7, title: 'Disk full' } }, sessionVariables: null },
+    event: {
+      eventId,
+      trigger: 'tr',
+      table: { schema: 'public', name: 'incident_request' },
+      op: 'INSERT',
+      createdAt: '2026-01-01T00:00:00.123',
+      data: { old: null, new: { id: 7, title: 'Disk full' } },
+      sessionVariables: null,
+    },
     correlationId: `tr:${eventId}`,
     policy: FAST,
   };
-  return temporal.client.workflow.start(hasuraEventWorkflow, { taskQueue: h.taskQueue, workflowId: `metrics-${eventId}`, args: [input] });
+  return temporal.client.workflow.start(hasuraEventWorkflow, {
+    taskQueue: h.taskQueue,
+    workflowId: `metrics-${eventId}`,
+    args: [input],
+  });
 }
 
 const operations = (m: Exposition, operation: string, outcome: string, kind: string) =>
@@ -59,7 +75,10 @@ const operations = (m: Exposition, operation: string, outcome: string, kind: str
 
 test('when ticket creation fails transiently and then succeeds, then every attempt is counted by outcome and error kind, and timed', async () => {
   await withMeteredWorker(async (h) => {
-    h.target.createFailures = [new TicketUnavailableError('503 from the instance', { status: 503 }), new TicketRateLimitedError('429', { status: 429, retryAfterMs: 100 })];
+    h.target.createFailures = [
+      new TicketUnavailableError('503 from the instance', { status: 503 }),
+      new TicketRateLimitedError('429', { status: 429, retryAfterMs: 100 }),
+    ];
     const outcome = await (await start(h)).result();
     expect(outcome).toMatchObject({ status: 'created' });
     const metrics = await h.scrape();
@@ -68,10 +87,21 @@ test('when ticket creation fails transiently and then succeeds, then every attem
     expect(operations(metrics, 'createTicket', 'error', 'unavailable')).toBe(1);
     expect(operations(metrics, 'createTicket', 'error', 'rate-limited')).toBe(1);
     expect(operations(metrics, 'createTicket', 'ok', 'none')).toBe(1);
-    const timed = (outcome: string) => metrics.value('incident_bridge_ticket_operation_seconds_count', { target: 'servicenow', operation: 'createTicket', outcome });
+    const timed = (outcome: string) =>
+      metrics.value('incident_bridge_ticket_operation_seconds_count', {
+        target: 'servicenow',
+        operation: 'createTicket',
+        outcome,
+      });
     expect(timed('error')).toBe(2);
     expect(timed('ok')).toBe(1);
-    expect(metrics.value('incident_bridge_ticket_operation_seconds_sum', { target: 'servicenow', operation: 'createTicket', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(
+      metrics.value('incident_bridge_ticket_operation_seconds_sum', {
+        target: 'servicenow',
+        operation: 'createTicket',
+        outcome: 'ok',
+      }),
+    ).toBeGreaterThan(0);
   });
 });
 
@@ -79,7 +109,10 @@ test('when an event parks for an operator, then the permanent error is counted a
   await withMeteredWorker(async (h) => {
     h.target.createFailures = [new TicketValidationError('Invalid urgency', { status: 400 })];
     const handle = await start(h);
-    await eventually(async () => ((await handle.query(statusQuery)).state === 'waiting-for-operator' ? true : undefined), { what: 'park' });
+    await eventually(
+      async () => ((await handle.query(statusQuery)).state === 'waiting-for-operator' ? true : undefined),
+      { what: 'park' },
+    );
     const gauge = h.metrics.startParkedGauge(temporal.client, { taskQueue: h.taskQueue });
     const parkedNow = async (expected: number) => {
       await gauge.refresh();

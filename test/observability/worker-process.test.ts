@@ -28,10 +28,19 @@ beforeAll(async () => {
   ports.sdk = await freePort();
   ports.worker = await freePort();
   const env = {
-    PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', LOG_LEVEL: 'info',
-    TEMPORAL_ADDRESS: testTemporalAddress(), TEMPORAL_TASK_QUEUE: taskQueue,
-    SERVICENOW_INSTANCE_URL: simulator.url, SERVICENOW_USERNAME: 'bridge', SERVICENOW_PASSWORD: 'bridge-password',
-    METRICS_HOST: '127.0.0.1', METRICS_PORT: String(ports.sdk), WORKER_METRICS_PORT: String(ports.worker), PARKED_GAUGE_INTERVAL: '1s',
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    TEMPORAL_ADDRESS: testTemporalAddress(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SERVICENOW_INSTANCE_URL: simulator.url,
+    SERVICENOW_USERNAME: 'bridge',
+    SERVICENOW_PASSWORD: 'bridge-password',
+    METRICS_HOST: '127.0.0.1',
+    METRICS_PORT: String(ports.sdk),
+    WORKER_METRICS_PORT: String(ports.worker),
+    PARKED_GAUGE_INTERVAL: '1s',
     ...FAST_POLICY_ENV,
   };
   child = spawn(process.execPath, ['-r', TS_REGISTER, WORKER_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,10 +65,15 @@ async function scrape(port: number): Promise<Exposition | undefined> {
 
 test('when the worker runs, then the SDK serves temporal_ metrics on METRICS_PORT and ours on WORKER_METRICS_PORT', async () => {
   // Bundling the workflow code at start-up (no prebuilt bundle in src/) takes a few seconds.
-  const sdk = await eventually(async () => {
-    const metrics = await scrape(ports.sdk);
-    return metrics?.samples.some((s) => s.name.startsWith('temporal_') && s.labels.task_queue === taskQueue) ? metrics : undefined;
-  }, { what: 'SDK metrics for our task queue', timeoutMs: 45_000, intervalMs: 500 });
+  const sdk = await eventually(
+    async () => {
+      const metrics = await scrape(ports.sdk);
+      return metrics?.samples.some((s) => s.name.startsWith('temporal_') && s.labels.task_queue === taskQueue)
+        ? metrics
+        : undefined;
+    },
+    { what: 'SDK metrics for our task queue', timeoutMs: 45_000, intervalMs: 500 },
+  );
   expect(sdk.samples.filter((s) => s.name.startsWith('temporal_')).length).toBeGreaterThan(5);
 
   // The retry policy is the worker's (FAST_POLICY_ENV above): the start carries none, as the webhook's.
@@ -69,16 +83,32 @@ test('when the worker runs, then the SDK serves temporal_ metrics on METRICS_POR
 
   const ours = (await scrape(ports.worker))!;
   expect(undeclaredFamilies(ours, 'incident_bridge_')).toEqual([]);
-  expect(ours.value('incident_bridge_ticket_operations_total', { target: 'servicenow', operation: 'createTicket', outcome: 'ok' })).toBe(1);
+  expect(
+    ours.value('incident_bridge_ticket_operations_total', {
+      target: 'servicenow',
+      operation: 'createTicket',
+      outcome: 'ok',
+    }),
+  ).toBe(1);
   expect(ours.value('incident_bridge_events_parked')).toBe(0);
   expect(ours.value('process_resident_memory_bytes')).toBeGreaterThan(0);
 }, 60_000);
 
 test('when the worker gets SIGTERM, then it drains, exits 0 and its log lines were JSON', async () => {
   child.kill('SIGTERM');
-  const [code] = await Promise.race([once(child, 'exit'), new Promise((_, reject) => setTimeout(() => reject(new Error(`no exit after SIGTERM:\n${output}`)), 20_000).unref())]) as [number];
+  const [code] = (await Promise.race([
+    once(child, 'exit'),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`no exit after SIGTERM:\n${output}`)), 20_000).unref(),
+    ),
+  ])) as [number];
   expect({ code, output }).toEqual({ code: 0, output: expect.any(String) });
-  const lines = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = output
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(lines).toContainEqual(expect.objectContaining({ msg: 'worker running', taskQueue }));
-  expect(lines).toContainEqual(expect.objectContaining({ msg: 'metrics endpoints', sdkMetrics: `http://127.0.0.1:${ports.sdk}/metrics` }));
+  expect(lines).toContainEqual(
+    expect.objectContaining({ msg: 'metrics endpoints', sdkMetrics: `http://127.0.0.1:${ports.sdk}/metrics` }),
+  );
 }, 30_000);

@@ -30,7 +30,8 @@ export function historyToJSON(history: History): string {
 
 export function historyFromJSON(json: unknown): History {
   const events = (json as { events?: unknown } | null)?.events;
-  if (!Array.isArray(events) || events.length === 0) throw new TypeError('not a history: expected an object with a non-empty "events" array');
+  if (!Array.isArray(events) || events.length === 0)
+    throw new TypeError('not a history: expected an object with a non-empty "events" array');
   // Unknown fields are tolerated: a history written by a newer server still loads.
   return protojson.fromJson(historyType, json, { ignoreUnknownFields: true }) as unknown as History;
 }

@@ -35,18 +35,26 @@ interface Recorded {
 type Path = (h: Harness, server: RecordingServer) => Promise<Recorded | Record<string, Recorded>>;
 
 const ROW = { id: 7, title: 'Disk full', priority: 'high' };
-const body = (spec: Parameters<typeof hasuraEventBody>[0] = {}) => hasuraEventBody({ trigger: 'replay_fixture', new: ROW, ...spec });
+const body = (spec: Parameters<typeof hasuraEventBody>[0] = {}) =>
+  hasuraEventBody({ trigger: 'replay_fixture', new: ROW, ...spec });
 
 async function status(client: Client, workflowId: string): Promise<EventStatus> {
   return client.workflow.getHandle(workflowId).query(statusQuery);
 }
 
 const parked = (client: Client, workflowId: string) =>
-  eventually(async () => ((await status(client, workflowId)).state === 'waiting-for-operator' ? true : undefined), { what: `${workflowId} to park` });
+  eventually(async () => ((await status(client, workflowId)).state === 'waiting-for-operator' ? true : undefined), {
+    what: `${workflowId} to park`,
+  });
 
-async function expectOutcome(client: Client, workflowId: string, expected: EventOutcome['status']): Promise<EventOutcome> {
+async function expectOutcome(
+  client: Client,
+  workflowId: string,
+  expected: EventOutcome['status'],
+): Promise<EventOutcome> {
   const outcome: EventOutcome = await client.workflow.getHandle(workflowId).result();
-  if (outcome.status !== expected) throw new Error(`${workflowId}: expected ${expected}, got ${JSON.stringify(outcome)}`);
+  if (outcome.status !== expected)
+    throw new Error(`${workflowId}: expected ${expected}, got ${JSON.stringify(outcome)}`);
   return outcome;
 }
 
@@ -62,15 +70,20 @@ const PATHS: Record<string, Path> = {
     h.single.target.createFailures = [new TicketUnavailableError('500 Internal Server Error', { status: 500 })];
     const { workflowId } = await h.single.start(body());
     const outcome = await expectOutcome(h.client, workflowId, 'created');
-    if (!('duplicatesCancelled' in outcome) || h.single.target.calls.slice(-2).join() !== 'create,find') throw new Error(`late-duplicate check did not run: ${h.single.target.calls}`);
+    if (!('duplicatesCancelled' in outcome) || h.single.target.calls.slice(-2).join() !== 'create,find')
+      throw new Error(`late-duplicate check did not run: ${h.single.target.calls}`);
     return { workflowId };
   },
 
   'event-parked-then-retried': async (h) => {
-    h.single.target.createFailures = [new TicketValidationError('Data Policy Exception: Assignment group is mandatory', { status: 403 })];
+    h.single.target.createFailures = [
+      new TicketValidationError('Data Policy Exception: Assignment group is mandatory', { status: 403 }),
+    ];
     const { workflowId } = await h.single.start(body());
     await parked(h.client, workflowId);
-    await h.client.workflow.getHandle(workflowId).signal(retrySignal, { overrides: { assignment_group: 'replay-fixture-group' }, reason: 'group was missing' });
+    await h.client.workflow
+      .getHandle(workflowId)
+      .signal(retrySignal, { overrides: { assignment_group: 'replay-fixture-group' }, reason: 'group was missing' });
     await expectOutcome(h.client, workflowId, 'created');
     return { workflowId };
   },
@@ -87,8 +100,18 @@ const PATHS: Record<string, Path> = {
   'event-park-expired': async (h) => {
     h.shortPark.target.createFailures = [new TicketValidationError('Invalid table', { status: 400 })];
     const { workflowId } = await h.shortPark.start(body());
-    const error = await h.client.workflow.getHandle(workflowId).result().then(() => undefined, (e: unknown) => e);
-    if (!(error instanceof WorkflowFailedError) || (error.cause as { type?: string } | undefined)?.type !== 'EventParkExpired') throw new Error(`expected EventParkExpired, got ${String(error)}`);
+    const error = await h.client.workflow
+      .getHandle(workflowId)
+      .result()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    if (
+      !(error instanceof WorkflowFailedError) ||
+      (error.cause as { type?: string } | undefined)?.type !== 'EventParkExpired'
+    )
+      throw new Error(`expected EventParkExpired, got ${String(error)}`);
     return { workflowId };
   },
 
@@ -96,14 +119,30 @@ const PATHS: Record<string, Path> = {
   'event-reset': async (h, server) => {
     const { workflowId, runId: firstRunId } = await h.single.start(body());
     await expectOutcome(h.client, workflowId, 'created');
-    await promisify(execFile)(server.cliPath, ['workflow', 'reset', '--address', server.address, '--namespace', 'default',
-      '--workflow-id', workflowId, '--type', 'FirstWorkflowTask', '--reason', 'replay fixture: re-run after a fix']);
-    const runId = await eventually(async () => {
-      const latest = (await h.client.workflow.getHandle(workflowId).describe()).runId;
-      return latest !== firstRunId ? latest : undefined;
-    }, { what: 'the reset run' });
+    await promisify(execFile)(server.cliPath, [
+      'workflow',
+      'reset',
+      '--address',
+      server.address,
+      '--namespace',
+      'default',
+      '--workflow-id',
+      workflowId,
+      '--type',
+      'FirstWorkflowTask',
+      '--reason',
+      'replay fixture: re-run after a fix',
+    ]);
+    const runId = await eventually(
+      async () => {
+        const latest = (await h.client.workflow.getHandle(workflowId).describe()).runId;
+        return latest !== firstRunId ? latest : undefined;
+      },
+      { what: 'the reset run' },
+    );
     const outcome = await h.client.workflow.getHandle(workflowId, runId).result();
-    if (outcome.status !== 'created' || !outcome.reusedExisting) throw new Error(`reset run: ${JSON.stringify(outcome)}`);
+    if (outcome.status !== 'created' || !outcome.reusedExisting)
+      throw new Error(`reset run: ${JSON.stringify(outcome)}`);
     return { workflowId, runId };
   },
 
@@ -124,7 +163,9 @@ const PATHS: Record<string, Path> = {
       const outcome = await expectOutcome(h.client, workflowId, 'forwarded');
       if (outcome.status === 'forwarded') rowWorkflowId = outcome.rowWorkflowId;
       forwarded ??= { workflowId };
-      await eventually(async () => ((await status(h.client, rowWorkflowId)).row?.applied ?? 0) > i || undefined, { what: `row event ${i + 1} applied` });
+      await eventually(async () => ((await status(h.client, rowWorkflowId)).row?.applied ?? 0) > i || undefined, {
+        what: `row event ${i + 1} applied`,
+      });
     }
     await h.client.workflow.getHandle(rowWorkflowId).result();
     const runs = await runChain(h.client, rowWorkflowId);
@@ -138,7 +179,9 @@ const PATHS: Record<string, Path> = {
 };
 
 /** Paths that record more than one file. */
-const ROW_FILES: Record<string, string[]> = { 'row-lifecycle': ['event-forwarded', 'row-lifecycle-continue-as-new', 'row-lifecycle-closed'] };
+const ROW_FILES: Record<string, string[]> = {
+  'row-lifecycle': ['event-forwarded', 'row-lifecycle-continue-as-new', 'row-lifecycle-closed'],
+};
 
 /** The run ids of a continue-as-new chain, first run first, read back from each run's start event. */
 async function runChain(client: Client, workflowId: string): Promise<string[]> {
@@ -156,7 +199,8 @@ async function save(client: Client, name: string, run: Recorded): Promise<void> 
   if (existsSync(file)) return console.log(`kept      ${name} (recorded before; fixtures are never re-recorded)`);
   const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
   const text = historyToJSON(history);
-  if (/password|secret|authorization/i.test(text)) throw new Error(`${name}: the history mentions a credential; not saved`);
+  if (/password|secret|authorization/i.test(text))
+    throw new Error(`${name}: the history mentions a credential; not saved`);
   writeFileSync(file, text);
   console.log(`recorded  ${name} (${history.events?.length} events, ${Math.round(text.length / 1024)} KiB)`);
 }
@@ -193,7 +237,10 @@ async function main(only: string[], suffix: string): Promise<void> {
 
 const args = process.argv.slice(2);
 const suffixArg = args.find((arg) => arg.startsWith('--suffix='));
-main(args.filter((arg) => arg !== suffixArg), suffixArg?.slice('--suffix='.length) ?? '').then(
+main(
+  args.filter((arg) => arg !== suffixArg),
+  suffixArg?.slice('--suffix='.length) ?? '',
+).then(
   () => process.exit(0),
   (error) => {
     console.error(error);

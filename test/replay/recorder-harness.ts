@@ -37,8 +37,21 @@ export async function startRecordingServer(): Promise<RecordingServer> {
   const { resolveTemporalCli } = require('../../scripts/temporal-cli.js');
   const cliPath: string = resolveTemporalCli();
   const port = await freePort();
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default', '--headless', '--log-level', 'warn',
-    '--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AT}`];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    'default',
+    '--headless',
+    '--log-level',
+    'warn',
+    '--dynamic-config-value',
+    `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AT}`,
+  ];
   for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
   const child = spawn(cliPath, args, { stdio: 'ignore' });
   const address = `127.0.0.1:${port}`;
@@ -78,7 +91,11 @@ class CountingNotifier implements Notifier {
 const POLICY_ENV = { ...FAST_POLICY_ENV, DUPLICATE_CHECK_DELAY: '300ms', ROW_RETENTION: '1s' };
 const LIFECYCLE_CONFIG = path.resolve(__dirname, '..', 'fixtures', 'lifecycle.yaml');
 // Only to satisfy the config loader: the target is replaced by the in-memory FakeTarget, nothing is called.
-const UNUSED_SERVICENOW_ENV = { SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9', SERVICENOW_USERNAME: 'unused', SERVICENOW_PASSWORD: 'unused' };
+const UNUSED_SERVICENOW_ENV = {
+  SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9',
+  SERVICENOW_USERNAME: 'unused',
+  SERVICENOW_PASSWORD: 'unused',
+};
 
 export interface Lane {
   /** The in-memory ticket target of this lane's worker; set `createFailures` to script errors. */
@@ -109,15 +126,29 @@ export async function openHarness(address: string): Promise<Harness> {
   async function lane(options: { lifecycle: boolean; env?: NodeJS.ProcessEnv }): Promise<Lane> {
     const target = new FakeTarget();
     const taskQueue = uniqueTaskQueue(options.lifecycle ? 'record-row' : 'record');
-    const config = options.lifecycle ? loadBridgeConfig({ env: UNUSED_SERVICENOW_ENV, path: LIFECYCLE_CONFIG }) : undefined;
+    const config = options.lifecycle
+      ? loadBridgeConfig({ env: UNUSED_SERVICENOW_ENV, path: LIFECYCLE_CONFIG })
+      : undefined;
     // The worker owns the policy (issue 15); the fixtures recorded before that got it from the webhook's input.
     const policy = eventPolicyFromEnv({ ...POLICY_ENV, ...options.env });
     const activities = createActivities({
-      targets: { servicenow: target }, config: config ?? DEFAULT_MAPPING, mapper: createEventMapper(config ?? DEFAULT_MAPPING),
-      notifier: new CountingNotifier(), logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
-      client, policy,
+      targets: { servicenow: target },
+      config: config ?? DEFAULT_MAPPING,
+      mapper: createEventMapper(config ?? DEFAULT_MAPPING),
+      notifier: new CountingNotifier(),
+      logger,
+      temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
+      client,
+      policy,
     });
-    const worker = await createBridgeWorker({ connection: nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle, shutdownGraceTime: '1 second' });
+    const worker = await createBridgeWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      activities,
+      workflowBundle,
+      shutdownGraceTime: '1 second',
+    });
     workers.push({ worker, running: worker.run() });
     const starter = createEventStarter({ client, taskQueue, router: createEventRouter(config) });
     return { target, start: (body) => starter.start(hasuraEventSchema.parse(body)) };

@@ -10,12 +10,21 @@ import { historyFromJSON } from './history-json';
  * change to src/workflows that is not behind patched() fails here, naming the fixture.
  */
 const HISTORIES = path.join(__dirname, 'histories');
-const fixtures = readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort();
+const fixtures = readdirSync(HISTORIES)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /** Recorded on 2026-12-02; fixtures are only ever added, so these must stay. */
 const PATHS = [
-  'event-created', 'event-retried-create-late-check', 'event-parked-then-retried', 'event-parked-then-abandoned',
-  'event-park-expired', 'event-reset', 'event-forwarded', 'row-lifecycle-continue-as-new', 'row-lifecycle-closed',
+  'event-created',
+  'event-retried-create-late-check',
+  'event-parked-then-retried',
+  'event-parked-then-abandoned',
+  'event-park-expired',
+  'event-reset',
+  'event-forwarded',
+  'row-lifecycle-continue-as-new',
+  'row-lifecycle-closed',
 ];
 /** Each path before issue 15, and again as the code behind patched('15-worker-policy') runs it. */
 const RECORDED = [...PATHS, ...PATHS.map((name) => `${name}-15-worker-policy`)];
@@ -48,7 +57,10 @@ test('self-check: a history replayed against a workflow that issues a different 
     workflowsPath: require.resolve('./divergent-workflows'),
     logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error },
   });
-  const failure = await replay('event-created.json', divergent).then(() => undefined, (error: unknown) => error);
+  const failure = await replay('event-created.json', divergent).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   expect(failure).toBeInstanceOf(Error);
   expect((failure as Error).cause).toBeInstanceOf(DeterminismViolationError);
   expect((failure as Error).message).toMatch(/^event-created\.json: DeterminismViolationError: /);

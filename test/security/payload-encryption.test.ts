@@ -27,7 +27,10 @@ import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemp
 const KEY_A = randomBytes(32).toString('base64');
 const KEY_B = randomBytes(32).toString('base64');
 const CODEC_TOKEN = 'codec-token-for-tests';
-const json = (value: unknown): Payload => ({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(value)) });
+const json = (value: unknown): Payload => ({
+  metadata: { encoding: Buffer.from('json/plain') },
+  data: Buffer.from(JSON.stringify(value)),
+});
 const codecFor = (env: Env) => new EncryptionCodec(encryptionKeyringFromEnv(env)!);
 /** What the webhook and the worker build from PAYLOAD_ENCRYPTION_KEYS, as their loaders read it. */
 const dataConverterFromEnv = (env: Env) => dataConverterFor(encryptionKeyringFromEnv(env));
@@ -38,12 +41,32 @@ describe('keys from the environment', () => {
   });
 
   test.each([
-    ['a key of the wrong length', { PAYLOAD_ENCRYPTION_KEYS: `a:${randomBytes(16).toString('base64')}` }, /PAYLOAD_ENCRYPTION_KEYS: entry 1 \("a"\): key must be 32 bytes/],
-    ['an entry without an id', { PAYLOAD_ENCRYPTION_KEYS: KEY_A }, /PAYLOAD_ENCRYPTION_KEYS: entry 1: expected id:base64key/],
+    [
+      'a key of the wrong length',
+      { PAYLOAD_ENCRYPTION_KEYS: `a:${randomBytes(16).toString('base64')}` },
+      /PAYLOAD_ENCRYPTION_KEYS: entry 1 \("a"\): key must be 32 bytes/,
+    ],
+    [
+      'an entry without an id',
+      { PAYLOAD_ENCRYPTION_KEYS: KEY_A },
+      /PAYLOAD_ENCRYPTION_KEYS: entry 1: expected id:base64key/,
+    ],
     ['a key id twice', { PAYLOAD_ENCRYPTION_KEYS: `a:${KEY_A},a:${KEY_B}` }, /key id "a" appears twice/],
-    ['two keys and no current id', { PAYLOAD_ENCRYPTION_KEYS: `a:${KEY_A},b:${KEY_B}` }, /PAYLOAD_ENCRYPTION_KEY_ID: required/],
-    ['a current id that is not a key', { PAYLOAD_ENCRYPTION_KEYS: `a:${KEY_A}`, PAYLOAD_ENCRYPTION_KEY_ID: 'z' }, /PAYLOAD_ENCRYPTION_KEY_ID: "z" is not one of the ids/],
-    ['a current id without keys', { PAYLOAD_ENCRYPTION_KEY_ID: 'a' }, /PAYLOAD_ENCRYPTION_KEY_ID: set without PAYLOAD_ENCRYPTION_KEYS/],
+    [
+      'two keys and no current id',
+      { PAYLOAD_ENCRYPTION_KEYS: `a:${KEY_A},b:${KEY_B}` },
+      /PAYLOAD_ENCRYPTION_KEY_ID: required/,
+    ],
+    [
+      'a current id that is not a key',
+      { PAYLOAD_ENCRYPTION_KEYS: `a:${KEY_A}`, PAYLOAD_ENCRYPTION_KEY_ID: 'z' },
+      /PAYLOAD_ENCRYPTION_KEY_ID: "z" is not one of the ids/,
+    ],
+    [
+      'a current id without keys',
+      { PAYLOAD_ENCRYPTION_KEY_ID: 'a' },
+      /PAYLOAD_ENCRYPTION_KEY_ID: set without PAYLOAD_ENCRYPTION_KEYS/,
+    ],
   ])('when the environment has %s, then the error names the variable and quotes no key', (_name, env, message) => {
     expect(() => dataConverterFromEnv(env)).toThrow(message);
     try {
@@ -129,26 +152,48 @@ describe('on the Temporal server', () => {
   });
 
   const showHistory = async (workflowId: string, codecArgs: string[] = []) => {
-    const { stdout } = await promisify(execFile)(process.env.TEMPORAL_CLI_PATH!, ['workflow', 'show', '-w', workflowId, '-o', 'json', '--address', temporal.address, ...codecArgs], { maxBuffer: 16 << 20 });
+    const { stdout } = await promisify(execFile)(
+      process.env.TEMPORAL_CLI_PATH!,
+      ['workflow', 'show', '-w', workflowId, '-o', 'json', '--address', temporal.address, ...codecArgs],
+      { maxBuffer: 16 << 20 },
+    );
     return payloadTexts(JSON.parse(stdout));
   };
 
   test('when an event is started with key A and run by a worker switched to key B, then history holds no plaintext and decodes through the codec server', async () => {
     const marker = `row-marker-${randomUUID()}`;
     const taskQueue = uniqueTaskQueue('encrypted');
-    const writerClient = new Client({ connection: temporal.client.connection, dataConverter: dataConverterFromEnv({ PAYLOAD_ENCRYPTION_KEYS: `a:${KEY_A}` }) });
-    const rotatedClient = new Client({ connection: temporal.client.connection, dataConverter: dataConverterFromEnv(rotatedEnv) });
+    const writerClient = new Client({
+      connection: temporal.client.connection,
+      dataConverter: dataConverterFromEnv({ PAYLOAD_ENCRYPTION_KEYS: `a:${KEY_A}` }),
+    });
+    const rotatedClient = new Client({
+      connection: temporal.client.connection,
+      dataConverter: dataConverterFromEnv(rotatedEnv),
+    });
     const starter = createEventStarter({ client: writerClient, taskQueue });
-    const { workflowId } = await starter.start(hasuraEventSchema.parse(hasuraEventBody({ new: { id: 9, title: marker, description: marker } })));
+    const { workflowId } = await starter.start(
+      hasuraEventSchema.parse(hasuraEventBody({ new: { id: 9, title: marker, description: marker } })),
+    );
 
     const logger = createLogger({ level: 'silent' });
     const target = new FakeTarget();
     const activities = createActivities({
-      targets: { servicenow: target }, config: DEFAULT_MAPPING, notifier: createNotifier({}, { logger }),
-      mapper: createEventMapper(DEFAULT_MAPPING), logger, temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
+      targets: { servicenow: target },
+      config: DEFAULT_MAPPING,
+      notifier: createNotifier({}, { logger }),
+      mapper: createEventMapper(DEFAULT_MAPPING),
+      logger,
+      temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
       policy: DEFAULT_POLICY,
     });
-    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, activities, workflowBundle: await testWorkflowBundle(), dataConverter: dataConverterFromEnv(rotatedEnv) });
+    const worker = await Worker.create({
+      connection: temporal.nativeConnection,
+      taskQueue,
+      activities,
+      workflowBundle: await testWorkflowBundle(),
+      dataConverter: dataConverterFromEnv(rotatedEnv),
+    });
     const outcome = await worker.runUntil(rotatedClient.workflow.getHandle(workflowId).result());
     expect(outcome).toMatchObject({ status: 'created', ticket: { number: target.tickets[0].number } });
     expect(JSON.stringify(target.tickets[0].fields)).toContain(marker);
@@ -158,6 +203,8 @@ describe('on the Temporal server', () => {
     expect(historyBytes.includes(marker)).toBe(false);
     expect(historyBytes.includes('encryption-key-id')).toBe(true);
     expect(await showHistory(workflowId)).not.toContain(marker);
-    expect(await showHistory(workflowId, ['--codec-endpoint', codecUrl, '--codec-auth', `Bearer ${CODEC_TOKEN}`])).toContain(marker);
+    expect(
+      await showHistory(workflowId, ['--codec-endpoint', codecUrl, '--codec-auth', `Bearer ${CODEC_TOKEN}`]),
+    ).toContain(marker);
   });
 });

@@ -24,7 +24,10 @@ let temporal: TestTemporal;
 const workflowIds: string[] = [];
 
 /** Which secrets (by name) occur in `haystack`; [] is the only acceptable answer. */
-const leakedIn = (haystack: string | Buffer) => Object.entries(SECRETS).filter(([, value]) => haystack.includes(value)).map(([name]) => name);
+const leakedIn = (haystack: string | Buffer) =>
+  Object.entries(SECRETS)
+    .filter(([, value]) => haystack.includes(value))
+    .map(([name]) => name);
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -49,23 +52,34 @@ beforeAll(async () => {
   });
   temporal = await connectTestTemporal();
 
-  const deliver = (body: Record<string, unknown>, secret = WEBHOOK_SECRET) => deliverLikeHasura(body, { url: stack.webhookUrl, secret, numRetries: 0 });
+  const deliver = (body: Record<string, unknown>, secret = WEBHOOK_SECRET) =>
+    deliverLikeHasura(body, { url: stack.webhookUrl, secret, numRetries: 0 });
   const succeeding = hasuraEventBody({ new: { id: 1, title: 'Laptop stolen', description: 'from the car' } });
   const ok = await deliver(succeeding);
   workflowIds.push((ok.attempts[0].body as { workflowId: string }).workflowId);
   await temporal.client.workflow.getHandle(workflowIds[0]).result();
 
   const failing = hasuraEventBody();
-  stack.simulator.setFaults({ errorRate: 1, errorStatuses: [502], scope: { correlationIdPrefix: correlationIdFor(TRIGGER, String(failing.id)) } });
+  stack.simulator.setFaults({
+    errorRate: 1,
+    errorStatuses: [502],
+    scope: { correlationIdPrefix: correlationIdFor(TRIGGER, String(failing.id)) },
+  });
   const parked = await deliver(failing);
   workflowIds.push((parked.attempts[0].body as { workflowId: string }).workflowId);
-  await eventually(() => (notifications.length ? true : undefined), { what: 'the failure notification', timeoutMs: 45_000 });
+  await eventually(() => (notifications.length ? true : undefined), {
+    what: 'the failure notification',
+    timeoutMs: 45_000,
+  });
 
   expect((await deliver(hasuraEventBody(), `not-${WEBHOOK_SECRET}`)).attempts[0].status).toBe(401);
 }, 120_000);
 
 afterAll(async () => {
-  await temporal?.client.workflow.getHandle(workflowIds[1]).terminate('test over').catch(() => undefined);
+  await temporal?.client.workflow
+    .getHandle(workflowIds[1])
+    .terminate('test over')
+    .catch(() => undefined);
   await stack?.close();
   await temporal?.close();
   await new Promise((resolve) => receiver?.close(resolve));
@@ -73,7 +87,9 @@ afterAll(async () => {
 
 test('when events succeed, fail and arrive with a wrong secret, then no debug log line carries a secret', () => {
   const logs = capture.text();
-  expect(capture.lines().map((line) => line.msg)).toEqual(expect.arrayContaining(['event accepted', 'failure notification sent']));
+  expect(capture.lines().map((line) => line.msg)).toEqual(
+    expect.arrayContaining(['event accepted', 'failure notification sent']),
+  );
   expect(logs).toContain(workflowIds[1]);
   expect(leakedIn(logs)).toEqual([]);
 });
@@ -90,6 +106,9 @@ test('when the workflows have run, then neither history (inputs, results, failur
 test('when the failure is notified by webhook, then the body names the event but no secret (the token travels only as its header)', () => {
   const [notification] = notifications;
   expect(notification.headers['x-notify-token']).toBe(NOTIFY_TOKEN);
-  expect(JSON.parse(notification.body)).toMatchObject({ workflowId: workflowIds[1], type: 'incident-bridge.event.failed' });
+  expect(JSON.parse(notification.body)).toMatchObject({
+    workflowId: workflowIds[1],
+    type: 'incident-bridge.event.failed',
+  });
   expect(leakedIn(notification.body)).toEqual([]);
 });

@@ -26,7 +26,10 @@ const webhooks: ChildProcess[] = [];
 async function startBuiltWebhook(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BUILT_WEBHOOK], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   webhooks.push(child);
-  await eventually(async () => ((await fetch(`${webhookUrl}/healthz`).catch(() => undefined))?.ok ? true : undefined), { what: 'the built webhook to listen', timeoutMs: 20_000 });
+  await eventually(async () => ((await fetch(`${webhookUrl}/healthz`).catch(() => undefined))?.ok ? true : undefined), {
+    what: 'the built webhook to listen',
+    timeoutMs: 20_000,
+  });
   return child;
 }
 
@@ -49,15 +52,25 @@ function startSlowRequest(port: number, event: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(BUILT_WEBHOOK)) throw new Error(`${BUILT_WEBHOOK} is missing: run \`npm run build\` first (npm test's pretest does)`);
+  if (!existsSync(BUILT_WEBHOOK))
+    throw new Error(`${BUILT_WEBHOOK} is missing: run \`npm run build\` first (npm test's pretest does)`);
   simulator = await startServiceNowSimulator({ port: 0 });
   const port = await freePort();
   webhookUrl = `http://127.0.0.1:${port}`;
   env = {
-    PATH: process.env.PATH, NODE_ENV: 'production', LOG_FORMAT: 'json', LOG_LEVEL: 'warn',
-    TEMPORAL_ADDRESS: testTemporalAddress(), TEMPORAL_TASK_QUEUE: uniqueTaskQueue('sigterm'),
-    HOST: '127.0.0.1', PORT: String(port), WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_AFTER_SECONDS: '1',
-    SERVICENOW_INSTANCE_URL: simulator.url, SERVICENOW_USERNAME: 'bridge', SERVICENOW_PASSWORD: 'bridge-password',
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'warn',
+    TEMPORAL_ADDRESS: testTemporalAddress(),
+    TEMPORAL_TASK_QUEUE: uniqueTaskQueue('sigterm'),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    WEBHOOK_SECRET: SECRET,
+    WEBHOOK_RETRY_AFTER_SECONDS: '1',
+    SERVICENOW_INSTANCE_URL: simulator.url,
+    SERVICENOW_USERNAME: 'bridge',
+    SERVICENOW_PASSWORD: 'bridge-password',
     ...FAST_POLICY_ENV,
   };
   const logger = createLogger({ level: 'silent' });
@@ -77,7 +90,13 @@ test('when the webhook gets SIGTERM mid-burst, then in-flight requests finish, n
   const bodies = Array.from({ length: BURST }, () => hasuraEventBody());
   const deliveries: Promise<DeliveryResult>[] = bodies.map(async (body, index) => {
     await new Promise((resolve) => setTimeout(resolve, index * 25));
-    return deliverLikeHasura(body, { url: `${webhookUrl}/hasura/events`, secret: SECRET, numRetries: 60, intervalSec: 1, timeScale: 0.25 });
+    return deliverLikeHasura(body, {
+      url: `${webhookUrl}/hasura/events`,
+      secret: SECRET,
+      numRetries: 60,
+      intervalSec: 1,
+      timeScale: 0.25,
+    });
   });
 
   await new Promise((resolve) => setTimeout(resolve, (BURST * 25) / 3));
@@ -98,7 +117,10 @@ test('when the webhook gets SIGTERM mid-burst, then in-flight requests finish, n
   expect(results.filter((result) => result.attempts.length === 1).length).toBeGreaterThan(0);
 
   const correlationIds = [slowEvent, ...bodies].map((body) => correlationIdFor(TRIGGER, String(body.id)));
-  await eventually(() => (correlationIds.every((id) => simulator.countByCorrelation(id) >= 1) ? true : undefined), { what: 'an incident per event', timeoutMs: 60_000 });
+  await eventually(() => (correlationIds.every((id) => simulator.countByCorrelation(id) >= 1) ? true : undefined), {
+    what: 'an incident per event',
+    timeoutMs: 60_000,
+  });
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   expect(correlationIds.map((id) => simulator.countByCorrelation(id))).toEqual(correlationIds.map(() => 1));
 }, 120_000);

@@ -32,11 +32,26 @@ describe('shared secret', () => {
 
   test('when the secret is missing, wrong, a prefix, an extension or differs in case, then every answer is the same 401 and nothing starts', async () => {
     const before = started.length;
-    const probes = [undefined, '', 'guess', CURRENT.slice(0, -1), `${CURRENT}0`, CURRENT.toUpperCase(), PREVIOUS.slice(0, 12)];
+    const probes = [
+      undefined,
+      '',
+      'guess',
+      CURRENT.slice(0, -1),
+      `${CURRENT}0`,
+      CURRENT.toUpperCase(),
+      PREVIOUS.slice(0, 12),
+    ];
     const answers = await Promise.all(probes.map((probe) => deliver(app, probe)));
-    const shapes = answers.map((answer) => ({ status: answer.status, body: answer.text, type: answer.headers['content-type'] }));
+    const shapes = answers.map((answer) => ({
+      status: answer.status,
+      body: answer.text,
+      type: answer.headers['content-type'],
+    }));
     expect(new Set(shapes.map((shape) => JSON.stringify(shape))).size).toBe(1);
-    expect(shapes[0]).toMatchObject({ status: 401, body: JSON.stringify({ error: 'unauthorized', message: 'missing or invalid x-webhook-secret header' }) });
+    expect(shapes[0]).toMatchObject({
+      status: 401,
+      body: JSON.stringify({ error: 'unauthorized', message: 'missing or invalid x-webhook-secret header' }),
+    });
     expect(answers.map((answer) => answer.text).join('')).not.toMatch(/current-|previous-|8f2c|1b9e/);
     expect(started.length).toBe(before);
   });
@@ -64,7 +79,10 @@ describe('rotation', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'webhook-secret-'));
     writeFileSync(path.join(dir, 'current'), `${CURRENT}\n`);
     writeFileSync(path.join(dir, 'previous'), `${PREVIOUS}\n`);
-    const app = appFor({ WEBHOOK_SECRET_FILE: path.join(dir, 'current'), WEBHOOK_SECRET_PREVIOUS_FILE: path.join(dir, 'previous') });
+    const app = appFor({
+      WEBHOOK_SECRET_FILE: path.join(dir, 'current'),
+      WEBHOOK_SECRET_PREVIOUS_FILE: path.join(dir, 'previous'),
+    });
     expect([(await deliver(app, CURRENT)).status, (await deliver(app, PREVIOUS)).status]).toEqual([200, 200]);
   });
 });
@@ -90,7 +108,8 @@ describe('constant-time comparison', () => {
       for (let i = 0; i < 5; i++) equals(candidate);
       return Number(process.hrtime.bigint() - started);
     };
-    const round = (order: ('near' | 'far')[]) => order.forEach((kind) => samples[kind].push(time(kind === 'near' ? nearMatch : farMiss)));
+    const round = (order: ('near' | 'far')[]) =>
+      order.forEach((kind) => samples[kind].push(time(kind === 'near' ? nearMatch : farMiss)));
     for (let i = 0; i < 10; i++) round(['near', 'far']); // JIT warm-up
     samples.near.length = samples.far.length = 0;
     for (let i = 0; i < 201; i++) round(i % 2 ? ['near', 'far'] : ['far', 'near']);
@@ -100,7 +119,8 @@ describe('constant-time comparison', () => {
 
   test('when the measurement is pointed at an early-exit comparison, then it detects the leak (the check has power here)', () => {
     const leakyEquals = (candidate: string) => {
-      for (let i = 0; i < secretText.length; i++) if (candidate.charCodeAt(i) !== secretText.charCodeAt(i)) return false;
+      for (let i = 0; i < secretText.length; i++)
+        if (candidate.charCodeAt(i) !== secretText.charCodeAt(i)) return false;
       return candidate.length === secretText.length;
     };
     expect(lowPercentileRatio(leakyEquals)).toBeGreaterThan(3);

@@ -8,7 +8,15 @@ import { startStack, TEST_SECRET, type Stack } from '../helpers/stack';
 import { testTemporalAddress } from '../helpers/temporal';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-results', 'web-ui');
 const DOCS_SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'web-ui.png');
 
@@ -18,9 +26,12 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`,
+    );
   }
-  if (!process.env.TEST_TEMPORAL_UI_URL) throw new Error('TEST_TEMPORAL_UI_URL is unset: the jest global setup starts the dev server with its Web UI');
+  if (!process.env.TEST_TEMPORAL_UI_URL)
+    throw new Error('TEST_TEMPORAL_UI_URL is unset: the jest global setup starts the dev server with its Web UI');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   stack = await startStack();
   connection = await Connection.connect({ address: testTemporalAddress() });
@@ -66,7 +77,11 @@ test('when an event became an incident, then the Web UI lists its workflow, find
   const ours = await deliverUntilIncident();
   const other = await deliverUntilIncident();
   const ui = process.env.TEST_TEMPORAL_UI_URL!;
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    timezoneId: 'UTC',
+    locale: 'en-US',
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const workflowLink = (workflowId: string) => page.getByRole('link', { name: workflowId, exact: true });

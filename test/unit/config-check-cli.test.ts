@@ -5,7 +5,11 @@ import { transpileSources } from '../fixtures/config/transpile';
 import { configDir } from '../fixtures/config/write-config';
 
 const ROOT = join(__dirname, '../..');
-const EXAMPLE_ENV = { SERVICENOW_PASSWORD: 'sn-dummy-secret', JIRA_API_TOKEN: 'jira-dummy-secret', TICKETS_AUTHORIZATION: 'Bearer dummy-secret' };
+const EXAMPLE_ENV = {
+  SERVICENOW_PASSWORD: 'sn-dummy-secret',
+  JIRA_API_TOKEN: 'jira-dummy-secret',
+  TICKETS_AUTHORIZATION: 'Bearer dummy-secret',
+};
 const files = configDir();
 let dist: string;
 
@@ -18,9 +22,14 @@ interface Run {
 function checkConfig(args: string[], env: NodeJS.ProcessEnv = EXAMPLE_ENV): Promise<Run> {
   return new Promise((resolve) => {
     const childEnv = { PATH: process.env.PATH, NODE_PATH: join(ROOT, 'node_modules'), ...env };
-    execFile(process.execPath, [join(dist, 'cli/check-main.js'), ...args], { cwd: ROOT, env: childEnv, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(dist, 'cli/check-main.js'), ...args],
+      { cwd: ROOT, env: childEnv, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -48,7 +57,10 @@ describe('npm run check-config', () => {
   });
 
   it('when the file has problems, then it exits 2 with one line per problem', async () => {
-    const path = files.write('bad.yaml', 'targets: { sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: u, password: pw } } }\nextra: 1\n');
+    const path = files.write(
+      'bad.yaml',
+      'targets: { sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: u, password: pw } } }\nextra: 1\n',
+    );
 
     const run = await checkConfig([path]);
 
@@ -57,18 +69,27 @@ describe('npm run check-config', () => {
     expect(run.stderr.trim().split('\n')).toEqual([
       'invalid configuration (2 problems):',
       '  - targets.sn.auth.password: plain-text secrets are not allowed: use { env: NAME } or { file: /path }',
-      '  - (root): Unrecognized key(s) in object: \'extra\'',
+      "  - (root): Unrecognized key(s) in object: 'extra'",
     ]);
   });
 
   it('when the sample event cannot be rendered, then it exits 2 naming the field', async () => {
-    const config = files.write('date.yaml', 'triggers: { create_servicenow_incident: { fields: { opened_at: "{{ row.title | servicenow_datetime }}" } } }');
-    const env = { SERVICENOW_INSTANCE_URL: 'https://x.service-now.com', SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' };
+    const config = files.write(
+      'date.yaml',
+      'triggers: { create_servicenow_incident: { fields: { opened_at: "{{ row.title | servicenow_datetime }}" } } }',
+    );
+    const env = {
+      SERVICENOW_INSTANCE_URL: 'https://x.service-now.com',
+      SERVICENOW_USERNAME: 'u',
+      SERVICENOW_PASSWORD: 'p',
+    };
 
     const run = await checkConfig([config, '--event', 'examples/hasura-insert-event.json'], env);
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--event: trigger create_servicenow_incident, field opened_at \(template .*\): servicenow_datetime: not a date/);
+    expect(run.stderr).toMatch(
+      /--event: trigger create_servicenow_incident, field opened_at \(template .*\): servicenow_datetime: not a date/,
+    );
   });
 
   it('when no file is given, then it exits 2 with the usage', async () => {

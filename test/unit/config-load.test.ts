@@ -11,7 +11,11 @@ import { createTargets } from '../../src/ticketing/create-targets';
 import { configDir } from '../fixtures/config/write-config';
 
 const ROOT = join(__dirname, '../..');
-const EXAMPLE_ENV = { SERVICENOW_PASSWORD: 'sn-dummy', JIRA_API_TOKEN: 'jira-dummy', TICKETS_AUTHORIZATION: 'Bearer dummy' };
+const EXAMPLE_ENV = {
+  SERVICENOW_PASSWORD: 'sn-dummy',
+  JIRA_API_TOKEN: 'jira-dummy',
+  TICKETS_AUTHORIZATION: 'Bearer dummy',
+};
 const files = configDir();
 afterAll(() => files.remove());
 
@@ -19,9 +23,22 @@ describe('examples/bridge.yaml', () => {
   it('when the example is loaded with its variables set, then it has all three target types and a lifecycle trigger', () => {
     const config = loadBridgeConfig({ env: EXAMPLE_ENV, path: join(ROOT, 'examples/bridge.yaml') });
 
-    expect(Object.values(config.targets).map((target) => target.type).sort()).toEqual(['jira', 'rest', 'servicenow']);
-    expect(config.triggers.create_servicenow_incident.lifecycle).toMatchObject({ enabled: true, manual: 'upsert', onClosed: 'reopen', reorderWindowMs: 5000 });
-    expect(config.triggers.security_finding_to_jira).toMatchObject({ target: 'jira', ops: ['INSERT', 'MANUAL'], rowKey: ['id'] });
+    expect(
+      Object.values(config.targets)
+        .map((target) => target.type)
+        .sort(),
+    ).toEqual(['jira', 'rest', 'servicenow']);
+    expect(config.triggers.create_servicenow_incident.lifecycle).toMatchObject({
+      enabled: true,
+      manual: 'upsert',
+      onClosed: 'reopen',
+      reorderWindowMs: 5000,
+    });
+    expect(config.triggers.security_finding_to_jira).toMatchObject({
+      target: 'jira',
+      ops: ['INSERT', 'MANUAL'],
+      rowKey: ['id'],
+    });
   });
 
   it('when the example is loaded, then secrets are Secrets that print as <secret>', () => {
@@ -82,18 +99,28 @@ triggers:
 
   it('when a secret comes from a file, then it is read and trimmed', () => {
     const target = config.targets.sn;
-    expect(target.type === 'servicenow' && target.auth.type === 'api-key' && target.auth.apiKey.reveal()).toBe('api-key-from-file');
+    expect(target.type === 'servicenow' && target.auth.type === 'api-key' && target.auth.apiKey.reveal()).toBe(
+      'api-key-from-file',
+    );
   });
 });
 
 describe('without a config file', () => {
-  const env = { SERVICENOW_INSTANCE_URL: 'https://dev1.service-now.com', SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' };
+  const env = {
+    SERVICENOW_INSTANCE_URL: 'https://dev1.service-now.com',
+    SERVICENOW_USERNAME: 'u',
+    SERVICENOW_PASSWORD: 'p',
+  };
 
   it('when only SERVICENOW_* is set, then one servicenow target runs the built-in mapping with lifecycle off', () => {
     const config = loadBridgeConfig({ env });
 
     expect(Object.keys(config.targets)).toEqual(['servicenow']);
-    expect(config.targets.servicenow).toMatchObject({ type: 'servicenow', instanceUrl: 'https://dev1.service-now.com', auth: { type: 'basic', username: 'u' } });
+    expect(config.targets.servicenow).toMatchObject({
+      type: 'servicenow',
+      instanceUrl: 'https://dev1.service-now.com',
+      auth: { type: 'basic', username: 'u' },
+    });
     expect(config.defaults).toEqual(DEFAULT_MAPPING.defaults);
     expect(config.defaults.lifecycle.enabled).toBe(false);
   });
@@ -104,7 +131,10 @@ describe('without a config file', () => {
   });
 
   it('when a file has mappings but no targets, then ServiceNow comes from the environment', () => {
-    const config = loadBridgeConfig({ env, path: files.write('no-targets.yaml', 'triggers: { t: { row_key: [pk] } }') });
+    const config = loadBridgeConfig({
+      env,
+      path: files.write('no-targets.yaml', 'triggers: { t: { row_key: [pk] } }'),
+    });
 
     expect(config.targets.servicenow.type).toBe('servicenow');
     expect(config.triggers.t).toMatchObject({ target: 'servicenow', rowKey: ['pk'] });

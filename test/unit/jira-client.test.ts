@@ -53,7 +53,13 @@ function stored(key: string) {
 describe('Jira target field translation', () => {
   it('when fields use ServiceNow names, then summary, ADF description, priority, labels and a comment are written', async () => {
     const description = 'Line one {{ not a template }}\n<script>x</script>\n\nSecond paragraph 🔥';
-    const fields = { short_description: `Title\nwith newline ${'y'.repeat(300)}`, description, priority: 'High', labels: 'db, urgent', work_notes: 'first note' };
+    const fields = {
+      short_description: `Title\nwith newline ${'y'.repeat(300)}`,
+      description,
+      priority: 'High',
+      labels: 'db, urgent',
+      work_notes: 'first note',
+    };
 
     const ref = await target.create({ correlationId: 'jira-unit:1', fields });
 
@@ -80,11 +86,16 @@ describe('Jira target field translation', () => {
 });
 
 describe('Jira target errors', () => {
-  it('when Jira refuses a field, then a TicketValidationError carries Jira\'s field message', async () => {
-    const attempt = target.create({ correlationId: 'jira-unit:bad', fields: { summary: 'x', customfield_999: 'v', priority: 'Urgent!!' } });
+  it("when Jira refuses a field, then a TicketValidationError carries Jira's field message", async () => {
+    const attempt = target.create({
+      correlationId: 'jira-unit:bad',
+      fields: { summary: 'x', customfield_999: 'v', priority: 'Urgent!!' },
+    });
 
     await expect(attempt).rejects.toThrow(TicketValidationError);
-    await expect(attempt).rejects.toThrow(/Jira answered 400: customfield_999: Field 'customfield_999' cannot be set.*; priority: Specify a valid/);
+    await expect(attempt).rejects.toThrow(
+      /Jira answered 400: customfield_999: Field 'customfield_999' cannot be set.*; priority: Specify a valid/,
+    );
   });
 
   it('when the API token is wrong, then a TicketAuthError quotes the plain-text answer', async () => {
@@ -95,7 +106,9 @@ describe('Jira target errors', () => {
   });
 
   it('when the issue does not exist, then update gives a TicketNotFoundError', async () => {
-    await expect(target.update({ id: '99999', number: 'OPS-999' }, { summary: 'x' })).rejects.toThrow(TicketNotFoundError);
+    await expect(target.update({ id: '99999', number: 'OPS-999' }, { summary: 'x' })).rejects.toThrow(
+      TicketNotFoundError,
+    );
   });
 
   it('when Jira answers 429 with Retry-After, then the wait is carried', async () => {
@@ -110,7 +123,10 @@ describe('Jira target errors', () => {
   it('when Jira answers 502, then the error is transient', async () => {
     simulator.setFaults({ errorRate: 1, errorStatuses: [502] });
 
-    await expect(target.create({ correlationId: 'jira-unit:502', fields: { summary: 'x' } })).rejects.toMatchObject({ kind: 'unavailable', status: 502 });
+    await expect(target.create({ correlationId: 'jira-unit:502', fields: { summary: 'x' } })).rejects.toMatchObject({
+      kind: 'unavailable',
+      status: 502,
+    });
   });
 
   it('when the connection is reset, then the error is transient', async () => {
@@ -122,22 +138,27 @@ describe('Jira target errors', () => {
   it('when Jira is slower than the request timeout, then the call fails as unavailable', async () => {
     simulator.setFaults({ latencyMs: 1500 });
 
-    await expect(otherTarget({ requestTimeoutMs: 1000 }).findByCorrelation('jira-unit:slow')).rejects.toThrow(/Jira request timed out/);
+    await expect(otherTarget({ requestTimeoutMs: 1000 }).findByCorrelation('jira-unit:slow')).rejects.toThrow(
+      /Jira request timed out/,
+    );
   });
 
   it('when the done transition does not exist, then resolve fails with a TicketConflictError', async () => {
     const ref = await target.create({ correlationId: 'jira-unit:no-transition', fields: { summary: 'x' } });
 
     await expect(otherTarget({ doneTransition: 'Closed' }).resolve(ref, {})).rejects.toThrow(TicketConflictError);
-    await expect(otherTarget({ doneTransition: 'Closed' }).resolve(ref, {})).rejects.toThrow(/no transition "Closed" for OPS-\d+ in status "To Do"/);
+    await expect(otherTarget({ doneTransition: 'Closed' }).resolve(ref, {})).rejects.toThrow(
+      /no transition "Closed" for OPS-\d+ in status "To Do"/,
+    );
   });
-
 });
 
 describe('Jira simulator search', () => {
   const search = (jql: string): Promise<Response> => {
     const auth = Buffer.from(`${DEFAULT_JIRA_USER.email}:${DEFAULT_JIRA_USER.apiToken}`).toString('base64');
-    return fetch(`${simulator.url}/rest/api/3/search/jql?fields=summary&jql=${encodeURIComponent(jql)}`, { headers: { authorization: `Basic ${auth}` } });
+    return fetch(`${simulator.url}/rest/api/3/search/jql?fields=summary&jql=${encodeURIComponent(jql)}`, {
+      headers: { authorization: `Basic ${auth}` },
+    });
   };
 
   it('when JQL asks for labels in a list, newest first, then matching issues come in that order', async () => {
@@ -145,7 +166,9 @@ describe('Jira simulator search', () => {
     const b = await target.create({ correlationId: 'jira-unit:in-b', fields: { summary: 'b' } });
     const labels = [correlationLabel('jira-unit:in-a'), correlationLabel('jira-unit:in-b'), 'unused'];
 
-    const response = await search(`labels in (${labels.map((label) => `"${label}"`).join(', ')}) ORDER BY created DESC`);
+    const response = await search(
+      `labels in (${labels.map((label) => `"${label}"`).join(', ')}) ORDER BY created DESC`,
+    );
 
     expect(response.status).toBe(200);
     const body = (await response.json()) as { issues: { key: string; fields: object }[] };
@@ -155,10 +178,13 @@ describe('Jira simulator search', () => {
     ]);
   });
 
-  it('when the simulator gets JQL it does not support, then it answers 400 in Jira\'s shape', async () => {
+  it("when the simulator gets JQL it does not support, then it answers 400 in Jira's shape", async () => {
     const response = await search('project = OPS');
 
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ errorMessages: [expect.stringMatching(/^Error in the JQL Query/)], errors: {} });
+    expect(await response.json()).toMatchObject({
+      errorMessages: [expect.stringMatching(/^Error in the JQL Query/)],
+      errors: {},
+    });
   });
 });

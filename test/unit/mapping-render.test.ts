@@ -1,6 +1,12 @@
 import { loadBridgeConfig } from '../../src/settings/file/load';
 import { ConfigError } from '../../src/common/config-error';
-import { createEventMapper, DEFAULT_MAPPING, MappingError, rowChanges, type EventMapper } from '../../src/mapping/mapper';
+import {
+  createEventMapper,
+  DEFAULT_MAPPING,
+  MappingError,
+  rowChanges,
+  type EventMapper,
+} from '../../src/mapping/mapper';
 import type { HasuraOp, Row } from '../../src/contract';
 import { eventFor } from '../fixtures/config/events';
 import { configDir } from '../fixtures/config/write-config';
@@ -38,19 +44,49 @@ beforeAll(() => {
 afterAll(() => files.remove());
 
 describe('mapping per op', () => {
-  const row: Row = { id: 7, title: 'Printer on fire', description: 'Third floor', priority: 'critical', created_at: '2026-11-27T09:14:03.512844' };
+  const row: Row = {
+    id: 7,
+    title: 'Printer on fire',
+    description: 'Third floor',
+    priority: 'critical',
+    created_at: '2026-11-27T09:14:03.512844',
+  };
   const cases: { op: HasuraOp; rows: { old?: Row | null; new?: Row | null }; expected: Record<string, string> }[] = [
-    { op: 'INSERT', rows: { new: row }, expected: { short_description: 'Printer on fire', description: 'Third floor (INSERT 7)', urgency: '1', opened_at: '2026-11-27 09:14:03' } },
-    { op: 'UPDATE', rows: { old: { ...row, priority: 'low' }, new: { ...row, priority: 'medium' } }, expected: { urgency: '2', description: 'Third floor (UPDATE 7)' } },
-    { op: 'DELETE', rows: { old: { ...row, priority: 'low' }, new: null }, expected: { urgency: '3', description: 'Third floor (DELETE 7)' } },
-    { op: 'MANUAL', rows: { new: { id: 8, title: 'Manual' } }, expected: { description: 'none (MANUAL 8)', urgency: '3', opened_at: '' } },
+    {
+      op: 'INSERT',
+      rows: { new: row },
+      expected: {
+        short_description: 'Printer on fire',
+        description: 'Third floor (INSERT 7)',
+        urgency: '1',
+        opened_at: '2026-11-27 09:14:03',
+      },
+    },
+    {
+      op: 'UPDATE',
+      rows: { old: { ...row, priority: 'low' }, new: { ...row, priority: 'medium' } },
+      expected: { urgency: '2', description: 'Third floor (UPDATE 7)' },
+    },
+    {
+      op: 'DELETE',
+      rows: { old: { ...row, priority: 'low' }, new: null },
+      expected: { urgency: '3', description: 'Third floor (DELETE 7)' },
+    },
+    {
+      op: 'MANUAL',
+      rows: { new: { id: 8, title: 'Manual' } },
+      expected: { description: 'none (MANUAL 8)', urgency: '3', opened_at: '' },
+    },
   ];
 
-  it.each(cases)('when a $op event is mapped, then the fields come from the right row image', async ({ op, rows, expected }) => {
-    const mapped = await mapper.map(eventFor(op, rows));
+  it.each(cases)(
+    'when a $op event is mapped, then the fields come from the right row image',
+    async ({ op, rows, expected }) => {
+      const mapped = await mapper.map(eventFor(op, rows));
 
-    expect(mapped.fields).toMatchObject(expected);
-  });
+      expect(mapped.fields).toMatchObject(expected);
+    },
+  );
 
   it('when the priority is not in the lookup table, then the default applies', async () => {
     const mapped = await mapper.map(eventFor('INSERT', { new: { ...row, priority: 'weird' } }));
@@ -68,11 +104,16 @@ describe('mapping per op', () => {
     const event = eventFor('UPDATE', { old: { id: 1, title: 'A' }, new: { id: 1, title: 'B' } }, 'sized');
 
     await expect(mapper.fields(event, 'updateFields')).resolves.toEqual({ short_description: 'now B (was A)' });
-    await expect(mapper.fields(event, 'resolveFields')).resolves.toEqual({ close_notes: 'Row deleted in incident_request' });
+    await expect(mapper.fields(event, 'resolveFields')).resolves.toEqual({
+      close_notes: 'Row deleted in incident_request',
+    });
   });
 
   it('when a work note is rendered for an UPDATE, then it lists exactly the changed columns', async () => {
-    const event = eventFor('UPDATE', { old: { id: 1, title: 'A', tags: ['x'], gone: 1 }, new: { id: 1, title: 'B', tags: ['y'], added: null } });
+    const event = eventFor('UPDATE', {
+      old: { id: 1, title: 'A', tags: ['x'], gone: 1 },
+      new: { id: 1, title: 'B', tags: ['y'], added: null },
+    });
 
     expect(rowChanges(event).map((change) => change.field)).toEqual(['title', 'tags', 'gone']);
     await expect(mapper.workNote(event)).resolves.toBe('title: A -> B; tags: ["x"] -> ["y"]; gone: 1 -> ;');
@@ -89,7 +130,11 @@ describe('mapping per op', () => {
 
 describe('hostile row values are data', () => {
   const hostile: { name: string; title: string; expected: string }[] = [
-    { name: 'template syntax', title: "{{ 7 | times: 6 }}{% assign x = 'y' %}", expected: "{{ 7 | times: 6 }}{% assign x = 'y' %}" },
+    {
+      name: 'template syntax',
+      title: "{{ 7 | times: 6 }}{% assign x = 'y' %}",
+      expected: "{{ 7 | times: 6 }}{% assign x = 'y' %}",
+    },
     { name: 'HTML and script', title: '<script>alert(1)</script>&amp;', expected: '<script>alert(1)</script>&amp;' },
     { name: 'unicode', title: 'Störung 🔥 火事 \u202e', expected: 'Störung 🔥 火事 \u202e' },
   ];
@@ -109,7 +154,9 @@ describe('hostile row values are data', () => {
   });
 
   it('when a template prints a value that looks like a template, then it is not evaluated twice', async () => {
-    const mapped = await mapper.map(eventFor('INSERT', { new: { id: 1, title: 'x', description: '{{ row.priority }}' } }));
+    const mapped = await mapper.map(
+      eventFor('INSERT', { new: { id: 1, title: 'x', description: '{{ row.priority }}' } }),
+    );
 
     expect(mapped.fields.description).toBe('{{ row.priority }} (INSERT 1)');
   });
@@ -120,12 +167,20 @@ describe('render failures', () => {
     const failure = mapper.map(eventFor('INSERT', { new: { id: 1, title: 't', created_at: 'yesterday-ish' } }));
 
     await expect(failure).rejects.toThrow(MappingError);
-    await expect(failure).rejects.toMatchObject({ field: 'opened_at', template: '{{ row.created_at | servicenow_datetime }}' });
-    await expect(failure).rejects.toThrow(/trigger create_incident, field opened_at \(template "\{\{ row.created_at \| servicenow_datetime \}\}"\): .*not a date/);
+    await expect(failure).rejects.toMatchObject({
+      field: 'opened_at',
+      template: '{{ row.created_at | servicenow_datetime }}',
+    });
+    await expect(failure).rejects.toThrow(
+      /trigger create_incident, field opened_at \(template "\{\{ row.created_at \| servicenow_datetime \}\}"\): .*not a date/,
+    );
   });
 
   it('when a hand-built config holds a broken template, then creating the mapper fails with a ConfigError', () => {
-    const broken = { ...DEFAULT_MAPPING, triggers: { t: { ...DEFAULT_MAPPING.defaults, fields: { a: '{{ row.a | nope }}' } } } };
+    const broken = {
+      ...DEFAULT_MAPPING,
+      triggers: { t: { ...DEFAULT_MAPPING.defaults, fields: { a: '{{ row.a | nope }}' } } },
+    };
 
     expect(() => createEventMapper(broken)).toThrow(ConfigError);
     expect(() => createEventMapper(broken)).toThrow(/triggers\.t\.fields\.a: template error: undefined filter: nope/);

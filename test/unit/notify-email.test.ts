@@ -153,7 +153,9 @@ describe('email notifications', () => {
   test('when the login is rejected, then send throws naming the channel and SMTP code but no credentials', async () => {
     const auth = { user: SMTP_USER, pass: new Secret('wrong-secret-value') };
 
-    const failure = await emailNotifier({ auth }).send('email', report).catch((error: unknown) => error);
+    const failure = await emailNotifier({ auth })
+      .send('email', report)
+      .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(Error);
     const { message } = failure as Error;

@@ -94,8 +94,17 @@ describe('generic REST target against the loopback ticket server', () => {
 
     const ref = await target.create({ correlationId: 'rest:1', fields: { title, description: 'd' } });
 
-    expect(ref).toEqual({ id: expect.stringMatching(/^tkt_\d+$/), number: expect.stringMatching(/^T-\d+$/), createdAt: expect.any(String), closed: false });
-    expect(server.tickets().find((ticket) => ticket.id === ref.id)).toMatchObject({ title, description: 'd', correlation_id: 'rest:1' });
+    expect(ref).toEqual({
+      id: expect.stringMatching(/^tkt_\d+$/),
+      number: expect.stringMatching(/^T-\d+$/),
+      createdAt: expect.any(String),
+      closed: false,
+    });
+    expect(server.tickets().find((ticket) => ticket.id === ref.id)).toMatchObject({
+      title,
+      description: 'd',
+      correlation_id: 'rest:1',
+    });
   });
 
   it('when searching by correlation id, then matches come oldest first and others are not found', async () => {
@@ -117,7 +126,11 @@ describe('generic REST target against the loopback ticket server', () => {
 
     expect(updated).toMatchObject({ id: ref.id, number: ref.number, state: 'open', closed: false });
     expect(resolved).toMatchObject({ id: ref.id, state: 'closed', closed: true });
-    expect(server.tickets().find((ticket) => ticket.id === ref.id)).toMatchObject({ title: 'life 2', notes: ['changed'], resolution: 'fixed' });
+    expect(server.tickets().find((ticket) => ticket.id === ref.id)).toMatchObject({
+      title: 'life 2',
+      notes: ['changed'],
+      resolution: 'fixed',
+    });
   });
 
   it('when a closed ticket is updated, then the 409 becomes a TicketConflictError', async () => {
@@ -131,14 +144,20 @@ describe('generic REST target against the loopback ticket server', () => {
     const raw = restTarget('raw');
     const ref = { id: 'tkt_1', number: 'T-1' };
 
-    await expect(raw.resolve(ref, {})).rejects.toThrow(new TicketValidationError('REST target raw: resolve is not configured for this target'));
-    await expect(target.cancelDuplicate(ref, { id: 'tkt_2', number: 'T-2' })).rejects.toThrow(/cancel_duplicate is not configured/);
+    await expect(raw.resolve(ref, {})).rejects.toThrow(
+      new TicketValidationError('REST target raw: resolve is not configured for this target'),
+    );
+    await expect(target.cancelDuplicate(ref, { id: 'tkt_2', number: 'T-2' })).rejects.toThrow(
+      /cancel_duplicate is not configured/,
+    );
   });
 
   it('when a body template does not produce JSON, then the call is not sent and fails as validation', async () => {
     const before = server.tickets().length;
 
-    await expect(restTarget('raw').create({ correlationId: 'rest:raw', fields: { title: 'say "hi"' } })).rejects.toThrow(/REST target raw: create body is not JSON/);
+    await expect(
+      restTarget('raw').create({ correlationId: 'rest:raw', fields: { title: 'say "hi"' } }),
+    ).rejects.toThrow(/REST target raw: create body is not JSON/);
     expect(server.tickets()).toHaveLength(before);
   });
 
@@ -161,7 +180,9 @@ describe('generic REST target error statuses', () => {
   });
 
   it('when the ticket does not exist, then the 404 becomes a TicketNotFoundError', async () => {
-    await expect(target.update({ id: 'tkt_404', number: 'T-404' }, { title: 'x' })).rejects.toThrow(TicketNotFoundError);
+    await expect(target.update({ id: 'tkt_404', number: 'T-404' }, { title: 'x' })).rejects.toThrow(
+      TicketNotFoundError,
+    );
   });
 
   it('when the server answers 429 with Retry-After, then the wait is carried and the next call goes through', async () => {
@@ -176,13 +197,18 @@ describe('generic REST target error statuses', () => {
 
   it('when the server answers 503 or drops the connection, then the error is transient', async () => {
     server.setFaults({ errorRate: 1, errorStatuses: [503] });
-    await expect(target.create({ correlationId: 'rest:503', fields: { title: 'x' } })).rejects.toMatchObject({ kind: 'unavailable', status: 503 });
+    await expect(target.create({ correlationId: 'rest:503', fields: { title: 'x' } })).rejects.toMatchObject({
+      kind: 'unavailable',
+      status: 503,
+    });
 
     server.setFaults({ outage: { forMs: 60_000, mode: 'reset' } });
     await expect(target.findByCorrelation('rest:reset')).rejects.toThrow(TicketUnavailableError);
   });
 
   it('when the fault configuration uses a ServiceNow-only key, then the server refuses it', () => {
-    expect(() => server.setFaults({ hibernating: true } as never)).toThrow(/not supported by this simulator: hibernating/);
+    expect(() => server.setFaults({ hibernating: true } as never)).toThrow(
+      /not supported by this simulator: hibernating/,
+    );
   });
 });

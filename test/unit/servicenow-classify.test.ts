@@ -48,7 +48,13 @@ interface Row {
 }
 
 const rows: Row[] = [
-  { when: '400 Invalid table', status: 400, body: INVALID_TABLE, kind: TicketValidationError, mentions: ['Invalid table ss'] },
+  {
+    when: '400 Invalid table',
+    status: 400,
+    body: INVALID_TABLE,
+    kind: TicketValidationError,
+    mentions: ['Invalid table ss'],
+  },
   {
     when: '401 User Not Authenticated',
     status: 401,
@@ -57,7 +63,13 @@ const rows: Row[] = [
     kind: TicketAuthError,
     mentions: ['User Not Authenticated', 'Required to provide Auth information'],
   },
-  { when: '401 from the OAuth endpoint', status: 401, body: OAUTH_DENIED, kind: TicketAuthError, mentions: ['access_denied'] },
+  {
+    when: '401 from the OAuth endpoint',
+    status: 401,
+    body: OAUTH_DENIED,
+    kind: TicketAuthError,
+    mentions: ['access_denied'],
+  },
   {
     when: '403 Operation Failed',
     status: 403,
@@ -65,8 +77,20 @@ const rows: Row[] = [
     kind: TicketValidationError,
     mentions: ['Operation Failed', 'Error during insert of incident (2135483521432)'],
   },
-  { when: '403 Data Policy Exception', status: 403, body: DATA_POLICY, kind: TicketValidationError, mentions: ['Resolution code'] },
-  { when: '403 ACL Exception', status: 403, body: ACL_DENIED, kind: TicketAuthError, mentions: ['security constraints'] },
+  {
+    when: '403 Data Policy Exception',
+    status: 403,
+    body: DATA_POLICY,
+    kind: TicketValidationError,
+    mentions: ['Resolution code'],
+  },
+  {
+    when: '403 ACL Exception',
+    status: 403,
+    body: ACL_DENIED,
+    kind: TicketAuthError,
+    mentions: ['security constraints'],
+  },
   {
     when: '404 No Record found',
     status: 404,
@@ -92,7 +116,14 @@ const rows: Row[] = [
     retryAfterMs: 120_000,
     mentions: ['Rate limit exceeded'],
   },
-  { when: '429 without timing headers', status: 429, body: RATE_LIMITED, kind: TicketRateLimitedError, retryAfterMs: 60_000, mentions: [] },
+  {
+    when: '429 without timing headers',
+    status: 429,
+    body: RATE_LIMITED,
+    kind: TicketRateLimitedError,
+    retryAfterMs: 60_000,
+    mentions: [],
+  },
   {
     when: '500 maximum execution time exceeded',
     status: 500,
@@ -100,7 +131,13 @@ const rows: Row[] = [
     kind: TicketUnavailableError,
     mentions: ['Transaction cancelled: maximum execution time exceeded'],
   },
-  { when: '500 with a plain-text body', status: 500, body: 'Internal Server Error', kind: TicketUnavailableError, mentions: ['Internal Server Error'] },
+  {
+    when: '500 with a plain-text body',
+    status: 500,
+    body: 'Internal Server Error',
+    kind: TicketUnavailableError,
+    mentions: ['Internal Server Error'],
+  },
   { when: '502 gateway error', status: 502, body: '', kind: TicketUnavailableError, mentions: ['502'] },
   {
     when: '503 with Retry-After',

@@ -95,7 +95,10 @@ describe('ServiceNow client requests', () => {
     expect([method, path]).toEqual(['GET', '/api/now/table/incident']);
     expect(query.get('sysparm_query')).toBe('correlation_id=orders:42^ORDERBYsys_created_on');
     expect(query.get('sysparm_fields')).toBe(REF_FIELDS);
-    expect(refs.map((ref) => [ref.number, ref.closed])).toEqual([['INC0010008', false], ['INC0010009', true]]);
+    expect(refs.map((ref) => [ref.number, ref.closed])).toEqual([
+      ['INC0010008', false],
+      ['INC0010009', true],
+    ]);
   });
 
   it('when updating, resolving and cancelling, then each PATCHes the record with its state change', async () => {
@@ -191,8 +194,12 @@ describe('ServiceNow client failures', () => {
     await closed.close();
     server.handle(() => ({ status: 500, body: 'boom' }));
     const failures = await Promise.all([
-      target().create({ correlationId: 'k', fields: {} }).catch((error: unknown) => error),
-      target({ instanceUrl: closed.url }).create({ correlationId: 'k', fields: {} }).catch((error: unknown) => error),
+      target()
+        .create({ correlationId: 'k', fields: {} })
+        .catch((error: unknown) => error),
+      target({ instanceUrl: closed.url })
+        .create({ correlationId: 'k', fields: {} })
+        .catch((error: unknown) => error),
     ]);
 
     const encoded = Buffer.from(`bridge:${PASSWORD}`).toString('base64');

@@ -94,7 +94,9 @@ describe('serviceNowOptionsFromEnv', () => {
   it('when the instance URL carries credentials, then it is refused without echoing them', () => {
     const env = { SERVICENOW_INSTANCE_URL: 'https://bridge:leaked-pw@dev1.service-now.com', SERVICENOW_PASSWORD: 'pw' };
 
-    expect(() => serviceNowOptionsFromEnv({ ...env, SERVICENOW_USERNAME: 'bridge' })).toThrow('must not carry credentials');
+    expect(() => serviceNowOptionsFromEnv({ ...env, SERVICENOW_USERNAME: 'bridge' })).toThrow(
+      'must not carry credentials',
+    );
     expect(() => serviceNowOptionsFromEnv({ ...env, SERVICENOW_USERNAME: 'bridge' })).not.toThrow('leaked-pw');
   });
 });

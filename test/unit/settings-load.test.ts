@@ -11,7 +11,9 @@ const ROOT = join(__dirname, '../..');
 const EXAMPLE = join(ROOT, 'examples/bridge.yaml');
 const WEBHOOK = { WEBHOOK_SECRET: 'webhook-secret-value' };
 const WORKER = {
-  SERVICENOW_INSTANCE_URL: 'https://dev1.service-now.com', SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'sn-pw-value',
+  SERVICENOW_INSTANCE_URL: 'https://dev1.service-now.com',
+  SERVICENOW_USERNAME: 'u',
+  SERVICENOW_PASSWORD: 'sn-pw-value',
 };
 const POLICY_ENV = {
   TICKET_RETRY_INITIAL_INTERVAL: '200ms',
@@ -59,7 +61,7 @@ describe('retry policy and park time', () => {
     expect(() => loadWorkerSettings({ ...WORKER, ...overrides })).toThrow(new RegExp(`- ${name}: `));
   });
 
-  it('when the worker builds the activities\' collaborators, then they carry its policy', async () => {
+  it("when the worker builds the activities' collaborators, then they carry its policy", async () => {
     const settings = loadWorkerSettings({ ...WORKER, ...POLICY_ENV });
     const { deps, close } = workerDependencies(settings, { logger: createLogger({ level: 'silent' }) });
 
@@ -100,13 +102,15 @@ describe('the settings objects', () => {
     const production = loadWebhookSettings({ ...WEBHOOK, NODE_ENV: 'production', LOG_FORMAT: '' });
     expect(production.log).toMatchObject({ format: 'json' });
     expect(loadWebhookSettings({ ...WEBHOOK, WEBHOOK_SECRET_HEADER: 'X-Hook' }).log).toEqual({
-      level: 'info', format: 'pretty', redactHeaders: ['x-hook'],
+      level: 'info',
+      format: 'pretty',
+      redactHeaders: ['x-hook'],
     });
   });
 });
 
 describe('BRIDGE_CONFIG', () => {
-  it('when the webhook loads the example, then it routes by its triggers without any of the file\'s secrets', () => {
+  it("when the webhook loads the example, then it routes by its triggers without any of the file's secrets", () => {
     const { routing } = loadWebhookSettings({ ...WEBHOOK, BRIDGE_CONFIG: EXAMPLE });
 
     expect(routing?.triggers.create_servicenow_incident.lifecycle.enabled).toBe(true);

@@ -9,7 +9,11 @@ import { configDir } from '../fixtures/config/write-config';
 
 const ROOT = join(__dirname, '../..');
 const ENTRY_POINTS = [
-  'src/api/main.ts', 'src/worker/main.ts', 'src/cli/check-main.ts', 'dev/start.ts', 'dev/simulator/main.ts',
+  'src/api/main.ts',
+  'src/worker/main.ts',
+  'src/cli/check-main.ts',
+  'dev/start.ts',
+  'dev/simulator/main.ts',
 ];
 const files = configDir();
 const NO_TARGETS = files.write('no-targets.yaml', 'defaults: { row_key: [id] }');
@@ -26,7 +30,9 @@ function sourceFiles(dir: string): string[] {
 
 /** The code of a file without its comments, so prose that names a variable does not count as reading it. */
 const code = (path: string) =>
-  readFileSync(join(ROOT, path), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  readFileSync(join(ROOT, path), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
 const PRODUCT = sourceFiles('src');
 /** The files that see an environment at all (the last tests keep that set to loaders and entry points). */
 const readsEnv = (path: string) => /\bEnv\b|ProcessEnv|\bprocess\.env\b/.test(code(path));
@@ -58,15 +64,20 @@ function namesReadIn(path: string): string[] {
 }
 
 const undeclaredIn = (path: string, declared: Set<string>) =>
-  namesReadIn(path).filter((name) => !declared.has(name)).map((name) => `${path}: ${name}`);
+  namesReadIn(path)
+    .filter((name) => !declared.has(name))
+    .map((name) => `${path}: ${name}`);
 
 /** Runs a loader on `env` and returns every variable name it looked at, read or not set. */
 function namesLookedAt(load: (env: Env) => unknown, env: Env, declared: readonly string[]): string[] {
   const seen = new Set<string>();
-  const recording = new Proxy({ ...env }, {
-    get: (target, name) => (typeof name === 'string' && seen.add(name), Reflect.get(target, name)),
-    has: (target, name) => (typeof name === 'string' && seen.add(name), Reflect.has(target, name)),
-  });
+  const recording = new Proxy(
+    { ...env },
+    {
+      get: (target, name) => (typeof name === 'string' && seen.add(name), Reflect.get(target, name)),
+      has: (target, name) => (typeof name === 'string' && seen.add(name), Reflect.has(target, name)),
+    },
+  );
   load(recording);
   // Only variable-shaped names: libraries also probe objects for e.g. `then`.
   const names = [...seen].filter((name) => /^[A-Z][A-Z0-9_]*$/.test(name)).map((name) => name.replace(/_FILE$/, ''));
@@ -102,20 +113,35 @@ describe('declared variables', () => {
     ['the minimum', { WEBHOOK_SECRET: 's' }],
     ['encryption and a codec server', { WEBHOOK_SECRET: 's', PAYLOAD_ENCRYPTION_KEYS: KEY, CODEC_AUTH_TOKEN: 't' }],
     ['the example config file', { WEBHOOK_SECRET: 's', BRIDGE_CONFIG: join(ROOT, 'examples/bridge.yaml') }],
-  ])('when the webhook loads %s, then it looks only at its declared variables, none of the file\'s secrets', (_, e) => {
+  ])("when the webhook loads %s, then it looks only at its declared variables, none of the file's secrets", (_, e) => {
     expect(namesLookedAt(loadWebhookSettings, e, WEBHOOK_VARIABLES)).toEqual([]);
   });
 
   it.each([
     ['basic auth', { SERVICENOW_AUTH: 'basic', SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' }],
-    ['OAuth', {
-      SERVICENOW_AUTH: 'oauth-password', SERVICENOW_CLIENT_ID: 'c', SERVICENOW_CLIENT_SECRET: 's',
-      SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p',
-    }],
-    ['an API key, a ticketing queue, notifications and encryption', {
-      SERVICENOW_AUTH: 'api-key', SERVICENOW_API_KEY: 'k', TICKETING_TASK_QUEUE: 'q', PAYLOAD_ENCRYPTION_KEYS: KEY,
-      SMTP_HOST: 'mail', NOTIFY_EMAIL_TO: 'a@b.c', NOTIFY_EMAIL_FROM: 'b@b.c', NOTIFY_WEBHOOK_URL: 'https://hook.test',
-    }],
+    [
+      'OAuth',
+      {
+        SERVICENOW_AUTH: 'oauth-password',
+        SERVICENOW_CLIENT_ID: 'c',
+        SERVICENOW_CLIENT_SECRET: 's',
+        SERVICENOW_USERNAME: 'u',
+        SERVICENOW_PASSWORD: 'p',
+      },
+    ],
+    [
+      'an API key, a ticketing queue, notifications and encryption',
+      {
+        SERVICENOW_AUTH: 'api-key',
+        SERVICENOW_API_KEY: 'k',
+        TICKETING_TASK_QUEUE: 'q',
+        PAYLOAD_ENCRYPTION_KEYS: KEY,
+        SMTP_HOST: 'mail',
+        NOTIFY_EMAIL_TO: 'a@b.c',
+        NOTIFY_EMAIL_FROM: 'b@b.c',
+        NOTIFY_WEBHOOK_URL: 'https://hook.test',
+      },
+    ],
     ['a file without targets', { BRIDGE_CONFIG: NO_TARGETS, SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' }],
   ])('when the worker loads %s, then it looks only at its declared variables', (_case, overrides) => {
     const env = { SERVICENOW_INSTANCE_URL: 'https://x.service-now.com', ...overrides };

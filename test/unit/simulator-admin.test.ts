@@ -27,7 +27,11 @@ function admin(method: string, path: string, body?: unknown) {
 }
 
 async function createIncident(body: Record<string, unknown>) {
-  const res = await fetch(`${sim.url}/api/now/table/incident`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
+  const res = await fetch(`${sim.url}/api/now/table/incident`, {
+    method: 'POST',
+    headers: JSON_HEADERS,
+    body: JSON.stringify(body),
+  });
   return ((await res.json()) as { result: { sys_id: string } }).result;
 }
 
@@ -40,7 +44,9 @@ describe('admin API', () => {
 
   test('when calls are made, then stats count them by method, route, status and correlation_id', async () => {
     await createIncident({ correlation_id: 'stats:1' });
-    await fetch(`${sim.url}/api/now/table/incident?sysparm_query=correlation_id%3Dstats%3A1`, { headers: { authorization: BASIC } });
+    await fetch(`${sim.url}/api/now/table/incident?sysparm_query=correlation_id%3Dstats%3A1`, {
+      headers: { authorization: BASIC },
+    });
     await fetch(`${sim.url}/api/now/table/incident`);
     const stats = (await (await admin('GET', '/stats')).json()) as AdminBody;
     expect(stats).toEqual({
@@ -70,13 +76,16 @@ describe('admin API', () => {
     ['an error rate above 1', { errorRate: 2 }],
     ['an outage with both ends', { outage: { forMs: 5, untilEpochMs: 5 } }],
     ['a storm without a count or end', { storm429: { retryAfterSec: 1 } }],
-  ])('when the fault config has %s, then it is refused with 400 and the faults stay as they were', async (_label, faults) => {
-    sim.setFaults({ latencyMs: 1 });
-    const res = await admin('PUT', '/faults', faults);
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as AdminBody).issues.length).toBeGreaterThan(0);
-    expect(await (await admin('GET', '/faults')).json()).toEqual({ faults: { latencyMs: 1 } });
-  });
+  ])(
+    'when the fault config has %s, then it is refused with 400 and the faults stay as they were',
+    async (_label, faults) => {
+      sim.setFaults({ latencyMs: 1 });
+      const res = await admin('PUT', '/faults', faults);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as AdminBody).issues.length).toBeGreaterThan(0);
+      expect(await (await admin('GET', '/faults')).json()).toEqual({ faults: { latencyMs: 1 } });
+    },
+  );
 
   test('when setFaults gets an invalid config, then it throws', () => {
     expect(() => sim.setFaults({ errorRate: -1 })).toThrow();
@@ -86,10 +95,16 @@ describe('admin API', () => {
     const target = await createIncident({ correlation_id: 'raw:1', work_notes: 'note one' });
     await createIncident({ correlation_id: 'raw:2' });
     const { result } = (await (await admin('GET', '/records/incident?correlation_id=raw:1')).json()) as AdminBody;
-    expect(result).toEqual([{
-      record: expect.objectContaining({ sys_id: target.sys_id, opened_by: expect.stringMatching(/^[0-9a-f]{32}$/), work_notes: '' }),
-      journal: [expect.objectContaining({ element: 'work_notes', value: 'note one' })],
-    }]);
+    expect(result).toEqual([
+      {
+        record: expect.objectContaining({
+          sys_id: target.sys_id,
+          opened_by: expect.stringMatching(/^[0-9a-f]{32}$/),
+          work_notes: '',
+        }),
+        journal: [expect.objectContaining({ element: 'work_notes', value: 'note one' })],
+      },
+    ]);
     expect((await admin('GET', '/records/nope')).status).toBe(404);
   });
 
@@ -106,10 +121,19 @@ describe('admin API', () => {
 
   test('when tokens are expired through the API, then a bearer token stops working', async () => {
     const form = new URLSearchParams({
-      grant_type: 'password', client_id: 'bridge-client', client_secret: 'bridge-client-secret', username: 'bridge', password: 'bridge-password',
+      grant_type: 'password',
+      client_id: 'bridge-client',
+      client_secret: 'bridge-client-secret',
+      username: 'bridge',
+      password: 'bridge-password',
     });
-    const { access_token } = (await (await fetch(`${sim.url}/oauth_token.do`, { method: 'POST', body: form })).json()) as AdminBody;
+    const { access_token } = (await (
+      await fetch(`${sim.url}/oauth_token.do`, { method: 'POST', body: form })
+    ).json()) as AdminBody;
     expect((await admin('POST', '/expire-tokens')).status).toBe(204);
-    expect((await fetch(`${sim.url}/api/now/table/incident`, { headers: { authorization: `Bearer ${access_token}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${sim.url}/api/now/table/incident`, { headers: { authorization: `Bearer ${access_token}` } }))
+        .status,
+    ).toBe(401);
   });
 });

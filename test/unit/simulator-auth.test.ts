@@ -10,7 +10,10 @@ interface TokenBody {
 
 const CLIENT = { client_id: 'bridge-client', client_secret: 'bridge-client-secret' };
 const PASSWORD_GRANT = { ...CLIENT, grant_type: 'password', username: 'bridge', password: 'bridge-password' };
-const NOT_AUTHENTICATED = { error: { detail: 'Required to provide Auth information', message: 'User Not Authenticated' }, status: 'failure' };
+const NOT_AUTHENTICATED = {
+  error: { detail: 'Required to provide Auth information', message: 'User Not Authenticated' },
+  status: 'failure',
+};
 const ACCESS_DENIED = { error_description: 'access_denied', error: 'server_error' };
 
 let sim: ServiceNowSimulator;
@@ -26,7 +29,9 @@ function basic(username: string, password: string): string {
 }
 
 function listWith(headers: Record<string, string>, target = sim) {
-  return fetch(`${target.url}/api/now/table/incident?sysparm_limit=1`, { headers: { accept: 'application/json', ...headers } });
+  return fetch(`${target.url}/api/now/table/incident?sysparm_limit=1`, {
+    headers: { accept: 'application/json', ...headers },
+  });
 }
 
 function token(form: Record<string, string>, target = sim) {
@@ -90,7 +95,9 @@ describe('oauth', () => {
 
   test('when the token request is JSON instead of a form, then it fails', async () => {
     const res = await fetch(`${sim.url}/oauth_token.do`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(PASSWORD_GRANT),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(PASSWORD_GRANT),
     });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual(ACCESS_DENIED);
@@ -100,7 +107,9 @@ describe('oauth', () => {
     const granted = (await (await token(PASSWORD_GRANT)).json()) as TokenBody;
     sim.expireTokens();
     expect((await listWith({ authorization: `Bearer ${granted.access_token}` })).status).toBe(401);
-    const refreshed = (await (await token({ ...CLIENT, grant_type: 'refresh_token', refresh_token: granted.refresh_token })).json()) as TokenBody;
+    const refreshed = (await (
+      await token({ ...CLIENT, grant_type: 'refresh_token', refresh_token: granted.refresh_token })
+    ).json()) as TokenBody;
     expect(Object.keys(refreshed)).toEqual(['scope', 'token_type', 'expires_in', 'access_token']);
     expect(refreshed.access_token).not.toBe(granted.access_token);
     expect((await listWith({ authorization: `Bearer ${refreshed.access_token}` })).status).toBe(200);
@@ -111,7 +120,11 @@ describe('oauth', () => {
     expect(granted).not.toHaveProperty('refresh_token');
     const res = await fetch(`${sim.url}/api/now/table/incident`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${granted.access_token}`, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${granted.access_token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: JSON.stringify({ short_description: 'via client credentials' }),
     });
     expect(((await res.json()) as TokenBody).result.sys_created_by).toBe('bridge');

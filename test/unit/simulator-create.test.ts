@@ -28,7 +28,12 @@ function create(body: unknown, options: { path?: string; headers?: Record<string
 
 describe('create incident', () => {
   test('when an incident is created, then the answer has the documented status, headers and shapes', async () => {
-    const res = await create({ short_description: 'Unable to connect to office wifi', assignment_group: NETWORK_GROUP, urgency: '2', impact: '2' });
+    const res = await create({
+      short_description: 'Unable to connect to office wifi',
+      assignment_group: NETWORK_GROUP,
+      urgency: '2',
+      impact: '2',
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
     const { result } = (await res.json()) as CreateBody;
@@ -36,19 +41,41 @@ describe('create incident', () => {
     expect(result.sys_id).toMatch(/^[0-9a-f]{32}$/);
     expect(result.number).toBe('INC0010001');
     expect(result).toMatchObject({
-      priority: '3', impact: '2', urgency: '2', state: '1', incident_state: '1', active: 'true', sys_mod_count: '0',
-      severity: '3', approval: 'not requested', caller_id: '', work_notes: '', sys_created_by: 'bridge',
+      priority: '3',
+      impact: '2',
+      urgency: '2',
+      state: '1',
+      incident_state: '1',
+      active: 'true',
+      sys_mod_count: '0',
+      severity: '3',
+      approval: 'not requested',
+      caller_id: '',
+      work_notes: '',
+      sys_created_by: 'bridge',
       assignment_group: { link: `${sim.url}/api/now/table/sys_user_group/${NETWORK_GROUP}`, value: NETWORK_GROUP },
     });
-    expect(result.opened_by).toEqual({ link: expect.stringContaining('/api/now/table/sys_user/'), value: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(result.opened_by).toEqual({
+      link: expect.stringContaining('/api/now/table/sys_user/'),
+      value: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect(result.sys_created_on).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-    const plainValues = Object.entries(result).filter(([, v]) => typeof v !== 'string').map(([k]) => k);
+    const plainValues = Object.entries(result)
+      .filter(([, v]) => typeof v !== 'string')
+      .map(([k]) => k);
     expect(plainValues.sort()).toEqual(['assignment_group', 'opened_by', 'sys_domain']);
   });
 
   test('when the body is minimal, then the defaults of a real instance apply', async () => {
     const { result } = (await (await create({ short_description: 'x' })).json()) as CreateBody;
-    expect(result).toMatchObject({ impact: '3', urgency: '3', priority: '5', state: '1', active: 'true', category: 'inquiry' });
+    expect(result).toMatchObject({
+      impact: '3',
+      urgency: '3',
+      priority: '5',
+      state: '1',
+      active: 'true',
+      category: 'inquiry',
+    });
   });
 
   test('when several incidents are created, then numbers count up with seven digits', async () => {
@@ -66,16 +93,27 @@ describe('create incident', () => {
   });
 
   test.each([
-    ['1', '1', '1'], ['1', '2', '2'], ['1', '3', '3'],
-    ['2', '1', '2'], ['2', '2', '3'], ['2', '3', '4'],
-    ['3', '1', '3'], ['3', '2', '4'], ['3', '3', '5'],
-  ])('when impact is %s and urgency %s, then priority is %s whatever the body says', async (impact, urgency, priority) => {
-    const { result } = (await (await create({ impact, urgency, priority: '1' })).json()) as CreateBody;
-    expect(result.priority).toBe(priority);
-  });
+    ['1', '1', '1'],
+    ['1', '2', '2'],
+    ['1', '3', '3'],
+    ['2', '1', '2'],
+    ['2', '2', '3'],
+    ['2', '3', '4'],
+    ['3', '1', '3'],
+    ['3', '2', '4'],
+    ['3', '3', '5'],
+  ])(
+    'when impact is %s and urgency %s, then priority is %s whatever the body says',
+    async (impact, urgency, priority) => {
+      const { result } = (await (await create({ impact, urgency, priority: '1' })).json()) as CreateBody;
+      expect(result.priority).toBe(priority);
+    },
+  );
 
   test('when values are not strings, then they are stored as strings', async () => {
-    const { result } = (await (await create({ impact: 2, urgency: 1, description: null, knowledge: true })).json()) as CreateBody;
+    const { result } = (await (
+      await create({ impact: 2, urgency: 1, description: null, knowledge: true })
+    ).json()) as CreateBody;
     expect(result).toMatchObject({ impact: '2', urgency: '1', priority: '2', description: '', knowledge: 'true' });
     expect(sim.records()[0].impact).toBe('2');
   });
@@ -118,10 +156,15 @@ describe('create incident', () => {
   });
 
   test('when the body is not JSON, then the answer is 400', async () => {
-    const res = await fetch(`${sim.url}/api/now/table/incident`, { method: 'POST', headers: JSON_HEADERS, body: '{nope' });
+    const res = await fetch(`${sim.url}/api/now/table/incident`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: '{nope',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      error: { message: 'Exception while reading request', detail: 'The payload is not valid JSON.' }, status: 'failure',
+      error: { message: 'Exception while reading request', detail: 'The payload is not valid JSON.' },
+      status: 'failure',
     });
   });
 
@@ -129,18 +172,23 @@ describe('create incident', () => {
     const res = await create({ sys_id: '00aaae01db4013004a4576efbf96197f', number: '2135483521432' });
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({
-      error: { detail: 'Error during insert of incident (2135483521432)', message: 'Operation Failed' }, status: 'failure',
+      error: { detail: 'Error during insert of incident (2135483521432)', message: 'Operation Failed' },
+      status: 'failure',
     });
   });
 
   test('when the body has unknown fields and sys fields, then they are ignored', async () => {
-    const { result } = (await (await create({ u_nonsense: 'x', sys_created_by: 'mallory', short_description: 'ok' })).json()) as CreateBody;
+    const { result } = (await (
+      await create({ u_nonsense: 'x', sys_created_by: 'mallory', short_description: 'ok' })
+    ).json()) as CreateBody;
     expect(result).not.toHaveProperty('u_nonsense');
     expect(result.sys_created_by).toBe('bridge');
   });
 
   test('when the create carries a work note, then the field reads "" and the note is in the journal', async () => {
-    const { result } = (await (await create({ short_description: 'x', work_notes: 'created by bridge' })).json()) as CreateBody;
+    const { result } = (await (
+      await create({ short_description: 'x', work_notes: 'created by bridge' })
+    ).json()) as CreateBody;
     expect(result.work_notes).toBe('');
     expect(sim.journal(String(result.sys_id))).toEqual([
       expect.objectContaining({ element: 'work_notes', value: 'created by bridge', sys_created_by: 'bridge' }),
@@ -159,9 +207,17 @@ describe('configured tables', () => {
     const custom = await startServiceNowSimulator({ port: 0, tables: ['incident', 'u_events'] });
     try {
       const url = (table: string) => `${custom.url}/api/now/table/${table}`;
-      const created = await fetch(url('u_events'), { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ u_note: 'hello' }) });
+      const created = await fetch(url('u_events'), {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ u_note: 'hello' }),
+      });
       expect(created.status).toBe(201);
-      expect(((await created.json()) as CreateBody).result).toMatchObject({ u_note: 'hello', sys_class_name: 'u_events', sys_mod_count: '0' });
+      expect(((await created.json()) as CreateBody).result).toMatchObject({
+        u_note: 'hello',
+        sys_class_name: 'u_events',
+        sys_mod_count: '0',
+      });
       expect(custom.records('u_events')).toHaveLength(1);
       expect((await fetch(url('problem'), { method: 'POST', headers: JSON_HEADERS, body: '{}' })).status).toBe(400);
     } finally {

@@ -22,7 +22,9 @@ const create = (correlationId: string, init: RequestInit = {}) =>
 /** What the bridge's lookup sees: the Table API query by correlation_id. */
 async function lookup(correlationId: string): Promise<number> {
   const query = encodeURIComponent(`correlation_id=${correlationId}`);
-  const res = await fetch(`${sim.url}/api/now/table/incident?sysparm_query=${query}`, { headers: { authorization: BASIC } });
+  const res = await fetch(`${sim.url}/api/now/table/incident?sysparm_query=${query}`, {
+    headers: { authorization: BASIC },
+  });
   return ((await res.json()) as { result: unknown[] }).result.length;
 }
 

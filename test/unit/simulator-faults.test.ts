@@ -16,7 +16,12 @@ afterEach(() => sim.reset());
 afterAll(() => sim.close());
 
 function create(body: Record<string, unknown> = { short_description: 'x' }, init: RequestInit = {}, target = sim) {
-  return fetch(`${target.url}/api/now/table/incident`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body), ...init });
+  return fetch(`${target.url}/api/now/table/incident`, {
+    method: 'POST',
+    headers: JSON_HEADERS,
+    body: JSON.stringify(body),
+    ...init,
+  });
 }
 
 function list(target = sim) {
@@ -36,7 +41,8 @@ describe('latency and random errors', () => {
     const res = await create();
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({
-      error: { message: 'Transaction cancelled: maximum execution time exceeded', detail: null }, status: 'failure',
+      error: { message: 'Transaction cancelled: maximum execution time exceeded', detail: null },
+      status: 'failure',
     });
     expect(sim.records()).toHaveLength(0);
   });
@@ -52,11 +58,13 @@ describe('latency and random errors', () => {
     const faults = { errorRate: 0.5, errorStatuses: [500, 503] };
     const twins = await Promise.all([1, 2].map(() => startServiceNowSimulator({ port: 0, seed: 99, faults })));
     try {
-      const statuses = await Promise.all(twins.map(async (twin) => {
-        const seen: number[] = [];
-        for (let i = 0; i < 12; i += 1) seen.push((await list(twin)).status);
-        return seen;
-      }));
+      const statuses = await Promise.all(
+        twins.map(async (twin) => {
+          const seen: number[] = [];
+          for (let i = 0; i < 12; i += 1) seen.push((await list(twin)).status);
+          return seen;
+        }),
+      );
       expect(statuses[0]).toEqual(statuses[1]);
       expect(new Set(statuses[0]).size).toBeGreaterThan(1);
     } finally {
@@ -121,11 +129,16 @@ describe('scope by correlation prefix', () => {
     sim.setFaults({ errorRate: 1, errorStatuses: [503], scope: { correlationIdPrefix: 'chaos:' } });
     expect((await create({ correlation_id: 'chaos:1' })).status).toBe(503);
     expect((await create({ correlation_id: 'calm:2' })).status).toBe(201);
-    const query = (id: string) => fetch(`${sim.url}/api/now/table/incident?sysparm_query=correlation_id%3D${id}`, { headers: { authorization: BASIC } });
+    const query = (id: string) =>
+      fetch(`${sim.url}/api/now/table/incident?sysparm_query=correlation_id%3D${id}`, {
+        headers: { authorization: BASIC },
+      });
     expect((await query('chaos:1')).status).toBe(503);
     expect((await query('calm:1')).status).toBe(200);
     const patch = await fetch(`${sim.url}/api/now/table/incident/${calm.result.sys_id}`, {
-      method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify({ description: 'x' }),
+      method: 'PATCH',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ description: 'x' }),
     });
     expect(patch.status).toBe(200);
   });
@@ -134,7 +147,9 @@ describe('scope by correlation prefix', () => {
     const chaos = (await (await create({ correlation_id: 'chaos:9' })).json()) as CreateBody;
     sim.setFaults({ errorRate: 1, errorStatuses: [500], scope: { correlationIdPrefix: 'chaos:' } });
     const patch = await fetch(`${sim.url}/api/now/table/incident/${chaos.result.sys_id}`, {
-      method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify({ description: 'x' }),
+      method: 'PATCH',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ description: 'x' }),
     });
     expect(patch.status).toBe(500);
   });

@@ -2,10 +2,22 @@ import { applyQuery, parseEncodedQuery } from '../../dev/simulator/servicenow/qu
 import type { SimRecord } from '../../dev/simulator/servicenow/store';
 
 const rows: SimRecord[] = [
-  { number: 'INC0010001', state: '1', priority: '3', short_description: 'Wifi down in lobby', correlation_id: 'hasura:a1' },
+  {
+    number: 'INC0010001',
+    state: '1',
+    priority: '3',
+    short_description: 'Wifi down in lobby',
+    correlation_id: 'hasura:a1',
+  },
   { number: 'INC0010002', state: '2', priority: '1', short_description: 'Email outage', correlation_id: 'hasura:b2' },
   { number: 'INC0010003', state: '6', priority: '5', short_description: 'Printer jam', correlation_id: '' },
-  { number: 'INC0010010', state: '2', priority: '3', short_description: 'wifi slow ^ again', correlation_id: 'other:c3' },
+  {
+    number: 'INC0010010',
+    state: '2',
+    priority: '3',
+    short_description: 'wifi slow ^ again',
+    correlation_id: 'other:c3',
+  },
 ];
 const KNOWN = new Set(Object.keys(rows[0]));
 const isKnown = (field: string) => KNOWN.has(field);

@@ -4,7 +4,10 @@ interface ErrorBody {
   error: { message: string; detail: string | null };
 }
 
-const USERS = [{ username: 'bridge', password: 'bridge-password' }, { username: 'other', password: 'other-password' }];
+const USERS = [
+  { username: 'bridge', password: 'bridge-password' },
+  { username: 'other', password: 'other-password' },
+];
 
 let sim: ServiceNowSimulator;
 
@@ -30,7 +33,8 @@ describe('per-user rate limit', () => {
     const denied = await listAs('bridge');
     expect(denied.status).toBe(429);
     expect(await denied.json()).toEqual({
-      error: { message: 'Rate limit exceeded', detail: 'Rate limit of 2 requests per hour for Table API exceeded' }, status: 'failure',
+      error: { message: 'Rate limit exceeded', detail: 'Rate limit of 2 requests per hour for Table API exceeded' },
+      status: 'failure',
     });
     const resetSec = Number(denied.headers.get('x-ratelimit-reset'));
     expect(resetSec).toBeGreaterThan(Date.now() / 1000);
@@ -67,7 +71,10 @@ describe('429 storm', () => {
   test('when a storm of N is set, then the next N calls get 429 with Retry-After and then calls pass', async () => {
     sim.setFaults({ storm429: { count: 2, retryAfterSec: 7 } });
     const stormed = [await listAs('bridge'), await listAs('other')];
-    expect(stormed.map((res) => [res.status, res.headers.get('retry-after')])).toEqual([[429, '7'], [429, '7']]);
+    expect(stormed.map((res) => [res.status, res.headers.get('retry-after')])).toEqual([
+      [429, '7'],
+      [429, '7'],
+    ]);
     expect(((await stormed[0].json()) as ErrorBody).error.message).toBe('Rate limit exceeded');
     expect((await listAs('bridge')).status).toBe(200);
   });

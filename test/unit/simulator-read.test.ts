@@ -19,8 +19,17 @@ const created: Record<string, unknown>[] = [];
 beforeAll(async () => {
   sim = await startServiceNowSimulator({ port: 0, seed: 11 });
   for (let i = 1; i <= 5; i += 1) {
-    const body = { short_description: `disk ${i}`, correlation_id: `read:${i}`, caller_id: BETH, assignment_group: NETWORK_GROUP };
-    const res = await fetch(`${sim.url}/api/now/table/incident`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
+    const body = {
+      short_description: `disk ${i}`,
+      correlation_id: `read:${i}`,
+      caller_id: BETH,
+      assignment_group: NETWORK_GROUP,
+    };
+    const res = await fetch(`${sim.url}/api/now/table/incident`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify(body),
+    });
     created.push(((await res.json()) as OneBody).result);
   }
 });
@@ -41,7 +50,8 @@ describe('read one record', () => {
     const res = await get('/api/now/v2/table/incident/NoId');
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({
-      error: { detail: "Record doesn't exist or ACL restricts the record retrieval", message: 'No Record found' }, status: 'failure',
+      error: { detail: "Record doesn't exist or ACL restricts the record retrieval", message: 'No Record found' },
+      status: 'failure',
     });
   });
 });
@@ -93,20 +103,40 @@ describe('list records', () => {
 });
 
 describe('reference and display rendering', () => {
-  const path = (query: string) => `/api/now/table/incident/${created[0].sys_id}?sysparm_fields=caller_id,state,priority,assigned_to&${query}`;
+  const path = (query: string) =>
+    `/api/now/table/incident/${created[0].sys_id}?sysparm_fields=caller_id,state,priority,assigned_to&${query}`;
 
   test.each([
-    ['default', '', { caller_id: { link: expect.stringContaining(`/sys_user/${BETH}`), value: BETH }, state: '1', assigned_to: '' }],
+    [
+      'default',
+      '',
+      { caller_id: { link: expect.stringContaining(`/sys_user/${BETH}`), value: BETH }, state: '1', assigned_to: '' },
+    ],
     ['exclude_reference_link', 'sysparm_exclude_reference_link=true', { caller_id: BETH, state: '1', assigned_to: '' }],
-    ['display_value=true', 'sysparm_display_value=true', {
-      caller_id: { display_value: 'Beth Anglin', link: expect.stringContaining(BETH) }, state: 'New', priority: '5 - Planning', assigned_to: '',
-    }],
-    ['display_value=true without links', 'sysparm_display_value=true&sysparm_exclude_reference_link=true', { caller_id: 'Beth Anglin', state: 'New' }],
-    ['display_value=all', 'sysparm_display_value=all', {
-      caller_id: { display_value: 'Beth Anglin', link: expect.stringContaining(BETH), value: BETH },
-      state: { display_value: 'New', value: '1' },
-      assigned_to: { display_value: '', value: '' },
-    }],
+    [
+      'display_value=true',
+      'sysparm_display_value=true',
+      {
+        caller_id: { display_value: 'Beth Anglin', link: expect.stringContaining(BETH) },
+        state: 'New',
+        priority: '5 - Planning',
+        assigned_to: '',
+      },
+    ],
+    [
+      'display_value=true without links',
+      'sysparm_display_value=true&sysparm_exclude_reference_link=true',
+      { caller_id: 'Beth Anglin', state: 'New' },
+    ],
+    [
+      'display_value=all',
+      'sysparm_display_value=all',
+      {
+        caller_id: { display_value: 'Beth Anglin', link: expect.stringContaining(BETH), value: BETH },
+        state: { display_value: 'New', value: '1' },
+        assigned_to: { display_value: '', value: '' },
+      },
+    ],
   ])('when rendering is %s, then references and choices take that shape', async (_label, query, expected) => {
     const { result } = (await (await get(path(query))).json()) as OneBody;
     expect(result).toMatchObject(expected);
@@ -116,7 +146,9 @@ describe('reference and display rendering', () => {
 describe('directory tables', () => {
   test('when the seeded groups are listed, then Network is there with its real sys_id', async () => {
     const res = await get('/api/now/table/sys_user_group?sysparm_query=name%3DNetwork');
-    expect(((await res.json()) as ListBody).result).toEqual([expect.objectContaining({ sys_id: NETWORK_GROUP, name: 'Network' })]);
+    expect(((await res.json()) as ListBody).result).toEqual([
+      expect.objectContaining({ sys_id: NETWORK_GROUP, name: 'Network' }),
+    ]);
   });
 
   test('when an unknown API path is called, then the answer is a ServiceNow-style 400', async () => {

@@ -13,10 +13,34 @@ const files = { cert: '', key: '', ca: '' };
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'temporal-tls-'));
-  Object.assign(files, { cert: path.join(dir, 'client.pem'), key: path.join(dir, 'client.key'), ca: path.join(dir, 'ca.pem') });
+  Object.assign(files, {
+    cert: path.join(dir, 'client.pem'),
+    key: path.join(dir, 'client.key'),
+    ca: path.join(dir, 'ca.pem'),
+  });
   // Throwaway self-signed pairs, generated per run so no key material is committed.
   const selfSigned = (keyOut: string, certOut: string, cn: string) =>
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${cn}`, '-keyout', keyOut, '-out', certOut], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${cn}`,
+        '-keyout',
+        keyOut,
+        '-out',
+        certOut,
+      ],
+      { stdio: 'pipe' },
+    );
   selfSigned(files.key, files.cert, 'incident-bridge-worker');
   selfSigned(path.join(dir, 'ca.key'), files.ca, 'test-ca');
 });
@@ -45,7 +69,11 @@ test('when mTLS files and a server name are configured, then the connection opti
 
 test('when only TEMPORAL_TLS=true is set, then TLS is on with the system roots and no client certificate', () => {
   const options = connectionOptions(temporalConfigFromEnv({ TEMPORAL_TLS: 'true' }));
-  expect(options.tls).toEqual({ serverNameOverride: undefined, serverRootCACertificate: undefined, clientCertPair: undefined });
+  expect(options.tls).toEqual({
+    serverNameOverride: undefined,
+    serverRootCACertificate: undefined,
+    clientCertPair: undefined,
+  });
 });
 
 test('when nothing about TLS is set, then the connection is plaintext (tls undefined) to 127.0.0.1:7233', () => {
@@ -55,10 +83,19 @@ test('when nothing about TLS is set, then the connection is plaintext (tls undef
 
 test('when a Temporal Cloud API key is set, then it reaches the options as apiKey but never prints', () => {
   const key = 'tmprl-api-key-0123456789abcdef';
-  const config = temporalConfigFromEnv({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: key });
+  const config = temporalConfigFromEnv({
+    TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233',
+    TEMPORAL_NAMESPACE: 'ns.acct',
+    TEMPORAL_API_KEY: key,
+  });
   expect(config.apiKey).toBeInstanceOf(Secret);
   expect(connectionOptions(config).apiKey).toBe(key);
-  for (const printed of [JSON.stringify(config), inspect(config, { depth: 5 }), String(config.apiKey), `${config.apiKey}`]) {
+  for (const printed of [
+    JSON.stringify(config),
+    inspect(config, { depth: 5 }),
+    String(config.apiKey),
+    `${config.apiKey}`,
+  ]) {
     expect(printed).not.toContain(key);
   }
   expect(JSON.stringify(config)).toContain('<secret>');
@@ -67,7 +104,9 @@ test('when a Temporal Cloud API key is set, then it reaches the options as apiKe
 test('when the API key comes from TEMPORAL_API_KEY_FILE, then the trimmed file contents are used', () => {
   const file = path.join(dir, 'api-key');
   writeFileSync(file, 'key-from-a-mounted-secret\n');
-  expect(connectionOptions(temporalConfigFromEnv({ TEMPORAL_API_KEY_FILE: file })).apiKey).toBe('key-from-a-mounted-secret');
+  expect(connectionOptions(temporalConfigFromEnv({ TEMPORAL_API_KEY_FILE: file })).apiKey).toBe(
+    'key-from-a-mounted-secret',
+  );
 });
 
 test.each([

@@ -1,7 +1,12 @@
 import type { Response } from 'express';
 import { STATUSES, statusOf, type SimIssue } from './store';
 
-export function sendJiraError(res: Response, status: number, messages: string[], errors: Record<string, string> = {}): void {
+export function sendJiraError(
+  res: Response,
+  status: number,
+  messages: string[],
+  errors: Record<string, string> = {},
+): void {
   res.status(status).json({ errorMessages: messages, errors });
 }
 
@@ -22,7 +27,9 @@ export function issueJson(issue: SimIssue, baseUrl: string, fields?: string[]) {
     project: { key: issue.project },
     issuetype: { name: issue.issueType },
   };
-  const chosen = fields ? Object.fromEntries(fields.filter((name) => name in all).map((name) => [name, all[name]])) : all;
+  const chosen = fields
+    ? Object.fromEntries(fields.filter((name) => name in all).map((name) => [name, all[name]]))
+    : all;
   return { id: issue.id, key: issue.key, self: `${baseUrl}/rest/api/3/issue/${issue.id}`, fields: chosen };
 }
 

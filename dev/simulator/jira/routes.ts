@@ -41,8 +41,17 @@ function createIssue(deps: JiraRouteDeps) {
     const fields = (req.body?.fields ?? {}) as Record<string, unknown>;
     const errors = fieldErrors(fields, { creating: true, projects: deps.projects });
     if (Object.keys(errors).length > 0) return sendJiraError(res, 400, [], errors);
-    const { project, issuetype, labels, ...rest } = fields as { project: { key: string }; issuetype: { name: string }; labels?: string[] };
-    const issue = deps.store.create({ project: project.key, issueType: issuetype.name, labels: labels ?? [], fields: rest });
+    const { project, issuetype, labels, ...rest } = fields as {
+      project: { key: string };
+      issuetype: { name: string };
+      labels?: string[];
+    };
+    const issue = deps.store.create({
+      project: project.key,
+      issueType: issuetype.name,
+      labels: labels ?? [],
+      fields: rest,
+    });
     res.status(201).json({ id: issue.id, key: issue.key, self: `${deps.baseUrl()}/rest/api/3/issue/${issue.id}` });
   };
 }
@@ -51,7 +60,10 @@ function editIssue(deps: JiraRouteDeps) {
   return withIssue(deps, (issue, req, res) => {
     const { labels, ...fields } = (req.body?.fields ?? {}) as Record<string, unknown>;
     const errors = fieldErrors(fields, { creating: false, projects: deps.projects });
-    const nextLabels = applyLabelOperations(Array.isArray(labels) ? (labels as string[]) : issue.labels, req.body?.update?.labels);
+    const nextLabels = applyLabelOperations(
+      Array.isArray(labels) ? (labels as string[]) : issue.labels,
+      req.body?.update?.labels,
+    );
     if (typeof nextLabels === 'string') errors.labels = nextLabels;
     if (Object.keys(errors).length > 0) return sendJiraError(res, 400, [], errors);
     Object.assign(issue.fields, fields);
@@ -88,16 +100,26 @@ export function jiraRoutes(deps: JiraRouteDeps): Router {
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }), authenticated(deps));
   router.post('/issue', createIssue(deps));
-  router.get('/issue/:issue', withIssue(deps, (issue, req, res) => {
-    const fields = typeof req.query.fields === 'string' ? req.query.fields.split(',') : undefined;
-    res.json(issueJson(issue, deps.baseUrl(), fields));
-  }));
+  router.get(
+    '/issue/:issue',
+    withIssue(deps, (issue, req, res) => {
+      const fields = typeof req.query.fields === 'string' ? req.query.fields.split(',') : undefined;
+      res.json(issueJson(issue, deps.baseUrl(), fields));
+    }),
+  );
   router.put('/issue/:issue', editIssue(deps));
-  router.post('/issue/:issue/comment', withIssue(deps, (issue, req, res) => {
-    if (!isAdfDocument(req.body?.body)) return sendJiraError(res, 400, [], { comment: 'Comment body must be an Atlassian Document.' });
-    res.status(201).json(deps.store.addComment(issue, req.body.body));
-  }));
-  router.get('/issue/:issue/transitions', withIssue(deps, (issue, _req, res) => void res.json(transitionsJson(issue))));
+  router.post(
+    '/issue/:issue/comment',
+    withIssue(deps, (issue, req, res) => {
+      if (!isAdfDocument(req.body?.body))
+        return sendJiraError(res, 400, [], { comment: 'Comment body must be an Atlassian Document.' });
+      res.status(201).json(deps.store.addComment(issue, req.body.body));
+    }),
+  );
+  router.get(
+    '/issue/:issue/transitions',
+    withIssue(deps, (issue, _req, res) => void res.json(transitionsJson(issue))),
+  );
   router.post('/issue/:issue/transitions', transitionIssue(deps));
   router.get('/search/jql', search(deps));
   router.use((_req, res) => sendJiraError(res, 404, ['Resource not found in the simulator.']));

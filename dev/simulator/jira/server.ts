@@ -38,7 +38,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
   const faults = new JsonFaults({ faults: options.faults, seed: options.seed });
   const calls: Record<string, number> = {};
   let url = '';
-  const users = (options.users ?? [DEFAULT_JIRA_USER]).map((user) => ({ email: user.email, apiToken: new Secret(user.apiToken) }));
+  const users = (options.users ?? [DEFAULT_JIRA_USER]).map((user) => ({
+    email: user.email,
+    apiToken: new Secret(user.apiToken),
+  }));
   const app = express();
   app.disable('x-powered-by');
   app.use((req, _res, next) => {

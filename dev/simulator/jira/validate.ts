@@ -8,14 +8,20 @@ const SUMMARY_MAX_LENGTH = 255;
 
 export function isAdfDocument(value: unknown): boolean {
   const doc = value as { type?: unknown; version?: unknown; content?: unknown } | null;
-  return typeof doc === 'object' && doc !== null && doc.type === 'doc' && doc.version === 1 && Array.isArray(doc.content);
+  return (
+    typeof doc === 'object' && doc !== null && doc.type === 'doc' && doc.version === 1 && Array.isArray(doc.content)
+  );
 }
 
 /** Checks the fields of a create (`creating`) or an edit; custom fields the site lacks are refused as on Jira. */
-export function fieldErrors(fields: Record<string, unknown>, options: { creating: boolean; projects: string[] }): FieldErrors {
+export function fieldErrors(
+  fields: Record<string, unknown>,
+  options: { creating: boolean; projects: string[] },
+): FieldErrors {
   const errors: FieldErrors = {};
   for (const name of Object.keys(fields)) {
-    if (!SETTABLE.has(name)) errors[name] = `Field '${name}' cannot be set. It is not on the appropriate screen, or unknown.`;
+    if (!SETTABLE.has(name))
+      errors[name] = `Field '${name}' cannot be set. It is not on the appropriate screen, or unknown.`;
   }
   const { summary, description, labels } = fields;
   const { priority, project, issuetype } = fields as Record<string, { key?: unknown; name?: unknown } | undefined>;
@@ -27,13 +33,19 @@ export function fieldErrors(fields: Record<string, unknown>, options: { creating
   if (description !== undefined && !isAdfDocument(description)) {
     errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
   }
-  if (priority !== undefined && !PRIORITIES.has(String(priority?.name))) errors.priority = `Specify a valid 'id' or 'name' for Priority`;
-  if (labels !== undefined && (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string' || /\s/.test(label)))) {
+  if (priority !== undefined && !PRIORITIES.has(String(priority?.name)))
+    errors.priority = `Specify a valid 'id' or 'name' for Priority`;
+  if (
+    labels !== undefined &&
+    (!Array.isArray(labels) || labels.some((label) => typeof label !== 'string' || /\s/.test(label)))
+  ) {
     errors.labels = 'The label must not contain spaces.';
   }
-  if (options.creating && !options.projects.includes(String(project?.key))) errors.project = 'valid project is required';
+  if (options.creating && !options.projects.includes(String(project?.key)))
+    errors.project = 'valid project is required';
   if (options.creating && !ISSUE_TYPES.has(String(issuetype?.name))) errors.issuetype = 'Specify an issue type';
-  if (!options.creating && (project !== undefined || issuetype !== undefined)) errors.project = 'Field cannot be changed by an edit.';
+  if (!options.creating && (project !== undefined || issuetype !== undefined))
+    errors.project = 'Field cannot be changed by an edit.';
   return errors;
 }
 

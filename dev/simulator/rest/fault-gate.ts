@@ -5,7 +5,10 @@ import { createRng, type Rng } from '../servicenow/rng';
 import { delayUnlessClosed } from '../servicenow/fault-gate';
 
 /** The ServiceNow simulator's fault keys that mean something for a plain JSON API. */
-export type JsonFaultConfig = Omit<FaultConfig, 'hibernating' | 'hibernatingStatus' | 'slowThenCommit' | 'delayedCommit' | 'scope'>;
+export type JsonFaultConfig = Omit<
+  FaultConfig,
+  'hibernating' | 'hibernatingStatus' | 'slowThenCommit' | 'delayedCommit' | 'scope'
+>;
 
 const UNSUPPORTED_KEYS = ['hibernating', 'hibernatingStatus', 'slowThenCommit', 'delayedCommit', 'scope'] as const;
 
@@ -28,7 +31,8 @@ export class JsonFaults {
   set(faults: JsonFaultConfig): void {
     const parsed = faultConfigSchema.parse(faults);
     const unsupported = UNSUPPORTED_KEYS.filter((key) => parsed[key] !== undefined);
-    if (unsupported.length > 0) throw new Error(`fault keys not supported by this simulator: ${unsupported.join(', ')}`);
+    if (unsupported.length > 0)
+      throw new Error(`fault keys not supported by this simulator: ${unsupported.join(', ')}`);
     this.#state.replace(parsed);
     this.#limiter.clear();
   }

@@ -11,7 +11,10 @@ export interface LoopbackServer {
 }
 
 /** Serves `app` on 127.0.0.1 (port 0 = any free one) and tracks sockets so close() never hangs. */
-export async function serveOnLoopback(app: RequestListener, options: { port?: number; host?: string } = {}): Promise<LoopbackServer> {
+export async function serveOnLoopback(
+  app: RequestListener,
+  options: { port?: number; host?: string } = {},
+): Promise<LoopbackServer> {
   const server = createServer(app);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {

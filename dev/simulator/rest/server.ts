@@ -38,7 +38,8 @@ export async function startRestTicketServer(options: RestTicketServerOptions = {
   return {
     url: server.url,
     tickets: () => store.tickets,
-    countByCorrelation: (correlationId) => store.tickets.filter((ticket) => ticket.correlation_id === correlationId).length,
+    countByCorrelation: (correlationId) =>
+      store.tickets.filter((ticket) => ticket.correlation_id === correlationId).length,
     setFaults: (next) => faults.set(next),
     close: () => server.close(),
   };

@@ -78,7 +78,8 @@ export function ticketRoutes(deps: { store: TicketStore; token: Secret }): Route
     return ticket;
   };
   router.post('/tickets', (req, res) => {
-    if (validBody(req.body ?? {}, res, { creating: true })) res.status(201).json({ ticket: deps.store.create(req.body) });
+    if (validBody(req.body ?? {}, res, { creating: true }))
+      res.status(201).json({ ticket: deps.store.create(req.body) });
   });
   router.get('/tickets', (req, res) => {
     const wanted = String(req.query.correlation_id ?? '');
@@ -88,7 +89,8 @@ export function ticketRoutes(deps: { store: TicketStore; token: Secret }): Route
     const ticket = find(req, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (!ticket || !validBody(body, res, { creating: false })) return;
-    if (ticket.closed && body.status !== 'open') return sendRestError(res, 409, `${ticket.number} is closed; reopen it first`);
+    if (ticket.closed && body.status !== 'open')
+      return sendRestError(res, 409, `${ticket.number} is closed; reopen it first`);
     if (typeof body.title === 'string') ticket.title = body.title;
     if (typeof body.description === 'string') ticket.description = body.description;
     if (typeof body.note === 'string' && body.note) ticket.notes.push(body.note);

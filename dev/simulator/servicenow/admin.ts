@@ -38,7 +38,9 @@ function rawRecords(store: RecordStore) {
       return;
     }
     const correlationId = typeof req.query.correlation_id === 'string' ? req.query.correlation_id : undefined;
-    const entries = store.stored(table).filter((e) => correlationId === undefined || e.fields.correlation_id === correlationId);
+    const entries = store
+      .stored(table)
+      .filter((e) => correlationId === undefined || e.fields.correlation_id === correlationId);
     res.json({ result: entries.map((entry) => ({ record: entry.fields, journal: entry.journal })) });
   };
 }
@@ -49,8 +51,14 @@ export function adminRoutes(deps: AdminDeps): express.Router {
   router.get('/health', (_req, res) => res.json({ status: 'ok' }));
   router.get('/stats', (_req, res) => res.json(deps.stats.snapshot()));
   router.get('/faults', (_req, res) => res.json({ faults: deps.faults.current() }));
-  router.put('/faults', updateFaults((input) => deps.faults.replace(input)));
-  router.patch('/faults', updateFaults((input) => deps.faults.merge(input)));
+  router.put(
+    '/faults',
+    updateFaults((input) => deps.faults.replace(input)),
+  );
+  router.patch(
+    '/faults',
+    updateFaults((input) => deps.faults.merge(input)),
+  );
   router.delete('/faults', (_req, res) => {
     deps.faults.clear();
     res.json({ faults: deps.faults.current() });

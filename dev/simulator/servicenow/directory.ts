@@ -35,8 +35,14 @@ export function userSysId(username: string): string {
 
 function systemFields(table: string, sysId: string): SimRecord {
   return {
-    sys_id: sysId, sys_class_name: table, sys_created_on: SEED_TIME, sys_updated_on: SEED_TIME,
-    sys_created_by: 'admin', sys_updated_by: 'admin', sys_mod_count: '0', active: 'true',
+    sys_id: sysId,
+    sys_class_name: table,
+    sys_created_on: SEED_TIME,
+    sys_updated_on: SEED_TIME,
+    sys_created_by: 'admin',
+    sys_updated_by: 'admin',
+    sys_mod_count: '0',
+    active: 'true',
   };
 }
 
@@ -56,7 +62,11 @@ export function seedGroups(): SimRecord[] {
   return SEEDED_GROUPS.map((group) => ({ ...systemFields('sys_user_group', group.sys_id), name: group.name }));
 }
 
-const DISPLAY_FIELDS: Readonly<Record<string, string>> = { sys_user: 'name', sys_user_group: 'name', incident: 'number' };
+const DISPLAY_FIELDS: Readonly<Record<string, string>> = {
+  sys_user: 'name',
+  sys_user_group: 'name',
+  incident: 'number',
+};
 
 /** The field a reference shows as its display value. */
 export function displayFieldOf(table: string): string {

@@ -57,7 +57,8 @@ function answerWithFault(deps: GateDeps, req: Request, res: Response, options: {
     return true;
   }
   const status = deps.faults.drawErrorStatus(deps.rng);
-  if (status === 429) sendRateLimited(res, { limit: STORM_LIMIT, resetEpochSec: Math.ceil(deps.now() / 1000) + 1, retryAfterSec: 1 });
+  if (status === 429)
+    sendRateLimited(res, { limit: STORM_LIMIT, resetEpochSec: Math.ceil(deps.now() / 1000) + 1, retryAfterSec: 1 });
   else if (status !== undefined) sendInjectedError(res, status);
   return status !== undefined;
 }

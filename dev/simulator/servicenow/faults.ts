@@ -11,7 +11,10 @@ const outageSchema = z
     mode: z.enum(['status', 'reset']).optional(),
   })
   .strict()
-  .refine((o) => (o.untilEpochMs === undefined) !== (o.forMs === undefined), 'give exactly one of untilEpochMs or forMs');
+  .refine(
+    (o) => (o.untilEpochMs === undefined) !== (o.forMs === undefined),
+    'give exactly one of untilEpochMs or forMs',
+  );
 
 const storm429Schema = z
   .object({
@@ -20,7 +23,10 @@ const storm429Schema = z
     retryAfterSec: z.number().min(0).optional(),
   })
   .strict()
-  .refine((s) => (s.count === undefined) !== (s.untilEpochMs === undefined), 'give exactly one of count or untilEpochMs');
+  .refine(
+    (s) => (s.count === undefined) !== (s.untilEpochMs === undefined),
+    'give exactly one of count or untilEpochMs',
+  );
 
 /** What can go wrong, and for whom; every key is optional and an empty object means a healthy instance. */
 export const faultConfigSchema = z
@@ -29,11 +35,17 @@ export const faultConfigSchema = z
     errorRate: z.number().min(0).max(1).optional(),
     errorStatuses: z.array(z.number().int().min(400).max(599)).min(1).optional(),
     outage: outageSchema.optional(),
-    rateLimit: z.object({ perHour: z.number().int().positive(), windowMs: z.number().int().positive().optional() }).strict().optional(),
+    rateLimit: z
+      .object({ perHour: z.number().int().positive(), windowMs: z.number().int().positive().optional() })
+      .strict()
+      .optional(),
     storm429: storm429Schema.optional(),
     hibernating: z.boolean().optional(),
     hibernatingStatus: z.number().int().min(100).max(599).optional(),
-    slowThenCommit: z.object({ count: z.number().int().min(0) }).strict().optional(),
+    slowThenCommit: z
+      .object({ count: z.number().int().min(0) })
+      .strict()
+      .optional(),
     delayedCommit: z
       .object({
         count: z.number().int().min(0),
@@ -43,7 +55,10 @@ export const faultConfigSchema = z
       })
       .strict()
       .optional(),
-    scope: z.object({ correlationIdPrefix: z.string().min(1) }).strict().optional(),
+    scope: z
+      .object({ correlationIdPrefix: z.string().min(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -119,7 +134,8 @@ export class FaultState {
   takeStorm(): StormAnswer | undefined {
     const storm = this.config.storm429;
     if (!storm) return undefined;
-    if (storm.untilEpochMs !== undefined ? this.now() >= storm.untilEpochMs : this.stormRemaining <= 0) return undefined;
+    if (storm.untilEpochMs !== undefined ? this.now() >= storm.untilEpochMs : this.stormRemaining <= 0)
+      return undefined;
     if (storm.count !== undefined) this.stormRemaining -= 1;
     return { retryAfterSec: storm.retryAfterSec ?? DEFAULT_STORM_RETRY_AFTER_SEC };
   }
@@ -148,9 +164,11 @@ export class FaultState {
 
   private arm(changed: FaultConfig): void {
     const outage = this.config.outage;
-    if (changed.outage || !outage) this.outageUntil = outage ? (outage.untilEpochMs ?? this.now() + (outage.forMs ?? 0)) : 0;
+    if (changed.outage || !outage)
+      this.outageUntil = outage ? (outage.untilEpochMs ?? this.now() + (outage.forMs ?? 0)) : 0;
     if (changed.storm429 || !this.config.storm429) this.stormRemaining = this.config.storm429?.count ?? 0;
-    if (changed.slowThenCommit || !this.config.slowThenCommit) this.slowCommitsRemaining = this.config.slowThenCommit?.count ?? 0;
+    if (changed.slowThenCommit || !this.config.slowThenCommit)
+      this.slowCommitsRemaining = this.config.slowThenCommit?.count ?? 0;
     if (changed.delayedCommit || !this.config.delayedCommit) {
       this.delayedCommitsRemaining = this.config.delayedCommit?.count ?? 0;
     }

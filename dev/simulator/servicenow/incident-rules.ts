@@ -27,10 +27,16 @@ function mirrorState(record: SimRecord, changes: SimRecord): void {
 
 function missingMandatoryFields(record: SimRecord, mandatory: readonly string[] = []): ServiceNowErrorBody | undefined {
   const isResolving = record.state === STATE.resolved || record.state === STATE.closed;
-  const required: (readonly [string, string])[] = [...mandatory.map((field) => [field, labelOf(field)] as const), ...(isResolving ? RESOLUTION_FIELDS : [])];
+  const required: (readonly [string, string])[] = [
+    ...mandatory.map((field) => [field, labelOf(field)] as const),
+    ...(isResolving ? RESOLUTION_FIELDS : []),
+  ];
   const missing = required.filter(([field]) => !record[field]).map(([, label]) => label);
   if (missing.length === 0) return undefined;
-  return errorBody('Operation Failed', `Data Policy Exception: The following fields are mandatory: ${missing.join(', ')}`);
+  return errorBody(
+    'Operation Failed',
+    `Data Policy Exception: The following fields are mandatory: ${missing.join(', ')}`,
+  );
 }
 
 /** ServiceNow names fields by their label in data policy messages: `assignment_group` → `Assignment group`. */
@@ -53,7 +59,11 @@ function stampStateChange(record: SimRecord, context: SaveContext): void {
 }
 
 /** Applies the rules to `record` (already merged with `changes`); returns the 403 body when the data policy refuses. */
-export function applyIncidentRules(record: SimRecord, changes: SimRecord, context: SaveContext): ServiceNowErrorBody | undefined {
+export function applyIncidentRules(
+  record: SimRecord,
+  changes: SimRecord,
+  context: SaveContext,
+): ServiceNowErrorBody | undefined {
   mirrorState(record, changes);
   const refusal = missingMandatoryFields(record, context.mandatoryFields);
   if (refusal) return refusal;

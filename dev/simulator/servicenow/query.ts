@@ -7,7 +7,20 @@ import type { SimRecord } from './store';
  * instance, a part naming an unknown field, or one that cannot be parsed, is silently ignored.
  */
 export const QUERY_OPERATORS = [
-  'NOT LIKE', 'NOT IN', 'STARTSWITH', 'ENDSWITH', 'ISNOTEMPTY', 'ISEMPTY', 'LIKE', 'IN', '!=', '>=', '<=', '=', '>', '<',
+  'NOT LIKE',
+  'NOT IN',
+  'STARTSWITH',
+  'ENDSWITH',
+  'ISNOTEMPTY',
+  'ISEMPTY',
+  'LIKE',
+  'IN',
+  '!=',
+  '>=',
+  '<=',
+  '=',
+  '>',
+  '<',
 ] as const;
 export type QueryOperator = (typeof QUERY_OPERATORS)[number];
 
@@ -79,20 +92,34 @@ function compareValues(a: string, b: string): number {
 function conditionHolds(record: SimRecord, { field, operator, value }: Condition): boolean {
   const actual = record[field] ?? '';
   switch (operator) {
-    case '=': return actual === value;
-    case '!=': return actual !== value;
-    case 'LIKE': return actual.includes(value);
-    case 'NOT LIKE': return !actual.includes(value);
-    case 'STARTSWITH': return actual.startsWith(value);
-    case 'ENDSWITH': return actual.endsWith(value);
-    case 'IN': return value.split(',').includes(actual);
-    case 'NOT IN': return !value.split(',').includes(actual);
-    case 'ISEMPTY': return actual === '';
-    case 'ISNOTEMPTY': return actual !== '';
-    case '>': return compareValues(actual, value) > 0;
-    case '>=': return compareValues(actual, value) >= 0;
-    case '<': return compareValues(actual, value) < 0;
-    case '<=': return compareValues(actual, value) <= 0;
+    case '=':
+      return actual === value;
+    case '!=':
+      return actual !== value;
+    case 'LIKE':
+      return actual.includes(value);
+    case 'NOT LIKE':
+      return !actual.includes(value);
+    case 'STARTSWITH':
+      return actual.startsWith(value);
+    case 'ENDSWITH':
+      return actual.endsWith(value);
+    case 'IN':
+      return value.split(',').includes(actual);
+    case 'NOT IN':
+      return !value.split(',').includes(actual);
+    case 'ISEMPTY':
+      return actual === '';
+    case 'ISNOTEMPTY':
+      return actual !== '';
+    case '>':
+      return compareValues(actual, value) > 0;
+    case '>=':
+      return compareValues(actual, value) >= 0;
+    case '<':
+      return compareValues(actual, value) < 0;
+    case '<=':
+      return compareValues(actual, value) <= 0;
   }
 }
 
@@ -113,5 +140,8 @@ export function sortByQuery(records: SimRecord[], orderBy: readonly OrderBy[]): 
 /** The records a `sysparm_query` selects, in its ORDERBY order (insertion order otherwise). */
 export function applyQuery(records: readonly SimRecord[], text: string, isKnownField: FieldCheck): SimRecord[] {
   const query = parseEncodedQuery(text, isKnownField);
-  return sortByQuery(records.filter((record) => matchesQuery(record, query)), query.orderBy);
+  return sortByQuery(
+    records.filter((record) => matchesQuery(record, query)),
+    query.orderBy,
+  );
 }

@@ -76,8 +76,12 @@ function takeJournalEntries(values: SimRecord, user: CallingUser, timestamp: str
 
 function newRecordFields(deps: WriteDeps, request: WriteRequest, timestamp: string): SimRecord {
   const system = {
-    sys_id: randomSysId(deps.rng), sys_created_on: timestamp, sys_updated_on: timestamp, sys_mod_count: '0',
-    sys_created_by: request.user.username, sys_updated_by: request.user.username,
+    sys_id: randomSysId(deps.rng),
+    sys_created_on: timestamp,
+    sys_updated_on: timestamp,
+    sys_mod_count: '0',
+    sys_created_by: request.user.username,
+    sys_updated_by: request.user.username,
   };
   if (request.table !== 'incident') return { sys_class_name: request.table, ...system };
   return { ...INCIDENT_DEFAULTS, ...system, opened_at: timestamp, opened_by: request.user.sysId };
@@ -87,14 +91,22 @@ export function createRecord(deps: WriteDeps, request: WriteRequest): WriteOutco
   if (typeof request.body.sys_id === 'string') {
     // Observed on a real instance: an insert naming its own sys_id is refused (servicenow-samples 403).
     const label = asFieldValue(request.body.number) || request.body.sys_id;
-    return { ok: false, status: 403, body: errorBody('Operation Failed', `Error during insert of ${request.table} (${label})`) };
+    return {
+      ok: false,
+      status: 403,
+      body: errorBody('Operation Failed', `Error during insert of ${request.table} (${label})`),
+    };
   }
   const timestamp = glideDateTime(new Date(deps.now()));
   const changes = writableValues(deps, request);
   const journal = takeJournalEntries(changes, request.user, timestamp);
   const fields = { ...newRecordFields(deps, request, timestamp), ...changes };
   if (request.table === 'incident') {
-    const refusal = applyIncidentRules(fields, changes, { userSysId: request.user.sysId, timestamp, mandatoryFields: deps.mandatoryFields });
+    const refusal = applyIncidentRules(fields, changes, {
+      userSysId: request.user.sysId,
+      timestamp,
+      mandatoryFields: deps.mandatoryFields,
+    });
     if (refusal) return { ok: false, status: 403, body: refusal };
     fields.number ||= deps.store.nextIncidentNumber();
   }
@@ -111,7 +123,12 @@ export function updateRecord(deps: WriteDeps, request: WriteRequest & { sysId: s
   const journal = takeJournalEntries(changes, request.user, timestamp);
   const fields = { ...existing.fields, ...changes };
   if (request.table === 'incident') {
-    const context = { previousState: existing.fields.state, userSysId: request.user.sysId, timestamp, mandatoryFields: deps.mandatoryFields };
+    const context = {
+      previousState: existing.fields.state,
+      userSysId: request.user.sysId,
+      timestamp,
+      mandatoryFields: deps.mandatoryFields,
+    };
     const refusal = applyIncidentRules(fields, changes, context);
     if (refusal) return { ok: false, status: 403, body: refusal };
   }

@@ -54,9 +54,10 @@ export function renderRecord(
 /** Parses the sysparm_* query parameters that shape a response; anything unrecognised means the default. */
 export function renderOptionsFrom(query: Record<string, unknown>, baseUrl: string): RenderOptions {
   const displayValue = String(query.sysparm_display_value ?? 'false').toLowerCase();
-  const fields = typeof query.sysparm_fields === 'string' && query.sysparm_fields.trim() !== ''
-    ? query.sysparm_fields.split(',').map((field) => field.trim())
-    : undefined;
+  const fields =
+    typeof query.sysparm_fields === 'string' && query.sysparm_fields.trim() !== ''
+      ? query.sysparm_fields.split(',').map((field) => field.trim())
+      : undefined;
   return {
     displayValue: displayValue === 'true' || displayValue === 'all' ? displayValue : 'false',
     excludeReferenceLink: String(query.sysparm_exclude_reference_link).toLowerCase() === 'true',

@@ -16,7 +16,10 @@ export function errorBody(message: string, detail: string | null = null): Servic
 }
 
 export const NOT_AUTHENTICATED = errorBody('User Not Authenticated', 'Required to provide Auth information');
-export const NO_RECORD_FOUND = errorBody('No Record found', "Record doesn't exist or ACL restricts the record retrieval");
+export const NO_RECORD_FOUND = errorBody(
+  'No Record found',
+  "Record doesn't exist or ACL restricts the record retrieval",
+);
 export const TRANSACTION_CANCELLED = errorBody('Transaction cancelled: maximum execution time exceeded');
 export const UNKNOWN_RESOURCE = errorBody('Requested URI does not represent any resource');
 export const OAUTH_ACCESS_DENIED = { error_description: 'access_denied', error: 'server_error' };
@@ -68,7 +71,8 @@ const INJECTED_CLIENT_ERRORS: Record<number, ServiceNowErrorBody> = {
  */
 export function sendInjectedError(res: Response, status: number): void {
   if (status === 401) return sendUnauthenticated(res);
-  if (status >= 400 && status < 500) return sendJson(res, status, INJECTED_CLIENT_ERRORS[status] ?? errorBody('Bad Request'));
+  if (status >= 400 && status < 500)
+    return sendJson(res, status, INJECTED_CLIENT_ERRORS[status] ?? errorBody('Bad Request'));
   if (status === 500) return sendJson(res, 500, TRANSACTION_CANCELLED);
   const text = STATUS_TEXT[status] ?? 'Error';
   res.status(status).setHeader('Content-Type', 'text/html;charset=UTF-8');

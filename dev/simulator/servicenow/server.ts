@@ -95,7 +95,18 @@ function createParts(options: SimulatorOptions) {
   const mandatoryFields = [...(options.mandatoryFields ?? [])];
   const stats = new StatsRecorder();
   const pendingCommits = new PendingCommits();
-  return { now, rng, store, faults, credentials, tokens, mandatoryFields, stats, rateLimiter: new RateLimiter(now), pendingCommits };
+  return {
+    now,
+    rng,
+    store,
+    faults,
+    credentials,
+    tokens,
+    mandatoryFields,
+    stats,
+    rateLimiter: new RateLimiter(now),
+    pendingCommits,
+  };
 }
 
 function listen(server: Server, options: SimulatorOptions): Promise<AddressInfo> {
@@ -129,8 +140,10 @@ function inspectors(parts: Parts): Pick<ServiceNowSimulator, 'records' | 'journa
   const records = (table = 'incident'): SimRecord[] => (parts.store.hasTable(table) ? parts.store.records(table) : []);
   return {
     records,
-    journal: (sysId, table = 'incident') => (parts.store.hasTable(table) ? parts.store.get(table, sysId)?.journal ?? [] : []),
-    countByCorrelation: (correlationId, table) => records(table).filter((r) => r.correlation_id === correlationId).length,
+    journal: (sysId, table = 'incident') =>
+      parts.store.hasTable(table) ? (parts.store.get(table, sysId)?.journal ?? []) : [],
+    countByCorrelation: (correlationId, table) =>
+      records(table).filter((r) => r.correlation_id === correlationId).length,
     stats: () => parts.stats.snapshot(),
   };
 }

@@ -19,8 +19,15 @@ export interface StoredRecord {
 export type TableSeeds = Record<string, () => SimRecord[]>;
 
 const FIRST_INCIDENT_NUMBER = 10001;
-const SYSTEM_FIELDS = ['sys_id', 'sys_class_name', 'sys_created_on', 'sys_created_by', 'sys_updated_on',
-  'sys_updated_by', 'sys_mod_count'];
+const SYSTEM_FIELDS = [
+  'sys_id',
+  'sys_class_name',
+  'sys_created_on',
+  'sys_created_by',
+  'sys_updated_on',
+  'sys_updated_by',
+  'sys_mod_count',
+];
 
 /** The in-memory tables, in insertion order (which is the order of an unsorted list read). */
 export class RecordStore {
@@ -38,7 +45,10 @@ export class RecordStore {
   clear(): void {
     this.nextNumber = FIRST_INCIDENT_NUMBER;
     for (const table of this.tableNames) {
-      const rows = (this.seeds[table]?.() ?? []).map((fields): [string, StoredRecord] => [fields.sys_id, { fields, journal: [] }]);
+      const rows = (this.seeds[table]?.() ?? []).map((fields): [string, StoredRecord] => [
+        fields.sys_id,
+        { fields, journal: [] },
+      ]);
       this.tables.set(table, new Map(rows));
     }
   }

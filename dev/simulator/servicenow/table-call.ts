@@ -28,7 +28,8 @@ function parseBody(text: unknown): Pick<TableCall, 'body' | 'bodyError'> {
   try {
     const parsed: unknown = JSON.parse(text);
     const first: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (first !== null && typeof first === 'object' && !Array.isArray(first)) return { body: first as Record<string, unknown> };
+    if (first !== null && typeof first === 'object' && !Array.isArray(first))
+      return { body: first as Record<string, unknown> };
     return { bodyError: 'The payload is not a JSON object.' };
   } catch {
     return { bodyError: 'The payload is not valid JSON.' };
@@ -44,7 +45,8 @@ function correlationIdOf(req: Request, call: TableCall, store: RecordStore): str
   const query = req.query.sysparm_query;
   const fromQuery = typeof query === 'string' ? QUERY_CORRELATION.exec(query)?.[1] : undefined;
   if (fromQuery) return fromQuery;
-  if (call.sysId && store.hasTable(call.table)) return store.get(call.table, call.sysId)?.fields.correlation_id || undefined;
+  if (call.sysId && store.hasTable(call.table))
+    return store.get(call.table, call.sysId)?.fields.correlation_id || undefined;
   return undefined;
 }
 
@@ -73,7 +75,11 @@ export function requireJsonWrite(req: Request, res: Response, next: NextFunction
   const call = tableCallOf(res);
   const contentType = req.headers['content-type'] ?? '';
   if (!contentType.toLowerCase().startsWith('application/json') || !acceptsJson(req.headers.accept)) {
-    return sendJson(res, 400, errorBody('Exception while reading request', 'Accept and Content-Type must be application/json'));
+    return sendJson(
+      res,
+      400,
+      errorBody('Exception while reading request', 'Accept and Content-Type must be application/json'),
+    );
   }
   if (call.bodyError) return sendJson(res, 400, errorBody('Exception while reading request', call.bodyError));
   next();

@@ -34,7 +34,10 @@ function answerCreated(deps: TableWriteDeps, req: Request, res: Response, outcom
   if (res.writableEnded || res.destroyed) return;
   const call = tableCallOf(res);
   const versionPath = call.version ? `/${call.version}` : '';
-  res.setHeader('Location', `${deps.baseUrl()}/api/now${versionPath}/table/${call.table}/${outcome.entry.fields.sys_id}`);
+  res.setHeader(
+    'Location',
+    `${deps.baseUrl()}/api/now${versionPath}/table/${call.table}/${outcome.entry.fields.sys_id}`,
+  );
   if (String(req.headers['x-no-response-body']).toLowerCase() === 'true') {
     res.status(201).end();
     return;
@@ -50,7 +53,8 @@ function commitLater(deps: TableWriteDeps, req: Request, res: Response, plan: De
     if (!outcome.ok) return void (res.destroyed || sendOutcome(deps, req, res, outcome, 201));
     deps.stats.recordCreate();
     if (plan.answer === 'after-commit') answerCreated(deps, req, res, outcome);
-    if (plan.answer === 'late') deps.pendingCommits.schedule(plan.lateByMs, () => answerCreated(deps, req, res, outcome));
+    if (plan.answer === 'late')
+      deps.pendingCommits.schedule(plan.lateByMs, () => answerCreated(deps, req, res, outcome));
   });
 }
 

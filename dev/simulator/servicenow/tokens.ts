@@ -74,7 +74,13 @@ export class TokenStore {
   private responseFor(grant: Grant, options: { withRefresh: boolean }): TokenResponse {
     const expiresIn = Math.max(0, Math.ceil((grant.accessExpiresAt - this.now()) / 1000));
     const refresh = options.withRefresh && grant.refreshToken ? { refresh_token: grant.refreshToken } : {};
-    return { scope: 'useraccount', token_type: 'Bearer', expires_in: expiresIn, ...refresh, access_token: grant.accessToken };
+    return {
+      scope: 'useraccount',
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+      ...refresh,
+      access_token: grant.accessToken,
+    };
   }
 
   private newToken(): string {

@@ -28,10 +28,16 @@ function unwrap(schema: z.ZodTypeAny): Unwrapped {
     result.description ??= current.description;
     if (current.description === SECRET_REF_DESCRIPTION) return result;
     if (current instanceof z.ZodOptional) result.required = false;
-    else if (current instanceof z.ZodDefault) [result.required, result.defaultValue] = [false, current._def.defaultValue()];
+    else if (current instanceof z.ZodDefault)
+      [result.required, result.defaultValue] = [false, current._def.defaultValue()];
     else if (current instanceof z.ZodNullable) result.nullable = true;
     else if (!(current instanceof z.ZodEffects) && !(current instanceof z.ZodPipeline)) return result;
-    result.schema = current instanceof z.ZodEffects ? current._def.schema : current instanceof z.ZodPipeline ? current._def.in : current._def.innerType;
+    result.schema =
+      current instanceof z.ZodEffects
+        ? current._def.schema
+        : current instanceof z.ZodPipeline
+          ? current._def.in
+          : current._def.innerType;
   }
 }
 
@@ -61,19 +67,33 @@ function collect(schema: z.ZodTypeAny, at: { section: string; prefix: string; ke
   const inner = info.schema;
   const { section, prefix, key } = at;
   const child = (name: string) => ({ section, prefix, key: key ? `${key}.${name}` : name });
-  if (key) rows.push({ section, key, type: typeName(schema), required: info.required, defaultValue: info.defaultValue, description: info.description });
+  if (key)
+    rows.push({
+      section,
+      key,
+      type: typeName(schema),
+      required: info.required,
+      defaultValue: info.defaultValue,
+      description: info.description,
+    });
   if (inner instanceof z.ZodObject) {
-    for (const [name, value] of Object.entries(inner.shape as Record<string, z.ZodTypeAny>)) collect(value, child(name), rows);
+    for (const [name, value] of Object.entries(inner.shape as Record<string, z.ZodTypeAny>))
+      collect(value, child(name), rows);
   } else if (inner instanceof z.ZodDiscriminatedUnion) {
     const discriminator = inner._def.discriminator as string;
     for (const option of inner._def.options as z.ZodObject<z.ZodRawShape>[]) {
       const value = (option.shape[discriminator] as z.ZodLiteral<string>)._def.value;
       const path = `${prefix}${key}`;
-      collect(option, { section: `\`${path}\` with \`${discriminator}: ${value}\``, prefix: `${path}.`, key: '' }, rows);
+      collect(
+        option,
+        { section: `\`${path}\` with \`${discriminator}: ${value}\``, prefix: `${path}.`, key: '' },
+        rows,
+      );
     }
   } else if (inner instanceof z.ZodRecord) {
     const value = unwrap(inner._def.valueType).schema;
-    if (value instanceof z.ZodObject || value instanceof z.ZodDiscriminatedUnion) collect(inner._def.valueType, child('<name>'), rows);
+    if (value instanceof z.ZodObject || value instanceof z.ZodDiscriminatedUnion)
+      collect(inner._def.valueType, child('<name>'), rows);
   }
 }
 
@@ -87,7 +107,13 @@ function formatDefault(value: unknown): string {
 
 function table(rows: Row[]): string {
   const lines = rows.map((row) => {
-    const cells = [`\`${row.key}\``, cell(row.type), row.required ? 'yes' : '', formatDefault(row.defaultValue), cell(row.description ?? '')];
+    const cells = [
+      `\`${row.key}\``,
+      cell(row.type),
+      row.required ? 'yes' : '',
+      formatDefault(row.defaultValue),
+      cell(row.description ?? ''),
+    ];
     return `| ${cells.join(' | ')} |`;
   });
   return ['| Key | Type | Required | Default | Description |', '|---|---|---|---|---|', ...lines].join('\n');

@@ -108,7 +108,9 @@ function requiredSecret(env: Env, name: string, because: string, problems: strin
 export function serviceNowTargetFromEnv(env: Env): TargetConfig {
   const options = serviceNowOptionsFromEnv(env);
   if (!options) {
-    throw new ConfigError(['SERVICENOW_INSTANCE_URL: required (e.g. https://dev12345.service-now.com, or the simulator URL)']);
+    throw new ConfigError([
+      'SERVICENOW_INSTANCE_URL: required (e.g. https://dev12345.service-now.com, or the simulator URL)',
+    ]);
   }
   return { type: 'servicenow', ...options };
 }

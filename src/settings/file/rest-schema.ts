@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { RestTargetConfig } from '../../ticketing/target-config';
-import { DEFAULT_SUCCESS_STATUSES, type HeaderValue, type RestFindOperation, type RestOperation } from '../../ticketing/rest/options';
+import {
+  DEFAULT_SUCCESS_STATUSES,
+  type HeaderValue,
+  type RestFindOperation,
+  type RestOperation,
+} from '../../ticketing/rest/options';
 import { requestTimeout } from './common';
 import { secretRefSchema, type SecretSource } from './secret-ref';
 

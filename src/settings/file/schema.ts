@@ -3,7 +3,9 @@ import type { SecretSource } from './secret-ref';
 import { targetSchema } from './target-schemas';
 import { triggerSchema } from './trigger-schema';
 
-const name = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, _ and -');
+const name = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, _ and -');
 const lookupValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 /**
@@ -16,13 +18,18 @@ export function bridgeFileSchema(secrets: SecretSource) {
       targets: z
         .record(name, targetSchema(secrets).describe('one ticketing system; its keys depend on `type`, see below'))
         .optional()
-        .describe('named ticketing systems (`type`: servicenow | jira | rest); absent = ServiceNow from SERVICENOW_* variables'),
+        .describe(
+          'named ticketing systems (`type`: servicenow | jira | rest); absent = ServiceNow from SERVICENOW_* variables',
+        ),
       lookups: z
         .record(name, z.record(z.string(), lookupValue))
         .default({})
         .describe("named tables for the `lookup` filter: `{{ row.priority | lookup: 'severity_to_urgency' }}`"),
       defaults: triggerSchema.default({}).describe('applies to every trigger; a trigger key replaces the default one'),
-      triggers: z.record(name, triggerSchema.describe('the same keys as `defaults`, for this trigger only')).default({}).describe('per Hasura trigger name'),
+      triggers: z
+        .record(name, triggerSchema.describe('the same keys as `defaults`, for this trigger only'))
+        .default({})
+        .describe('per Hasura trigger name'),
     })
     .strict();
 }

@@ -4,7 +4,8 @@ import type { Env } from '../env';
 import { Secret } from '../../common/secret';
 import { secretFromEnv } from '../env';
 
-export const SECRET_REF_DESCRIPTION = 'secret reference: `{ env: NAME }` (also honours NAME_FILE) or `{ file: /path }`; never a plain string';
+export const SECRET_REF_DESCRIPTION =
+  'secret reference: `{ env: NAME }` (also honours NAME_FILE) or `{ file: /path }`; never a plain string';
 
 const reference = z.union([
   z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
@@ -44,7 +45,10 @@ export function secretRefSchema(secrets: SecretSource) {
     .describe(SECRET_REF_DESCRIPTION)
     .transform((value, ctx): Secret => {
       if (typeof value === 'string') {
-        ctx.addIssue({ code: 'custom', message: 'plain-text secrets are not allowed: use { env: NAME } or { file: /path }' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'plain-text secrets are not allowed: use { env: NAME } or { file: /path }',
+        });
         return z.NEVER;
       }
       const parsed = reference.safeParse(value);

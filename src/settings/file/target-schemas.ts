@@ -24,7 +24,13 @@ function toServiceNowAuth(auth: ServiceNowAuthInput): ServiceNowAuth {
     case 'api-key':
       return { type: 'api-key', apiKey: auth.api_key };
     case 'oauth-client-credentials':
-      return { type: 'oauth', grant: 'client_credentials', clientId: auth.client_id, clientSecret: auth.client_secret, scope: auth.scope };
+      return {
+        type: 'oauth',
+        grant: 'client_credentials',
+        clientId: auth.client_id,
+        clientSecret: auth.client_secret,
+        scope: auth.scope,
+      };
     case 'oauth-password': {
       const { client_id: clientId, client_secret: clientSecret, username, password, scope } = auth;
       return { type: 'oauth', grant: 'password', clientId, clientSecret, username, password, scope };
@@ -37,11 +43,17 @@ function serviceNowSchema(secrets: SecretSource) {
     .object({
       type: z.literal('servicenow'),
       instance_url: rootUrl.describe('instance root, e.g. https://dev12345.service-now.com'),
-      table: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a table name such as incident').default('incident'),
+      table: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*$/, 'must be a table name such as incident')
+        .default('incident'),
       auth: serviceNowAuthSchema(secretRefSchema(secrets)).describe(
         '`type`: basic | api-key | oauth-client-credentials | oauth-password',
       ),
-      input_display_value: z.boolean().default(false).describe('reference fields carry display names (sysparm_input_display_value)'),
+      input_display_value: z
+        .boolean()
+        .default(false)
+        .describe('reference fields carry display names (sysparm_input_display_value)'),
       request_timeout: requestTimeout.optional(),
       resolve_defaults: z
         .object({ close_code: z.string().min(1), close_notes: z.string().min(1) })
@@ -62,8 +74,15 @@ function jiraSchema(secrets: SecretSource) {
       email: z.string().email().describe('the Atlassian account the API token belongs to'),
       api_token: secretRefSchema(secrets),
       done_transition: z.string().min(1).default('Done').describe('transition or status name that resolves an issue'),
-      cancel_transition: z.string().min(1).optional().describe('transition or status for cancelled duplicates; default done_transition'),
-      labels: z.array(z.string().regex(/^\S+$/, 'labels cannot contain spaces')).default([]).describe('added to every issue'),
+      cancel_transition: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('transition or status for cancelled duplicates; default done_transition'),
+      labels: z
+        .array(z.string().regex(/^\S+$/, 'labels cannot contain spaces'))
+        .default([])
+        .describe('added to every issue'),
       request_timeout: requestTimeout.optional(),
     })
     .strict();
@@ -85,9 +104,31 @@ export function targetSchema(secrets: SecretSource) {
             resolveDefaults: target.resolve_defaults,
           };
         case 'jira': {
-          const { base_url: baseUrl, issue_type: issueType, api_token: apiToken, request_timeout: requestTimeoutMs } = target;
-          const { done_transition: doneTransition, cancel_transition: cancelTransition, project, email, labels } = target;
-          return { type: 'jira', baseUrl, project, issueType, email, apiToken, doneTransition, cancelTransition, labels, requestTimeoutMs };
+          const {
+            base_url: baseUrl,
+            issue_type: issueType,
+            api_token: apiToken,
+            request_timeout: requestTimeoutMs,
+          } = target;
+          const {
+            done_transition: doneTransition,
+            cancel_transition: cancelTransition,
+            project,
+            email,
+            labels,
+          } = target;
+          return {
+            type: 'jira',
+            baseUrl,
+            project,
+            issueType,
+            email,
+            apiToken,
+            doneTransition,
+            cancelTransition,
+            labels,
+            requestTimeoutMs,
+          };
         }
         case 'rest':
           return toRestTargetConfig(target);

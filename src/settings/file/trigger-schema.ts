@@ -7,13 +7,18 @@ const templates = z.record(fieldName, z.string().describe('Liquid template'));
 
 const lifecycleSchema = z
   .object({
-    enabled: z.boolean().optional().describe('follow the row: UPDATE updates the ticket, DELETE resolves it; default false'),
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('follow the row: UPDATE updates the ticket, DELETE resolves it; default false'),
     manual: z.enum(['create', 'upsert']).optional().describe('what a MANUAL (console) event does; default create'),
     on_closed: z
       .enum(['reopen', 'create-new', 'ignore'])
       .optional()
       .describe('an UPDATE for a row whose ticket is closed; default reopen'),
-    reorder_window: duration.optional().describe('how long to wait for an earlier event of the same row, e.g. `5s`; default 5s'),
+    reorder_window: duration
+      .optional()
+      .describe('how long to wait for an earlier event of the same row, e.g. `5s`; default 5s'),
   })
   .strict()
   .describe('merged key by key over the defaults');
@@ -23,12 +28,22 @@ export const triggerSchema = z
   .object({
     target: z.string().min(1).optional().describe('name of an entry under `targets`'),
     ops: z.array(hasuraOpSchema).min(1).optional().describe('Hasura ops this trigger acts on; default all four'),
-    row_key: z.array(z.string().min(1)).min(1).optional().describe("primary-key columns: the row's identity; default [id]"),
+    row_key: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe("primary-key columns: the row's identity; default [id]"),
     lifecycle: lifecycleSchema.optional(),
     fields: templates.optional().describe('field → template for a new ticket; replaces the defaults as a whole'),
-    update_fields: templates.nullable().optional().describe('field → template for an update; null or absent = `fields`'),
+    update_fields: templates
+      .nullable()
+      .optional()
+      .describe('field → template for an update; null or absent = `fields`'),
     resolve_fields: templates.optional().describe('field → template sent when the ticket is resolved'),
-    work_note: z.string().optional().describe('template of the note added on update; `changes` lists {field, from, to}'),
+    work_note: z
+      .string()
+      .optional()
+      .describe('template of the note added on update; `changes` lists {field, from, to}'),
   })
   .strict();
 

@@ -32,6 +32,8 @@ function lineNodes(block: string): AdfNode[] {
 export function adfToText(document: unknown): string {
   const paragraphs = (document as AdfDocument | undefined)?.content ?? [];
   return paragraphs
-    .map((paragraph) => (paragraph.content ?? []).map((node) => (node.type === 'hardBreak' ? '\n' : (node.text ?? ''))).join(''))
+    .map((paragraph) =>
+      (paragraph.content ?? []).map((node) => (node.type === 'hardBreak' ? '\n' : (node.text ?? ''))).join(''),
+    )
     .join('\n\n');
 }

@@ -41,7 +41,15 @@ export function createJiraTarget(options: JiraOptions): PooledTarget {
 
   async function read(ref: TicketRef, ctx: CallContext): Promise<TicketRef> {
     const query = { fields: REF_FIELDS };
-    return toRef((await api.call({ operation: 'read', method: 'GET', path: issuePath(ref), query, signal: ctx.signal })) as JiraIssue);
+    return toRef(
+      (await api.call({
+        operation: 'read',
+        method: 'GET',
+        path: issuePath(ref),
+        query,
+        signal: ctx.signal,
+      })) as JiraIssue,
+    );
   }
 
   async function comment(operation: string, ref: TicketRef, text: string, ctx: CallContext): Promise<void> {
@@ -63,7 +71,12 @@ export function createJiraTarget(options: JiraOptions): PooledTarget {
   /** Jira moves issues by transition; the configured name may be the transition's or its target status'. */
   async function transition(operation: string, ref: TicketRef, name: string, ctx: CallContext): Promise<void> {
     const path = `${issuePath(ref)}/transitions`;
-    const answer = (await api.call({ operation: `${operation}Transitions`, method: 'GET', path, signal: ctx.signal })) as {
+    const answer = (await api.call({
+      operation: `${operation}Transitions`,
+      method: 'GET',
+      path,
+      signal: ctx.signal,
+    })) as {
       transitions?: JiraTransition[];
     };
     const wanted = name.toLowerCase();
@@ -76,7 +89,9 @@ export function createJiraTarget(options: JiraOptions): PooledTarget {
     }
     const current = await read(ref, ctx);
     if (current.state?.toLowerCase() === wanted) return;
-    throw new TicketConflictError(`Jira offers no transition "${name}" for ${current.number} in status "${current.state}"`);
+    throw new TicketConflictError(
+      `Jira offers no transition "${name}" for ${current.number} in status "${current.state}"`,
+    );
   }
 
   return {
@@ -86,9 +101,22 @@ export function createJiraTarget(options: JiraOptions): PooledTarget {
       if (!correlationId) throw new TicketValidationError('correlation id must not be empty');
       const change = toJiraWrite(fields);
       const labels = [...new Set([...(options.labels ?? []), ...change.labels, correlationLabel(correlationId)])];
-      const issueFields = { ...change.fields, project: { key: options.project }, issuetype: { name: options.issueType }, labels };
+      const issueFields = {
+        ...change.fields,
+        project: { key: options.project },
+        issuetype: { name: options.issueType },
+        labels,
+      };
       const body = { fields: issueFields };
-      const ref = toRef((await api.call({ operation: 'create', method: 'POST', path: '/issue', body, signal: ctx.signal })) as JiraIssue);
+      const ref = toRef(
+        (await api.call({
+          operation: 'create',
+          method: 'POST',
+          path: '/issue',
+          body,
+          signal: ctx.signal,
+        })) as JiraIssue,
+      );
       if (change.comment) await comment('createComment', ref, change.comment, ctx);
       return { ...ref, closed: false };
     },
@@ -96,7 +124,13 @@ export function createJiraTarget(options: JiraOptions): PooledTarget {
     async findByCorrelation(correlationId, ctx = {}) {
       const jql = `labels = "${correlationLabel(correlationId)}" ORDER BY created ASC`;
       const query = { jql, fields: REF_FIELDS, maxResults: CORRELATION_MATCH_LIMIT };
-      const answer = (await api.call({ operation: 'findByCorrelation', method: 'GET', path: '/search/jql', query, signal: ctx.signal })) as {
+      const answer = (await api.call({
+        operation: 'findByCorrelation',
+        method: 'GET',
+        path: '/search/jql',
+        query,
+        signal: ctx.signal,
+      })) as {
         issues?: JiraIssue[];
       };
       if (!Array.isArray(answer?.issues)) throw new TicketUnavailableError('Jira search answer carries no issues list');
@@ -118,7 +152,12 @@ export function createJiraTarget(options: JiraOptions): PooledTarget {
       if (duplicate.id === kept.id) {
         throw new TicketValidationError(`refusing to cancel ${kept.number}: it is the issue being kept`);
       }
-      await comment('cancelDuplicateComment', duplicate, `Cancelled by incident-bridge: duplicate of ${kept.number}, created by a retried request.`, ctx);
+      await comment(
+        'cancelDuplicateComment',
+        duplicate,
+        `Cancelled by incident-bridge: duplicate of ${kept.number}, created by a retried request.`,
+        ctx,
+      );
       await transition('cancelDuplicate', duplicate, options.cancelTransition ?? options.doneTransition, ctx);
     },
 

@@ -25,19 +25,32 @@ export function createRestTarget(options: RestTargetOptions, deps: { name?: stri
     try {
       return await engine.render(operation[part] ?? [], scope);
     } catch (error) {
-      throw new TicketValidationError(`${system}: ${part} template failed: ${(error as Error).message}`, { cause: error });
+      throw new TicketValidationError(`${system}: ${part} template failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 
   /** One configured call; resolves to the parsed answer (undefined when it has no body). */
   async function call(operationName: RestOperationName, scope: object, ctx: CallContext): Promise<unknown> {
     const operation = operations[operationName];
-    if (!operation) throw new TicketValidationError(`${system}: ${OPERATION_KEYS[operationName]} is not configured for this target`);
+    if (!operation)
+      throw new TicketValidationError(`${system}: ${OPERATION_KEYS[operationName]} is not configured for this target`);
     const url = await render(operation, scope, 'url');
-    if (!/^https?:\/\//.test(url)) throw new TicketValidationError(`${system}: ${operationName} url is not an http(s) URL: ${bodySnippet(url)}`);
-    const body = operation.body ? checkedJson(await render(operation, scope, 'body'), `${system}: ${operationName} body`) : undefined;
+    if (!/^https?:\/\//.test(url))
+      throw new TicketValidationError(`${system}: ${operationName} url is not an http(s) URL: ${bodySnippet(url)}`);
+    const body = operation.body
+      ? checkedJson(await render(operation, scope, 'body'), `${system}: ${operationName} body`)
+      : undefined;
     const headers = revealHeaders({ ...options.headers, ...operation.spec.headers });
-    const answer = await http.send({ operation: operationName, method: operation.spec.method, url, headers, body, signal: ctx.signal });
+    const answer = await http.send({
+      operation: operationName,
+      method: operation.spec.method,
+      url,
+      headers,
+      body,
+      signal: ctx.signal,
+    });
     if (!operation.spec.successStatuses.includes(answer.status)) {
       throw classifyStatus(answer, { system, message: bodySnippet(answer.bodyText) });
     }
@@ -63,7 +76,8 @@ export function createRestTarget(options: RestTargetOptions, deps: { name?: stri
     async findByCorrelation(correlationId, ctx = {}) {
       const answer = await call('find', { correlation_id: correlationId }, ctx);
       const results = valueAt(answer, options.find.resultsPath);
-      if (!Array.isArray(results)) throw new TicketUnavailableError(`${system}: find answer has no list at "${options.find.resultsPath}"`);
+      if (!Array.isArray(results))
+        throw new TicketUnavailableError(`${system}: find answer has no list at "${options.find.resultsPath}"`);
       return results.map((item) => refFrom(options.find, item, system)).sort(createdThenNumber);
     },
 
@@ -77,7 +91,8 @@ export function createRestTarget(options: RestTargetOptions, deps: { name?: stri
     },
 
     async cancelDuplicate(duplicate, kept, ctx = {}) {
-      if (duplicate.id === kept.id) throw new TicketValidationError(`refusing to cancel ${kept.number}: it is the ticket being kept`);
+      if (duplicate.id === kept.id)
+        throw new TicketValidationError(`refusing to cancel ${kept.number}: it is the ticket being kept`);
       await call('cancelDuplicate', { ticket: duplicate, kept }, ctx);
     },
 
@@ -114,7 +129,9 @@ function checkedJson(text: string, what: string): string {
 }
 
 function revealHeaders(headers: RestTargetOptions['headers']): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? value : value.reveal()]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? value : value.reveal()]),
+  );
 }
 
 /** Ticket numbers are compared as numbers where they hold digits: TICKET-9 before TICKET-10. */

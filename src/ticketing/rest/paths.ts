@@ -13,5 +13,7 @@ export function valueAt(data: unknown, path: string): unknown {
 export function textAt(data: unknown, path: string | undefined): string | undefined {
   if (path === undefined) return undefined;
   const value = valueAt(data, path);
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
 }

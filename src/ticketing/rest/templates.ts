@@ -30,7 +30,10 @@ export function compileRestTemplates(
     const spec = options[name];
     if (!spec) continue;
     const sources: Record<string, string> = { url: spec.url, ...(spec.body !== undefined && { body: spec.body }) };
-    const templates = compileTemplates(engine, sources, { path: `${check.path}.${OPERATION_KEYS[name]}`, problems: check.problems });
+    const templates = compileTemplates(engine, sources, {
+      path: `${check.path}.${OPERATION_KEYS[name]}`,
+      problems: check.problems,
+    });
     if (templates) compiled[name] = { spec, url: templates.url, body: templates.body };
   }
   return compiled;

@@ -19,10 +19,7 @@ const CLOSED_STATES: ReadonlySet<string> = new Set(['6', '7', '8']);
 type TableCall = Omit<HttpCall, 'headers'>;
 type TableRecord = Record<string, unknown>;
 
-export function createServiceNowTarget(
-  options: ServiceNowOptions,
-  deps: { now?: () => number } = {},
-): PooledTarget {
+export function createServiceNowTarget(options: ServiceNowOptions, deps: { now?: () => number } = {}): PooledTarget {
   const now = deps.now ?? Date.now;
   const table = options.table ?? DEFAULT_TABLE;
   const instanceUrl = options.instanceUrl.replace(/\/+$/, '');
