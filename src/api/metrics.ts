@@ -25,7 +25,9 @@ function defineMetrics(registry: Registry) {
   return {
     requests: new Counter({
       name: 'incident_bridge_webhook_requests_total',
-      help: 'Hasura event deliveries answered, by HTTP status (or "aborted" when the caller hung up first) and trigger.',
+      help:
+        'Hasura event deliveries answered, by HTTP status (or "aborted" when the caller hung up first) ' +
+        'and trigger.',
       labelNames: ['status', 'trigger'] as const,
       registers: [registry],
     }),
@@ -38,7 +40,9 @@ function defineMetrics(registry: Registry) {
     }),
     accepted: new Counter({
       name: 'incident_bridge_events_accepted_total',
-      help: 'Events Temporal holds durably: result="started" for a new or running workflow, "duplicate" for one that had already finished, "ignored" for an op the trigger does not handle.',
+      help:
+        'Events Temporal holds durably: result="started" for a new or running workflow, ' +
+        '"duplicate" for one that had already finished, "ignored" for an op the trigger does not handle.',
       labelNames: ['trigger', 'result'] as const,
       registers: [registry],
     }),

@@ -80,7 +80,8 @@ check(process.argv.slice(2), process.env).then(
     if (!(error instanceof ConfigError)) throw error;
     const count = error.problems.length;
     process.stderr.write(
-      `invalid configuration (${count} problem${count === 1 ? '' : 's'}):\n${error.problems.map((p) => `  - ${p}\n`).join('')}`,
+      `invalid configuration (${count} problem${count === 1 ? '' : 's'}):\n` +
+        error.problems.map((p) => `  - ${p}\n`).join(''),
     );
     process.exitCode = EXIT_INVALID;
   },

@@ -3,13 +3,16 @@ import type { TriggerConfig } from './bridge-config';
 /** The mapping the bridge used before config files existed; still what runs without one. */
 export const DEFAULT_FIELDS: Record<string, string> = {
   short_description:
-    '{{ table.name }} {{ op | downcase }}: {{ row.title | default: row.name | default: row.summary | default: row_key }}',
+    '{{ table.name }} {{ op | downcase }}: ' +
+    '{{ row.title | default: row.name | default: row.summary | default: row_key }}',
   description:
-    '{{ row.description | default: "" }}\n\nHasura {{ op }} on {{ table.schema }}.{{ table.name }} (trigger {{ trigger }}, event {{ event_id }})',
+    '{{ row.description | default: "" }}\n\n' +
+    'Hasura {{ op }} on {{ table.schema }}.{{ table.name }} (trigger {{ trigger }}, event {{ event_id }})',
 };
 
 export const DEFAULT_WORK_NOTE =
-  'Hasura {{ op }} on {{ table.schema }}.{{ table.name }} (event {{ event_id }}){% for change in changes %}\n{{ change.field }}: {{ change.from }} → {{ change.to }}{% endfor %}';
+  'Hasura {{ op }} on {{ table.schema }}.{{ table.name }} (event {{ event_id }})' +
+  '{% for change in changes %}\n{{ change.field }}: {{ change.from }} → {{ change.to }}{% endfor %}';
 
 export function builtinTriggerDefaults(target: string): TriggerConfig {
   return {

@@ -34,5 +34,6 @@ export function connectionOptions(config: TemporalConnectionConfig): SharedConne
 
 /** A link to one workflow in the Web UI. */
 export function workflowUiUrl(config: Pick<TemporalConfig, 'uiUrl' | 'namespace'>, workflowId: string): string {
-  return `${config.uiUrl}/namespaces/${encodeURIComponent(config.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  const namespace = encodeURIComponent(config.namespace);
+  return `${config.uiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
 }

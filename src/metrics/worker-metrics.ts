@@ -21,7 +21,10 @@ export interface ParkedGauge {
 
 export interface WorkerMetrics {
   readonly registry: Registry;
-  /** WorkerOptions.interceptors: every activity's outcome and duration, labelled with the ticket target (from the input, else the default). */
+  /**
+   * WorkerOptions.interceptors: every activity's outcome and duration, labelled with the ticket target
+   * (from the input, else the default).
+   */
   interceptors(labels: { target: string }): WorkerInterceptors;
   /** Keeps `incident_bridge_events_parked` current with a visibility count query. */
   startParkedGauge(client: Client, options: ParkedGaugeOptions): ParkedGauge;
@@ -52,7 +55,9 @@ function defineMetrics(registry: Registry) {
   return {
     operations: new Counter({
       name: 'incident_bridge_ticket_operations_total',
-      help: 'Activity executions (one per attempt) by ticket target, activity, outcome ("ok" or "error") and error kind ("none" when ok).',
+      help:
+        'Activity executions (one per attempt) by ticket target, activity, ' +
+        'outcome ("ok" or "error") and error kind ("none" when ok).',
       labelNames: ['target', 'operation', 'outcome', 'kind'] as const,
       registers: [registry],
     }),
@@ -114,7 +119,8 @@ function startParkedCount(
   client: Client,
   options: ParkedGaugeOptions & { intervalMs: number },
 ): ParkedGauge {
-  const query = `${TicketStatus.name}="${PARKED}" AND ExecutionStatus="Running" AND TaskQueue="${options.taskQueue.replace(/["\\]/g, '\\$&')}"`;
+  const taskQueue = options.taskQueue.replace(/["\\]/g, '\\$&');
+  const query = `${TicketStatus.name}="${PARKED}" AND ExecutionStatus="Running" AND TaskQueue="${taskQueue}"`;
   let inFlight: Promise<void> | undefined;
   const refresh = () => {
     inFlight ??= client.workflow

@@ -72,7 +72,8 @@ function chooseCurrentKey(keys: Map<string, Buffer>, requested: string | undefin
   if (requested) {
     if (!keys.has(requested))
       throw new ConfigError([
-        `${CURRENT_VARIABLE}: "${requested}" is not one of the ids in ${KEYS_VARIABLE} (${[...keys.keys()].join(', ')})`,
+        `${CURRENT_VARIABLE}: "${requested}" is not one of the ids in ${KEYS_VARIABLE} ` +
+          `(${[...keys.keys()].join(', ')})`,
       ]);
     return requested;
   }

@@ -157,9 +157,9 @@ describe('who sees the environment', () => {
     expect(readers.sort()).toEqual([...ENTRY_POINTS].sort());
   });
 
-  it('when product code takes an environment, then it is a settings loader under src/config', () => {
+  it('when product code takes an environment, then it is a settings loader under src/settings', () => {
     const takers = PRODUCT.filter(readsEnv);
 
-    expect(takers.filter((path) => !path.startsWith('src/config/') && !ENTRY_POINTS.includes(path))).toEqual([]);
+    expect(takers.filter((path) => !path.startsWith('src/settings/') && !ENTRY_POINTS.includes(path))).toEqual([]);
   });
 });

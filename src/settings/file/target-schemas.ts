@@ -94,44 +94,38 @@ export function targetSchema(secrets: SecretSource) {
     .transform((target): TargetConfig => {
       switch (target.type) {
         case 'servicenow':
-          return {
-            type: 'servicenow',
-            instanceUrl: target.instance_url,
-            table: target.table,
-            auth: toServiceNowAuth(target.auth),
-            inputDisplayValue: target.input_display_value,
-            requestTimeoutMs: target.request_timeout,
-            resolveDefaults: target.resolve_defaults,
-          };
-        case 'jira': {
-          const {
-            base_url: baseUrl,
-            issue_type: issueType,
-            api_token: apiToken,
-            request_timeout: requestTimeoutMs,
-          } = target;
-          const {
-            done_transition: doneTransition,
-            cancel_transition: cancelTransition,
-            project,
-            email,
-            labels,
-          } = target;
-          return {
-            type: 'jira',
-            baseUrl,
-            project,
-            issueType,
-            email,
-            apiToken,
-            doneTransition,
-            cancelTransition,
-            labels,
-            requestTimeoutMs,
-          };
-        }
+          return toServiceNowTargetConfig(target);
+        case 'jira':
+          return toJiraTargetConfig(target);
         case 'rest':
           return toRestTargetConfig(target);
       }
     });
+}
+
+function toServiceNowTargetConfig(target: z.output<ReturnType<typeof serviceNowSchema>>): TargetConfig {
+  return {
+    type: 'servicenow',
+    instanceUrl: target.instance_url,
+    table: target.table,
+    auth: toServiceNowAuth(target.auth),
+    inputDisplayValue: target.input_display_value,
+    requestTimeoutMs: target.request_timeout,
+    resolveDefaults: target.resolve_defaults,
+  };
+}
+
+function toJiraTargetConfig(target: z.output<ReturnType<typeof jiraSchema>>): TargetConfig {
+  return {
+    type: 'jira',
+    baseUrl: target.base_url,
+    project: target.project,
+    issueType: target.issue_type,
+    email: target.email,
+    apiToken: target.api_token,
+    doneTransition: target.done_transition,
+    cancelTransition: target.cancel_transition,
+    labels: target.labels,
+    requestTimeoutMs: target.request_timeout,
+  };
 }

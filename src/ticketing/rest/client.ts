@@ -3,7 +3,7 @@ import { ConfigError } from '../../common/config-error';
 import { TicketUnavailableError, TicketValidationError } from '../errors';
 import { oldestFirst } from '../correlation-matches';
 import { bodySnippet, classifyStatus, parseOptionalJson, TargetHttp } from '../http';
-import type { CallContext, PooledTarget, TicketRef } from '../ticket-target';
+import type { CallContext, PooledTarget, TicketFields, TicketRef } from '../ticket-target';
 import type { RestOperation, RestTargetOptions } from './options';
 import { textAt, valueAt } from './paths';
 import { compileRestTemplates, OPERATION_KEYS, type CompiledOperation, type RestOperationName } from './templates';
@@ -13,44 +13,92 @@ import { compileRestTemplates, OPERATION_KEYS, type CompiledOperation, type Rest
  * (Liquid templates over `fields`, `correlation_id`, `ticket`, `kept`) and where the answer keeps the ticket.
  */
 export function createRestTarget(options: RestTargetOptions, deps: { name?: string } = {}): PooledTarget {
-  const name = deps.name ?? 'rest';
-  const system = `REST target ${name}`;
-  const engine = createLiquid();
-  const problems: string[] = [];
-  const operations = compileRestTemplates(engine, options, { path: `targets.${name}`, problems });
-  if (problems.length > 0) throw new ConfigError(problems);
-  const http = new TargetHttp({ system, requestTimeoutMs: options.requestTimeoutMs });
+  return new RestTarget(options, deps.name ?? 'rest');
+}
 
-  async function render(operation: CompiledOperation, scope: object, part: 'url' | 'body'): Promise<string> {
+class RestTarget implements PooledTarget {
+  readonly kind = 'rest';
+  private readonly system: string;
+  private readonly engine = createLiquid();
+  private readonly operations: Partial<Record<RestOperationName, CompiledOperation>>;
+  private readonly http: TargetHttp;
+
+  constructor(
+    private readonly options: RestTargetOptions,
+    name: string,
+  ) {
+    this.system = `REST target ${name}`;
+    const problems: string[] = [];
+    this.operations = compileRestTemplates(this.engine, options, { path: `targets.${name}`, problems });
+    if (problems.length > 0) throw new ConfigError(problems);
+    this.http = new TargetHttp({ system: this.system, requestTimeoutMs: options.requestTimeoutMs });
+  }
+
+  async create({ correlationId, fields }: { correlationId: string; fields: TicketFields }, ctx: CallContext = {}) {
+    const answer = await this.call('create', { fields, correlation_id: correlationId }, ctx);
+    return { closed: false, ...definedOnly(refFrom(this.options.create, answer, this.system)) };
+  }
+
+  async findByCorrelation(correlationId: string, ctx: CallContext = {}) {
+    const { find } = this.options;
+    const answer = await this.call('find', { correlation_id: correlationId }, ctx);
+    const results = valueAt(answer, find.resultsPath);
+    if (!Array.isArray(results)) {
+      throw new TicketUnavailableError(`${this.system}: find answer has no list at "${find.resultsPath}"`);
+    }
+    return results.map((item) => refFrom(find, item, this.system)).sort(createdThenNumber);
+  }
+
+  async update(ref: TicketRef, fields: TicketFields, ctx: CallContext = {}) {
+    return this.refAfterWrite(this.options.update, await this.call('update', { fields, ticket: ref }, ctx), ref);
+  }
+
+  async resolve(ref: TicketRef, fields: TicketFields, ctx: CallContext = {}) {
+    const answer = await this.call('resolve', { fields, ticket: ref }, ctx);
+    return this.refAfterWrite(this.options.resolve as RestOperation, answer, { ...ref, closed: true });
+  }
+
+  async cancelDuplicate(duplicate: TicketRef, kept: TicketRef, ctx: CallContext = {}) {
+    if (duplicate.id === kept.id) {
+      throw new TicketValidationError(`refusing to cancel ${kept.number}: it is the ticket being kept`);
+    }
+    await this.call('cancelDuplicate', { ticket: duplicate, kept }, ctx);
+  }
+
+  stats() {
+    return this.http.stats();
+  }
+
+  close() {
+    return this.http.close();
+  }
+
+  private async render(operation: CompiledOperation, scope: object, part: 'url' | 'body'): Promise<string> {
     try {
-      return await engine.render(operation[part] ?? [], scope);
+      return await this.engine.render(operation[part] ?? [], scope);
     } catch (error) {
-      throw new TicketValidationError(`${system}: ${part} template failed: ${(error as Error).message}`, {
-        cause: error,
-      });
+      const message = `${this.system}: ${part} template failed: ${(error as Error).message}`;
+      throw new TicketValidationError(message, { cause: error });
     }
   }
 
   /** One configured call; resolves to the parsed answer (undefined when it has no body). */
-  async function call(operationName: RestOperationName, scope: object, ctx: CallContext): Promise<unknown> {
-    const operation = operations[operationName];
-    if (!operation)
+  private async call(operationName: RestOperationName, scope: object, ctx: CallContext): Promise<unknown> {
+    const { system } = this;
+    const operation = this.operations[operationName];
+    if (!operation) {
       throw new TicketValidationError(`${system}: ${OPERATION_KEYS[operationName]} is not configured for this target`);
-    const url = await render(operation, scope, 'url');
-    if (!/^https?:\/\//.test(url))
+    }
+    const url = await this.render(operation, scope, 'url');
+    if (!/^https?:\/\//.test(url)) {
       throw new TicketValidationError(`${system}: ${operationName} url is not an http(s) URL: ${bodySnippet(url)}`);
+    }
     const body = operation.body
-      ? checkedJson(await render(operation, scope, 'body'), `${system}: ${operationName} body`)
+      ? checkedJson(await this.render(operation, scope, 'body'), `${system}: ${operationName} body`)
       : undefined;
-    const headers = revealHeaders({ ...options.headers, ...operation.spec.headers });
-    const answer = await http.send({
-      operation: operationName,
-      method: operation.spec.method,
-      url,
-      headers,
-      body,
-      signal: ctx.signal,
-    });
+    const headers = revealHeaders({ ...this.options.headers, ...operation.spec.headers });
+    const { method } = operation.spec;
+    const answer = await this.http.send({ operation: operationName, method, url, headers, body, signal: ctx.signal });
     if (!operation.spec.successStatuses.includes(answer.status)) {
       throw classifyStatus(answer, { system, message: bodySnippet(answer.bodyText) });
     }
@@ -58,47 +106,12 @@ export function createRestTarget(options: RestTargetOptions, deps: { name?: stri
   }
 
   /** The ticket an update/resolve answer describes, or the one we sent when the answer does not say. */
-  function refAfterWrite(spec: RestOperation, answer: unknown, before: TicketRef): TicketRef {
+  private refAfterWrite(spec: RestOperation, answer: unknown, before: TicketRef): TicketRef {
     if (answer === undefined || textAt(answer, spec.idPath) === undefined) return before;
-    const answered = refFrom(spec, answer, system);
+    const answered = refFrom(spec, answer, this.system);
     // Without a number_path the answer's "number" is only the id fallback: keep the known one.
     return { ...before, ...definedOnly({ ...answered, number: spec.numberPath ? answered.number : before.number }) };
   }
-
-  return {
-    kind: 'rest',
-
-    async create({ correlationId, fields }, ctx = {}) {
-      const answer = await call('create', { fields, correlation_id: correlationId }, ctx);
-      return { closed: false, ...definedOnly(refFrom(options.create, answer, system)) };
-    },
-
-    async findByCorrelation(correlationId, ctx = {}) {
-      const answer = await call('find', { correlation_id: correlationId }, ctx);
-      const results = valueAt(answer, options.find.resultsPath);
-      if (!Array.isArray(results))
-        throw new TicketUnavailableError(`${system}: find answer has no list at "${options.find.resultsPath}"`);
-      return results.map((item) => refFrom(options.find, item, system)).sort(createdThenNumber);
-    },
-
-    async update(ref, fields, ctx = {}) {
-      return refAfterWrite(options.update, await call('update', { fields, ticket: ref }, ctx), ref);
-    },
-
-    async resolve(ref, fields, ctx = {}) {
-      const answer = await call('resolve', { fields, ticket: ref }, ctx);
-      return refAfterWrite(options.resolve as RestOperation, answer, { ...ref, closed: true });
-    },
-
-    async cancelDuplicate(duplicate, kept, ctx = {}) {
-      if (duplicate.id === kept.id)
-        throw new TicketValidationError(`refusing to cancel ${kept.number}: it is the ticket being kept`);
-      await call('cancelDuplicate', { ticket: duplicate, kept }, ctx);
-    },
-
-    stats: () => http.stats(),
-    close: () => http.close(),
-  };
 }
 
 function refFrom(spec: RestOperation, data: unknown, system: string): TicketRef {
