@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Secret } from '../../src/common/secret';
 import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../../dev/simulator/jira/server';
 import { TicketValidationError } from '../../src/ticketing/errors';
-import { createJiraTarget, type JiraOptions } from '../../src/ticketing/jira';
+import { adfToText, createJiraTarget, type JiraOptions } from '../../src/ticketing/jira';
 import type { PooledTarget, TicketRef } from '../../src/ticketing/ticket-target';
 
 /**
@@ -53,6 +53,18 @@ afterAll(async () => {
   await target.close();
   await backend.simulator?.close();
 });
+
+/** The issue's comments as text, read straight from the REST API: the target has no call for them. */
+async function commentTexts(ref: TicketRef): Promise<string[]> {
+  const { baseUrl, email, apiToken } = backend.options;
+  const auth = Buffer.from(`${email}:${apiToken.reveal()}`).toString('base64');
+  const response = await fetch(`${baseUrl}/rest/api/3/issue/${ref.id}/comment`, {
+    headers: { authorization: `Basic ${auth}`, accept: 'application/json' },
+  });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { comments: { body: unknown }[] };
+  return body.comments.map((comment) => adfToText(comment.body));
+}
 
 describe('Jira Cloud REST v3 contract', () => {
   let kept: TicketRef;
@@ -114,6 +126,18 @@ describe('Jira Cloud REST v3 contract', () => {
 
   it('when asked to cancel the kept issue as its own duplicate, then it refuses', async () => {
     await expect(target.cancelDuplicate(kept, kept)).rejects.toThrow(TicketValidationError);
+  });
+
+  it('when an issue is created with a work note, then one request stores the issue with the note as its comment', async () => {
+    const noted = await target.create({
+      correlationId: `contract:${randomUUID()}`,
+      fields: { summary: `Contract comment on create ${correlationId}`, work_notes: 'Noted on create' },
+    });
+
+    expect(await commentTexts(noted)).toEqual(['Noted on create']);
+    // The site took the comment inside the create: no separate comment write (the fallback for sites that refuse it).
+    expect(Object.keys(target.stats().byOperation)).not.toContain('createComment');
+    await target.resolve(noted, {});
   });
 
   it('when the issue is resolved, then its status category is done; resolving again changes nothing', async () => {

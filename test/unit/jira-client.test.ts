@@ -8,7 +8,7 @@ import {
   TicketUnavailableError,
   TicketValidationError,
 } from '../../src/ticketing/errors';
-import { adfToText, correlationLabel, createJiraTarget, type JiraOptions } from '../../src/ticketing/jira';
+import { adfToText, correlationLabel, createJiraTarget, textToAdf, type JiraOptions } from '../../src/ticketing/jira';
 import type { PooledTarget } from '../../src/ticketing/ticket-target';
 
 let simulator: JiraSimulator;
@@ -186,5 +186,47 @@ describe('Jira simulator search', () => {
       errorMessages: [expect.stringMatching(/^Error in the JQL Query/)],
       errors: {},
     });
+  });
+});
+
+describe('Jira simulator comments', () => {
+  const post = (path: string, body: unknown): Promise<Response> => {
+    const auth = Buffer.from(`${DEFAULT_JIRA_USER.email}:${DEFAULT_JIRA_USER.apiToken}`).toString('base64');
+    return fetch(`${simulator.url}/rest/api/3${path}`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  };
+  const fields = { project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: 'sim', labels: ['sim-comments'] };
+
+  it('when a create carries update.comment, then the issue is stored with that comment', async () => {
+    const response = await post('/issue', { fields, update: { comment: [{ add: { body: textToAdf('on create') } }] } });
+
+    expect(response.status).toBe(201);
+    const { key } = (await response.json()) as { key: string };
+    expect(stored(key).comments.map((comment) => adfToText(comment.body))).toEqual(['on create']);
+  });
+
+  it("when update.comment is not an Atlassian Document, then the create is refused in Jira's shape", async () => {
+    const before = simulator.issues().length;
+
+    const response = await post('/issue', { fields, update: { comment: [{ add: { body: 'plain' } }] } });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errorMessages: [], errors: { comment: expect.any(String) } });
+    expect(simulator.issues()).toHaveLength(before);
+  });
+
+  it('when a comment-add fault is set, then it fails the separate comment add, not a create carrying its comment', async () => {
+    simulator.setFaults({ commentAdd: { count: 1, status: 429, retryAfterSec: 3 } });
+    const body = { fields, update: { comment: [{ add: { body: textToAdf('kept') } }] } };
+    const { key } = (await (await post('/issue', body)).json()) as { key: string };
+
+    const refused = await post(`/issue/${key}/comment`, { body: textToAdf('refused') });
+    const accepted = await post(`/issue/${key}/comment`, { body: textToAdf('accepted') });
+
+    expect([refused.status, refused.headers.get('retry-after'), accepted.status]).toEqual([429, '3', 201]);
+    expect(stored(key).comments.map((comment) => adfToText(comment.body))).toEqual(['kept', 'accepted']);
   });
 });

@@ -42,3 +42,9 @@ export function transitionsJson(issue: SimIssue) {
     })),
   };
 }
+
+/** A page of an issue's comments; the simulator always answers the whole list at once. */
+export function commentsJson(issue: SimIssue) {
+  const { comments } = issue;
+  return { startAt: 0, maxResults: comments.length, total: comments.length, comments };
+}

@@ -1,15 +1,19 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Secret } from '../../../src/common/secret';
 import { parseJql, runQuery } from './jql';
-import { issueJson, sendJiraError, sendUnauthenticated, transitionsJson } from './responses';
+import { commentsJson, issueJson, sendJiraError, sendUnauthenticated, transitionsJson } from './responses';
 import { STATUSES, type IssueStore, type SimIssue } from './store';
-import { applyLabelOperations, fieldErrors, isAdfDocument } from './validate';
+import type { CommentAddFaults } from './comment-faults';
+import { applyLabelOperations, COMMENT_NOT_ADF, fieldErrors, issueUpdate, isAdfDocument } from './validate';
 
 export interface JiraRouteDeps {
   store: IssueStore;
   users: { email: string; apiToken: Secret }[];
   projects: string[];
   baseUrl: () => string;
+  /** Whether a create may carry `update.comment` (the site's create screen has the comment field). */
+  commentOnCreate: boolean;
+  commentFaults: CommentAddFaults;
 }
 
 const NO_ISSUE = 'Issue does not exist or you do not have permission to see it.';
@@ -39,35 +43,56 @@ function withIssue(deps: JiraRouteDeps, handle: (issue: SimIssue, req: Request, 
 function createIssue(deps: JiraRouteDeps) {
   return (req: Request, res: Response): void => {
     const fields = (req.body?.fields ?? {}) as Record<string, unknown>;
-    const errors = fieldErrors(fields, { creating: true, projects: deps.projects });
-    if (Object.keys(errors).length > 0) return sendJiraError(res, 400, [], errors);
+    const update = issueUpdate(req.body?.update, { commentAllowed: deps.commentOnCreate });
+    const errors = { ...fieldErrors(fields, { creating: true, projects: deps.projects }), ...update.errors };
     const { project, issuetype, labels, ...rest } = fields as {
       project: { key: string };
       issuetype: { name: string };
       labels?: string[];
     };
+    const allLabels = applyLabelOperations(labels ?? [], update.labels);
+    if (typeof allLabels === 'string') errors.labels = allLabels;
+    if (Object.keys(errors).length > 0) return sendJiraError(res, 400, [], errors);
     const issue = deps.store.create({
       project: project.key,
       issueType: issuetype.name,
-      labels: labels ?? [],
+      labels: allLabels as string[],
       fields: rest,
     });
+    for (const body of update.comments) deps.store.addComment(issue, body);
     res.status(201).json({ id: issue.id, key: issue.key, self: `${deps.baseUrl()}/rest/api/3/issue/${issue.id}` });
   };
+}
+
+/** Answers a request that adds a comment to an existing issue with the comment-add fault, if one is due. */
+function failedCommentAdd(deps: JiraRouteDeps, res: Response): boolean {
+  const failure = deps.commentFaults.take();
+  if (!failure) return false;
+  if (failure.retryAfterSec !== undefined) res.setHeader('Retry-After', String(failure.retryAfterSec));
+  sendJiraError(res, failure.status, [`Injected comment failure ${failure.status}`]);
+  return true;
+}
+
+function addComment(deps: JiraRouteDeps) {
+  return withIssue(deps, (issue, req, res) => {
+    if (failedCommentAdd(deps, res)) return;
+    if (!isAdfDocument(req.body?.body)) return sendJiraError(res, 400, [], { comment: COMMENT_NOT_ADF });
+    res.status(201).json(deps.store.addComment(issue, req.body.body));
+  });
 }
 
 function editIssue(deps: JiraRouteDeps) {
   return withIssue(deps, (issue, req, res) => {
     const { labels, ...fields } = (req.body?.fields ?? {}) as Record<string, unknown>;
-    const errors = fieldErrors(fields, { creating: false, projects: deps.projects });
-    const nextLabels = applyLabelOperations(
-      Array.isArray(labels) ? (labels as string[]) : issue.labels,
-      req.body?.update?.labels,
-    );
+    const update = issueUpdate(req.body?.update, { commentAllowed: true });
+    const errors = { ...fieldErrors(fields, { creating: false, projects: deps.projects }), ...update.errors };
+    const nextLabels = applyLabelOperations(Array.isArray(labels) ? (labels as string[]) : issue.labels, update.labels);
     if (typeof nextLabels === 'string') errors.labels = nextLabels;
     if (Object.keys(errors).length > 0) return sendJiraError(res, 400, [], errors);
+    if (update.comments.length > 0 && failedCommentAdd(deps, res)) return;
     Object.assign(issue.fields, fields);
     issue.labels = nextLabels as string[];
+    for (const body of update.comments) deps.store.addComment(issue, body);
     deps.store.touch(issue);
     res.status(204).end();
   });
@@ -108,14 +133,11 @@ export function jiraRoutes(deps: JiraRouteDeps): Router {
     }),
   );
   router.put('/issue/:issue', editIssue(deps));
-  router.post(
+  router.get(
     '/issue/:issue/comment',
-    withIssue(deps, (issue, req, res) => {
-      if (!isAdfDocument(req.body?.body))
-        return sendJiraError(res, 400, [], { comment: 'Comment body must be an Atlassian Document.' });
-      res.status(201).json(deps.store.addComment(issue, req.body.body));
-    }),
+    withIssue(deps, (issue, _req, res) => void res.json(commentsJson(issue))),
   );
+  router.post('/issue/:issue/comment', addComment(deps));
   router.get(
     '/issue/:issue/transitions',
     withIssue(deps, (issue, _req, res) => void res.json(transitionsJson(issue))),

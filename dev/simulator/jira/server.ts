@@ -2,11 +2,17 @@ import express from 'express';
 import { Secret } from '../../../src/common/secret';
 import { JsonFaults, type JsonFaultConfig } from '../rest/fault-gate';
 import { serveOnLoopback } from '../rest/http-server';
+import { CommentAddFaults, type CommentAddFault } from './comment-faults';
 import { sendJiraError } from './responses';
 import { jiraRoutes } from './routes';
 import { IssueStore, type SimIssue } from './store';
 
 export type { SimIssue } from './store';
+
+/** The shared JSON faults plus Jira's own: failing comment adds apart from the create. */
+export interface JiraFaultConfig extends JsonFaultConfig {
+  commentAdd?: CommentAddFault;
+}
 
 export interface JiraSimulatorOptions {
   port?: number;
@@ -15,8 +21,10 @@ export interface JiraSimulatorOptions {
   users?: { email: string; apiToken: string }[];
   /** Project keys that accept issues; default ['OPS']. */
   projects?: string[];
-  faults?: JsonFaultConfig;
+  faults?: JiraFaultConfig;
   seed?: number;
+  /** Default true; false is a site whose create screen lacks the comment field (a create with `update.comment` gets 400). */
+  commentOnCreate?: boolean;
 }
 
 export interface JiraSimulator {
@@ -26,7 +34,8 @@ export interface JiraSimulator {
   countByLabel(label: string): number;
   /** Calls that reached the simulator (faulted ones included), per `METHOD /path-pattern`. */
   calls(): Record<string, number>;
-  setFaults(faults: JsonFaultConfig): void;
+  /** Replaces every fault, the comment-add fault included. */
+  setFaults(faults: JiraFaultConfig): void;
   close(): Promise<void>;
 }
 
@@ -35,7 +44,10 @@ export const DEFAULT_JIRA_USER = { email: 'bridge@example.com', apiToken: 'jira-
 /** A Jira Cloud stand-in on loopback for tests and local runs (never production). */
 export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Promise<JiraSimulator> {
   const store = new IssueStore(() => Date.now());
-  const faults = new JsonFaults({ faults: options.faults, seed: options.seed });
+  const { commentAdd, ...jsonFaults } = options.faults ?? {};
+  const faults = new JsonFaults({ faults: jsonFaults, seed: options.seed });
+  const commentFaults = new CommentAddFaults();
+  commentFaults.set(commentAdd);
   const calls: Record<string, number> = {};
   let url = '';
   const users = (options.users ?? [DEFAULT_JIRA_USER]).map((user) => ({
@@ -50,7 +62,9 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     next();
   });
   app.use(faults.gate((res, status, message) => sendJiraError(res, status, [message])));
-  app.use('/rest/api/3', jiraRoutes({ store, users, projects: options.projects ?? ['OPS'], baseUrl: () => url }));
+  const projects = options.projects ?? ['OPS'];
+  const commentOnCreate = options.commentOnCreate ?? true;
+  app.use('/rest/api/3', jiraRoutes({ store, users, projects, baseUrl: () => url, commentOnCreate, commentFaults }));
   const server = await serveOnLoopback(app, options);
   url = server.url;
   return {
@@ -58,7 +72,10 @@ export async function startJiraSimulator(options: JiraSimulatorOptions = {}): Pr
     issues: () => store.all(),
     countByLabel: (label) => store.all().filter((issue) => issue.labels.includes(label)).length,
     calls: () => ({ ...calls }),
-    setFaults: (next) => faults.set(next),
+    setFaults: ({ commentAdd: nextCommentAdd, ...next }) => {
+      faults.set(next);
+      commentFaults.set(nextCommentAdd);
+    },
     close: () => server.close(),
   };
 }

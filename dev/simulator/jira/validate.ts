@@ -5,12 +5,17 @@ const SETTABLE = new Set(['summary', 'description', 'priority', 'labels', 'proje
 const PRIORITIES = new Set(['Highest', 'High', 'Medium', 'Low', 'Lowest']);
 const ISSUE_TYPES = new Set(['Task', 'Bug', 'Incident', 'Story']);
 const SUMMARY_MAX_LENGTH = 255;
+export const COMMENT_NOT_ADF = 'Comment body must be an Atlassian Document.';
 
 export function isAdfDocument(value: unknown): boolean {
   const doc = value as { type?: unknown; version?: unknown; content?: unknown } | null;
   return (
     typeof doc === 'object' && doc !== null && doc.type === 'doc' && doc.version === 1 && Array.isArray(doc.content)
   );
+}
+
+function cannotBeSet(field: string): string {
+  return `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
 }
 
 /** Checks the fields of a create (`creating`) or an edit; custom fields the site lacks are refused as on Jira. */
@@ -20,8 +25,7 @@ export function fieldErrors(
 ): FieldErrors {
   const errors: FieldErrors = {};
   for (const name of Object.keys(fields)) {
-    if (!SETTABLE.has(name))
-      errors[name] = `Field '${name}' cannot be set. It is not on the appropriate screen, or unknown.`;
+    if (!SETTABLE.has(name)) errors[name] = cannotBeSet(name);
   }
   const { summary, description, labels } = fields;
   const { priority, project, issuetype } = fields as Record<string, { key?: unknown; name?: unknown } | undefined>;
@@ -60,4 +64,26 @@ export function applyLabelOperations(labels: string[], operations: unknown): str
     else return 'The label must not contain spaces.';
   }
   return [...result];
+}
+
+/** What a create's or an edit's `update` asks besides its fields: label operations and comments (ADF bodies). */
+export interface IssueUpdate {
+  labels: unknown;
+  comments: unknown[];
+  errors: FieldErrors;
+}
+
+/**
+ * An `update`: `labels` operations and `comment: [{add: {body}}]`, which Jira stores with the issue in the same
+ * request; `commentAllowed: false` is a create on a site whose create screen lacks the comment field.
+ */
+export function issueUpdate(update: unknown, options: { commentAllowed: boolean }): IssueUpdate {
+  const { labels, comment, ...others } = (update ?? {}) as Record<string, unknown>;
+  const errors: FieldErrors = Object.fromEntries(Object.keys(others).map((name) => [name, cannotBeSet(name)]));
+  if (comment === undefined) return { labels, comments: [], errors };
+  if (!options.commentAllowed) return { labels, comments: [], errors: { ...errors, comment: cannotBeSet('comment') } };
+  const adds = Array.isArray(comment) ? (comment as { add?: { body?: unknown } }[]) : [];
+  const comments = adds.map((operation) => operation?.add?.body);
+  if (adds.length === 0 || !comments.every(isAdfDocument)) errors.comment = COMMENT_NOT_ADF;
+  return { labels, comments, errors };
 }

@@ -1,4 +1,4 @@
-import type { TicketError } from '../errors';
+import { TicketValidationError, type TicketError } from '../errors';
 import {
   bodySnippet,
   classifyStatus,
@@ -66,4 +66,10 @@ function jiraErrorMessage(bodyText: string): string {
     // Not JSON (a proxy page, a bare 502): quote it.
   }
   return bodySnippet(bodyText);
+}
+
+/** Whether Jira refused the request for this field: its `errors: {field: message}`, as jiraErrorMessage joins them. */
+export function refusesField(error: unknown, field: string): boolean {
+  if (!(error instanceof TicketValidationError) || error.status !== 400) return false;
+  return (error.detail ?? '').split('; ').some((part) => part.startsWith(`${field}: `));
 }
