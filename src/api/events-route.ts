@@ -1,9 +1,10 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { formatZodIssues } from '../common/config-error';
 import { hasuraEventSchema } from '../hasura/event-schema';
 import type { Logger } from '../logging';
 import { RowKeyError } from './routing';
-import { TemporalUnavailableError, type EventStarter } from './starter';
+import type { EventStarter } from './starter';
+import { TemporalUnavailableError } from './temporal-refusals';
 
 export interface EventsRouteDeps {
   starter: EventStarter;
@@ -13,8 +14,9 @@ export interface EventsRouteDeps {
 
 /**
  * POST /hasura/events. Answers 2xx only once Temporal durably holds the event, 4xx (never retried
- * usefully) for a body that can never be accepted, and 503 + Retry-After when Temporal is away,
- * which Hasura honours even after its own retries are exhausted.
+ * usefully) for a body that can never be accepted, 503 + Retry-After when Temporal is away or refuses
+ * for a reason an operator can fix (src/api/temporal-refusals.ts decides), which Hasura honours even
+ * after its own retries are exhausted, and 500 for a bug.
  */
 export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
   return async (req, res) => {
@@ -43,16 +45,27 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
         res.status(422).json({ error: 'missing_row_key', message: error.message });
         return;
       }
-      if (error instanceof TemporalUnavailableError) {
-        log.warn({ err: error.message }, 'Temporal unavailable; asking Hasura to retry');
-        res
-          .set('Retry-After', String(deps.retryAfterSeconds))
-          .status(503)
-          .json({ error: 'temporal_unavailable', message: 'event not accepted; retry later' });
-        return;
-      }
-      log.error({ err: error }, 'Temporal rejected the event');
+      if (error instanceof TemporalUnavailableError) return answerRetryLater(res, log, error, deps.retryAfterSeconds);
+      log.error({ err: error }, 'starting the event failed: a bug; Hasura gives the event up after its retries');
       res.status(500).json({ error: 'start_failed', message: 'event not accepted; see the bridge logs' });
     }
   };
+}
+
+/** 503 + Retry-After; an operator's fix goes into the error log line and the body Hasura's console shows. */
+function answerRetryLater(res: Response, log: Logger, error: TemporalUnavailableError, retryAfterSeconds: number) {
+  const { status, fix } = error;
+  res.set('Retry-After', String(retryAfterSeconds)).status(503);
+  if (!fix) {
+    log.warn({ err: error.message, grpcStatus: status }, 'Temporal unavailable; asking Hasura to retry');
+    res.json({ error: 'temporal_unavailable', message: 'event not accepted; retry later' });
+    return;
+  }
+  log.error({ err: error.message, grpcStatus: status, fix }, `Temporal refused the event (${status}); to fix: ${fix}`);
+  res.json({
+    error: 'temporal_refused',
+    status,
+    fix,
+    message: `event not accepted: Temporal refused it (${status}) until an operator acts; retry later`,
+  });
 }

@@ -11,8 +11,8 @@ export interface ApiMetrics {
   instrumentStarter(starter: EventStarter): EventStarter;
 }
 
-// Hasura trigger names are `[A-Za-z][A-Za-z0-9_-]*`, at most 42 characters; anything else is not a
-// trigger we could have configured, and must not become a label value (unbounded cardinality).
+// Names Hasura's create_event_trigger allows (`[A-Za-z][A-Za-z0-9_-]*`, at most 42 characters) become
+// label values; others (possible through metadata import) count as "unknown": no unbounded cardinality.
 const TRIGGER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,41}$/;
 
 function triggerLabel(body: unknown): string {

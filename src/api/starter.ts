@@ -1,9 +1,10 @@
-import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import type { HasuraEventBody } from '../hasura/event-schema';
 import { hasuraEventWorkflow } from '../workflows';
-import { correlationIdFor, workflowIdFor, type HasuraEvent } from '../contract';
+import { correlationIdFor, workflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
 import { HasuraEventId, HasuraOp, HasuraTable, HasuraTrigger, TicketStatus } from '../contract/search-attributes';
 import { createEventRouter, type EventRouter } from './routing';
+import { temporalRefusal } from './temporal-refusals';
 
 export interface StartResult {
   /** The event's workflow (for an ignored event: the id it would have had). */
@@ -21,26 +22,6 @@ export interface EventStarter {
   ping(): Promise<void>;
 }
 
-/** Temporal did not answer or asked us to back off: Hasura should redeliver later. */
-export class TemporalUnavailableError extends Error {
-  override name = 'TemporalUnavailableError';
-}
-
-// gRPC status codes (fixed by the gRPC spec) worth a redelivery: CANCELLED 1, UNKNOWN 2,
-// DEADLINE_EXCEEDED 4, RESOURCE_EXHAUSTED 8, ABORTED 10, INTERNAL 13, UNAVAILABLE 14.
-const TRANSIENT_GRPC = new Set([1, 2, 4, 8, 10, 13, 14]);
-
-function isTransient(error: unknown): boolean {
-  const grpc = isGrpcServiceError(error)
-    ? error
-    : isGrpcServiceError((error as { cause?: unknown })?.cause)
-      ? (error as { cause: unknown }).cause
-      : undefined;
-  if (grpc) return TRANSIENT_GRPC.has((grpc as { code: number }).code);
-  // Connection establishment failures surface as plain errors before any gRPC status exists.
-  return /connect|ECONNREFUSED|ETIMEDOUT|deadline|unavailable/i.test(String((error as Error)?.message));
-}
-
 export function toWorkflowEvent(body: HasuraEventBody): HasuraEvent {
   return {
     eventId: body.id,
@@ -49,7 +30,7 @@ export function toWorkflowEvent(body: HasuraEventBody): HasuraEvent {
     op: body.event.op,
     createdAt: body.created_at,
     data: { old: body.event.data.old, new: body.event.data.new },
-    sessionVariables: body.event.session_variables ?? null,
+    sessionVariables: body.event.session_variables,
   };
 }
 
@@ -60,6 +41,30 @@ export interface StarterOptions {
   startTimeoutMs?: number;
   /** Which events are tickets of their own, row lifecycles, or ignored; default: all single. */
   router?: EventRouter;
+}
+
+/** How an event's workflow is started: one per event id, searchable by trigger, table, event and op. */
+function startOptionsFor(
+  event: HasuraEvent,
+  route: EventRoute,
+  taskQueue: string,
+): WorkflowStartOptions<typeof hasuraEventWorkflow> {
+  return {
+    workflowId: workflowIdFor(event.trigger, event.eventId),
+    taskQueue,
+    // No policy: the worker's config owns retries and deadlines (EventWorkflowInput.policy).
+    args: [{ event, correlationId: correlationIdFor(event.trigger, event.eventId), route }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: [
+      { key: HasuraTrigger, value: event.trigger },
+      { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` },
+      { key: HasuraEventId, value: event.eventId },
+      { key: HasuraOp, value: event.op },
+      { key: TicketStatus, value: 'received' },
+    ],
+    staticSummary: `${event.op} ${event.table.schema}.${event.table.name} (${event.trigger})`,
+  };
 }
 
 export function createEventStarter(options: StarterOptions): EventStarter {
@@ -75,38 +80,18 @@ export function createEventStarter(options: StarterOptions): EventStarter {
       if (route.kind === 'ignored') return { workflowId, duplicate: false, ignored: route.reason };
       try {
         const handle = await withDeadline(() =>
-          client.workflow.start(hasuraEventWorkflow, {
-            workflowId,
-            taskQueue,
-            // No policy: the worker's config owns retries and deadlines (EventWorkflowInput.policy).
-            args: [{ event, correlationId: correlationIdFor(event.trigger, event.eventId), route }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            typedSearchAttributes: [
-              { key: HasuraTrigger, value: event.trigger },
-              { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` },
-              { key: HasuraEventId, value: event.eventId },
-              { key: HasuraOp, value: event.op },
-              { key: TicketStatus, value: 'received' },
-            ],
-            staticSummary: `${event.op} ${event.table.schema}.${event.table.name} (${event.trigger})`,
-          }),
+          client.workflow.start(hasuraEventWorkflow, startOptionsFor(event, route, taskQueue)),
         );
         // USE_EXISTING: a redelivery while the run is live gets that run's handle; the SDK does not
         // say whether it started one, so `duplicate` is only certain for closed runs (below).
         return { workflowId, runId: handle.firstExecutionRunId, duplicate: false };
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
-        if (isTransient(error)) throw new TemporalUnavailableError(String((error as Error).message), { cause: error });
-        throw error;
+        throw temporalRefusal(error, client.options.namespace) ?? error;
       }
     },
     async ping() {
-      try {
-        await withDeadline(() => client.workflowService.getSystemInfo({}));
-      } catch (error) {
-        throw new TemporalUnavailableError(String((error as Error).message), { cause: error });
-      }
+      await withDeadline(() => client.workflowService.getSystemInfo({}));
     },
   };
 }

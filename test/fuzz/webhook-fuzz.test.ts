@@ -7,7 +7,8 @@ import type { EventStarter } from '../../src/api/starter';
 import { Secret } from '../../src/common/secret';
 import type { HasuraEventBody } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';
-import { invalidRequests, validRequests, type FuzzRequest } from './hasura-mutations';
+import { invalidRequests, type FuzzRequest } from './hasura-mutations';
+import { validRequests } from './hasura-valid-requests';
 
 const SEED = 20_260_601;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { workflowIdFor } from '../../src/contract';
@@ -124,6 +125,86 @@ describe('accepting events', () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ workflowId: first.body.workflowId, duplicate: true });
     expect((await temporal.client.workflow.getHandle(first.body.workflowId).describe()).runId).toBe(first.body.runId);
+  });
+});
+
+/** The event the workflow was started with, read back from its first history event. */
+async function startedEvent(workflowId: string): Promise<{ trigger: string; sessionVariables: unknown }> {
+  const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  const [input] = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads!;
+  return defaultPayloadConverter.fromPayload<{ event: { trigger: string; sessionVariables: unknown } }>(input).event;
+}
+
+describe('bodies Hasura can send', () => {
+  // create_event_trigger enforces ^[A-Za-z]+[A-Za-z0-9_-]*$ and 42 characters, but replace_metadata (metadata
+  // apply) only warns (WCIllegalEventTriggerName) and checks no length, and older triggers were never checked.
+  test.each([
+    ['a dot (hasura/graphql-engine#9429)', 'orders.changed'],
+    ['a leading digit', '2fa_reset'],
+    ['a space', 'Incident Trigger'],
+    ['non-ASCII letters', 'störung_gemeldet'],
+    ['51 characters (#5786)', 'job-seeker-desired-employment-type-upserted-deleted'],
+    ['300 characters', `t${'x'.repeat(299)}`],
+  ])('when the trigger name has %s, then its workflow starts under that name', async (_what, trigger) => {
+    const body = hasuraEventBody({ trigger });
+    const response = await post(appFor(temporal.client), body);
+    expect([response.status, response.body.error]).toEqual([200, undefined]);
+    expect(response.body.workflowId).toBe(workflowIdFor(trigger, String(body.id)));
+    const description = await temporal.client.workflow.getHandle(response.body.workflowId).describe();
+    expect(description.searchAttributes.HasuraTrigger).toEqual([trigger]);
+  });
+
+  test('when a trigger name is longer than the workflow IDs Temporal allows, then 503 + Retry-After names the server limit to raise', async () => {
+    const response = await post(appFor(temporal.client), hasuraEventBody({ trigger: `t${'x'.repeat(999)}` }));
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('7');
+    expect(response.body).toMatchObject({ error: 'temporal_refused', status: 'INVALID_ARGUMENT' });
+    expect(response.body.fix).toContain('limit.maxIDLength');
+  });
+
+  test('when session variables hold non-string values (SET hasura.user from plain SQL), then the event starts with them as strings', async () => {
+    const body = hasuraEventBody();
+    (body.event as Record<string, unknown>).session_variables = {
+      'x-hasura-role': 'admin',
+      'x-hasura-user-id': 42,
+      'x-hasura-is-owner': true,
+      'x-hasura-allowed-roles': ['user', 'admin'],
+      'x-hasura-org-id': null,
+    };
+    const response = await post(appFor(temporal.client), body);
+    expect([response.status, response.body.error]).toEqual([200, undefined]);
+    expect((await startedEvent(response.body.workflowId)).sessionVariables).toEqual({
+      'x-hasura-role': 'admin',
+      'x-hasura-user-id': '42',
+      'x-hasura-is-owner': 'true',
+      'x-hasura-allowed-roles': '["user","admin"]',
+    });
+  });
+
+  test.each([
+    ['a string', 'admin'],
+    ['an array', ['admin']],
+    ['a number', 7],
+  ])(
+    'when session_variables is %s (any JSON the hasura.user setting holds), then the event starts without session variables',
+    async (_what, value) => {
+      const body = hasuraEventBody();
+      Object.assign(body.event as object, { session_variables: value, trace_context: 'not-an-object' });
+      const response = await post(appFor(temporal.client), body);
+      expect([response.status, response.body.error]).toEqual([200, undefined]);
+      expect((await startedEvent(response.body.workflowId)).sessionVariables).toBeNull();
+    },
+  );
+
+  test.each([
+    ['empty', ''],
+    ['a NUL character (Postgres text cannot hold one)', 'bad\u0000name'],
+    ['a lone surrogate (not UTF-8)', 'bad\ud800name'],
+  ])('when the trigger name is %s, which Hasura cannot send, then 400 names trigger.name', async (_what, trigger) => {
+    const body = hasuraEventBody({ trigger });
+    const response = await post(appFor(temporal.client), body);
+    expect(response.status).toBe(400);
+    expect(response.body.message).toContain('trigger.name');
   });
 });
 
