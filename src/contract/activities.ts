@@ -45,6 +45,12 @@ export interface CreateTicketResult {
   ticket: TicketSummary;
   reusedExisting: boolean;
   attempt: number;
+  /**
+   * Did this attempt start knowing that an earlier attempt or run may have written the ticket? That write
+   * may still commit after this one, so the workflow runs the late-duplicate check, whether this attempt
+   * created or reused. Absent in results of workers from before this field.
+   */
+  ticketMayExist?: boolean;
 }
 
 export interface DuplicateCheckInput {
