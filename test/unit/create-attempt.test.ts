@@ -1,5 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { CreateTicketResult } from '../../src/contract';
+import { resolvePolicy, type CreateTicketResult, type HasuraEvent } from '../../src/contract';
+import { eventCreatedAtMs, isOldEvent } from '../../src/workflows/event-age';
 import { ticketMayExistAfter } from '../../src/activities/failures';
 import {
   TicketError,
@@ -104,4 +105,30 @@ describe('hole 5: only the memo of the immediately previous attempt counts', () 
     await expect(env.run(activitiesWithFake(target).createTicket, create)).rejects.toThrow('Invalid urgency');
     expect(memos).toEqual([{ attempt: 2, ticketMayExist: true }]);
   });
+});
+
+describe('hole 6: how old an event is, from Hasura created_at', () => {
+  const policy = resolvePolicy({ lookupFirstAfterMs: 3600_000 });
+  const runStart = new Date('2026-12-02T12:00:00Z');
+  const event = (createdAt: string) => ({ createdAt }) as HasuraEvent;
+
+  test('when created_at has no zone (current Hasura), then it is read as UTC, the same as with Z', () => {
+    expect(eventCreatedAtMs('2026-12-02T10:59:59.512844')).toBe(Date.parse('2026-12-02T10:59:59.512Z'));
+    expect(eventCreatedAtMs('2026-12-02T10:59:59.512844Z')).toBe(eventCreatedAtMs('2026-12-02T10:59:59.512844'));
+    expect(eventCreatedAtMs('2026-12-02T12:59:59+02:00')).toBe(Date.parse('2026-12-02T10:59:59Z'));
+  });
+
+  test.each([
+    ['2026-12-02T11:30:00.000001', false],
+    ['2026-12-02T11:00:00', false],
+    ['2026-12-02T10:59:59.999999', true],
+    ['2026-12-02T12:00:00+02:00', true],
+    ['2026-12-03T00:00:00', false],
+    ['not a time', true],
+  ])(
+    'when the event was created at %s and the run starts at 12:00 UTC, then "look up first" is %s',
+    (createdAt, old) => {
+      expect(isOldEvent(event(createdAt), policy, runStart)).toBe(old);
+    },
+  );
 });
