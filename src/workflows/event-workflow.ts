@@ -27,6 +27,7 @@ interface Run {
   input: EventWorkflowInput;
   tracker: StatusTracker;
   policy: RunPolicy;
+  lookupOldEvents: boolean;
 }
 
 /**
@@ -49,7 +50,9 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const info = workflowInfo();
   // A reset run (new runId in the same chain) may follow a run that already created the ticket.
   const resetRun = info.runId !== info.firstExecutionRunId;
-  const run: Run = { input, tracker, policy };
+  // Asked before the first local activity: a local activity's result may reach the code in a later workflow
+  // task than on replay, and a patch marker must be met in the same workflow task both times.
+  const run: Run = { input, tracker, policy, lookupOldEvents: patched(CREATE_PATH_PATCHES.oldEvent) };
   const result = await runWithRecovery({ tracker, inbox, policy }, input.event, resetRun, (step) => create(run, step));
   if (result.kind === 'abandoned') {
     tracker.moveTo('abandoned');
@@ -61,15 +64,14 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   return settleLateDuplicates(run, created);
 }
 
-async function create({ input, tracker, policy }: Run, step: StepInput): Promise<CreateTicketResult> {
+async function create({ input, tracker, policy, lookupOldEvents }: Run, step: StepInput): Promise<CreateTicketResult> {
   tracker.moveTo('transforming');
   const mapped = await transformEvent({ event: input.event, overrides: step.overrides });
   policy.learn(mapped.policy);
   tracker.moveTo('creating', { rowKey: mapped.rowKey });
   const known = await policy.get();
   const ticketMayExist =
-    step.ticketMayExist ||
-    (patched(CREATE_PATH_PATCHES.oldEvent) && isOldEvent(input.event, known, workflowInfo().startTime));
+    step.ticketMayExist || (lookupOldEvents && isOldEvent(input.event, known, workflowInfo().startTime));
   const call = { target: mapped.target, correlationId: input.correlationId, fields: mapped.fields, ticketMayExist };
   const created = await ticketActivities(known).createTicket(call);
   // A worker from before the field does not say; then any retry, or a lookup-first create, may race a write.
