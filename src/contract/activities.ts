@@ -33,8 +33,8 @@ export interface CreateTicketInput {
   correlationId: string;
   fields: TicketFields;
   /**
-   * May a ticket for this key already exist (a reset run, an operator retry)? Then the activity
-   * looks the key up before creating. Absent — an input scheduled by a worker from before this
+   * May a ticket for this key already exist (a reset run, an operator retry, an old event)? Then the
+   * activity looks the key up before creating. Absent — an input scheduled by a worker from before this
    * name — counts as true: one lookup too many is safe, a second ticket is not.
    */
   ticketMayExist?: boolean;
@@ -59,6 +59,7 @@ export interface DuplicateCheckInput {
 }
 
 export interface DuplicateCheckResult {
+  /** The oldest ticket of the key, kept open: the one the workflow reports. */
   kept?: TicketSummary;
   cancelled: number;
 }
