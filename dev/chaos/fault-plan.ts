@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DelayedAnswer } from '../simulator/servicenow/delayed-commit';
 import type { ChaosStack } from './chaos-stack';
 
 export type FaultKind =
@@ -9,15 +10,19 @@ export type FaultKind =
   | 'servicenow-5xx'
   | 'servicenow-429-storm'
   | 'servicenow-outage'
-  | 'servicenow-slow-commit';
+  | 'servicenow-slow-commit'
+  | 'servicenow-delayed-commit';
 
 export interface FaultStep {
   atMs: number;
   kind: FaultKind;
   /** Window faults: how long the simulator misbehaves. */
   durationMs?: number;
-  /** slow-then-commit: how many creates are committed but never answered. */
+  /** slow-then-commit, delayed-commit: how many creates it affects. */
   count?: number;
+  /** delayed-commit: how long each create stays invisible, and what its caller hears. */
+  commitAfterMs?: number;
+  answer?: DelayedAnswer;
 }
 
 export interface FaultTimings {
@@ -27,6 +32,13 @@ export interface FaultTimings {
   stormMs: number;
   errorWindowMs: number;
   slowCommits: number;
+  /**
+   * Creates per delayed-commit step that stay invisible to every lookup for `commitAfterMs`, then commit:
+   * longer than the bridge's HTTP timeout (the attempt gives up and a retry follows), shorter than its
+   * DUPLICATE_CHECK_DELAY (the late check after that retry sees the commit).
+   */
+  delayedCommits: number;
+  commitAfterMs: number;
   /** How long a killed process stays down before it is started again. */
   downMs: number;
 }
@@ -36,19 +48,22 @@ export interface FaultTimings {
  * story: ServiceNow windows that do not overlap (so each is really met), a worker killed while
  * tickets are being created, then processes dying one after another while the outage holds the backlog.
  */
-const SCHEDULE: { at: number; kind: FaultKind }[] = [
+const SCHEDULE: { at: number; kind: FaultKind; answer?: DelayedAnswer }[] = [
   { at: 0.02, kind: 'servicenow-5xx' },
   { at: 0.1, kind: 'servicenow-slow-commit' },
   { at: 0.15, kind: 'webhook-restart' },
   { at: 0.28, kind: 'worker-sigkill' },
+  { at: 0.32, kind: 'servicenow-delayed-commit', answer: 'never' },
   { at: 0.38, kind: 'servicenow-429-storm' },
   { at: 0.5, kind: 'servicenow-outage' },
   { at: 0.6, kind: 'temporal-sigterm' },
   { at: 0.65, kind: 'worker-sigkill' },
   { at: 0.72, kind: 'webhook-restart' },
+  { at: 0.74, kind: 'servicenow-delayed-commit', answer: 'late' },
   { at: 0.78, kind: 'worker-sigkill' },
   { at: 0.82, kind: 'temporal-sigkill' },
   { at: 0.86, kind: 'servicenow-slow-commit' },
+  { at: 0.9, kind: 'servicenow-delayed-commit', answer: 'after-commit' },
   { at: 0.92, kind: 'worker-sigkill' },
 ];
 
@@ -58,11 +73,16 @@ export function planFaults(timings: FaultTimings): FaultStep[] {
     'servicenow-429-storm': timings.stormMs,
     'servicenow-outage': timings.outageMs,
   };
-  return SCHEDULE.map(({ at, kind }) => ({
+  const counts: Partial<Record<FaultKind, number>> = {
+    'servicenow-slow-commit': timings.slowCommits,
+    'servicenow-delayed-commit': timings.delayedCommits,
+  };
+  return SCHEDULE.map(({ at, kind, answer }) => ({
     atMs: Math.round(at * timings.ingestMs),
     kind,
     durationMs: windows[kind],
-    count: kind === 'servicenow-slow-commit' ? timings.slowCommits : undefined,
+    count: counts[kind],
+    ...(answer && { answer, commitAfterMs: timings.commitAfterMs }),
   }));
 }
 
@@ -101,6 +121,11 @@ async function inject(
       return pause(windowMs, options.signal);
     case 'servicenow-slow-commit':
       return simulator.patchFaults({ slowThenCommit: { count: step.count ?? 1 } });
+    case 'servicenow-delayed-commit': {
+      const { count = 1, commitAfterMs, answer } = step;
+      // A `late` answer comes a second after the commit: the bridge has given up on it long before.
+      return simulator.patchFaults({ delayedCommit: { count, commitAfterMs, answer, lateByMs: 1_000 } });
+    }
   }
 }
 

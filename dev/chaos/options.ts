@@ -42,6 +42,15 @@ export function shippedRetryConf(file = HASURA_TRIGGER_FILE): HasuraRetryConf {
   return { numRetries: conf.num_retries, intervalSec: conf.interval_sec, timeoutSec: conf.timeout_sec ?? 60 };
 }
 
+/** The bridge's HTTP timeout and late-duplicate check delay in both runs (below). */
+const HTTP_TIMEOUT_MS = 2_500;
+const DUPLICATE_CHECK_DELAY_MS = 3_000;
+/**
+ * Delayed commits land between the two: the attempt has given up (a retry must look up, and may not
+ * see the ticket yet), and the late check that follows the retry sees it.
+ */
+const DELAYED_COMMIT_MS = 2_600;
+
 /**
  * Retries long enough to outlast every fault in the schedule (so nothing parks), capped low so
  * the backlog drains within one interval of the outage ending; the HTTP timeout stays below the
@@ -54,8 +63,8 @@ function bridgeEnv(maxIntervalMs: number): Record<string, string> {
     TICKET_RETRY_MAX_INTERVAL: `${maxIntervalMs}ms`,
     TICKET_RETRY_MAX_ATTEMPTS: '500',
     TICKET_ATTEMPT_TIMEOUT: '6s',
-    SERVICENOW_REQUEST_TIMEOUT_MS: '2500',
-    DUPLICATE_CHECK_DELAY: '3s',
+    SERVICENOW_REQUEST_TIMEOUT_MS: String(HTTP_TIMEOUT_MS),
+    DUPLICATE_CHECK_DELAY: `${DUPLICATE_CHECK_DELAY_MS}ms`,
     PARK_TIMEOUT: '1h',
     WEBHOOK_RETRY_AFTER_SECONDS: '2',
   };
@@ -70,7 +79,15 @@ export function fullRun(events = 1000): ChaosOptions {
     seed: 1,
     retryConf: shippedRetryConf(),
     hasuraTimeScale: 1,
-    faults: { outageMs: 120_000, stormMs: 15_000, errorWindowMs: 30_000, slowCommits: 10, downMs: 2_000 },
+    faults: {
+      outageMs: 120_000,
+      stormMs: 15_000,
+      errorWindowMs: 30_000,
+      slowCommits: 10,
+      delayedCommits: 10,
+      commitAfterMs: DELAYED_COMMIT_MS,
+      downMs: 2_000,
+    },
     bridgeEnv: bridgeEnv(8_000),
     drainTimeoutMs: 10 * 60_000,
   };
@@ -82,7 +99,15 @@ export function ciRun(events = 100): ChaosOptions {
     ...fullRun(events),
     eventsPerSecond: 4,
     hasuraTimeScale: 0.2,
-    faults: { outageMs: 5_000, stormMs: 3_000, errorWindowMs: 7_000, slowCommits: 3, downMs: 500 },
+    faults: {
+      outageMs: 5_000,
+      stormMs: 3_000,
+      errorWindowMs: 7_000,
+      slowCommits: 3,
+      delayedCommits: 3,
+      commitAfterMs: DELAYED_COMMIT_MS,
+      downMs: 500,
+    },
     bridgeEnv: bridgeEnv(2_000),
     drainTimeoutMs: 90_000,
   };

@@ -42,9 +42,21 @@ export function toApplicationFailure(error: unknown, context: FailureContext): A
   });
 }
 
-// Answers that prove the server did not store the request: it refused it before processing
-// (4xx, rate limit), a gateway answered for it, or the connection was never made.
-const NOT_WRITTEN_STATUSES = new Set([400, 401, 403, 404, 408, 429, 502, 503, 504]);
+/**
+ * Statuses that prove the instance refused the create before processing it, so no ticket was stored.
+ * Any other status (500, 502, 504, 408, an unknown one) may come after the write committed.
+ */
+const NOT_WRITTEN_STATUSES: ReadonlySet<number> = new Set([
+  400, // the instance rejected the request body before any insert
+  401, // authentication failed before the request reached the table
+  403, // an ACL or data policy refused the insert; the transaction rolled back
+  404, // the table or endpoint does not exist, so there was nothing to insert into
+  429, // the rate limiter answers before the transaction starts
+  503, // the instance (or the gateway for it) did not take the request: unavailable, hibernating, in maintenance
+]);
+// Not listed, so "may have written": 500 (a business rule can fail after the insert), 502 (the gateway lost
+// the answer of a request it forwarded), 504 (the gateway stopped waiting while the instance may still
+// commit), 408 (proxies send it when their upstream is slow, not only for a slow client).
 
 function causeCode(error: unknown, depth = 3): string | undefined {
   const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, type Info } from '@temporalio/activity';
 import type { CreateTicketInput, CreateTicketResult, TicketSummary } from '../contract';
 import type { DuplicateCheckInput, DuplicateCheckResult } from '../contract';
 import type { TicketTarget } from '../ticketing/ticket-target';
@@ -7,9 +7,18 @@ import { ticketMayExistAfter, toApplicationFailure } from './failures';
 import { summarize, targetNamed } from './targets';
 import { activityLogger } from './log';
 
-/** Carried to the next attempt in the heartbeat details of the failed one. */
+/**
+ * Carried to the next attempt in the heartbeat details of the failed one. Temporal keeps the last
+ * heartbeat that reached it, which may be an older attempt's: `attempt` says whose word it is.
+ */
 interface AttemptMemo {
+  attempt: number;
   ticketMayExist: boolean;
+}
+
+interface TicketDeps {
+  targets: Record<string, TicketTarget>;
+  logger: Logger;
 }
 
 /** Runs one target call with the activity's cancellation wired to the HTTP request. */
@@ -22,69 +31,73 @@ export async function withFailureMapping<T>(call: (signal: AbortSignal) => Promi
   }
 }
 
-export function createTicketActivities(deps: { targets: Record<string, TicketTarget>; logger: Logger }) {
-  const { logger } = deps;
-  return {
-    /**
-     * Exactly one ticket per correlation key with the fewest calls: a first attempt creates directly
-     * (1 call). A retry looks the key up first only when an earlier attempt may have stored a ticket
-     * (a timeout, a reset, a 500); after a refused or rate-limited call it creates directly again.
-     */
-    async createTicket(input: CreateTicketInput): Promise<CreateTicketResult> {
-      const context = Context.current();
-      const { attempt } = context.info;
-      const log = activityLogger(logger);
-      const earlier = context.info.heartbeatDetails as Partial<AttemptMemo> | undefined;
-      // Unknown counts as "may exist": no memo (a crashed attempt), a memo or an input from an older worker.
-      let ticketMayExist = (input.ticketMayExist ?? true) || (attempt > 1 && (earlier?.ticketMayExist ?? true));
-      // Recorded before any write: if this attempt dies mid-request, the next one still looks first.
-      context.heartbeat({ ticketMayExist: true } satisfies AttemptMemo);
-      const result = (ticket: TicketSummary, reusedExisting: boolean): CreateTicketResult => ({
-        target: input.target,
-        ticket,
-        reusedExisting,
-        attempt,
-      });
-      return withFailureMapping(async (signal) => {
-        const target = targetNamed(deps.targets, input.target);
-        if (ticketMayExist) {
-          const [existing] = await target.findByCorrelation(input.correlationId, { signal });
-          if (existing) {
-            log.info(
-              { correlationId: input.correlationId, ticket: existing.number },
-              'ticket already exists; reusing it',
-            );
-            return result(summarize(existing), true);
-          }
-        }
-        try {
-          const created = await target.create({ correlationId: input.correlationId, fields: input.fields }, { signal });
-          log.info({ correlationId: input.correlationId, ticket: created.number }, 'ticket created');
-          return result(summarize(created), false);
-        } catch (error) {
-          ticketMayExist = ticketMayExist || ticketMayExistAfter(error);
-          // Only a provably refused write lets the next attempt skip the lookup.
-          if (!ticketMayExist) context.heartbeat({ ticketMayExist: false } satisfies AttemptMemo);
-          throw error;
-        }
-      });
-    },
+/**
+ * May an earlier attempt or run have stored the ticket? The input says so for a reset run, an operator
+ * retry, an old event (absent, from an older worker: yes). A retry trusts only the memo of the attempt
+ * just before it: that one's heartbeat may never have reached the server before it died mid-request, and
+ * an older memo cannot speak for it.
+ */
+function earlierWriteMayExist(input: CreateTicketInput, info: Info): boolean {
+  if (input.ticketMayExist ?? true) return true;
+  if (info.attempt === 1) return false;
+  const memo = info.heartbeatDetails as Partial<AttemptMemo> | undefined;
+  return memo?.attempt !== info.attempt - 1 || memo.ticketMayExist !== false;
+}
 
-    /** Keeps the oldest ticket of a correlation key and cancels the rest (a late-committed duplicate). */
-    async cancelDuplicateTickets(input: DuplicateCheckInput): Promise<DuplicateCheckResult> {
-      const log = activityLogger(logger);
-      return withFailureMapping(async (signal) => {
-        const target = targetNamed(deps.targets, input.target);
-        const [kept, ...duplicates] = await target.findByCorrelation(input.correlationId, { signal });
-        for (const duplicate of duplicates.filter((ref) => !ref.closed)) {
-          await target.cancelDuplicate(duplicate, kept, { signal });
-          log.warn(
-            { correlationId: input.correlationId, kept: kept.number, cancelled: duplicate.number },
-            'cancelled duplicate ticket',
-          );
-        }
-        return { kept: kept && summarize(kept), cancelled: duplicates.filter((ref) => !ref.closed).length };
-      });
-    },
+/**
+ * Exactly one ticket per correlation key with the fewest calls: a first attempt creates directly
+ * (1 call). A retry looks the key up first only when an earlier attempt may have stored a ticket
+ * (a timeout, a reset, a 500); after a refused or rate-limited call it creates directly again.
+ */
+async function createTicket(deps: TicketDeps, input: CreateTicketInput): Promise<CreateTicketResult> {
+  const context = Context.current();
+  const { attempt } = context.info;
+  const log = activityLogger(deps.logger);
+  const ticketMayExist = earlierWriteMayExist(input, context.info);
+  // Recorded before any write: if this attempt dies mid-request, the next one still looks first.
+  context.heartbeat({ attempt, ticketMayExist: true } satisfies AttemptMemo);
+  const result = (ticket: TicketSummary, reusedExisting: boolean): CreateTicketResult => {
+    const message = reusedExisting ? 'ticket already exists; reusing it' : 'ticket created';
+    log.info({ correlationId: input.correlationId, ticket: ticket.number }, message);
+    return { target: input.target, ticket, reusedExisting, attempt, ticketMayExist };
+  };
+  return withFailureMapping(async (signal) => {
+    const target = targetNamed(deps.targets, input.target);
+    if (ticketMayExist) {
+      const [existing] = await target.findByCorrelation(input.correlationId, { signal });
+      if (existing) return result(summarize(existing), true);
+    }
+    try {
+      const created = await target.create({ correlationId: input.correlationId, fields: input.fields }, { signal });
+      return result(summarize(created), false);
+    } catch (error) {
+      // Only a provably refused write, after attempts that wrote nothing, lets the next attempt skip the lookup.
+      if (!ticketMayExist && !ticketMayExistAfter(error))
+        context.heartbeat({ attempt, ticketMayExist: false } satisfies AttemptMemo);
+      throw error;
+    }
+  });
+}
+
+/** Keeps the oldest ticket of a correlation key and cancels the other open ones (late-committed duplicates). */
+async function cancelDuplicateTickets(deps: TicketDeps, input: DuplicateCheckInput): Promise<DuplicateCheckResult> {
+  const log = activityLogger(deps.logger);
+  return withFailureMapping(async (signal) => {
+    const target = targetNamed(deps.targets, input.target);
+    const [kept, ...others] = await target.findByCorrelation(input.correlationId, { signal });
+    const duplicates = others.filter((ref) => !ref.closed);
+    for (const duplicate of duplicates) {
+      await target.cancelDuplicate(duplicate, kept, { signal });
+      const cancelled = duplicate.number;
+      log.warn({ correlationId: input.correlationId, kept: kept.number, cancelled }, 'cancelled duplicate ticket');
+    }
+    return { kept: kept && summarize(kept), cancelled: duplicates.length };
+  });
+}
+
+export function createTicketActivities(deps: TicketDeps) {
+  return {
+    createTicket: (input: CreateTicketInput) => createTicket(deps, input),
+    cancelDuplicateTickets: (input: DuplicateCheckInput) => cancelDuplicateTickets(deps, input),
   };
 }

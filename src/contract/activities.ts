@@ -33,8 +33,8 @@ export interface CreateTicketInput {
   correlationId: string;
   fields: TicketFields;
   /**
-   * May a ticket for this key already exist (a reset run, an operator retry)? Then the activity
-   * looks the key up before creating. Absent — an input scheduled by a worker from before this
+   * May a ticket for this key already exist (a reset run, an operator retry, an old event)? Then the
+   * activity looks the key up before creating. Absent — an input scheduled by a worker from before this
    * name — counts as true: one lookup too many is safe, a second ticket is not.
    */
   ticketMayExist?: boolean;
@@ -45,6 +45,12 @@ export interface CreateTicketResult {
   ticket: TicketSummary;
   reusedExisting: boolean;
   attempt: number;
+  /**
+   * Did this attempt start knowing that an earlier attempt or run may have written the ticket? That write
+   * may still commit after this one, so the workflow runs the late-duplicate check, whether this attempt
+   * created or reused. Absent in results of workers from before this field.
+   */
+  ticketMayExist?: boolean;
 }
 
 export interface DuplicateCheckInput {
@@ -53,6 +59,7 @@ export interface DuplicateCheckInput {
 }
 
 export interface DuplicateCheckResult {
+  /** The oldest ticket of the key, kept open: the one the workflow reports. */
   kept?: TicketSummary;
   cancelled: number;
 }

@@ -26,6 +26,11 @@ export interface EventPolicy {
    * attempt committed late. ServiceNow cancels any transaction after 60 s, so 90 s covers it.
    */
   duplicateCheckDelayMs: number;
+  /**
+   * A fresh run for an event older than this looks its ticket up before creating: it may be a Hasura
+   * redelivery of an event whose first run created the ticket and has since left retention.
+   */
+  lookupFirstAfterMs: number;
 }
 
 export const DEFAULT_POLICY: EventPolicy = {
@@ -34,10 +39,16 @@ export const DEFAULT_POLICY: EventPolicy = {
   attemptTimeoutMs: 30_000,
   parkTimeoutMs: 7 * 24 * 3600_000,
   duplicateCheckDelayMs: 90_000,
+  // Far above any delivery delay of a healthy pipeline, far below any namespace retention.
+  lookupFirstAfterMs: 3600_000,
   rowRetentionMs: 24 * 3600_000,
 };
 
-/** `base` with the given fields replaced; the retry schedule is merged field by field too. */
+/**
+ * `base` with the given fields replaced; the retry schedule is merged field by field too. A field that
+ * `base` lacks (a policy recorded by a worker from before the field) takes its default.
+ */
 export function resolvePolicy(overrides: Partial<EventPolicy> = {}, base: EventPolicy = DEFAULT_POLICY): EventPolicy {
-  return { ...base, ...overrides, ticketRetry: { ...base.ticketRetry, ...overrides.ticketRetry } };
+  const ticketRetry = { ...DEFAULT_POLICY.ticketRetry, ...base.ticketRetry, ...overrides.ticketRetry };
+  return { ...DEFAULT_POLICY, ...base, ...overrides, ticketRetry };
 }

@@ -11,6 +11,7 @@ const schema = z.object({
   TICKET_ATTEMPT_TIMEOUT: envDuration.optional(),
   PARK_TIMEOUT: envDuration.optional(),
   DUPLICATE_CHECK_DELAY: envDuration.optional(),
+  LOOKUP_FIRST_AFTER: envDuration.optional(),
   ROW_RETENTION: envDuration.optional(),
   TICKETING_TASK_QUEUE: z.string().min(1).optional(),
 });
@@ -34,6 +35,7 @@ export function eventPolicyFromEnv(env: Env): EventPolicy {
     attemptTimeoutMs: e.TICKET_ATTEMPT_TIMEOUT ?? DEFAULT_POLICY.attemptTimeoutMs,
     parkTimeoutMs: e.PARK_TIMEOUT ?? DEFAULT_POLICY.parkTimeoutMs,
     duplicateCheckDelayMs: e.DUPLICATE_CHECK_DELAY ?? DEFAULT_POLICY.duplicateCheckDelayMs,
+    lookupFirstAfterMs: e.LOOKUP_FIRST_AFTER ?? DEFAULT_POLICY.lookupFirstAfterMs,
     rowRetentionMs: e.ROW_RETENTION ?? DEFAULT_POLICY.rowRetentionMs,
     ticketTaskQueue: e.TICKETING_TASK_QUEUE,
   };

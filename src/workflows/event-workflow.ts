@@ -1,16 +1,34 @@
-import { proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { PERMANENT_ERROR_TYPES, statusQuery } from '../contract';
-import type { BridgeActivities, EventOutcome, EventWorkflowInput } from '../contract';
+import type { BridgeActivities, CreateTicketResult, EventOutcome, EventWorkflowInput } from '../contract';
+import { isOldEvent } from './event-age';
 import { OperatorInbox } from './operator';
-import { runWithRecovery } from './recovery';
+import { runWithRecovery, type StepInput } from './recovery';
 import { RunPolicy } from './run-policy';
 import { StatusTracker } from './status';
 import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
+
+/** Issue 11's changes to this workflow's commands: histories recorded before them replay the old branch. */
+export const CREATE_PATH_PATCHES = {
+  /** A create that followed a possible write gets the late-duplicate check, whether it created or reused. */
+  lateCheck: '11-late-check-after-possible-write',
+  /** The ticket the late-duplicate check keeps is the ticket reported. */
+  keptTicket: '11-report-kept-ticket',
+  /** A fresh run for an old event (a redelivery after retention) looks the ticket up first. */
+  oldEvent: '11-lookup-old-events',
+} as const;
 
 const { transformEvent } = proxyLocalActivities<BridgeActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...PERMANENT_ERROR_TYPES] },
 });
+
+interface Run {
+  input: EventWorkflowInput;
+  tracker: StatusTracker;
+  policy: RunPolicy;
+  lookupOldEvents: boolean;
+}
 
 /**
  * One Hasura event. A `single` event becomes exactly one ticket; a `row` event is handed to its
@@ -32,14 +50,10 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const info = workflowInfo();
   // A reset run (new runId in the same chain) may follow a run that already created the ticket.
   const resetRun = info.runId !== info.firstExecutionRunId;
-  const result = await runWithRecovery({ tracker, inbox, policy }, input.event, resetRun, async (step) => {
-    tracker.moveTo('transforming');
-    const mapped = await transformEvent({ event: input.event, overrides: step.overrides });
-    policy.learn(mapped.policy);
-    tracker.moveTo('creating', { rowKey: mapped.rowKey });
-    const create = { target: mapped.target, correlationId: input.correlationId, fields: mapped.fields };
-    return ticketActivities(await policy.get()).createTicket({ ...create, ticketMayExist: step.ticketMayExist });
-  });
+  // Asked before the first local activity: a local activity's result may reach the code in a later workflow
+  // task than on replay, and a patch marker must be met in the same workflow task both times.
+  const run: Run = { input, tracker, policy, lookupOldEvents: patched(CREATE_PATH_PATCHES.oldEvent) };
+  const result = await runWithRecovery({ tracker, inbox, policy }, input.event, resetRun, (step) => create(run, step));
   if (result.kind === 'abandoned') {
     tracker.moveTo('abandoned');
     return { status: 'abandoned', reason: result.reason, lastError: result.lastError };
@@ -47,10 +61,44 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const created = result.value;
   tracker.recordTicket(created.ticket);
   tracker.moveTo('created', { attempts: tracker.status.attempts + created.attempt, lastError: undefined });
-  // A retried create that did not find the ticket may race an earlier attempt committed late.
-  const ticketMayExist = created.attempt > 1 && !created.reusedExisting;
-  const duplicatesCancelled = ticketMayExist
-    ? await cancelLateDuplicates({ target: created.target, correlationId: input.correlationId }, await policy.get())
-    : 0;
-  return { status: 'created', ticket: created.ticket, reusedExisting: created.reusedExisting, duplicatesCancelled };
+  return settleLateDuplicates(run, created);
+}
+
+async function create({ input, tracker, policy, lookupOldEvents }: Run, step: StepInput): Promise<CreateTicketResult> {
+  tracker.moveTo('transforming');
+  const mapped = await transformEvent({ event: input.event, overrides: step.overrides });
+  policy.learn(mapped.policy);
+  tracker.moveTo('creating', { rowKey: mapped.rowKey });
+  const known = await policy.get();
+  const ticketMayExist =
+    step.ticketMayExist || (lookupOldEvents && isOldEvent(input.event, known, workflowInfo().startTime));
+  const call = { target: mapped.target, correlationId: input.correlationId, fields: mapped.fields, ticketMayExist };
+  const created = await ticketActivities(known).createTicket(call);
+  // A worker from before the field does not say; then any retry, or a lookup-first create, may race a write.
+  return { ...created, ticketMayExist: created.ticketMayExist ?? (ticketMayExist || created.attempt > 1) };
+}
+
+/**
+ * After a create that followed a possible write (an earlier attempt, run or operator retry), an older
+ * write may commit late: wait, keep the oldest ticket, cancel the rest, and report the one kept.
+ */
+async function settleLateDuplicates(
+  { input, tracker, policy }: Run,
+  created: CreateTicketResult,
+): Promise<EventOutcome> {
+  const { ticket, reusedExisting } = created;
+  const check = patched(CREATE_PATH_PATCHES.lateCheck)
+    ? created.ticketMayExist
+    : created.attempt > 1 && !reusedExisting;
+  if (!check) return { status: 'created', ticket, reusedExisting, duplicatesCancelled: 0 };
+  const late = await cancelLateDuplicates(
+    { target: created.target, correlationId: input.correlationId },
+    await policy.get(),
+  );
+  const outcome = { status: 'created' as const, ticket, reusedExisting, duplicatesCancelled: late.cancelled };
+  if (!late.kept || late.kept.id === ticket.id || !patched(CREATE_PATH_PATCHES.keptTicket)) return outcome;
+  // An earlier write survived as the oldest ticket: it is the event's ticket, wherever one is reported.
+  tracker.recordTicket(late.kept);
+  tracker.moveTo('created');
+  return { ...outcome, ticket: late.kept, reusedExisting: true };
 }

@@ -1,5 +1,6 @@
 import { log, proxyActivities, sleep } from '@temporalio/workflow';
-import { PERMANENT_ERROR_TYPES, type BridgeActivities, type DuplicateCheckInput, type EventPolicy } from '../contract';
+import { PERMANENT_ERROR_TYPES, type BridgeActivities, type EventPolicy } from '../contract';
+import type { DuplicateCheckInput, DuplicateCheckResult } from '../contract';
 
 /** Ticket calls of both workflows: the policy's schedule; permanent errors fail at once and park the event. */
 export function ticketActivities(policy: EventPolicy) {
@@ -18,16 +19,20 @@ export function ticketActivities(policy: EventPolicy) {
 }
 
 /**
- * A create that needed retries may race a timed-out attempt whose POST the server still commits.
- * Wait past the server's transaction limit, then keep the oldest ticket and cancel the others.
+ * A create that followed a possible write may race that write, committed late by the server. Wait past
+ * the server's transaction limit, then keep the oldest ticket and cancel the others. Returns the kept
+ * ticket (absent when the check failed or found nothing): the one the workflow must report.
  */
-export async function cancelLateDuplicates(ticket: DuplicateCheckInput, policy: EventPolicy): Promise<number> {
+export async function cancelLateDuplicates(
+  ticket: DuplicateCheckInput,
+  policy: EventPolicy,
+): Promise<DuplicateCheckResult> {
   await sleep(policy.duplicateCheckDelayMs);
   try {
-    return (await ticketActivities(policy).cancelDuplicateTickets(ticket)).cancelled;
+    return await ticketActivities(policy).cancelDuplicateTickets(ticket);
   } catch (error) {
     // The ticket exists; a failed clean-up must not turn a success into a failure.
     log.warn('duplicate check failed', { error: String(error) });
-    return 0;
+    return { cancelled: 0 };
   }
 }

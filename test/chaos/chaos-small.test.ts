@@ -60,6 +60,7 @@ test('when the schedule runs, then every kind of fault was injected and ServiceN
       'servicenow-429-storm': 1,
       'servicenow-outage': 1,
       'servicenow-slow-commit': 2,
+      'servicenow-delayed-commit': 3,
     },
   });
   const { byStatus, unanswered } = report.servicenow;

@@ -1,5 +1,10 @@
 import { correlationIdFor, workflowIdFor } from '../../src/contract';
+import { z } from 'zod';
 import { buildEvents, deliveryOrder } from '../../dev/chaos/deliveries';
+import { planFaults } from '../../dev/chaos/fault-plan';
+import { ciRun, fullRun } from '../../dev/chaos/options';
+import { envDuration } from '../../src/settings/duration';
+import { parseEnv } from '../../src/settings/env';
 import { judge, type ChaosReport } from '../../dev/chaos/report';
 import { tallyIncidents } from '../../dev/chaos/tally';
 import { createRng } from '../../dev/simulator/servicenow/rng';
@@ -57,3 +62,23 @@ test('when a promise is broken, then the run is judged failed with one line per 
     '1 workflow(s) stuck, e.g. w1',
   ]);
 });
+
+test.each([
+  ['the CI run', ciRun()],
+  ['the full run', fullRun()],
+])(
+  'when %s delays commits, then each stays invisible longer than the HTTP timeout and shorter than the late check delay',
+  (_name, options) => {
+    const httpTimeoutMs = Number(options.bridgeEnv.SERVICENOW_REQUEST_TIMEOUT_MS);
+    const checkDelayMs = parseEnv(z.object({ d: envDuration }), { d: options.bridgeEnv.DUPLICATE_CHECK_DELAY }).d;
+    const steps = planFaults({ ...options.faults, ingestMs: 100_000 }).filter(
+      (s) => s.kind === 'servicenow-delayed-commit',
+    );
+    expect(steps.map((s) => s.answer)).toEqual(['never', 'late', 'after-commit']);
+    for (const step of steps) {
+      expect(step.count).toBeGreaterThan(0);
+      expect(step.commitAfterMs).toBeGreaterThan(httpTimeoutMs);
+      expect(step.commitAfterMs).toBeLessThan(checkDelayMs);
+    }
+  },
+);

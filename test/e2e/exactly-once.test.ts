@@ -44,6 +44,19 @@ test('when the create is stored but its answer never comes (timeout after commit
   expect(active()).toHaveLength(1);
 });
 
+test('when two creates commit late (invisible until then) and the third attempt reuses the first, then the late check cancels the second: one incident, the reported one', async () => {
+  // HTTP timeout 1.5 s < commit 2.5 s: attempt 1 (t=0) commits at 2.5 s, attempt 2 (≈1.7 s) at ≈4.2 s; attempt 3
+  // (≈3.6 s) finds the first, and the late check (≈4.6 s) meets the second.
+  stack.simulator.setFaults({
+    delayedCommit: { count: 2, commitAfterMs: 2_500, answer: 'never' },
+    scope: { correlationIdPrefix: 'eo_late:' },
+  });
+  const { outcome, active } = await deliverAndSettle('eo_late');
+  expect(outcome).toMatchObject({ status: 'created', reusedExisting: true, duplicatesCancelled: 1 });
+  expect(active()).toHaveLength(1);
+  expect(active()[0].number).toBe((outcome as { ticket: { number: string } }).ticket.number);
+});
+
 test('when a 429 storm hits, then the bridge waits as told and creates one incident', async () => {
   stack.simulator.setFaults({ storm429: { count: 4, retryAfterSec: 1 }, scope: { correlationIdPrefix: 'eo_storm:' } });
   const { outcome, active } = await deliverAndSettle('eo_storm');

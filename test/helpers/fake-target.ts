@@ -3,7 +3,8 @@ import { createActivities } from '../../src/activities';
 import { createLogger, type Logger } from '../../src/logging';
 import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
-import type { TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/ticket-target';
+import { TicketUnavailableError } from '../../src/ticketing/errors';
+import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/ticket-target';
 import { resolvePolicy, type EventPolicy } from '../../src/contract';
 
 interface FakeTicket extends TicketRef {
@@ -11,32 +12,91 @@ interface FakeTicket extends TicketRef {
   fields: TicketFields;
 }
 
-/** An in-memory TicketTarget with scripted failures, for workflow tests that need no HTTP. */
+/**
+ * A create the target accepts and stores, but whose caller gets `answer` instead of the ticket: an error
+ * (a timeout, a 504) or `'hang'` (no answer until the call is aborted). Like a slow transaction on a real
+ * instance, the ticket is stamped (created time, number) when the request arrives but stays invisible to
+ * every find until it commits: right after the first call at which `commitWhen(calls)` holds (default: at once).
+ */
+export interface AcceptedCreate {
+  answer: Error | 'hang';
+  commitWhen?: (calls: readonly string[]) => boolean;
+}
+
+/** For `commitWhen`: once the `count`-th call of that kind has been answered. */
+export const afterCall =
+  (kind: string, count: number) =>
+  (calls: readonly string[]): boolean =>
+    calls.filter((call) => call === kind).length >= count;
+
+/** A timed-out request: no status, so the write may have happened. */
+export const timedOut = () =>
+  new TicketUnavailableError('ServiceNow request timed out', { cause: new DOMException('timeout', 'TimeoutError') });
+
+const oldestFirst = (a: FakeTicket, b: FakeTicket) =>
+  a.createdAt!.localeCompare(b.createdAt!) || a.number.localeCompare(b.number);
+
+/** An in-memory TicketTarget with scripted failures and slow commits, for workflow tests that need no HTTP. */
 export class FakeTarget implements TicketTarget {
   readonly kind = 'fake';
+  /** Committed tickets, visible to finds. */
   readonly tickets: FakeTicket[] = [];
   readonly calls: string[] = [];
-  /** Errors thrown by the next create calls, in order. */
-  createFailures: Error[] = [];
+  /** What the next create calls do instead of succeeding, in order: refused (an Error) or accepted late. */
+  createFailures: (Error | AcceptedCreate)[] = [];
+  private readonly uncommitted: { ticket: FakeTicket; commitWhen: (calls: readonly string[]) => boolean }[] = [];
+  private stamped = 0;
 
-  async create(input: { correlationId: string; fields: TicketFields }): Promise<TicketRef> {
+  async create(input: { correlationId: string; fields: TicketFields }, ctx: CallContext = {}): Promise<TicketRef> {
     this.calls.push('create');
     const failure = this.createFailures.shift();
-    if (failure) throw failure;
+    if (failure instanceof Error) return this.answered(Promise.reject(failure));
     const ticket: FakeTicket = {
       id: randomUUID(),
-      number: `FAKE${String(this.tickets.length + 1).padStart(4, '0')}`,
+      number: `FAKE${String(++this.stamped).padStart(4, '0')}`,
       correlationId: input.correlationId,
       fields: input.fields,
       createdAt: new Date().toISOString(),
     };
-    this.tickets.push(ticket);
-    return ticket;
+    if (!failure) return this.answered(Promise.resolve(this.commit(ticket)));
+    this.uncommitted.push({ ticket, commitWhen: failure.commitWhen ?? (() => true) });
+    if (failure.answer !== 'hang') return this.answered(Promise.reject(failure.answer));
+    return this.answered(
+      new Promise((_resolve, reject) => {
+        const abort = () => reject(new TicketUnavailableError('request aborted', { cause: ctx.signal?.reason }));
+        if (ctx.signal?.aborted) abort();
+        ctx.signal?.addEventListener('abort', abort, { once: true });
+      }),
+    );
   }
 
   async findByCorrelation(correlationId: string): Promise<TicketRef[]> {
     this.calls.push('find');
-    return this.tickets.filter((t) => t.correlationId === correlationId);
+    // Copies, as a real target's answer: what a caller holds does not change with the store.
+    const found = this.tickets.filter((t) => t.correlationId === correlationId).map((t) => ({ ...t }));
+    return this.answered(Promise.resolve(found));
+  }
+
+  /** A ticket stored by an earlier run (one that has left retention, say), not by a call of this test. */
+  seed(correlationId: string, fields: TicketFields = {}): TicketRef {
+    const number = `FAKE${String(++this.stamped).padStart(4, '0')}`;
+    return this.commit({ id: randomUUID(), number, correlationId, fields, createdAt: new Date().toISOString() });
+  }
+
+  private commit(ticket: FakeTicket): FakeTicket {
+    this.tickets.push(ticket);
+    this.tickets.sort(oldestFirst);
+    return ticket;
+  }
+
+  /** The answer is fixed first (a find sees what was committed before it), then slow creates may commit. */
+  private answered<T>(answer: Promise<T>): Promise<T> {
+    for (const pending of [...this.uncommitted]) {
+      if (!pending.commitWhen(this.calls)) continue;
+      this.uncommitted.splice(this.uncommitted.indexOf(pending), 1);
+      this.commit(pending.ticket);
+    }
+    return answer;
   }
 
   async update(ref: TicketRef, fields: TicketFields): Promise<TicketRef> {

@@ -10,53 +10,27 @@
  * Existing files are never overwritten: a fixture is the history of code that once ran in
  * production and stays as recorded (test/replay/README.md). Record a new path under a new name.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { TicketUnavailableError, TicketValidationError } from '../../src/ticketing/errors';
-import { abandonSignal, retrySignal, statusQuery } from '../../src/contract';
-import type { EventOutcome, EventStatus } from '../../src/contract';
-import { hasuraEventBody } from '../helpers/hasura';
+import { abandonSignal, retrySignal } from '../../src/contract';
 import { eventually } from '../helpers/stack';
+import { CREATE_PATHS } from './create-path-recordings';
 import { historyToJSON } from './history-json';
-import { openHarness, startRecordingServer, type Harness, type RecordingServer } from './recorder-harness';
+import { openHarness, startRecordingServer } from './recorder-harness';
+import {
+  body,
+  expectOutcome,
+  parked,
+  resetToFirstWorkflowTask,
+  status,
+  type Path,
+  type Recorded,
+} from './recording-steps';
 
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
-
-/** One closed workflow run whose history becomes `<name>.json`. */
-interface Recorded {
-  workflowId: string;
-  runId?: string;
-}
-
-type Path = (h: Harness, server: RecordingServer) => Promise<Recorded | Record<string, Recorded>>;
-
-const ROW = { id: 7, title: 'Disk full', priority: 'high' };
-const body = (spec: Parameters<typeof hasuraEventBody>[0] = {}) =>
-  hasuraEventBody({ trigger: 'replay_fixture', new: ROW, ...spec });
-
-async function status(client: Client, workflowId: string): Promise<EventStatus> {
-  return client.workflow.getHandle(workflowId).query(statusQuery);
-}
-
-const parked = (client: Client, workflowId: string) =>
-  eventually(async () => ((await status(client, workflowId)).state === 'waiting-for-operator' ? true : undefined), {
-    what: `${workflowId} to park`,
-  });
-
-async function expectOutcome(
-  client: Client,
-  workflowId: string,
-  expected: EventOutcome['status'],
-): Promise<EventOutcome> {
-  const outcome: EventOutcome = await client.workflow.getHandle(workflowId).result();
-  if (outcome.status !== expected)
-    throw new Error(`${workflowId}: expected ${expected}, got ${JSON.stringify(outcome)}`);
-  return outcome;
-}
 
 const PATHS: Record<string, Path> = {
   'event-created': async (h) => {
@@ -119,27 +93,7 @@ const PATHS: Record<string, Path> = {
   'event-reset': async (h, server) => {
     const { workflowId, runId: firstRunId } = await h.single.start(body());
     await expectOutcome(h.client, workflowId, 'created');
-    await promisify(execFile)(server.cliPath, [
-      'workflow',
-      'reset',
-      '--address',
-      server.address,
-      '--namespace',
-      'default',
-      '--workflow-id',
-      workflowId,
-      '--type',
-      'FirstWorkflowTask',
-      '--reason',
-      'replay fixture: re-run after a fix',
-    ]);
-    const runId = await eventually(
-      async () => {
-        const latest = (await h.client.workflow.getHandle(workflowId).describe()).runId;
-        return latest !== firstRunId ? latest : undefined;
-      },
-      { what: 'the reset run' },
-    );
+    const runId = await resetToFirstWorkflowTask(h, server, { workflowId, runId: firstRunId });
     const outcome = await h.client.workflow.getHandle(workflowId, runId).result();
     if (outcome.status !== 'created' || !outcome.reusedExisting)
       throw new Error(`reset run: ${JSON.stringify(outcome)}`);
@@ -176,6 +130,8 @@ const PATHS: Record<string, Path> = {
       'row-lifecycle-closed': { workflowId: rowWorkflowId, runId: runs.at(-1) },
     };
   },
+
+  ...CREATE_PATHS,
 };
 
 /** Paths that record more than one file. */

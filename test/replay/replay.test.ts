@@ -27,7 +27,17 @@ const PATHS = [
   'row-lifecycle-closed',
 ];
 /** Each path before issue 15, and again as the code behind patched('15-worker-policy') runs it. */
-const RECORDED = [...PATHS, ...PATHS.map((name) => `${name}-15-worker-policy`)];
+const RECORDED_15 = [...PATHS, ...PATHS.map((name) => `${name}-15-worker-policy`)];
+/** Issue 11 (patched('11-...')): the event paths again, and the create path's new interleavings. */
+const CREATE_PATH_11 = [
+  ...PATHS.filter((name) => name.startsWith('event-') && name !== 'event-forwarded'),
+  'event-reused-late-check',
+  'event-operator-retry-late-check',
+  'event-old-lookup-first',
+  'event-kept-reported',
+  'event-reset-in-flight',
+].map((name) => `${name}-11-create`);
+const RECORDED = [...RECORDED_15, ...CREATE_PATH_11];
 
 async function replay(file: string, workflowBundle: WorkflowBundleWithSourceMap): Promise<void> {
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));
