@@ -107,15 +107,23 @@ async function inject(
       return stack.temporal.restart({ signal: 'SIGTERM', downMs });
     case 'temporal-sigkill':
       return stack.temporal.restart({ signal: 'SIGKILL', downMs });
-    case 'servicenow-5xx':
+    case 'servicenow-5xx': {
       // Not 503: that one is the outage's answer, and the two should be told apart in the figures.
+      const before = answered(stack, ['500', '502', '504']);
       simulator.patchFaults({ errorRate: 0.2, errorStatuses: [500, 502, 504] });
       await pause(windowMs, options.signal);
+      await untilMet(() => answered(stack, ['500', '502', '504']) > before, windowMs * 2, options.signal);
       // errorRate has no expiry of its own.
       return simulator.patchFaults({ errorRate: 0 });
-    case 'servicenow-429-storm':
+    }
+    case 'servicenow-429-storm': {
+      const before = answered(stack, ['429']);
       simulator.patchFaults({ storm429: { untilEpochMs: Date.now() + windowMs, retryAfterSec: 2 } });
-      return pause(windowMs, options.signal);
+      await pause(windowMs, options.signal);
+      // On a loaded machine no call may fall in the window: then the next calls get the storm's answer.
+      if (answered(stack, ['429']) === before) simulator.patchFaults({ storm429: { count: 3, retryAfterSec: 2 } });
+      return;
+    }
     case 'servicenow-outage':
       simulator.patchFaults({ outage: { forMs: Math.max(1, windowMs) } });
       return pause(windowMs, options.signal);
@@ -127,6 +135,18 @@ async function inject(
       return simulator.patchFaults({ delayedCommit: { count, commitAfterMs, answer, lateByMs: 1_000 } });
     }
   }
+}
+
+/** How many Table API calls the simulator has answered with one of these statuses. */
+function answered(stack: ChaosStack, statuses: string[]): number {
+  const { byStatus } = stack.simulator.stats();
+  return statuses.reduce((sum, status) => sum + (byStatus[status] ?? 0), 0);
+}
+
+/** A fault window is stretched (up to `maxMs`) until the bridge has really met the fault once. */
+async function untilMet(met: () => boolean, maxMs: number, signal?: AbortSignal): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  while (!met() && Date.now() < deadline && !signal?.aborted) await pause(100, signal);
 }
 
 export interface FaultLogEntry {
