@@ -17,46 +17,14 @@ import { promisify } from 'node:util';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { TicketUnavailableError, TicketValidationError } from '../../src/ticketing/errors';
-import { abandonSignal, retrySignal, statusQuery } from '../../src/contract';
-import type { EventOutcome, EventStatus } from '../../src/contract';
-import { hasuraEventBody } from '../helpers/hasura';
+import { abandonSignal, retrySignal } from '../../src/contract';
 import { eventually } from '../helpers/stack';
 import { historyToJSON } from './history-json';
-import { openHarness, startRecordingServer, type Harness, type RecordingServer } from './recorder-harness';
+import { body, expectOutcome, parked, status, type Path, type Recorded } from './path-helpers';
+import { OPERATOR_PATHS } from './paths-operator';
+import { openHarness, startRecordingServer } from './recorder-harness';
 
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
-
-/** One closed workflow run whose history becomes `<name>.json`. */
-interface Recorded {
-  workflowId: string;
-  runId?: string;
-}
-
-type Path = (h: Harness, server: RecordingServer) => Promise<Recorded | Record<string, Recorded>>;
-
-const ROW = { id: 7, title: 'Disk full', priority: 'high' };
-const body = (spec: Parameters<typeof hasuraEventBody>[0] = {}) =>
-  hasuraEventBody({ trigger: 'replay_fixture', new: ROW, ...spec });
-
-async function status(client: Client, workflowId: string): Promise<EventStatus> {
-  return client.workflow.getHandle(workflowId).query(statusQuery);
-}
-
-const parked = (client: Client, workflowId: string) =>
-  eventually(async () => ((await status(client, workflowId)).state === 'waiting-for-operator' ? true : undefined), {
-    what: `${workflowId} to park`,
-  });
-
-async function expectOutcome(
-  client: Client,
-  workflowId: string,
-  expected: EventOutcome['status'],
-): Promise<EventOutcome> {
-  const outcome: EventOutcome = await client.workflow.getHandle(workflowId).result();
-  if (outcome.status !== expected)
-    throw new Error(`${workflowId}: expected ${expected}, got ${JSON.stringify(outcome)}`);
-  return outcome;
-}
 
 const PATHS: Record<string, Path> = {
   'event-created': async (h) => {
@@ -176,6 +144,7 @@ const PATHS: Record<string, Path> = {
       'row-lifecycle-closed': { workflowId: rowWorkflowId, runId: runs.at(-1) },
     };
   },
+  ...OPERATOR_PATHS,
 };
 
 /** Paths that record more than one file. */

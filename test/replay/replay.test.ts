@@ -27,7 +27,21 @@ const PATHS = [
   'row-lifecycle-closed',
 ];
 /** Each path before issue 15, and again as the code behind patched('15-worker-policy') runs it. */
-const RECORDED = [...PATHS, ...PATHS.map((name) => `${name}-15-worker-policy`)];
+const RECORDED = [
+  ...PATHS,
+  ...PATHS.map((name) => `${name}-15-worker-policy`),
+  // Each path again as issue 11's code runs it (patched('11-park-local-activity-failure') at recovery start),
+  // and its new paths: operator Updates, a template error that parks, a batch signal that found nothing parked.
+  ...PATHS.map((name) => `${name}-11-operator`),
+  'event-parked-then-retried-by-update',
+  'event-parked-then-abandoned-by-update',
+  'event-template-error-parked',
+  'event-signal-before-park-ignored',
+  // Recorded from the workflow code before issue 11 (test/replay/README.md): the decisions its patches keep.
+  'event-template-error-failed-pre-11',
+  'event-signal-before-park-queued-pre-11',
+  'event-log-failure-failed-pre-11',
+];
 
 async function replay(file: string, workflowBundle: WorkflowBundleWithSourceMap): Promise<void> {
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));
