@@ -1,11 +1,18 @@
+import { Context } from '@temporalio/activity';
 import type { FailureFacts, NotifyChannel } from '../contract';
 import type { Notifier } from '../notify';
 import type { FailureReport } from '../notify/types';
 import type { Logger } from '../logging';
 import { workflowUiUrl, type TemporalConfig } from '../config/temporal';
 import { boundReport } from '../notify/bounds';
+import { notificationKey } from '../notify/idempotency';
 
 // The workflow sends FailureFacts; the activity adds the Web UI link, which is deployment config.
+
+/** Carried to the next attempt of notifyFailure in the heartbeat details of the one that sent. */
+interface SendMemo {
+  sent: boolean;
+}
 
 export function createNotifyActivities(deps: {
   notifier: Notifier;
@@ -22,13 +29,24 @@ export function createNotifyActivities(deps: {
       return deps.notifier.channels();
     },
 
+    /**
+     * Once per park and channel: an attempt that sent records it in its heartbeat, and a retry of the
+     * activity (its worker died before completing it) finds the record and does not send again. A send
+     * the worker could not record is repeated with the same idempotency key, for channels that dedupe.
+     */
     async notifyFailure(channel: NotifyChannel, facts: FailureFacts): Promise<'sent' | 'skipped'> {
+      const context = Context.current();
       const report = withLink(facts);
-      const outcome = await deps.notifier.send(channel, report);
-      deps.logger.info(
-        { channel, workflowId: report.workflowId, eventId: report.eventId, trigger: report.trigger, outcome },
-        'failure notification',
-      );
+      const log = { channel, workflowId: report.workflowId, eventId: report.eventId, trigger: report.trigger };
+      if ((context.info.heartbeatDetails as SendMemo | undefined)?.sent) {
+        deps.logger.info({ ...log, outcome: 'sent' }, 'failure notification already sent by an earlier attempt');
+        return 'sent';
+      }
+      // Facts from workflow code older than park numbers: the activity id is as stable across retries.
+      const park = facts.park ?? `activity-${context.info.activityId}`;
+      const outcome = await deps.notifier.send(channel, report, notificationKey({ ...facts, park }, channel));
+      if (outcome === 'sent') context.heartbeat({ sent: true } satisfies SendMemo);
+      deps.logger.info({ ...log, outcome }, 'failure notification');
       return outcome;
     },
 

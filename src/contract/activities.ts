@@ -109,6 +109,11 @@ export interface FailureFacts {
   outcome: 'parked' | 'failed';
   /** ISO 8601, when outcome is 'parked' */
   parkedUntil?: string;
+  /**
+   * Which park of this run (1, 2, ... after operator retries): with the workflow and run ids it names
+   * one notification, so a resent one can be recognised. Absent in facts from older workflow code.
+   */
+  park?: number;
 }
 
 export interface BridgeActivities {

@@ -1,8 +1,8 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { HasuraEvent } from './events';
 import type { EventStatus } from './workflows';
 
-/** Operator messages. Names are what `temporal workflow signal/query --name ...` uses. */
+/** Operator messages. Names are what `temporal workflow update execute / signal / query --name ...` use. */
 export interface RetryRequest {
   /** Ticket fields that replace the mapped ones, e.g. {"urgency":"2"}; validated, never trusted. */
   overrides?: Record<string, string>;
@@ -10,9 +10,26 @@ export interface RetryRequest {
 }
 
 export interface AbandonRequest {
-  reason: string;
+  reason?: string;
 }
 
+/** An accepted `retry` / `abandon` Update's answer: what was decided and what happens now. */
+export interface OperatorReply {
+  decision: 'retry' | 'abandon';
+  message: string;
+}
+
+/**
+ * One event: the operator gets an answer. The validator rejects, with the reason, a command for an
+ * event that is not parked or with bad input; a rejected Update leaves no trace and nothing waits.
+ * The request may still arrive undefined (`update execute` without `--input`): handlers default it.
+ */
+export const retryUpdate = defineUpdate<OperatorReply, [RetryRequest]>('retry');
+export const abandonUpdate = defineUpdate<OperatorReply, [AbandonRequest]>('abandon');
+/**
+ * Many events at once (`temporal workflow signal --query ...`: the server has no batch Update). A
+ * signal acts on a parked event; on any other it is ignored, with a note in the status.
+ */
 export const retrySignal = defineSignal<[RetryRequest?]>('retry');
 export const abandonSignal = defineSignal<[AbandonRequest?]>('abandon');
 export const statusQuery = defineQuery<EventStatus>('status');
@@ -37,4 +54,22 @@ export function overridesProblem(overrides: unknown): string | undefined {
     if (value.length > MAX_VALUE_LENGTH) return `override ${key} is longer than ${MAX_VALUE_LENGTH} characters`;
   }
   return undefined;
+}
+
+/** Why a `retry` / `abandon` input is unacceptable (it comes from a CLI, not from our types), or undefined. */
+export function operatorRequestProblem(request: unknown): string | undefined {
+  if (request === undefined || request === null) return undefined;
+  if (typeof request !== 'object' || Array.isArray(request)) {
+    return 'the input must be a JSON object such as {"reason":"..."}';
+  }
+  const { reason } = request as { reason?: unknown };
+  return reason === undefined || typeof reason === 'string' ? undefined : 'reason must be a string';
+}
+
+/** Why a `retry` input is unacceptable, its overrides included, or undefined. */
+export function retryRequestProblem(request: unknown): string | undefined {
+  const problem = operatorRequestProblem(request);
+  if (problem) return problem;
+  const overrides = overridesProblem((request as RetryRequest | undefined)?.overrides);
+  return overrides && `bad overrides: ${overrides}`;
 }

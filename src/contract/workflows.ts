@@ -70,6 +70,8 @@ export interface EventStatus {
   ticket?: TicketSummary;
   rowKey?: string;
   parkedUntil?: string;
+  /** How many times this run has parked; numbers its notifications. */
+  parks: number;
   /** Row workflows: what has been applied so far. */
   row?: {
     pending: number;
@@ -78,7 +80,7 @@ export interface EventStatus {
     lastApplied?: RowState['lastApplied'];
     lastAction?: RowAction;
   };
-  /** The last operator action's effect, e.g. a rejected override. */
+  /** The last operator action's effect, e.g. a batch signal ignored because nothing was parked. */
   operatorNote?: string;
   receivedAt: string;
   updatedAt: string;

@@ -44,5 +44,6 @@ export function boundReport(report: FailureReport): FailureReport {
     occurredAt: boundLine(report.occurredAt),
     outcome: report.outcome,
     parkedUntil: optional(report.parkedUntil),
+    park: report.park,
   };
 }

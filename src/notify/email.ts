@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
 import type { ChannelSender, EmailConfig, FailureReport } from './types';
 import { boundLine } from './bounds';
 import { renderEmailBodies } from './email-templates';
@@ -30,12 +31,13 @@ export function createEmailSender(config: EmailConfig): ChannelSender {
     });
 
   return {
-    async send(report) {
+    async send(report, idempotencyKey) {
       transport ??= openTransport();
       const { text, html } = await renderEmailBodies(report);
       try {
         const subject = emailSubject(config, report);
-        await transport.sendMail({ from: config.from, to: config.to, subject, text, html });
+        const messageId = `<${idempotencyKey}@${senderDomain(config.from)}>`;
+        await transport.sendMail({ from: config.from, to: config.to, subject, text, html, messageId });
       } catch (error) {
         throw new Error(`email notification failed: ${describeSmtpFailure(error)}`);
       }
@@ -45,6 +47,16 @@ export function createEmailSender(config: EmailConfig): ChannelSender {
       transport = undefined;
     },
   };
+}
+
+/**
+ * The Message-ID's right part: the sender's domain, as RFC 5322 suggests. The left part is the
+ * notification's idempotency key, so a resend has the same Message-ID and mail systems that
+ * deduplicate by it keep one copy.
+ */
+function senderDomain(from: string): string {
+  const [sender] = addressparser(from, { flatten: true });
+  return sender?.address?.split('@')[1] || 'incident-bridge.invalid';
 }
 
 /**

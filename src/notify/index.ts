@@ -10,8 +10,11 @@ export type { FailureReport, NotifyChannel, NotifyConfig } from './types';
 export interface Notifier {
   /** The configured channels, in a stable order: one activity call per entry. */
   channels(): NotifyChannel[];
-  /** 'skipped' when the channel is not configured; throws a history-safe Error when delivery fails. */
-  send(channel: NotifyChannel, report: FailureReport): Promise<'sent' | 'skipped'>;
+  /**
+   * 'skipped' when the channel is not configured; throws a history-safe Error when delivery fails.
+   * Every resend of one notification passes the same `idempotencyKey`.
+   */
+  send(channel: NotifyChannel, report: FailureReport, idempotencyKey: string): Promise<'sent' | 'skipped'>;
   close(): Promise<void>;
 }
 
@@ -33,7 +36,7 @@ export function createNotifier(config: NotifyConfig, deps: NotifierDeps): Notifi
 
   return {
     channels: () => CHANNEL_ORDER.filter((channel) => senders.has(channel)),
-    async send(channel, report) {
+    async send(channel, report, idempotencyKey) {
       const sender = senders.get(channel);
       const context = { channel, workflowId: report.workflowId, eventId: report.eventId };
       if (!sender) {
@@ -41,7 +44,7 @@ export function createNotifier(config: NotifyConfig, deps: NotifierDeps): Notifi
         return 'skipped';
       }
       try {
-        await sender.send(boundReport(report));
+        await sender.send(boundReport(report), idempotencyKey);
       } catch (error) {
         // Our senders' messages are already free of URLs and credentials, so logging them is safe.
         deps.logger.warn({ ...context, error: (error as Error).message }, 'failure notification not delivered');

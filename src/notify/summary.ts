@@ -39,15 +39,18 @@ export function errorSummary(report: FailureReport): string {
 }
 
 /**
- * A parked workflow is still running and listens for the retry/abandon signals; a failed one has closed,
- * so only a reset can run it again.
+ * A parked workflow is still running and takes the `retry` / `abandon` Updates, which answer whether
+ * they were accepted; a failed one has closed, so only a reset can run it again.
  */
 export function operatorActions(report: FailureReport): OperatorAction[] {
   const workflow = `-w ${shellQuote(report.workflowId)}`;
   if (report.outcome === 'parked') {
     return [
-      { description: 'Retry now', command: `temporal workflow signal ${workflow} --name retry` },
-      { description: 'Give up on this event', command: `temporal workflow signal ${workflow} --name abandon` },
+      { description: 'Retry now', command: `temporal workflow update execute ${workflow} --name retry` },
+      {
+        description: 'Give up on this event',
+        command: `temporal workflow update execute ${workflow} --name abandon`,
+      },
     ];
   }
   return [

@@ -37,8 +37,12 @@ export interface NotifyConfig {
   webhook?: WebhookConfig;
 }
 
-/** One configured channel; `send` throws an Error whose message is safe to show in Temporal history. */
+/**
+ * One configured channel; `send` throws an Error whose message is safe to show in Temporal history.
+ * `idempotencyKey` is the same for every resend of one notification (src/notify/idempotency.ts): a
+ * channel that can, hands it to the receiver so it can drop a duplicate.
+ */
 export interface ChannelSender {
-  send(report: FailureReport): Promise<void>;
+  send(report: FailureReport, idempotencyKey: string): Promise<void>;
   close(): Promise<void>;
 }

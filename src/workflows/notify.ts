@@ -1,4 +1,4 @@
-import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { BridgeActivities, EventStatus, FailureFacts, HasuraEvent } from '../contract';
 
 const notifyActivities = proxyActivities<BridgeActivities>({
@@ -6,6 +6,26 @@ const notifyActivities = proxyActivities<BridgeActivities>({
   // A notification outage must not hold the event: bounded retries, then give up on that channel.
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8 },
 });
+
+/**
+ * Before this patch a log step or channel list that failed for good failed the workflow instead of
+ * parking it; histories recorded then replay that way. With it, the failure is logged and the event parks.
+ */
+export const NOTIFY_CANNOT_FAIL_PATCH = '11-notify-cannot-fail';
+
+const warned =
+  <T>(step: string, fallback: T) =>
+  (error: unknown): T => {
+    log.warn(`notification step failed: ${step}`, { error: String(error) });
+    return fallback;
+  };
+
+const survived =
+  <T>(step: string, fallback: T) =>
+  (error: unknown): T => {
+    if (!patched(NOTIFY_CANNOT_FAIL_PATCH)) throw error;
+    return warned(step, fallback)(error);
+  };
 
 /** Tells people once per park: the log always, then every configured channel, each retried alone. */
 export async function notifyOperators(event: HasuraEvent, status: EventStatus): Promise<void> {
@@ -23,14 +43,13 @@ export async function notifyOperators(event: HasuraEvent, status: EventStatus): 
     occurredAt: status.updatedAt,
     outcome: 'parked',
     parkedUntil: status.parkedUntil,
+    park: status.parks,
   };
-  await notifyActivities.logFailure(facts);
-  const channels = await notifyActivities.notifyChannels();
+  await notifyActivities.logFailure(facts).catch(survived('log', undefined));
+  const channels = await notifyActivities.notifyChannels().catch(survived('list channels', []));
   await Promise.all(
     channels.map((channel) =>
-      notifyActivities
-        .notifyFailure(channel, facts)
-        .catch((error) => log.warn('notification channel failed', { channel, error: String(error) })),
+      notifyActivities.notifyFailure(channel, facts).catch(warned(`channel ${channel}`, 'skipped')),
     ),
   );
 }

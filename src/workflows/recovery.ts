@@ -1,9 +1,18 @@
-import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
 import type { FailureDetails, HasuraEvent } from '../contract';
 import { notifyOperators } from './notify';
-import type { OperatorInbox } from './operator';
+import type { OperatorDecision, OperatorInbox } from './operator';
 import type { RunPolicy } from './run-policy';
 import type { StatusTracker } from './status';
+
+/**
+ * Before this patch a local activity's failure (transformEvent: a template that cannot render) failed
+ * the workflow, because it does not arrive as an ActivityFailure. With it, it parks like any other.
+ * Asked when recovery starts, not when the failure arrives: a live run may see a local activity's
+ * failure one workflow task later than its replay does, and a patch marker must meet its call.
+ */
+export const PARK_LOCAL_ACTIVITY_PATCH = '11-park-local-activity-failure';
 
 export interface RecoveryContext {
   tracker: StatusTracker;
@@ -20,13 +29,24 @@ export interface StepInput {
 
 export type Recovered<T> = { kind: 'done'; value: T } | { kind: 'abandoned'; reason: string; lastError: string };
 
-function describeFailure(error: ActivityFailure): { message: string; type?: string; attempts: number } {
-  const cause = error.cause;
-  if (cause instanceof ApplicationFailure) {
-    const details = cause.details?.[0] as FailureDetails | undefined;
-    return { message: cause.message, type: cause.type ?? undefined, attempts: details?.attempt ?? 1 };
-  }
-  return { message: cause?.message ?? error.message, type: cause?.name, attempts: 1 };
+/** A step's final failure: a remote activity's ActivityFailure, or a local activity's bare ApplicationFailure. */
+type StepFailure = ActivityFailure | ApplicationFailure;
+
+function parks(error: unknown, parkLocalFailures: boolean): error is StepFailure {
+  return error instanceof ActivityFailure || (parkLocalFailures && error instanceof ApplicationFailure);
+}
+
+/** `maximumAttempts`: the ticket calls' policy, the only remote activities a step runs. */
+function describeFailure(error: StepFailure, maximumAttempts: number) {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as FailureDetails | undefined) : undefined;
+  // A timeout carries no details of ours; the retry state says whether every attempt of the policy ran.
+  const exhausted = error instanceof ActivityFailure && error.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED;
+  return {
+    message: cause?.message ?? error.message,
+    type: (cause instanceof ApplicationFailure ? cause.type : cause?.name) ?? undefined,
+    attempts: details?.attempt ?? (exhausted ? maximumAttempts : 1),
+  };
 }
 
 /**
@@ -40,34 +60,46 @@ export async function runWithRecovery<T>(
   ticketMayExist: boolean,
   step: (input: StepInput) => Promise<T>,
 ): Promise<Recovered<T>> {
-  const { tracker, inbox } = context;
   const input: StepInput = { overrides: {}, ticketMayExist };
+  const parkLocalFailures = patched(PARK_LOCAL_ACTIVITY_PATCH);
   for (;;) {
+    let failure: StepFailure;
     try {
       return { kind: 'done', value: await step(input) };
     } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      const failure = describeFailure(error);
-      const { parkTimeoutMs } = await context.policy.get();
-      const parkedUntil = new Date(Date.now() + parkTimeoutMs).toISOString();
-      const lastError = { message: failure.message, type: failure.type };
-      const attempts = tracker.status.attempts + failure.attempts;
-      tracker.moveTo('waiting-for-operator', { attempts, lastError, parkedUntil });
-      await notifyOperators(event, tracker.status);
-      const decision = await inbox.waitForDecision(parkTimeoutMs);
-      tracker.status.parkedUntil = undefined;
-      if (decision.kind === 'abandon') {
-        return { kind: 'abandoned', reason: decision.reason, lastError: failure.message };
-      }
-      if (decision.kind === 'timeout') {
-        tracker.moveTo('failed');
-        const reason = `no operator action within the park deadline; last error: ${failure.message}`;
-        throw ApplicationFailure.nonRetryable(reason, 'EventParkExpired');
-      }
-      input.overrides = { ...input.overrides, ...decision.overrides };
-      input.ticketMayExist = true;
-      tracker.status.operatorRetries += 1;
-      log.info('operator retry', { overrides: Object.keys(input.overrides) });
+      if (!parks(error, parkLocalFailures)) throw error;
+      failure = error;
     }
+    const { decision, lastError } = await park(context, event, failure);
+    if (decision.kind === 'abandon') return { kind: 'abandoned', reason: decision.reason, lastError };
+    if (decision.kind === 'timeout') {
+      context.tracker.moveTo('failed');
+      const reason = `no operator action within the park deadline; last error: ${lastError}`;
+      throw ApplicationFailure.nonRetryable(reason, 'EventParkExpired');
+    }
+    input.overrides = { ...input.overrides, ...decision.overrides };
+    input.ticketMayExist = true;
+    context.tracker.status.operatorRetries += 1;
+    log.info('operator retry', { overrides: Object.keys(input.overrides) });
   }
+}
+
+/** Parks the event, tells people, and waits for the operator's decision or the park deadline. */
+async function park(
+  { tracker, inbox, policy }: RecoveryContext,
+  event: HasuraEvent,
+  error: StepFailure,
+): Promise<{ decision: OperatorDecision; lastError: string }> {
+  const { parkTimeoutMs, ticketRetry } = await policy.get();
+  const failure = describeFailure(error, ticketRetry.maximumAttempts);
+  tracker.moveTo('waiting-for-operator', {
+    attempts: tracker.status.attempts + failure.attempts,
+    lastError: { message: failure.message, type: failure.type },
+    parkedUntil: new Date(Date.now() + parkTimeoutMs).toISOString(),
+    parks: tracker.status.parks + 1,
+  });
+  await notifyOperators(event, tracker.status);
+  const decision = await inbox.waitForDecision(parkTimeoutMs);
+  tracker.status.parkedUntil = undefined;
+  return { decision, lastError: failure.message };
 }

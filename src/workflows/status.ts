@@ -11,7 +11,14 @@ export class StatusTracker {
 
   constructor() {
     const startedAt = workflowInfo().startTime.toISOString();
-    this.status = { state: 'received', attempts: 0, operatorRetries: 0, receivedAt: startedAt, updatedAt: startedAt };
+    this.status = {
+      state: 'received',
+      attempts: 0,
+      operatorRetries: 0,
+      parks: 0,
+      receivedAt: startedAt,
+      updatedAt: startedAt,
+    };
   }
 
   moveTo(state: TicketState, changes: Partial<EventStatus> = {}): void {

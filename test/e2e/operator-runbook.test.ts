@@ -26,6 +26,19 @@ async function cli(line: string, values: Record<string, string>): Promise<string
   return stdout;
 }
 
+/** A command the CLI must refuse: resolves with what it printed (stdout and stderr) and its exit code. */
+async function refused(line: string, values: Record<string, string>): Promise<{ output: string; code: number }> {
+  return cli(line, values).then(
+    (stdout) => {
+      throw new Error(`the CLI accepted: ${stdout}`);
+    },
+    (error: { stdout: string; stderr: string; code: number }) => ({
+      output: `${error.stdout}${error.stderr}`,
+      code: error.code,
+    }),
+  );
+}
+
 let stack: Stack;
 let temporal: TestTemporal;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -76,7 +89,17 @@ test('when ServiceNow refuses an event, then one email arrives, it parks, and a 
   expect(mail.raw).toContain('Data Policy Exception');
   expect(smtp.mails.filter((m) => m.raw.includes(workflowId))).toHaveLength(1);
 
-  await cli(command('temporal workflow signal', '--name retry --input'), { 'workflow-id': workflowId });
+  // The README's retry with a field name ServiceNow cannot have: rejected with the reason, still parked.
+  const retry = command('temporal workflow update execute', '--name retry');
+  const rejected = await refused(retry.replace('"assignment_group"', '"bad key!"'), { 'workflow-id': workflowId });
+  expect(rejected.code).not.toBe(0);
+  expect(rejected.output).toContain('bad overrides: override key "bad key!" is not a field name');
+  expect(await cli(command('temporal workflow query', '--name status'), { 'workflow-id': workflowId })).toContain(
+    'waiting-for-operator',
+  );
+
+  const accepted = await cli(retry, { 'workflow-id': workflowId });
+  expect(accepted).toContain('retrying with overrides assignment_group');
   const outcome = (await temporal.client.workflow.getHandle(workflowId).result()) as {
     status: string;
     ticket: { number: string };
@@ -104,12 +127,35 @@ test('when ServiceNow refuses an event, then one email arrives, it parks, and a 
   expect(stack.simulator.countByCorrelation(correlationIdFor('runbook_fix', eventId))).toBe(1);
 });
 
-test('when an operator abandons a parked event, then it ends as abandoned, not failed', async () => {
+test('when an operator abandons a parked event, then the CLI confirms it and it ends as abandoned, not failed', async () => {
   const workflowId = await deliverAndPark('runbook_abandon');
-  await cli(command('temporal workflow signal', '--name abandon'), { 'workflow-id': workflowId });
+  const abandon = command('temporal workflow update execute', '--name abandon');
+  expect(await cli(abandon, { 'workflow-id': workflowId })).toContain('abandoned: test row, no ticket wanted');
   const handle = temporal.client.workflow.getHandle(workflowId);
   expect(await handle.result()).toMatchObject({ status: 'abandoned', reason: 'test row, no ticket wanted' });
   expect((await handle.describe()).status.name).toBe('COMPLETED');
+});
+
+test('when an operator retries an event that is not parked, then the CLI says why and nothing is kept for later', async () => {
+  // ServiceNow takes 2.5 s to refuse its first create: meanwhile the event is "creating", not parked.
+  stack.simulator.setFaults({ latencyMs: 2_500, scope: { correlationIdPrefix: 'runbook_early:' } });
+  const body = hasuraEventBody({ trigger: 'runbook_early' });
+  const delivery = await deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET });
+  const { workflowId } = delivery.attempts.at(-1)!.body as { workflowId: string };
+  const handle = temporal.client.workflow.getHandle(workflowId);
+  await eventually(async () => ((await handle.query('status')) as { state: string }).state === 'creating' || undefined);
+  const rejected = await refused(command('temporal workflow update execute', '--name retry'), {
+    'workflow-id': workflowId,
+  });
+  expect(rejected.output).toContain('not parked: the workflow is creating');
+  await eventually(
+    async () => ((await handle.query('status')) as { state: string }).state === 'waiting-for-operator' || undefined,
+  );
+  await cli(command('temporal workflow update execute', '--name abandon'), { 'workflow-id': workflowId });
+  expect(await handle.result()).toMatchObject({ status: 'abandoned' });
+  stack.simulator.setFaults({});
+  const eventId = workflowId.replace('hasura-runbook_early-', '');
+  expect(stack.simulator.countByCorrelation(correlationIdFor('runbook_early', eventId))).toBe(0);
 });
 
 test('when ServiceNow is fixed, then one batch signal by query releases every parked event of the trigger', async () => {

@@ -29,6 +29,7 @@ import {
   type Path,
   type Recorded,
 } from './recording-steps';
+import { OPERATOR_PATHS } from './paths-operator';
 
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
 
@@ -132,6 +133,7 @@ const PATHS: Record<string, Path> = {
   },
 
   ...CREATE_PATHS,
+  ...OPERATOR_PATHS,
 };
 
 /** Paths that record more than one file. */

@@ -9,12 +9,13 @@ import { loadBridgeConfig } from '../../src/settings/file/load';
 import { eventPolicyFromEnv } from '../../src/settings/policy';
 import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';
-import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
+import { createEventMapper, DEFAULT_MAPPING, type MappingConfig } from '../../src/mapping/mapper';
+import { DEFAULT_FIELDS } from '../../src/config/builtin';
 import type { FailureReport, Notifier, NotifyChannel } from '../../src/notify';
 import { freePort, stopProcess } from '../../dev/temporal/dev-server';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
-import { FakeTarget } from '../helpers/fake-target';
+import { GatedTarget } from '../helpers/event-harness';
 import { FAST_POLICY_ENV } from '../helpers/stack';
 import { testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -97,9 +98,17 @@ const UNUSED_SERVICENOW_ENV = {
   SERVICENOW_PASSWORD: 'unused',
 };
 
+const TEMPLATE_ERROR_MAPPING: MappingConfig = {
+  ...DEFAULT_MAPPING,
+  defaults: {
+    ...DEFAULT_MAPPING.defaults,
+    fields: { ...DEFAULT_FIELDS, opened_at: '{{ row.opened | servicenow_datetime }}' },
+  },
+};
+
 export interface Lane {
-  /** The in-memory ticket target of this lane's worker; set `createFailures` to script errors. */
-  target: FakeTarget;
+  /** The in-memory ticket target of this lane's worker; set `createFailures` to script errors, `hold()` to stall. */
+  target: GatedTarget;
   /** The webhook's own starter (routing, ids, inputs, search attributes), minus HTTP. */
   start(body: Record<string, unknown>): ReturnType<EventStarter['start']>;
 }
@@ -112,6 +121,8 @@ export interface Harness {
   shortPark: Lane;
   /** test/fixtures/lifecycle.yaml: every event is forwarded to its row's workflow. */
   lifecycle: Lane;
+  /** The built-in mapping plus `opened_at`, whose template cannot render a row whose `opened` is no date. */
+  templateError: Lane;
   close(): Promise<void>;
 }
 
@@ -123,12 +134,16 @@ export async function openHarness(address: string): Promise<Harness> {
   const workflowBundle = await testWorkflowBundle();
   const workers: { worker: Worker; running: Promise<void> }[] = [];
 
-  async function lane(options: { lifecycle: boolean; env?: NodeJS.ProcessEnv }): Promise<Lane> {
-    const target = new FakeTarget();
+  async function lane(options: {
+    lifecycle: boolean;
+    env?: NodeJS.ProcessEnv;
+    mapping?: MappingConfig;
+  }): Promise<Lane> {
+    const target = new GatedTarget();
     const taskQueue = uniqueTaskQueue(options.lifecycle ? 'record-row' : 'record');
     const config = options.lifecycle
       ? loadBridgeConfig({ env: UNUSED_SERVICENOW_ENV, path: LIFECYCLE_CONFIG })
-      : undefined;
+      : options.mapping;
     // The worker owns the policy (issue 15); the fixtures recorded before that got it from the webhook's input.
     const policy = eventPolicyFromEnv({ ...POLICY_ENV, ...options.env });
     const activities = createActivities({
@@ -159,6 +174,7 @@ export async function openHarness(address: string): Promise<Harness> {
     single: await lane({ lifecycle: false }),
     shortPark: await lane({ lifecycle: false, env: { PARK_TIMEOUT: '1s' } }),
     lifecycle: await lane({ lifecycle: true }),
+    templateError: await lane({ lifecycle: false, mapping: TEMPLATE_ERROR_MAPPING }),
     async close() {
       for (const { worker } of workers) worker.shutdown();
       await Promise.all(workers.map(({ running }) => running));

@@ -7,7 +7,7 @@ import { hasuraEventBody } from '../helpers/hasura';
 import { eventually } from '../helpers/stack';
 import type { Harness, RecordingServer } from './recorder-harness';
 
-/** The steps the recorded paths are made of (record-histories.ts, create-path-recordings.ts). */
+/** The steps the recorded paths are made of (record-histories.ts and the path files beside it). */
 
 /** One closed workflow run whose history becomes `<name>.json`. */
 export interface Recorded {
@@ -17,7 +17,7 @@ export interface Recorded {
 
 export type Path = (h: Harness, server: RecordingServer) => Promise<Recorded | Record<string, Recorded>>;
 
-const ROW = { id: 7, title: 'Disk full', priority: 'high' };
+export const ROW = { id: 7, title: 'Disk full', priority: 'high' };
 export const body = (spec: Parameters<typeof hasuraEventBody>[0] = {}) =>
   hasuraEventBody({ trigger: 'replay_fixture', new: ROW, ...spec });
 
@@ -25,10 +25,11 @@ export async function status(client: Client, workflowId: string): Promise<EventS
   return client.workflow.getHandle(workflowId).query(statusQuery);
 }
 
-export const parked = (client: Client, workflowId: string) =>
-  eventually(async () => ((await status(client, workflowId)).state === 'waiting-for-operator' ? true : undefined), {
-    what: `${workflowId} to park`,
+export const inState = (client: Client, workflowId: string, state: EventStatus['state']) =>
+  eventually(async () => ((await status(client, workflowId)).state === state ? true : undefined), {
+    what: `${workflowId} to be ${state}`,
   });
+export const parked = (client: Client, workflowId: string) => inState(client, workflowId, 'waiting-for-operator');
 
 export async function expectOutcome(
   client: Client,

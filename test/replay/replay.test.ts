@@ -37,7 +37,22 @@ const CREATE_PATH_11 = [
   'event-kept-reported',
   'event-reset-in-flight',
 ].map((name) => `${name}-11-create`);
-const RECORDED = [...RECORDED_15, ...CREATE_PATH_11];
+/**
+ * Issue 11's operator paths: each path again as that code runs it (patched('11-park-local-activity-failure')
+ * at recovery start), operator Updates, a template error that parks, a batch signal that found nothing parked,
+ * and, recorded from the code before issue 11 (test/replay/README.md), the decisions its patches keep.
+ */
+const OPERATOR_11 = [
+  ...PATHS.map((name) => `${name}-11-operator`),
+  'event-parked-then-retried-by-update',
+  'event-parked-then-abandoned-by-update',
+  'event-template-error-parked',
+  'event-signal-before-park-ignored',
+  'event-template-error-failed-pre-11',
+  'event-signal-before-park-queued-pre-11',
+  'event-log-failure-failed-pre-11',
+];
+const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11];
 
 async function replay(file: string, workflowBundle: WorkflowBundleWithSourceMap): Promise<void> {
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));

@@ -65,6 +65,9 @@ function emailNotifier(overrides: Partial<EmailConfig> = {}): Notifier {
   return notifier;
 }
 
+/** The key the activity derives for one park on one channel. */
+const KEY = 'a1'.repeat(32);
+
 const report: FailureReport = {
   workflowId: 'orders_insert:7f0c1e2a',
   runId: 'run-1',
@@ -79,6 +82,7 @@ const report: FailureReport = {
   occurredAt: '2025-03-01T10:00:00.000Z',
   outcome: 'parked',
   parkedUntil: '2025-03-02T10:00:00.000Z',
+  park: 1,
 };
 
 /** The decoded text/plain and text/html parts and the unfolded headers of a raw multipart/alternative message. */
@@ -109,7 +113,7 @@ function decodeBody(partHeaders: string, body: string): string {
 
 describe('email notifications', () => {
   test('when a parked report is sent, then one mail arrives with subject, fields, link and commands', async () => {
-    await expect(emailNotifier().send('email', report)).resolves.toBe('sent');
+    await expect(emailNotifier().send('email', report, KEY)).resolves.toBe('sent');
 
     expect(received).toHaveLength(1);
     const { headers, text, html } = parseMail(received[0].raw);
@@ -119,13 +123,13 @@ describe('email notifications', () => {
       expect(text).toContain(field);
     }
     expect(text).toContain('TicketValidationError: ServiceNow said: <script>alert(1)</script>');
-    expect(text).toContain("temporal workflow signal -w 'orders_insert:7f0c1e2a' --name retry");
-    expect(text).toContain("temporal workflow signal -w 'orders_insert:7f0c1e2a' --name abandon");
+    expect(text).toContain("temporal workflow update execute -w 'orders_insert:7f0c1e2a' --name retry");
+    expect(text).toContain("temporal workflow update execute -w 'orders_insert:7f0c1e2a' --name abandon");
     expect(html).toContain(`<a href="${report.webUiUrl}">`);
   });
 
   test('when row values and errors hold markup, then the HTML body shows them escaped', async () => {
-    await emailNotifier().send('email', report);
+    await emailNotifier().send('email', report, KEY);
 
     const { html } = parseMail(received[0].raw);
     expect(html).toContain('&lt;b&gt;42&lt;/b&gt;');
@@ -133,8 +137,20 @@ describe('email notifications', () => {
     expect(html).not.toContain('<script>');
   });
 
+  test('when one notification is sent twice, then both mails carry the same Message-ID, its key in the sender domain; another key gets another', async () => {
+    const sender = emailNotifier({ from: 'Incident Bridge <bridge@mail.example.test>' });
+    await sender.send('email', report, KEY);
+    await sender.send('email', report, KEY);
+    await sender.send('email', { ...report, park: 2 }, 'b2'.repeat(32));
+
+    const ids = received.map((mail) => /^Message-ID: (.+)$/m.exec(parseMail(mail.raw).headers)?.[1]);
+    expect(ids[0]).toBe(`<${KEY}@mail.example.test>`);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).toBe(`<${'b2'.repeat(32)}@mail.example.test>`);
+  });
+
   test('when a custom subject prefix is configured, then the subject starts with it', async () => {
-    await emailNotifier({ subjectPrefix: '[prod-bridge]' }).send('email', { ...report, rowKey: undefined });
+    await emailNotifier({ subjectPrefix: '[prod-bridge]' }).send('email', { ...report, rowKey: undefined }, KEY);
 
     const { headers } = parseMail(received[0].raw);
     expect(headers).toMatch(/^Subject: \[prod-bridge\] parked: orders_insert public\.orders 7f0c1e2a$/m);
@@ -143,7 +159,7 @@ describe('email notifications', () => {
   test('when SMTP credentials are configured, then the server sees the user and no password in the mail', async () => {
     const auth = { user: SMTP_USER, pass: new Secret(SMTP_PASSWORD) };
 
-    await expect(emailNotifier({ auth }).send('email', report)).resolves.toBe('sent');
+    await expect(emailNotifier({ auth }).send('email', report, KEY)).resolves.toBe('sent');
 
     expect(received).toHaveLength(1);
     expect(received[0].user).toBe(SMTP_USER);
@@ -154,7 +170,7 @@ describe('email notifications', () => {
     const auth = { user: SMTP_USER, pass: new Secret('wrong-secret-value') };
 
     const failure = await emailNotifier({ auth })
-      .send('email', report)
+      .send('email', report, KEY)
       .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(Error);
@@ -165,8 +181,8 @@ describe('email notifications', () => {
     expect(received).toHaveLength(0);
   });
 
-  test('when a failed (closed) workflow is reported, then the message offers a reset instead of signals', async () => {
-    await emailNotifier().send('email', { ...report, outcome: 'failed', parkedUntil: undefined });
+  test('when a failed (closed) workflow is reported, then the message offers a reset instead of retry and abandon', async () => {
+    await emailNotifier().send('email', { ...report, outcome: 'failed', parkedUntil: undefined }, KEY);
 
     const { headers, text } = parseMail(received[0].raw);
     expect(headers).toMatch(/^Subject: \[incident-bridge\] failed: /m);
