@@ -95,7 +95,8 @@ export function eventInput(policy: Partial<EventPolicy> = FAST_TEST_POLICY, row:
       trigger: 'tr',
       table: { schema: 'public', name: 'incident_request' },
       op: 'INSERT',
-      createdAt: '2026-01-01T00:00:00.123',
+      // Now, as Hasura stamps it (zone-less): an older event would be looked up first (LOOKUP_FIRST_AFTER).
+      createdAt: new Date().toISOString().replace('Z', ''),
       data: { old: null, new: { id: 7, title: 'Disk full', ...row } },
       sessionVariables: null,
     },
