@@ -3,9 +3,18 @@ import type { Client } from '@temporalio/client';
 import type { BridgeConfig } from '../config/bridge-config';
 import type { Logger } from '../logging';
 import { rowChanges, type EventMapper } from '../mapping/mapper';
+import { toRowEvent } from '../mapping/row-images';
 import { TicketConflictError } from '../ticketing/errors';
 import { ROW_WORKFLOW_TYPE, rowEventSignal, type RowTicketWorkflow } from '../contract';
-import type { ApplyRowEventInput, ApplyRowEventResult, ForwardInput, HasuraEvent, Row, RowAction } from '../contract';
+import type {
+  ApplyRowEventInput,
+  ApplyRowEventResult,
+  ForwardInput,
+  HasuraEvent,
+  Row,
+  RowAction,
+  RowEvent,
+} from '../contract';
 import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import type { TicketFields, TicketRef, TicketTarget } from '../ticketing/ticket-target';
 import { withFailureMapping } from './ticket';
@@ -48,7 +57,7 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
     async forwardToRowWorkflow(input: ForwardInput): Promise<void> {
       if (!deps.client) throw new Error('this worker has no Temporal client for lifecycle triggers');
       const { route, event } = input;
-      await deps.client.workflow.signalWithStart<RowTicketWorkflow, [HasuraEvent]>(ROW_WORKFLOW_TYPE, {
+      await deps.client.workflow.signalWithStart<RowTicketWorkflow, [RowEvent]>(ROW_WORKFLOW_TYPE, {
         workflowId: route.rowWorkflowId,
         taskQueue: input.taskQueue,
         args: [
@@ -62,7 +71,8 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
           },
         ],
         signal: rowEventSignal,
-        signalArgs: [event],
+        // The images' digests let the row workflow order its events as the database made them.
+        signalArgs: [toRowEvent(event)],
         typedSearchAttributes: [
           { key: HasuraTrigger, value: event.trigger },
           { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` },

@@ -48,7 +48,18 @@ export class FakeTarget implements TicketTarget {
 
   async resolve(ref: TicketRef, fields: TicketFields): Promise<TicketRef> {
     this.calls.push('resolve');
-    return this.update(ref, { ...fields, state: 'resolved' });
+    const ticket = this.tickets.find((t) => t.id === ref.id)!;
+    Object.assign(ticket.fields, fields, { state: 'resolved' });
+    ticket.closed = true;
+    return ticket;
+  }
+
+  async reopen(ref: TicketRef, fields: TicketFields): Promise<TicketRef> {
+    this.calls.push('reopen');
+    const ticket = this.tickets.find((t) => t.id === ref.id)!;
+    Object.assign(ticket.fields, fields, { state: 'open' });
+    ticket.closed = false;
+    return ticket;
   }
 
   async cancelDuplicate(duplicate: TicketRef): Promise<void> {

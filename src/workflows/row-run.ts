@@ -1,0 +1,104 @@
+import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { rowEventSignal, statusQuery } from '../contract';
+import type { ApplyRowEventResult, EventPolicy, EventStatus, RowAction, RowEvent, RowOutcome } from '../contract';
+import type { RowState, RowTicketWorkflow, RowWorkflowInput } from '../contract';
+import { OperatorInbox } from './operator';
+import { runWithRecovery } from './recovery';
+import { RowOrder } from './row-order';
+import { HISTORY_LIMIT } from './row-workflow-legacy';
+import { RunPolicy } from './run-policy';
+import { StatusTracker } from './status';
+import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
+
+// Large row images make few events heavy: continue as new well before the server's 50 MB.
+const HISTORY_BYTES_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * One run of a row's workflow (issue 12 on): deliveries are placed in the database's order as they
+ * arrive (./row-order.ts); after each reorder window the ticket is brought to the newest change.
+ */
+export class RowRun {
+  private readonly tracker = new StatusTracker();
+  private readonly inbox = new OperatorInbox(this.tracker);
+  private readonly policy: RunPolicy;
+  private readonly order: RowOrder;
+  private readonly state: RowState;
+  private lastAction?: RowAction;
+
+  constructor(private readonly input: RowWorkflowInput) {
+    const { ticket, lastRow, applied = 0 } = input.state ?? {};
+    this.order = new RowOrder(input.state);
+    this.state = { seen: [], pending: [], applied, skipped: 0, ticket, lastRow, order: this.order.state };
+    this.policy = new RunPolicy(input.policy);
+    if (ticket) this.tracker.status.ticket = ticket;
+    setHandler(statusQuery, () => this.status());
+    setHandler(rowEventSignal, (event) => void this.order.add(event));
+  }
+
+  async run(): Promise<RowOutcome> {
+    const policy = await this.policy.get();
+    for (;;) {
+      this.tracker.moveTo('waiting-for-events');
+      if (!(await this.eventsArrive(policy))) return this.close();
+      await sleep(this.input.rules.reorderWindowMs);
+      const next = this.order.decide();
+      if (next) await this.apply(next);
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT || info.historySize > HISTORY_BYTES_LIMIT) {
+        await condition(allHandlersFinished);
+        await continueAsNew<RowTicketWorkflow>({ ...this.input, state: this.snapshot() });
+      }
+    }
+  }
+
+  /** Once a DELETE has closed the ticket, waits a while for late deliveries; false when none came. */
+  private async eventsArrive(policy: EventPolicy): Promise<boolean> {
+    const hasEvents = () => this.order.waiting > 0;
+    if (this.order.applied?.op !== 'DELETE') return (await condition(hasEvents), true);
+    return condition(hasEvents, policy.rowRetentionMs);
+  }
+
+  private async apply(event: RowEvent): Promise<void> {
+    const policy = await this.policy.get();
+    const context = { tracker: this.tracker, inbox: this.inbox, policy: this.policy };
+    const result = await runWithRecovery(context, event, false, ({ overrides }) => {
+      this.tracker.moveTo('applying');
+      const { trigger, correlationId, rules } = this.input;
+      const apply = { trigger, correlationId, event, previousRow: this.state.lastRow, rules, overrides };
+      return ticketActivities(policy).applyRowEvent(apply);
+    });
+    this.order.consumed(event);
+    if (result.kind === 'done') await this.applied(event, result.value, policy);
+  }
+
+  private async applied(event: RowEvent, result: ApplyRowEventResult, policy: EventPolicy): Promise<void> {
+    this.state.lastRow = event.data.new ?? event.data.old ?? undefined;
+    this.state.applied += 1;
+    this.lastAction = result.action;
+    this.tracker.moveTo('applying', { lastError: undefined });
+    if (result.ticket && result.ticket.number !== this.state.ticket?.number) this.tracker.recordTicket(result.ticket);
+    this.state.ticket = result.ticket ?? this.state.ticket;
+    if (result.action === 'created' && result.attempt > 1)
+      await cancelLateDuplicates({ target: result.target, correlationId: this.input.correlationId }, policy);
+  }
+
+  private skipped(): number {
+    return Math.max(0, this.order.state.received - this.order.waiting - this.state.applied);
+  }
+
+  private status(): EventStatus {
+    const applied = this.order.applied;
+    const lastApplied = applied && { createdAt: applied.at, eventId: applied.id, op: applied.op };
+    const row = { pending: this.order.waiting, applied: this.state.applied, skipped: this.skipped(), lastApplied };
+    return { ...this.tracker.status, rowKey: this.input.rowKey, row: { ...row, lastAction: this.lastAction } };
+  }
+
+  private snapshot(): RowState {
+    return { ...this.state, skipped: this.skipped(), order: this.order.state };
+  }
+
+  private close(): RowOutcome {
+    this.tracker.moveTo('closed');
+    return { status: 'closed', ticket: this.state.ticket, applied: this.state.applied, skipped: this.skipped() };
+  }
+}
