@@ -5,6 +5,7 @@ import type { Logger } from '../logging';
 import { rowChanges, type EventMapper } from '../mapping/mapper';
 import { toRowEvent } from '../mapping/row-images';
 import { TicketConflictError } from '../ticketing/errors';
+import { truncateCodePoints } from '../ticketing/truncate';
 import { ROW_WORKFLOW_TYPE, rowEventSignal, type RowTicketWorkflow } from '../contract';
 import type {
   ApplyRowEventInput,
@@ -77,7 +78,8 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
           { key: HasuraTrigger, value: event.trigger },
           { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` },
         ],
-        staticSummary: `row ${event.table.schema}.${event.table.name} ${route.rowKey} (${event.trigger})`,
+        // The readable key, even when the workflow id carries its hash; the summary is bounded too.
+        staticSummary: `row ${event.table.schema}.${event.table.name} ${truncateCodePoints(route.rowKey, 200)} (${event.trigger})`,
       });
     },
 

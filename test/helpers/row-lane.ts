@@ -44,7 +44,7 @@ export class RowLane {
   private worker?: { worker: Worker; running: Promise<void> };
   private readonly taskQueue = uniqueTaskQueue('rows');
   private readonly config = loadBridgeConfig({ env: UNUSED_SERVICENOW_ENV, path: LIFECYCLE_CONFIG });
-  private readonly starter;
+  readonly starter;
 
   constructor(
     private readonly temporal: TestTemporal,
@@ -103,8 +103,9 @@ export class RowLane {
   async settled(rowWorkflowId: string): Promise<EventStatus> {
     const handle = this.temporal.client.workflow.getHandle(rowWorkflowId);
     const quiet = async () => {
-      const status = await handle.query(statusQuery);
-      return status.state === 'waiting-for-events' && status.row?.pending === 0 ? status : undefined;
+      // Not started yet (the event is still on its way) reads as not settled.
+      const status = await handle.query(statusQuery).catch(() => undefined);
+      return status?.state === 'waiting-for-events' && status.row?.pending === 0 ? status : undefined;
     };
     await eventually(quiet, { what: `${rowWorkflowId} to settle` });
     await new Promise((resolve) => setTimeout(resolve, 400));
