@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { CreateTicketInput, CreateTicketResult, TicketSummary } from '../contract';
 import type { DuplicateCheckInput, DuplicateCheckResult } from '../contract';
-import type { TicketTarget } from '../ticketing/ticket-target';
+import type { TicketRef, TicketTarget } from '../ticketing/ticket-target';
 import type { Logger } from '../logging';
 import { ticketMayExistAfter, toApplicationFailure } from './failures';
 import { summarize, targetNamed } from './targets';
@@ -20,6 +20,11 @@ export async function withFailureMapping<T>(call: (signal: AbortSignal) => Promi
   } catch (error) {
     throw toApplicationFailure(error, { attempt: context.info.attempt });
   }
+}
+
+/** `keep` first, then every other ticket found: a row keeps the ticket it holds, even when a search lags. */
+function keepFirst(found: TicketRef[], keep: TicketSummary): TicketRef[] {
+  return [found.find((ref) => ref.id === keep.id) ?? keep, ...found.filter((ref) => ref.id !== keep.id)];
 }
 
 export function createTicketActivities(deps: { targets: Record<string, TicketTarget>; logger: Logger }) {
@@ -70,12 +75,13 @@ export function createTicketActivities(deps: { targets: Record<string, TicketTar
       });
     },
 
-    /** Keeps the oldest ticket of a correlation key and cancels the rest (a late-committed duplicate). */
+    /** Keeps the oldest ticket of a correlation key (or `keep`) and cancels the other open ones. */
     async cancelDuplicateTickets(input: DuplicateCheckInput): Promise<DuplicateCheckResult> {
       const log = activityLogger(logger);
       return withFailureMapping(async (signal) => {
         const target = targetNamed(deps.targets, input.target);
-        const [kept, ...duplicates] = await target.findByCorrelation(input.correlationId, { signal });
+        const found = await target.findByCorrelation(input.correlationId, { signal });
+        const [kept, ...duplicates] = input.keep ? keepFirst(found, input.keep) : found;
         for (const duplicate of duplicates.filter((ref) => !ref.closed)) {
           await target.cancelDuplicate(duplicate, kept, { signal });
           log.warn(

@@ -50,6 +50,8 @@ export interface CreateTicketResult {
 export interface DuplicateCheckInput {
   target: string;
   correlationId: string;
+  /** The ticket to keep (a row's ticket); the other open ones are cancelled. Absent: the oldest is kept. */
+  keep?: TicketSummary;
 }
 
 export interface DuplicateCheckResult {
@@ -73,6 +75,8 @@ export interface ApplyRowEventInput {
   previousRow?: Row;
   rules: LifecycleRules;
   overrides: Record<string, string>;
+  /** The row's ticket as the workflow knows it: read by id, no search. Absent: searched by correlation key. */
+  ticket?: TicketSummary;
 }
 
 export interface ApplyRowEventResult {
@@ -81,6 +85,8 @@ export interface ApplyRowEventResult {
   ticket?: TicketSummary;
   attempt: number;
   note?: string;
+  /** This call created the ticket (a DELETE that came first creates one too). Absent in old results: action 'created'. */
+  created?: boolean;
 }
 
 export type NotifyChannel = 'email' | 'chat' | 'webhook';

@@ -64,10 +64,19 @@ export class RowRun {
     const result = await runWithRecovery(context, event, false, ({ overrides }) => {
       this.tracker.moveTo('applying');
       const { trigger, correlationId, rules } = this.input;
-      const apply = { trigger, correlationId, event, previousRow: this.state.lastRow, rules, overrides };
-      return ticketActivities(policy).applyRowEvent(apply);
+      const { lastRow: previousRow, ticket } = this.state;
+      return ticketActivities(policy).applyRowEvent({
+        trigger,
+        correlationId,
+        event,
+        previousRow,
+        rules,
+        overrides,
+        ticket,
+      });
     });
     this.order.consumed(event);
+    // Abandoned: the ticket did not receive the event, so "what changed" stays measured from what it did receive.
     if (result.kind === 'done') await this.applied(event, result.value, policy);
   }
 
@@ -78,8 +87,12 @@ export class RowRun {
     this.tracker.moveTo('applying', { lastError: undefined });
     if (result.ticket && result.ticket.number !== this.state.ticket?.number) this.tracker.recordTicket(result.ticket);
     this.state.ticket = result.ticket ?? this.state.ticket;
-    if (result.action === 'created' && result.attempt > 1)
-      await cancelLateDuplicates({ target: result.target, correlationId: this.input.correlationId }, policy);
+    // A retried create may race an earlier attempt's late commit (a DELETE that came first creates too).
+    // The row keeps the ticket it holds: with on_closed create-new, older closed tickets are not it.
+    if (result.created && result.attempt > 1 && this.state.ticket) {
+      const { target } = result;
+      await cancelLateDuplicates({ target, correlationId: this.input.correlationId, keep: this.state.ticket }, policy);
+    }
   }
 
   private skipped(): number {

@@ -5,6 +5,7 @@ import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
 import type { TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/ticket-target';
 import { resolvePolicy, type EventPolicy } from '../../src/contract';
+import { TicketNotFoundError, TicketUnavailableError } from '../../src/ticketing/errors';
 
 interface FakeTicket extends TicketRef {
   correlationId: string;
@@ -18,29 +19,54 @@ export class FakeTarget implements TicketTarget {
   readonly calls: string[] = [];
   /** Errors thrown by the next create calls, in order. */
   createFailures: Error[] = [];
+  /**
+   * The next this-many creates fail as a timed-out POST that the server still commits: their ticket
+   * becomes visible `lateCommitMs` later.
+   */
+  lostAnswers = 0;
+  lateCommitMs = 0;
+  /** Tickets younger than this are not found by findByCorrelation yet, as Jira's search lags its writes. */
+  searchLagMs = 0;
+  /** Errors thrown by the next update calls, in order. */
+  updateFailures: Error[] = [];
 
   async create(input: { correlationId: string; fields: TicketFields }): Promise<TicketRef> {
     this.calls.push('create');
     const failure = this.createFailures.shift();
     if (failure) throw failure;
+    const lost = this.lostAnswers > 0;
     const ticket: FakeTicket = {
       id: randomUUID(),
       number: `FAKE${String(this.tickets.length + 1).padStart(4, '0')}`,
       correlationId: input.correlationId,
-      fields: input.fields,
-      createdAt: new Date().toISOString(),
+      fields: { ...input.fields },
+      createdAt: new Date(Date.now() + (lost ? this.lateCommitMs : 0)).toISOString(),
     };
     this.tickets.push(ticket);
+    if (lost) {
+      this.lostAnswers -= 1;
+      throw new TicketUnavailableError('504 Gateway Timeout (the server commits later)', { status: 504 });
+    }
     return ticket;
   }
 
   async findByCorrelation(correlationId: string): Promise<TicketRef[]> {
     this.calls.push('find');
-    return this.tickets.filter((t) => t.correlationId === correlationId);
+    const visibleBefore = Date.now() - this.searchLagMs;
+    return this.tickets.filter((t) => t.correlationId === correlationId && Date.parse(t.createdAt!) <= visibleBefore);
+  }
+
+  async get(ref: TicketRef): Promise<TicketRef> {
+    this.calls.push('get');
+    const ticket = this.tickets.find((t) => t.id === ref.id);
+    if (!ticket) throw new TicketNotFoundError(`no ticket ${ref.number}`, { status: 404 });
+    return ticket;
   }
 
   async update(ref: TicketRef, fields: TicketFields): Promise<TicketRef> {
     this.calls.push('update');
+    const failure = this.updateFailures.shift();
+    if (failure) throw failure;
     const ticket = this.tickets.find((t) => t.id === ref.id)!;
     Object.assign(ticket.fields, fields);
     return ticket;
@@ -66,6 +92,7 @@ export class FakeTarget implements TicketTarget {
     this.calls.push('cancel');
     const ticket = this.tickets.find((t) => t.id === duplicate.id)!;
     ticket.closed = true;
+    ticket.fields.state = 'cancelled';
   }
 }
 

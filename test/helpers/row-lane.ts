@@ -33,6 +33,8 @@ export interface RowChange {
   at: string;
   /** Default: a fresh UUID. */
   id?: string;
+  /** Default: LIFECYCLE_TRIGGER. */
+  trigger?: string;
 }
 
 /**
@@ -86,7 +88,7 @@ export class RowLane {
   /** Delivers one change like Hasura; resolves once its event workflow has handed it on. Returns the row workflow id. */
   async deliver(change: RowChange): Promise<string> {
     const body = hasuraEventBody({
-      trigger: LIFECYCLE_TRIGGER,
+      trigger: change.trigger ?? LIFECYCLE_TRIGGER,
       op: change.op,
       id: change.id ?? randomUUID(),
       old: change.old ?? null,
@@ -112,10 +114,8 @@ export class RowLane {
     return eventually(quiet, { what: `${rowWorkflowId} to settle` });
   }
 
-  ticketsOf(rowKey: string | number) {
-    return this.target.tickets.filter(
-      (t) => t.correlationId === `${LIFECYCLE_TRIGGER}:public.incident_request:${rowKey}`,
-    );
+  ticketsOf(rowKey: string | number, trigger = LIFECYCLE_TRIGGER) {
+    return this.target.tickets.filter((t) => t.correlationId === `${trigger}:public.incident_request:${rowKey}`);
   }
 }
 

@@ -137,6 +137,8 @@ export function createJiraTarget(options: JiraOptions): PooledTarget {
       return answer.issues.map(toRef).sort(createdThenId);
     },
 
+    get: (ref, ctx = {}) => read(ref, ctx),
+
     async update(ref, fields, ctx = {}) {
       await write('update', ref, fields, ctx);
       return read(ref, ctx);

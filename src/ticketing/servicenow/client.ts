@@ -85,6 +85,12 @@ export function createServiceNowTarget(options: ServiceNowOptions, deps: { now?:
       return result.map((record) => toRef(asRecord(record))).sort(createdThenNumber);
     },
 
+    async get(ref, ctx = {}) {
+      const url = `${tablePath}/${encodeURIComponent(ref.id)}`;
+      const query = { sysparm_fields: REF_FIELDS, sysparm_exclude_reference_link: 'true' };
+      return toRef(asRecord(await callTable({ operation: 'get', method: 'GET', url, query, signal: ctx.signal })));
+    },
+
     update: (ref, fields, ctx = {}) => patch('update', ref, limitLengths(fields), ctx),
 
     resolve(ref, fields, ctx = {}) {
