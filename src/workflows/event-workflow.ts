@@ -1,6 +1,7 @@
 import { proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { PERMANENT_ERROR_TYPES, statusQuery } from '../contract';
 import type { BridgeActivities, EventOutcome, EventWorkflowInput } from '../contract';
+import { forwardToRow } from './forward';
 import { OperatorInbox } from './operator';
 import { runWithRecovery } from './recovery';
 import { RunPolicy } from './run-policy';
@@ -22,13 +23,7 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const inbox = new OperatorInbox(tracker);
   setHandler(statusQuery, () => tracker.status);
   const { route } = input;
-  if (route?.kind === 'row') {
-    tracker.moveTo('forwarding', { rowKey: route.rowKey });
-    const forward = { route, event: input.event, policy: input.policy, taskQueue: workflowInfo().taskQueue };
-    await ticketActivities(await policy.get()).forwardToRowWorkflow(forward);
-    tracker.moveTo('forwarded');
-    return { status: 'forwarded', rowWorkflowId: route.rowWorkflowId };
-  }
+  if (route?.kind === 'row') return forwardToRow({ tracker, inbox, policy }, input, route);
   const info = workflowInfo();
   // A reset run (new runId in the same chain) may follow a run that already created the ticket.
   const resetRun = info.runId !== info.firstExecutionRunId;

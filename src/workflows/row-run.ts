@@ -1,9 +1,10 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log } from '@temporalio/workflow';
+import { setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { rowEventSignal, statusQuery } from '../contract';
 import type { ApplyRowEventResult, EventPolicy, EventStatus, RowAction, RowEvent, RowOutcome } from '../contract';
 import type { RowState, RowTicketWorkflow, RowWorkflowInput } from '../contract';
 import { OperatorInbox } from './operator';
-import { runWithRecovery } from './recovery';
+import { runWithRecovery, type Recovered } from './recovery';
 import { RowOrder } from './row-order';
 import { HISTORY_LIMIT } from './row-workflow-legacy';
 import { RunPolicy } from './run-policy';
@@ -12,6 +13,16 @@ import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
 
 // Large row images make few events heavy: continue as new well before the server's 50 MB.
 const HISTORY_BYTES_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * A park that expired ends this event, not the row: the events that arrived meanwhile are still to
+ * be applied (their own event workflows completed when they were forwarded).
+ */
+function givenUp(error: unknown, event: RowEvent): Recovered<never> {
+  if (!(error instanceof ApplicationFailure) || error.type !== 'EventParkExpired') throw error;
+  log.warn('row event given up: no operator action within the park deadline', { eventId: event.eventId });
+  return { kind: 'abandoned', reason: error.message, lastError: error.message };
+}
 
 /**
  * One run of a row's workflow (issue 12 on): deliveries are placed in the database's order as they
@@ -65,19 +76,13 @@ export class RowRun {
       this.tracker.moveTo('applying');
       const { trigger, correlationId, rules } = this.input;
       const { lastRow: previousRow, ticket } = this.state;
-      return ticketActivities(policy).applyRowEvent({
-        trigger,
-        correlationId,
-        event,
-        previousRow,
-        rules,
-        overrides,
-        ticket,
-      });
-    });
+      const apply = { trigger, correlationId, event, previousRow, rules, overrides, ticket };
+      return ticketActivities(policy).applyRowEvent(apply);
+    }).catch((error: unknown) => givenUp(error, event));
     this.order.consumed(event);
-    // Abandoned: the ticket did not receive the event, so "what changed" stays measured from what it did receive.
+    // Given up: the ticket did not receive the event, so "what changed" stays measured from what it did receive.
     if (result.kind === 'done') await this.applied(event, result.value, policy);
+    else this.tracker.status.operatorNote = `event ${event.eventId} given up: ${result.reason}`;
   }
 
   private async applied(event: RowEvent, result: ApplyRowEventResult, policy: EventPolicy): Promise<void> {

@@ -50,7 +50,7 @@ export class RowLane {
 
   constructor(
     private readonly temporal: TestTemporal,
-    private readonly options: { policy?: Partial<EventPolicy>; notifier?: Notifier } = {},
+    private readonly options: { policy?: Partial<EventPolicy>; notifier?: Notifier; withoutClient?: boolean } = {},
   ) {
     const router = createEventRouter(this.config);
     this.starter = createEventStarter({ client: temporal.client, taskQueue: this.taskQueue, router });
@@ -64,7 +64,7 @@ export class RowLane {
       notifier: this.options.notifier ?? silentNotifier,
       logger: createLogger({ level: 'silent' }),
       temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
-      client: this.temporal.client,
+      client: this.options.withoutClient ? undefined : this.temporal.client,
       policy: resolvePolicy({ ...FAST_TEST_POLICY, ...this.options.policy }),
     });
     const { nativeConnection: connection } = this.temporal;
@@ -85,8 +85,8 @@ export class RowLane {
     await this.worker?.running;
   }
 
-  /** Delivers one change like Hasura; resolves once its event workflow has handed it on. Returns the row workflow id. */
-  async deliver(change: RowChange): Promise<string> {
+  /** Starts the event workflow of one change like a Hasura delivery; returns its workflow id. */
+  async send(change: RowChange): Promise<string> {
     const body = hasuraEventBody({
       trigger: change.trigger ?? LIFECYCLE_TRIGGER,
       op: change.op,
@@ -95,6 +95,12 @@ export class RowLane {
       new: change.new ?? null,
     });
     const { workflowId } = await this.starter.start(hasuraEventSchema.parse({ ...body, created_at: change.at }));
+    return workflowId;
+  }
+
+  /** Delivers one change like Hasura; resolves once its event workflow has handed it on. Returns the row workflow id. */
+  async deliver(change: RowChange): Promise<string> {
+    const workflowId = await this.send(change);
     const outcome: EventOutcome = await this.temporal.client.workflow.getHandle(workflowId).result();
     if (outcome.status !== 'forwarded')
       throw new Error(`event ${workflowId} was not forwarded: ${JSON.stringify(outcome)}`);
