@@ -1,12 +1,20 @@
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
-import type { BridgeConfig } from '../config/bridge-config';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { triggerConfig, type BridgeConfig } from '../config/bridge-config';
 import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
 import { toRowEvent } from '../mapping/row-images';
 import { truncateCodePoints } from '../ticketing/truncate';
-import { ROW_WORKFLOW_TYPE, rowEventSignal, type RowTicketWorkflow } from '../contract';
-import type { ApplyRowEventInput, ApplyRowEventResult, ForwardInput, RowEvent } from '../contract';
+import { ROW_STATE_MEMO, ROW_WORKFLOW_TYPE, rowEventSignal, type RowTicketWorkflow } from '../contract';
+import type {
+  ApplyRowEventInput,
+  ApplyRowEventResult,
+  ForwardInput,
+  LifecycleRules,
+  RowEvent,
+  RowState,
+  RowWorkflowInput,
+} from '../contract';
 import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { changeRowTicket } from './row-ticket';
@@ -22,34 +30,73 @@ export interface LifecycleDeps {
   client?: Client;
 }
 
-/** Signal-with-start: the row workflow starts on its first event and receives every later one. */
-async function forwardToRowWorkflow(deps: LifecycleDeps, input: ForwardInput): Promise<void> {
-  if (!deps.client) throw new Error('this worker has no Temporal client for lifecycle triggers');
-  const { route, event } = input;
+/**
+ * Each call within this attempt's start-to-close budget: together with ROW_IDLE never being shorter,
+ * no run can start and finish idle between this forward's look at the row and its start of the next run.
+ */
+function withinAttempt(client: Client): <T>(call: () => Promise<T>) => Promise<T> {
+  const { currentAttemptScheduledTimestampMs, startToCloseTimeoutMs } = Context.current().info;
+  const deadline = Math.min(Date.now(), currentAttemptScheduledTimestampMs) + startToCloseTimeoutMs;
+  return (call) => client.connection.withDeadline(deadline, call);
+}
+
+/** The state the row's last run left when it finished idle; none when it never ran or ended otherwise. */
+async function lastRunState(client: Client, workflowId: string): Promise<RowState | undefined> {
+  try {
+    const { memo } = await client.workflow.getHandle(workflowId).describe();
+    return memo?.[ROW_STATE_MEMO] as RowState | undefined;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The row run's start: its input (resuming `state`), search attributes and summary. */
+function rowRun(input: ForwardInput, event: RowEvent, state: RowState | undefined) {
+  const { route } = input;
   const table = `${event.table.schema}.${event.table.name}`;
-  await deps.client.workflow.signalWithStart<RowTicketWorkflow, [RowEvent]>(ROW_WORKFLOW_TYPE, {
+  const { trigger } = event;
+  const rowInput: RowWorkflowInput = {
+    trigger,
+    table: event.table,
+    rowKey: route.rowKey,
+    correlationId: route.rowCorrelationId,
+    rules: route.rules,
+    policy: input.policy,
+    state,
+  };
+  return {
     workflowId: route.rowWorkflowId,
     taskQueue: input.taskQueue,
-    args: [
-      {
-        trigger: event.trigger,
-        table: event.table,
-        rowKey: route.rowKey,
-        correlationId: route.rowCorrelationId,
-        rules: route.rules,
-        policy: input.policy,
-      },
-    ],
-    signal: rowEventSignal,
-    // The images' digests let the row workflow order its events as the database made them.
-    signalArgs: [toRowEvent(event)],
+    args: [rowInput] as [RowWorkflowInput],
     typedSearchAttributes: [
-      { key: HasuraTrigger, value: event.trigger },
+      { key: HasuraTrigger, value: trigger },
       { key: HasuraTable, value: table },
     ],
     // The readable key, even when the workflow id carries its hash; the summary is bounded too.
-    staticSummary: `row ${table} ${truncateCodePoints(route.rowKey, 200)} (${event.trigger})`,
-  });
+    staticSummary: `row ${table} ${truncateCodePoints(route.rowKey, 200)} (${trigger})`,
+  };
+}
+
+/**
+ * Hands the event to its row's workflow: a signal to the open run; when none is open, a new run
+ * (signal-with-start) that resumes from the state the last one left, so a stale event stays stale.
+ * The images' digests let the row workflow order its events as the database made them.
+ */
+async function forwardToRowWorkflow(deps: LifecycleDeps, input: ForwardInput): Promise<void> {
+  const { client } = deps;
+  if (!client) throw new Error('this worker has no Temporal client for lifecycle triggers');
+  const event = toRowEvent(input.event);
+  const within = withinAttempt(client);
+  const { route } = input;
+  try {
+    return await within(() => client.workflow.getHandle(route.rowWorkflowId).signal(rowEventSignal, event));
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  const state = await within(() => lastRunState(client, route.rowWorkflowId));
+  const start = { ...rowRun(input, event, state), signal: rowEventSignal, signalArgs: [event] as [RowEvent] };
+  await within(() => client.workflow.signalWithStart<RowTicketWorkflow, [RowEvent]>(ROW_WORKFLOW_TYPE, start));
 }
 
 /**
@@ -71,5 +118,10 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
   return {
     forwardToRowWorkflow: (input: ForwardInput) => forwardToRowWorkflow(deps, input),
     applyRowEvent: (input: ApplyRowEventInput) => applyRowEvent(deps, input),
+    /** The worker's current rules, read by each row run: not frozen into the run's first start. */
+    async lifecycleRules(trigger: string): Promise<LifecycleRules> {
+      const { manual, onClosed, reorderWindowMs } = triggerConfig(deps.config as BridgeConfig, trigger).lifecycle;
+      return { manual, onClosed, reorderWindowMs };
+    },
   };
 }

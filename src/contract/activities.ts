@@ -120,6 +120,8 @@ export interface BridgeActivities {
   cancelDuplicateTickets(input: DuplicateCheckInput): Promise<DuplicateCheckResult>;
   /** Signal-with-start of the row's workflow. */
   forwardToRowWorkflow(input: ForwardInput): Promise<void>;
+  /** Local activity: how the worker's config says this trigger's rows follow their events. */
+  lifecycleRules(trigger: string): Promise<LifecycleRules>;
   applyRowEvent(input: ApplyRowEventInput): Promise<ApplyRowEventResult>;
   notifyChannels(): Promise<NotifyChannel[]>;
   notifyFailure(channel: NotifyChannel, facts: FailureFacts): Promise<'sent' | 'skipped'>;

@@ -86,7 +86,8 @@ export type TicketState =
   | 'forwarded'
   | 'waiting-for-events'
   | 'applying'
-  | 'closed';
+  | 'closed'
+  | 'idle';
 
 export interface EventStatus {
   state: TicketState;
@@ -115,8 +116,12 @@ export type EventOutcome =
   | { status: 'abandoned'; reason: string; lastError?: string }
   | { status: 'forwarded'; rowWorkflowId: string };
 
+/** The memo key under which a row workflow that finishes idle leaves its state for the next run. */
+export const ROW_STATE_MEMO = 'rowState';
+
 export interface RowOutcome {
-  status: 'closed' | 'abandoned';
+  /** `idle`: finished after ROW_IDLE without events; the next event's run resumes from ROW_STATE_MEMO. */
+  status: 'closed' | 'abandoned' | 'idle';
   ticket?: TicketSummary;
   applied: number;
   skipped: number;

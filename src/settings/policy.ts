@@ -12,6 +12,7 @@ const schema = z.object({
   PARK_TIMEOUT: envDuration.optional(),
   DUPLICATE_CHECK_DELAY: envDuration.optional(),
   ROW_RETENTION: envDuration.optional(),
+  ROW_IDLE: envDuration.optional(),
   TICKETING_TASK_QUEUE: z.string().min(1).optional(),
 });
 
@@ -35,6 +36,7 @@ export function eventPolicyFromEnv(env: Env): EventPolicy {
     parkTimeoutMs: e.PARK_TIMEOUT ?? DEFAULT_POLICY.parkTimeoutMs,
     duplicateCheckDelayMs: e.DUPLICATE_CHECK_DELAY ?? DEFAULT_POLICY.duplicateCheckDelayMs,
     rowRetentionMs: e.ROW_RETENTION ?? DEFAULT_POLICY.rowRetentionMs,
+    rowIdleMs: e.ROW_IDLE ?? DEFAULT_POLICY.rowIdleMs,
     ticketTaskQueue: e.TICKETING_TASK_QUEUE,
   };
 }

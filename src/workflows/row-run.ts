@@ -1,8 +1,8 @@
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log } from '@temporalio/workflow';
-import { setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { rowEventSignal, statusQuery } from '../contract';
-import type { ApplyRowEventResult, EventPolicy, EventStatus, RowAction, RowEvent, RowOutcome } from '../contract';
-import type { RowState, RowTicketWorkflow, RowWorkflowInput } from '../contract';
+import { proxyLocalActivities, setHandler, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { DEFAULT_POLICY, ROW_STATE_MEMO, rowEventSignal, statusQuery } from '../contract';
+import type { ApplyRowEventResult, BridgeActivities, EventPolicy, EventStatus, LifecycleRules } from '../contract';
+import type { RowAction, RowEvent, RowOutcome, RowState, RowTicketWorkflow, RowWorkflowInput } from '../contract';
 import { OperatorInbox } from './operator';
 import { runWithRecovery, type Recovered } from './recovery';
 import { RowOrder } from './row-order';
@@ -13,6 +13,18 @@ import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
 
 // Large row images make few events heavy: continue as new well before the server's 50 MB.
 const HISTORY_BYTES_LIMIT = 4 * 1024 * 1024;
+
+const { lifecycleRules } = proxyLocalActivities<BridgeActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 3 },
+});
+
+/**
+ * How long a run waits without events before it finishes. Never below one forward attempt: a
+ * forward that found no open run must not meet a run that started and finished meanwhile.
+ */
+const idleMs = (policy: EventPolicy) =>
+  Math.max(policy.rowIdleMs ?? DEFAULT_POLICY.rowIdleMs ?? 0, policy.attemptTimeoutMs);
 
 /**
  * A park that expired ends this event, not the row: the events that arrived meanwhile are still to
@@ -34,6 +46,8 @@ export class RowRun {
   private readonly policy: RunPolicy;
   private readonly order: RowOrder;
   private readonly state: RowState;
+  /** The worker's rules, read once per run (a run is short: the worker's current config holds). */
+  private rules!: LifecycleRules;
   private lastAction?: RowAction;
 
   constructor(private readonly input: RowWorkflowInput) {
@@ -48,10 +62,13 @@ export class RowRun {
 
   async run(): Promise<RowOutcome> {
     const policy = await this.policy.get();
+    this.rules = await lifecycleRules(this.input.trigger);
     for (;;) {
       this.tracker.moveTo('waiting-for-events');
-      if (!(await this.eventsArrive(policy))) return this.close();
-      await sleep(this.input.rules.reorderWindowMs);
+      const arrived = await condition(() => this.order.waiting > 0, idleMs(policy));
+      // A delivery in the same workflow task as the timeout still counts: it must not be dropped.
+      if (!arrived && this.order.waiting === 0) return this.finishIdle();
+      await sleep(this.rules.reorderWindowMs);
       const next = this.order.decide();
       if (next) await this.apply(next);
       const info = workflowInfo();
@@ -62,21 +79,14 @@ export class RowRun {
     }
   }
 
-  /** Once a DELETE has closed the ticket, waits a while for late deliveries; false when none came. */
-  private async eventsArrive(policy: EventPolicy): Promise<boolean> {
-    const hasEvents = () => this.order.waiting > 0;
-    if (this.order.applied?.op !== 'DELETE') return (await condition(hasEvents), true);
-    return condition(hasEvents, policy.rowRetentionMs);
-  }
-
   private async apply(event: RowEvent): Promise<void> {
     const policy = await this.policy.get();
     const context = { tracker: this.tracker, inbox: this.inbox, policy: this.policy };
     const result = await runWithRecovery(context, event, false, ({ overrides }) => {
       this.tracker.moveTo('applying');
-      const { trigger, correlationId, rules } = this.input;
+      const { trigger, correlationId } = this.input;
       const { lastRow: previousRow, ticket } = this.state;
-      const apply = { trigger, correlationId, event, previousRow, rules, overrides, ticket };
+      const apply = { trigger, correlationId, event, previousRow, rules: this.rules, overrides, ticket };
       return ticketActivities(policy).applyRowEvent(apply);
     }).catch((error: unknown) => givenUp(error, event));
     this.order.consumed(event);
@@ -115,8 +125,10 @@ export class RowRun {
     return { ...this.state, skipped: this.skipped(), order: this.order.state };
   }
 
-  private close(): RowOutcome {
-    this.tracker.moveTo('closed');
-    return { status: 'closed', ticket: this.state.ticket, applied: this.state.applied, skipped: this.skipped() };
+  /** Finishes; the next event's forward starts a run that resumes from the state left in the memo. */
+  private finishIdle(): RowOutcome {
+    upsertMemo({ [ROW_STATE_MEMO]: this.snapshot() });
+    this.tracker.moveTo('idle');
+    return { status: 'idle', ticket: this.state.ticket, applied: this.state.applied, skipped: this.skipped() };
   }
 }

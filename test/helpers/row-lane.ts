@@ -44,7 +44,7 @@ export interface RowChange {
 export class RowLane {
   readonly target = new FakeTarget();
   private worker?: { worker: Worker; running: Promise<void> };
-  private readonly taskQueue = uniqueTaskQueue('rows');
+  readonly taskQueue = uniqueTaskQueue('rows');
   private readonly config = loadBridgeConfig({ env: UNUSED_SERVICENOW_ENV, path: LIFECYCLE_CONFIG });
   readonly starter;
 
@@ -107,13 +107,14 @@ export class RowLane {
     return outcome.rowWorkflowId;
   }
 
-  /** Waits until the row workflow has decided on everything it received (twice in a row, a window apart). */
+  /** Waits until the row workflow has decided on everything it received, or finished idle (twice, a window apart). */
   async settled(rowWorkflowId: string): Promise<EventStatus> {
     const handle = this.temporal.client.workflow.getHandle(rowWorkflowId);
     const quiet = async () => {
       // Not started yet (the event is still on its way) reads as not settled.
       const status = await handle.query(statusQuery).catch(() => undefined);
-      return status?.state === 'waiting-for-events' && status.row?.pending === 0 ? status : undefined;
+      const waiting = status?.state === 'waiting-for-events' || status?.state === 'idle';
+      return waiting && status?.row?.pending === 0 ? status : undefined;
     };
     await eventually(quiet, { what: `${rowWorkflowId} to settle` });
     await new Promise((resolve) => setTimeout(resolve, 400));

@@ -24,6 +24,7 @@ const POLICY_ENV = {
   PARK_TIMEOUT: '10m',
   DUPLICATE_CHECK_DELAY: '1s',
   ROW_RETENTION: '2h',
+  ROW_IDLE: '30m',
   TICKETING_TASK_QUEUE: 'ticketing',
 };
 
@@ -37,6 +38,7 @@ describe('retry policy and park time', () => {
       parkTimeoutMs: 600_000,
       duplicateCheckDelayMs: 1000,
       rowRetentionMs: 7_200_000,
+      rowIdleMs: 1_800_000,
       ticketTaskQueue: 'ticketing',
     });
     expect(settings.ticketing).toEqual({ taskQueue: 'ticketing', maxActivitiesPerSecond: 2 });
