@@ -88,7 +88,7 @@ class CountingNotifier implements Notifier {
 }
 
 /** Short timers (the tests' FAST_POLICY_ENV) so every path ends within seconds. */
-const POLICY_ENV = { ...FAST_POLICY_ENV, DUPLICATE_CHECK_DELAY: '300ms', ROW_RETENTION: '1s' };
+const POLICY_ENV = { ...FAST_POLICY_ENV, DUPLICATE_CHECK_DELAY: '300ms', ROW_RETENTION: '1s', ROW_IDLE: '1s' };
 const LIFECYCLE_CONFIG = path.resolve(__dirname, '..', 'fixtures', 'lifecycle.yaml');
 // Only to satisfy the config loader: the target is replaced by the in-memory FakeTarget, nothing is called.
 const UNUSED_SERVICENOW_ENV = {
@@ -112,6 +112,10 @@ export interface Harness {
   shortPark: Lane;
   /** test/fixtures/lifecycle.yaml: every event is forwarded to its row's workflow. */
   lifecycle: Lane;
+  /** Like `lifecycle` but with a short park deadline. */
+  lifecycleShortPark: Lane;
+  /** Like `lifecycle` but its worker has no Temporal client: every forward fails. */
+  lifecycleNoClient: Lane;
   close(): Promise<void>;
 }
 
@@ -123,7 +127,7 @@ export async function openHarness(address: string): Promise<Harness> {
   const workflowBundle = await testWorkflowBundle();
   const workers: { worker: Worker; running: Promise<void> }[] = [];
 
-  async function lane(options: { lifecycle: boolean; env?: NodeJS.ProcessEnv }): Promise<Lane> {
+  async function lane(options: { lifecycle: boolean; env?: NodeJS.ProcessEnv; noClient?: boolean }): Promise<Lane> {
     const target = new FakeTarget();
     const taskQueue = uniqueTaskQueue(options.lifecycle ? 'record-row' : 'record');
     const config = options.lifecycle
@@ -138,7 +142,7 @@ export async function openHarness(address: string): Promise<Harness> {
       notifier: new CountingNotifier(),
       logger,
       temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
-      client,
+      client: options.noClient ? undefined : client,
       policy,
     });
     const worker = await createBridgeWorker({
@@ -159,6 +163,8 @@ export async function openHarness(address: string): Promise<Harness> {
     single: await lane({ lifecycle: false }),
     shortPark: await lane({ lifecycle: false, env: { PARK_TIMEOUT: '1s' } }),
     lifecycle: await lane({ lifecycle: true }),
+    lifecycleShortPark: await lane({ lifecycle: true, env: { PARK_TIMEOUT: '2s' } }),
+    lifecycleNoClient: await lane({ lifecycle: true, noClient: true }),
     async close() {
       for (const { worker } of workers) worker.shutdown();
       await Promise.all(workers.map(({ running }) => running));

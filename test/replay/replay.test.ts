@@ -26,8 +26,17 @@ const PATHS = [
   'row-lifecycle-continue-as-new',
   'row-lifecycle-closed',
 ];
+/** The lifecycle paths again as the code behind patched('12-row-lifecycle') and ('12-forward-park') runs them. */
+const ISSUE_12 = [
+  ...['event-forwarded', 'row-lifecycle-continue-as-new', 'row-lifecycle-closed'].map(
+    (name) => `${name}-12-row-lifecycle`,
+  ),
+  'row-resumed-after-idle',
+  'row-park-expired',
+  'event-forward-parked-then-abandoned',
+];
 /** Each path before issue 15, and again as the code behind patched('15-worker-policy') runs it. */
-const RECORDED = [...PATHS, ...PATHS.map((name) => `${name}-15-worker-policy`)];
+const RECORDED = [...PATHS, ...PATHS.map((name) => `${name}-15-worker-policy`), ...ISSUE_12];
 
 async function replay(file: string, workflowBundle: WorkflowBundleWithSourceMap): Promise<void> {
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));
