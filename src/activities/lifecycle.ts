@@ -1,13 +1,23 @@
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
-import type { BridgeConfig } from '../config/bridge-config';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { triggerConfig, type BridgeConfig } from '../config/bridge-config';
 import type { Logger } from '../logging';
-import { rowChanges, type EventMapper } from '../mapping/mapper';
-import { TicketConflictError } from '../ticketing/errors';
-import { ROW_WORKFLOW_TYPE, rowEventSignal, type RowTicketWorkflow } from '../contract';
-import type { ApplyRowEventInput, ApplyRowEventResult, ForwardInput, HasuraEvent, Row, RowAction } from '../contract';
+import type { EventMapper } from '../mapping/mapper';
+import { toRowEvent } from '../mapping/row-images';
+import { truncateCodePoints } from '../ticketing/truncate';
+import { ROW_STATE_MEMO, ROW_WORKFLOW_TYPE, rowEventSignal, type RowTicketWorkflow } from '../contract';
+import type {
+  ApplyRowEventInput,
+  ApplyRowEventResult,
+  ForwardInput,
+  LifecycleRules,
+  RowEvent,
+  RowState,
+  RowWorkflowInput,
+} from '../contract';
 import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
-import type { TicketFields, TicketRef, TicketTarget } from '../ticketing/ticket-target';
+import type { TicketTarget } from '../ticketing/ticket-target';
+import { changeRowTicket } from './row-ticket';
 import { withFailureMapping } from './ticket';
 import { summarize, targetForTrigger, targetNamed } from './targets';
 
@@ -20,121 +30,98 @@ export interface LifecycleDeps {
   client?: Client;
 }
 
-/** Only the fields whose rendered value differs from the previous row's (all of them without one). */
-async function changedFields(
-  mapper: EventMapper,
-  event: HasuraEvent,
-  previousRow: Row | undefined,
-): Promise<TicketFields> {
-  const now = await mapper.fields(event, 'updateFields');
-  if (!previousRow) return now;
-  const before = await mapper.fields({ ...event, op: 'UPDATE', data: { old: null, new: previousRow } }, 'updateFields');
-  return Object.fromEntries(Object.entries(now).filter(([field, value]) => before[field] !== value));
+/**
+ * Each call within this attempt's start-to-close budget: together with ROW_IDLE never being shorter,
+ * no run can start and finish idle between this forward's look at the row and its start of the next run.
+ */
+function withinAttempt(client: Client): <T>(call: () => Promise<T>) => Promise<T> {
+  const { currentAttemptScheduledTimestampMs, startToCloseTimeoutMs } = Context.current().info;
+  const deadline = Math.min(Date.now(), currentAttemptScheduledTimestampMs) + startToCloseTimeoutMs;
+  return (call) => client.connection.withDeadline(deadline, call);
 }
 
-async function workNote(mapper: EventMapper, event: HasuraEvent, previousRow: Row | undefined): Promise<string> {
-  const latest = event.data.new ?? event.data.old;
-  const changes =
-    previousRow && latest
-      ? rowChanges({ ...event, op: 'UPDATE', data: { old: previousRow, new: latest } })
-      : rowChanges(event);
-  return changes.length ? mapper.workNote(event, { changes }) : '';
+/** The state the row's last run left when it finished idle; none when it never ran or ended otherwise. */
+async function lastRunState(client: Client, workflowId: string): Promise<RowState | undefined> {
+  try {
+    const { memo } = await client.workflow.getHandle(workflowId).describe();
+    return memo?.[ROW_STATE_MEMO] as RowState | undefined;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The row run's start: its input (resuming `state`), search attributes and summary. */
+function rowRun(input: ForwardInput, event: RowEvent, state: RowState | undefined) {
+  const { route } = input;
+  const table = `${event.table.schema}.${event.table.name}`;
+  const { trigger } = event;
+  const rowInput: RowWorkflowInput = {
+    trigger,
+    table: event.table,
+    rowKey: route.rowKey,
+    correlationId: route.rowCorrelationId,
+    rules: route.rules,
+    policy: input.policy,
+    state,
+  };
+  return {
+    workflowId: route.rowWorkflowId,
+    taskQueue: input.taskQueue,
+    args: [rowInput] as [RowWorkflowInput],
+    typedSearchAttributes: [
+      { key: HasuraTrigger, value: trigger },
+      { key: HasuraTable, value: table },
+    ],
+    // The readable key, even when the workflow id carries its hash; the summary is bounded too.
+    staticSummary: `row ${table} ${truncateCodePoints(route.rowKey, 200)} (${trigger})`,
+  };
+}
+
+/**
+ * Hands the event to its row's workflow: a signal to the open run; when none is open, a new run
+ * (signal-with-start) that resumes from the state the last one left, so a stale event stays stale.
+ * The images' digests let the row workflow order its events as the database made them.
+ */
+async function forwardToRowWorkflow(deps: LifecycleDeps, input: ForwardInput): Promise<void> {
+  const { client } = deps;
+  if (!client) throw new Error('this worker has no Temporal client for lifecycle triggers');
+  const event = toRowEvent(input.event);
+  const within = withinAttempt(client);
+  const { route } = input;
+  try {
+    return await within(() => client.workflow.getHandle(route.rowWorkflowId).signal(rowEventSignal, event));
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  const state = await within(() => lastRunState(client, route.rowWorkflowId));
+  const start = { ...rowRun(input, event, state), signal: rowEventSignal, signalArgs: [event] as [RowEvent] };
+  await within(() => client.workflow.signalWithStart<RowTicketWorkflow, [RowEvent]>(ROW_WORKFLOW_TYPE, start));
+}
+
+/**
+ * Brings the row's ticket to what this event says: create, update (changed fields + a work note),
+ * resolve on DELETE; a closed ticket follows `onClosed`, never a silent edit (./row-ticket.ts).
+ */
+async function applyRowEvent(deps: LifecycleDeps, input: ApplyRowEventInput): Promise<ApplyRowEventResult> {
+  const { attempt } = Context.current().info;
+  const targetName = targetForTrigger(deps.config, input.trigger);
+  return withFailureMapping(async (signal) => {
+    const target = targetNamed(deps.targets, targetName);
+    const change = await changeRowTicket({ input, target, mapper: deps.mapper, ctx: { signal } });
+    const { action, note, created } = change;
+    return { action, target: targetName, ticket: change.ticket && summarize(change.ticket), attempt, note, created };
+  });
 }
 
 export function createLifecycleActivities(deps: LifecycleDeps) {
-  const { mapper } = deps;
   return {
-    /** Signal-with-start: the row workflow starts on its first event and receives every later one. */
-    async forwardToRowWorkflow(input: ForwardInput): Promise<void> {
-      if (!deps.client) throw new Error('this worker has no Temporal client for lifecycle triggers');
-      const { route, event } = input;
-      await deps.client.workflow.signalWithStart<RowTicketWorkflow, [HasuraEvent]>(ROW_WORKFLOW_TYPE, {
-        workflowId: route.rowWorkflowId,
-        taskQueue: input.taskQueue,
-        args: [
-          {
-            trigger: event.trigger,
-            table: event.table,
-            rowKey: route.rowKey,
-            correlationId: route.rowCorrelationId,
-            rules: route.rules,
-            policy: input.policy,
-          },
-        ],
-        signal: rowEventSignal,
-        signalArgs: [event],
-        typedSearchAttributes: [
-          { key: HasuraTrigger, value: event.trigger },
-          { key: HasuraTable, value: `${event.table.schema}.${event.table.name}` },
-        ],
-        staticSummary: `row ${event.table.schema}.${event.table.name} ${route.rowKey} (${event.trigger})`,
-      });
-    },
-
-    /**
-     * Brings the row's ticket to what this event says: create, update (changed fields + a work
-     * note), resolve on DELETE; a closed ticket follows `onClosed`, never a silent edit. It always
-     * looks the ticket up first, so a retry after a lost response finds what it wrote.
-     */
-    async applyRowEvent(input: ApplyRowEventInput): Promise<ApplyRowEventResult> {
-      const { attempt } = Context.current().info;
-      const targetName = targetForTrigger(deps.config, input.trigger);
-      return withFailureMapping(async (signal) => {
-        const target = targetNamed(deps.targets, targetName);
-        const found = await target.findByCorrelation(input.correlationId, { signal });
-        const existing = found.at(-1);
-        const done = (action: RowAction, ref?: TicketRef, note?: string): ApplyRowEventResult => ({
-          action,
-          target: targetName,
-          ticket: ref && summarize(ref),
-          attempt,
-          note,
-        });
-        const ctx = { signal };
-        const create = async () =>
-          done(
-            'created',
-            await target.create(
-              {
-                correlationId: input.correlationId,
-                fields: { ...(await mapper.fields(input.event, 'fields')), ...input.overrides },
-              },
-              ctx,
-            ),
-          );
-        if (input.event.op === 'DELETE') {
-          if (existing?.closed) return done('skipped', existing, 'ticket already closed');
-          // A DELETE that overtook its INSERT still leaves the row's ticket, resolved: the same end state.
-          const ticket =
-            existing ??
-            (await target.create(
-              { correlationId: input.correlationId, fields: await mapper.fields(input.event, 'fields') },
-              ctx,
-            ));
-          const changes = existing ? await changedFields(mapper, input.event, input.previousRow) : {};
-          const fields = { ...changes, ...(await mapper.fields(input.event, 'resolveFields')), ...input.overrides };
-          return done('resolved', await target.resolve(ticket, fields, ctx));
-        }
-        if (!existing) return create();
-        const note = await workNote(mapper, input.event, input.previousRow);
-        const fields: TicketFields = {
-          ...(await changedFields(mapper, input.event, input.previousRow)),
-          ...input.overrides,
-          ...(note && { work_notes: note }),
-        };
-        if (existing.closed) {
-          if (input.rules.onClosed === 'ignore')
-            return done('skipped', existing, `ticket ${existing.number} is closed`);
-          if (input.rules.onClosed === 'create-new') return create();
-          if (!target.reopen)
-            throw new TicketConflictError(
-              `${target.kind} cannot reopen ${existing.number}; set lifecycle.on_closed to create-new or ignore`,
-            );
-          return done('reopened', await target.reopen(existing, fields, ctx));
-        }
-        if (Object.keys(fields).length === 0) return done('unchanged', existing);
-        return done('updated', await target.update(existing, fields, ctx));
-      });
+    forwardToRowWorkflow: (input: ForwardInput) => forwardToRowWorkflow(deps, input),
+    applyRowEvent: (input: ApplyRowEventInput) => applyRowEvent(deps, input),
+    /** The worker's current rules, read by each row run: not frozen into the run's first start. */
+    async lifecycleRules(trigger: string): Promise<LifecycleRules> {
+      const { manual, onClosed, reorderWindowMs } = triggerConfig(deps.config as BridgeConfig, trigger).lifecycle;
+      return { manual, onClosed, reorderWindowMs };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Context, type Info } from '@temporalio/activity';
 import type { CreateTicketInput, CreateTicketResult, TicketSummary } from '../contract';
 import type { DuplicateCheckInput, DuplicateCheckResult } from '../contract';
-import type { TicketTarget } from '../ticketing/ticket-target';
+import type { TicketRef, TicketTarget } from '../ticketing/ticket-target';
 import type { Logger } from '../logging';
 import { ticketMayExistAfter, toApplicationFailure } from './failures';
 import { summarize, targetNamed } from './targets';
@@ -79,12 +79,18 @@ async function createTicket(deps: TicketDeps, input: CreateTicketInput): Promise
   });
 }
 
-/** Keeps the oldest ticket of a correlation key and cancels the other open ones (late-committed duplicates). */
+/** `keep` first, then every other ticket found: a row keeps the ticket it holds, even when a search lags. */
+function keepFirst(found: TicketRef[], keep: TicketSummary): TicketRef[] {
+  return [found.find((ref) => ref.id === keep.id) ?? keep, ...found.filter((ref) => ref.id !== keep.id)];
+}
+
+/** Keeps the oldest ticket of a correlation key (or `keep`) and cancels the other open ones (late commits). */
 async function cancelDuplicateTickets(deps: TicketDeps, input: DuplicateCheckInput): Promise<DuplicateCheckResult> {
   const log = activityLogger(deps.logger);
   return withFailureMapping(async (signal) => {
     const target = targetNamed(deps.targets, input.target);
-    const [kept, ...others] = await target.findByCorrelation(input.correlationId, { signal });
+    const found = await target.findByCorrelation(input.correlationId, { signal });
+    const [kept, ...others] = input.keep ? keepFirst(found, input.keep) : found;
     const duplicates = others.filter((ref) => !ref.closed);
     for (const duplicate of duplicates) {
       await target.cancelDuplicate(duplicate, kept, { signal });

@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from '../logging';
 import { requireSharedSecret } from './auth';
 import { hasuraEventsHandler } from './events-route';
+import { exactJsonBody } from './json-body';
 import type { EventStarter } from './starter';
 import type { WebhookHttpConfig } from '../config/settings';
 import type { ApiMetrics } from './metrics';
@@ -47,12 +48,11 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(503).json({ status: 'unavailable', message: 'Temporal is not reachable' });
     }
   });
-  const jsonBody = express.json({ limit: deps.webhook.bodyLimit, type: () => true, strict: true });
   app.post(
     '/hasura/events',
     requireSharedSecret({ header: deps.webhook.secretHeader, secrets: deps.webhook.secrets }),
     requireJson,
-    jsonBody,
+    ...exactJsonBody(deps.webhook.bodyLimit),
     hasuraEventsHandler({
       starter: deps.metrics?.instrumentStarter(deps.starter) ?? deps.starter,
       logger: deps.logger,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { triggerConfig, type BridgeConfig } from '../config/bridge-config';
-import { currentRow, rowKeyOf } from '../mapping/mapper';
+import { currentRow, rowKeyOf } from '../mapping/row-key';
 import { rowCorrelationIdFor, rowWorkflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
 
 export type RouteDecision = EventRoute | { kind: 'ignored'; reason: string };
@@ -32,7 +32,7 @@ export function createEventRouter(config?: Pick<BridgeConfig, 'triggers' | 'defa
     return {
       kind: 'row',
       rowKey,
-      rowWorkflowId: rowWorkflowIdFor(event.trigger, table, rowKey),
+      rowWorkflowId: rowWorkflowIdFor(event.trigger, table, rowKey, sha256Hex),
       rowCorrelationId: rowCorrelationIdFor(event.trigger, table, rowKey, sha256Hex),
       rules: { manual: lifecycle.manual, onClosed: lifecycle.onClosed, reorderWindowMs: lifecycle.reorderWindowMs },
     };

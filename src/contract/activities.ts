@@ -56,6 +56,8 @@ export interface CreateTicketResult {
 export interface DuplicateCheckInput {
   target: string;
   correlationId: string;
+  /** The ticket to keep (a row's ticket); the other open ones are cancelled. Absent: the oldest is kept. */
+  keep?: TicketSummary;
 }
 
 export interface DuplicateCheckResult {
@@ -80,6 +82,8 @@ export interface ApplyRowEventInput {
   previousRow?: Row;
   rules: LifecycleRules;
   overrides: Record<string, string>;
+  /** The row's ticket as the workflow knows it: read by id, no search. Absent: searched by correlation key. */
+  ticket?: TicketSummary;
 }
 
 export interface ApplyRowEventResult {
@@ -88,6 +92,8 @@ export interface ApplyRowEventResult {
   ticket?: TicketSummary;
   attempt: number;
   note?: string;
+  /** This call created the ticket (a DELETE that came first creates one too). Absent in old results: action 'created'. */
+  created?: boolean;
 }
 
 export type NotifyChannel = 'email' | 'chat' | 'webhook';
@@ -126,6 +132,8 @@ export interface BridgeActivities {
   cancelDuplicateTickets(input: DuplicateCheckInput): Promise<DuplicateCheckResult>;
   /** Signal-with-start of the row's workflow. */
   forwardToRowWorkflow(input: ForwardInput): Promise<void>;
+  /** Local activity: how the worker's config says this trigger's rows follow their events. */
+  lifecycleRules(trigger: string): Promise<LifecycleRules>;
   applyRowEvent(input: ApplyRowEventInput): Promise<ApplyRowEventResult>;
   notifyChannels(): Promise<NotifyChannel[]>;
   notifyFailure(channel: NotifyChannel, facts: FailureFacts): Promise<'sent' | 'skipped'>;

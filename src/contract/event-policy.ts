@@ -19,8 +19,14 @@ export interface EventPolicy {
    * limit, so the ticketing API's limit holds across any number of workers.
    */
   ticketTaskQueue?: string;
-  /** After the row's ticket is closed by a DELETE, how long the row workflow waits for late events. */
+  /** Row workflows started before issue 12: after the row's DELETE, how long they wait for late events. */
   rowRetentionMs: number;
+  /**
+   * A row workflow finishes after this long without events; the next event starts a run that resumes
+   * from its final state. Never shorter than attemptTimeoutMs (the forward's hand-over relies on it).
+   * Optional only because a worker from before issue 12 may answer a run's policy request.
+   */
+  rowIdleMs?: number;
   /**
    * After a create that needed retries, wait this long and look for a duplicate that a timed-out
    * attempt committed late. ServiceNow cancels any transaction after 60 s, so 90 s covers it.
@@ -42,6 +48,7 @@ export const DEFAULT_POLICY: EventPolicy = {
   // Far above any delivery delay of a healthy pipeline, far below any namespace retention.
   lookupFirstAfterMs: 3600_000,
   rowRetentionMs: 24 * 3600_000,
+  rowIdleMs: 10 * 60_000,
 };
 
 /**

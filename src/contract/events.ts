@@ -13,6 +13,20 @@ export interface HasuraEvent {
   sessionVariables: Record<string, string> | null;
 }
 
+/**
+ * Digests of the row images of one change (sha256 of the image's canonical JSON): what the row was
+ * before it and after it; null = no row (before an INSERT, after a DELETE). The forwarder adds them.
+ */
+export interface RowImages {
+  before: string | null;
+  after: string | null;
+}
+
+/** A lifecycle event as its row workflow receives it; `images` is absent from forwarders older than issue 12. */
+export interface RowEvent extends HasuraEvent {
+  images?: RowImages;
+}
+
 /** How the row's ticket follows later events (from the trigger's `lifecycle` config). */
 export interface LifecycleRules {
   manual: 'create' | 'upsert';

@@ -17,9 +17,23 @@ export function correlationIdFor(trigger: string, eventId: string): string {
   return `${trigger.slice(0, Math.max(0, room))}:${eventId}`;
 }
 
-/** One workflow per row of a lifecycle trigger; `table` is `schema.name`. */
-export function rowWorkflowIdFor(trigger: string, table: string, rowKey: string): string {
-  return `row-${trigger}-${table}-${rowKey}`;
+/** Temporal's default `limit.maxIDLength`, which counts UTF-8 bytes. */
+export const WORKFLOW_ID_MAX_BYTES = 1000;
+
+/**
+ * One workflow per row of a lifecycle trigger; `table` is `schema.name`. A key that would make the id
+ * too long for Temporal is replaced by its SHA-256 (the readable key stays in the workflow's summary);
+ * ids that fit read as they always did, so running row workflows keep theirs.
+ */
+export function rowWorkflowIdFor(
+  trigger: string,
+  table: string,
+  rowKey: string,
+  sha256Hex: (text: string) => string,
+): string {
+  const plain = `row-${trigger}-${table}-${rowKey}`;
+  if (new TextEncoder().encode(plain).length <= WORKFLOW_ID_MAX_BYTES) return plain;
+  return `row-${trigger}-${table}-sha256:${sha256Hex(rowKey)}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { HasuraEvent } from './events';
+import type { RowEvent } from './events';
 import type { EventStatus } from './workflows';
 
 /** Operator messages. Names are what `temporal workflow update execute / signal / query --name ...` use. */
@@ -34,7 +34,7 @@ export const retrySignal = defineSignal<[RetryRequest?]>('retry');
 export const abandonSignal = defineSignal<[AbandonRequest?]>('abandon');
 export const statusQuery = defineQuery<EventStatus>('status');
 /** One event for a row workflow; sent by the event workflow's forward activity with signal-with-start. */
-export const rowEventSignal = defineSignal<[HasuraEvent]>('rowEvent');
+export const rowEventSignal = defineSignal<[RowEvent]>('rowEvent');
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,79}$/;
 const MAX_OVERRIDES = 50;

@@ -1,5 +1,5 @@
 import type { EventPolicy } from './event-policy';
-import type { EventRoute, HasuraEvent, HasuraOp, LifecycleRules, Row } from './events';
+import type { EventRoute, HasuraEvent, HasuraOp, LifecycleRules, Row, RowEvent } from './events';
 
 /** Shapes the webhook starts workflows with and reads back from them. Pure types: safe in workflow code. */
 export interface EventWorkflowInput {
@@ -21,6 +21,30 @@ export interface TicketSummary {
   url?: string;
 }
 
+/** One change of the row as its workflow remembers it, to place later deliveries (README "Lifecycle"). */
+export interface ChainLink {
+  /** The Hasura event id. */
+  id: string;
+  op: HasuraOp;
+  /** `created_at` in UTC with nine fraction digits: compares as text. */
+  at: string;
+  /** RowImages digests; absent when the forwarder sent none. */
+  before?: string | null;
+  after?: string | null;
+}
+
+/** How a row workflow (issue 12 on) orders its events. */
+export interface RowOrderState {
+  /** The newest remembered changes, in the database's order as far as it is known. */
+  links: ChainLink[];
+  /** Whole events that may still turn out to be the row's newest change. */
+  held: RowEvent[];
+  /** The event the ticket was last brought to (or an operator abandoned): the ordering floor. */
+  appliedId?: string;
+  /** Events received, for the skipped count. */
+  received: number;
+}
+
 /** What a row workflow remembers between batches and across continue-as-new. */
 export interface RowState {
   ticket?: TicketSummary;
@@ -33,6 +57,8 @@ export interface RowState {
   lastRow?: Row;
   applied: number;
   skipped: number;
+  /** Set by runs from issue 12 on; `seen` and `pending` then stay empty. */
+  order?: RowOrderState;
 }
 
 export interface RowWorkflowInput {
@@ -60,7 +86,8 @@ export type TicketState =
   | 'forwarded'
   | 'waiting-for-events'
   | 'applying'
-  | 'closed';
+  | 'closed'
+  | 'idle';
 
 export interface EventStatus {
   state: TicketState;
@@ -91,8 +118,12 @@ export type EventOutcome =
   | { status: 'abandoned'; reason: string; lastError?: string }
   | { status: 'forwarded'; rowWorkflowId: string };
 
+/** The memo key under which a row workflow that finishes idle leaves its state for the next run. */
+export const ROW_STATE_MEMO = 'rowState';
+
 export interface RowOutcome {
-  status: 'closed' | 'abandoned';
+  /** `idle`: finished after ROW_IDLE without events; the next event's run resumes from ROW_STATE_MEMO. */
+  status: 'closed' | 'abandoned' | 'idle';
   ticket?: TicketSummary;
   applied: number;
   skipped: number;

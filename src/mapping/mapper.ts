@@ -1,9 +1,10 @@
 import type { BridgeConfig, TriggerConfig } from '../config/bridge-config';
 import { builtinTriggerDefaults } from '../config/builtin';
 import { ConfigError } from '../common/config-error';
-import type { HasuraEvent, Row, TicketFields } from '../contract';
+import type { HasuraEvent, TicketFields } from '../contract';
 import type { Liquid } from 'liquidjs';
 import { compileTemplates, createLiquid, type CompiledTemplate } from '../templating/liquid';
+import { currentRow, rowKeyOf } from './row-key';
 
 /** What a mapper needs of the config; a whole BridgeConfig fits. */
 export type MappingConfig = Pick<BridgeConfig, 'lookups' | 'defaults' | 'triggers'>;
@@ -54,15 +55,6 @@ export interface EventMapper {
   workNote(event: HasuraEvent, extras?: ScopeExtras & { changes?: FieldChange[] }): Promise<string>;
 }
 
-/** The row a ticket describes: the new image, or the old one for a DELETE. */
-export function currentRow(event: HasuraEvent): Row {
-  return event.data.new ?? event.data.old ?? {};
-}
-
-export function rowKeyOf(row: Row, columns: string[]): string {
-  return columns.map((column) => String(row[column] ?? '')).join('/');
-}
-
 /** Columns whose value differs between the old and new image (UPDATE only); a missing column counts as null. */
 export function rowChanges(event: HasuraEvent): FieldChange[] {
   const { old: before, new: after } = event.data;
@@ -96,8 +88,8 @@ function compileTrigger(engine: Liquid, config: TriggerConfig, path: string, pro
   return { config, sets, workNote: compile({ work_note: config.workNote }, 'work_note').work_note };
 }
 
-export function createEventMapper(config: MappingConfig): EventMapper {
-  const engine = createLiquid(config.lookups);
+/** Every trigger's templates, parsed; all problems reported at once. */
+function compileAll(engine: Liquid, config: MappingConfig): (event: HasuraEvent) => CompiledTrigger {
   const problems: string[] = [];
   const defaults: CompiledTrigger = compileTrigger(engine, config.defaults, 'defaults', problems);
   const triggers = new Map(
@@ -107,21 +99,27 @@ export function createEventMapper(config: MappingConfig): EventMapper {
     ]),
   );
   if (problems.length > 0) throw new ConfigError(problems);
-  const compiledFor = (event: HasuraEvent): CompiledTrigger => triggers.get(event.trigger) ?? defaults;
+  return (event) => triggers.get(event.trigger) ?? defaults;
+}
 
-  async function renderOne(
-    template: CompiledTemplate,
-    scope: object,
-    what: { trigger: string; field: string; source: string },
-  ) {
-    try {
-      return (await engine.render(template, scope)).trim();
-    } catch (error) {
-      // The operator reads this in the notification and the Web UI: name the field and its template.
-      const message = `trigger ${what.trigger}, field ${what.field} (template ${JSON.stringify(what.source.slice(0, 200))}): ${(error as Error).message}`;
-      throw new MappingError(message, what.field, what.source, { cause: error });
-    }
+async function renderOne(
+  engine: Liquid,
+  template: CompiledTemplate,
+  scope: object,
+  what: { trigger: string; field: string; source: string },
+): Promise<string> {
+  try {
+    return (await engine.render(template, scope)).trim();
+  } catch (error) {
+    // The operator reads this in the notification and the Web UI: name the field and its template.
+    const message = `trigger ${what.trigger}, field ${what.field} (template ${JSON.stringify(what.source.slice(0, 200))}): ${(error as Error).message}`;
+    throw new MappingError(message, what.field, what.source, { cause: error });
   }
+}
+
+export function createEventMapper(config: MappingConfig): EventMapper {
+  const engine = createLiquid(config.lookups);
+  const compiledFor = compileAll(engine, config);
 
   async function fields(event: HasuraEvent, set: FieldSet, extras: ScopeExtras = {}): Promise<TicketFields> {
     const compiled = compiledFor(event);
@@ -129,7 +127,7 @@ export function createEventMapper(config: MappingConfig): EventMapper {
     const rendered: TicketFields = {};
     for (const [field, template] of Object.entries(compiled.sets[set])) {
       const source = compiled.config[set][field];
-      rendered[field] = await renderOne(template, scope, { trigger: event.trigger, field, source });
+      rendered[field] = await renderOne(engine, template, scope, { trigger: event.trigger, field, source });
     }
     return rendered;
   }
@@ -143,11 +141,8 @@ export function createEventMapper(config: MappingConfig): EventMapper {
     async workNote(event, extras = {}) {
       const compiled = compiledFor(event);
       const scope = scopeOf(event, compiled.config, extras);
-      return renderOne(compiled.workNote, scope, {
-        trigger: event.trigger,
-        field: 'work_note',
-        source: compiled.config.workNote,
-      });
+      const what = { trigger: event.trigger, field: 'work_note', source: compiled.config.workNote };
+      return renderOne(engine, compiled.workNote, scope, what);
     },
   };
 }

@@ -13,6 +13,7 @@ const schema = z.object({
   DUPLICATE_CHECK_DELAY: envDuration.optional(),
   LOOKUP_FIRST_AFTER: envDuration.optional(),
   ROW_RETENTION: envDuration.optional(),
+  ROW_IDLE: envDuration.optional(),
   TICKETING_TASK_QUEUE: z.string().min(1).optional(),
 });
 
@@ -37,6 +38,7 @@ export function eventPolicyFromEnv(env: Env): EventPolicy {
     duplicateCheckDelayMs: e.DUPLICATE_CHECK_DELAY ?? DEFAULT_POLICY.duplicateCheckDelayMs,
     lookupFirstAfterMs: e.LOOKUP_FIRST_AFTER ?? DEFAULT_POLICY.lookupFirstAfterMs,
     rowRetentionMs: e.ROW_RETENTION ?? DEFAULT_POLICY.rowRetentionMs,
+    rowIdleMs: e.ROW_IDLE ?? DEFAULT_POLICY.rowIdleMs,
     ticketTaskQueue: e.TICKETING_TASK_QUEUE,
   };
 }

@@ -33,6 +33,11 @@ export interface TicketTarget {
   create(input: { correlationId: string; fields: TicketFields }, ctx?: CallContext): Promise<TicketRef>;
   /** All tickets carrying this correlation key, oldest first. */
   findByCorrelation(correlationId: string, ctx?: CallContext): Promise<TicketRef[]>;
+  /**
+   * Reads one ticket by id. Optional: a row workflow that knows its ticket reads it here, because a
+   * search may not see a ticket created seconds ago (Jira); without it, it searches.
+   */
+  get?(ref: TicketRef, ctx?: CallContext): Promise<TicketRef>;
   update(ref: TicketRef, fields: TicketFields, ctx?: CallContext): Promise<TicketRef>;
   resolve(ref: TicketRef, fields: TicketFields, ctx?: CallContext): Promise<TicketRef>;
   /**

@@ -2,6 +2,7 @@ import { patched, proxyLocalActivities, setHandler, workflowInfo } from '@tempor
 import { PERMANENT_ERROR_TYPES, statusQuery } from '../contract';
 import type { BridgeActivities, CreateTicketResult, EventOutcome, EventWorkflowInput } from '../contract';
 import { isOldEvent } from './event-age';
+import { forwardToRow } from './forward';
 import { OperatorInbox } from './operator';
 import { runWithRecovery, type StepInput } from './recovery';
 import { RunPolicy } from './run-policy';
@@ -40,13 +41,7 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const inbox = new OperatorInbox(tracker);
   setHandler(statusQuery, () => tracker.status);
   const { route } = input;
-  if (route?.kind === 'row') {
-    tracker.moveTo('forwarding', { rowKey: route.rowKey });
-    const forward = { route, event: input.event, policy: input.policy, taskQueue: workflowInfo().taskQueue };
-    await ticketActivities(await policy.get()).forwardToRowWorkflow(forward);
-    tracker.moveTo('forwarded');
-    return { status: 'forwarded', rowWorkflowId: route.rowWorkflowId };
-  }
+  if (route?.kind === 'row') return forwardToRow({ tracker, inbox, policy }, input, route);
   const info = workflowInfo();
   // A reset run (new runId in the same chain) may follow a run that already created the ticket.
   const resetRun = info.runId !== info.firstExecutionRunId;

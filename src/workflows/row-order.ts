@@ -1,25 +1,102 @@
-import type { HasuraEvent, RowState } from '../contract';
+import type { ChainLink, RowEvent, RowOrderState, RowState } from '../contract';
+import { chainOrder, instantKey } from './row-chain';
+
+/** Changes remembered to place late deliveries; older ones are placed by created_at alone. */
+const LINK_LIMIT = 200;
+/** Whole events kept while their place is open: they bound the state that continue-as-new and the memo carry. */
+const HELD_LIMIT = 32;
+const HELD_CHARACTERS = 256 * 1024;
+
+export function linkOf(event: RowEvent): ChainLink {
+  const { images } = event;
+  return {
+    id: event.eventId,
+    op: event.op,
+    at: instantKey(event.createdAt),
+    before: images?.before,
+    after: images?.after,
+  };
+}
+
+/** A run from before issue 12 remembered only what it applied; its pending events are placed like new ones. */
+function fromLegacy(state: RowState | undefined): RowOrderState {
+  const applied = state?.lastApplied;
+  if (!applied) return { links: [], held: [], received: 0 };
+  const link: ChainLink = { id: applied.eventId, op: applied.op, at: instantKey(applied.createdAt) };
+  return { links: [link], held: [], appliedId: link.id, received: 0 };
+}
 
 /**
- * Hasura gives no ordering, so a row's events are ordered by their `created_at` (the database's
- * NOW() of the change), with the event id breaking ties. Zone-less and `Z` forms compare alike.
+ * A row's events in the database's order (./row-chain.ts), remembered across batches and runs: each
+ * decision brings the ticket to the newest change known, so whatever the delivery order, the ticket
+ * ends as the row ends once every change has arrived.
  */
-export function orderKey(event: Pick<HasuraEvent, 'createdAt' | 'eventId'>): string {
-  const [seconds, fraction = ''] = event.createdAt.replace(/Z$|[+-]\d{2}:?\d{2}$/, '').split('.');
-  return `${seconds}.${fraction.padEnd(9, '0')}|${event.eventId}`;
+export class RowOrder {
+  readonly state: RowOrderState;
+  /** Events received since the last decision. */
+  private unsettled = 0;
+
+  constructor(state: RowState | undefined) {
+    this.state = state?.order ?? fromLegacy(state);
+    for (const event of state?.order ? [] : (state?.pending ?? [])) this.add(event);
+  }
+
+  get waiting(): number {
+    return this.unsettled;
+  }
+
+  get applied(): ChainLink | undefined {
+    return this.state.links.find((link) => link.id === this.state.appliedId);
+  }
+
+  /** Remembers a delivery; false for a redelivery of a known event. */
+  add(event: RowEvent): boolean {
+    const { links, held } = this.state;
+    if (links.some((link) => link.id === event.eventId)) return false;
+    links.push(linkOf(event));
+    held.push(event);
+    this.state.received += 1;
+    this.unsettled += 1;
+    if (links.length > 2 * LINK_LIMIT || held.length > 2 * HELD_LIMIT) this.compact();
+    return true;
+  }
+
+  /** The row's newest known change when the ticket does not show it yet. */
+  decide(): RowEvent | undefined {
+    this.unsettled = 0;
+    const newest = this.compact();
+    if (!newest || newest.id === this.state.appliedId) return undefined;
+    return this.state.held.find((event) => event.eventId === newest.id);
+  }
+
+  /** The ticket now shows `event` (or an operator gave it up): older deliveries are stale. */
+  consumed(event: RowEvent): void {
+    this.state.appliedId = event.eventId;
+  }
+
+  /** Orders what is remembered and forgets what can no longer matter; returns the newest change. */
+  private compact(): ChainLink | undefined {
+    const { order, followed } = chainOrder(this.state.links);
+    const newest = order.at(-1);
+    const applied = this.applied;
+    const kept = order.slice(-LINK_LIMIT);
+    if (applied && !kept.includes(applied)) kept.unshift(applied);
+    this.state.links = kept;
+    const position = new Map(kept.map((link, index) => [link.id, index]));
+    // The applied event stays too: later deliveries may show an event after it was older after all.
+    const open = (event: RowEvent) =>
+      position.has(event.eventId) && (!followed.has(event.eventId) || event.eventId === newest?.id);
+    const candidates = this.state.held.filter(open).sort((a, b) => position.get(b.eventId)! - position.get(a.eventId)!);
+    this.state.held = keepWithin(candidates).reverse();
+    return newest;
+  }
 }
 
-/** The newest event of a batch that is newer than what was applied, or undefined when all are stale. */
-export function newestApplicable(batch: HasuraEvent[], lastApplied: RowState['lastApplied']): HasuraEvent | undefined {
-  const floor = lastApplied ? orderKey(lastApplied) : '';
-  const newest = [...batch].sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : 1)).at(-1);
-  return newest && orderKey(newest) > floor ? newest : undefined;
-}
-
-const SEEN_LIMIT = 500;
-
-/** Remembers delivered ids so a re-forwarded event (an activity retry) is applied once. */
-export function rememberSeen(state: RowState, events: HasuraEvent[]): void {
-  state.seen.push(...events.map((e) => e.eventId));
-  if (state.seen.length > SEEN_LIMIT) state.seen.splice(0, state.seen.length - SEEN_LIMIT);
+/** Newest first: the first is always kept; the rest while they fit the count and size bounds. */
+function keepWithin(newestFirst: RowEvent[]): RowEvent[] {
+  let characters = 0;
+  return newestFirst.filter((event, index) => {
+    characters += JSON.stringify(event).length;
+    return index === 0 || (index < HELD_LIMIT && characters <= HELD_CHARACTERS);
+  });
 }

@@ -3,7 +3,7 @@ import { createActivities } from '../../src/activities';
 import { createLogger, type Logger } from '../../src/logging';
 import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
-import { TicketUnavailableError } from '../../src/ticketing/errors';
+import { TicketNotFoundError, TicketUnavailableError } from '../../src/ticketing/errors';
 import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../../src/ticketing/ticket-target';
 import { resolvePolicy, type EventPolicy } from '../../src/contract';
 
@@ -44,6 +44,16 @@ export class FakeTarget implements TicketTarget {
   readonly calls: string[] = [];
   /** What the next create calls do instead of succeeding, in order: refused (an Error) or accepted late. */
   createFailures: (Error | AcceptedCreate)[] = [];
+  /**
+   * The next this-many creates fail as a timed-out POST that the server still commits: their ticket
+   * becomes visible `lateCommitMs` later.
+   */
+  lostAnswers = 0;
+  lateCommitMs = 0;
+  /** Tickets younger than this are not found by findByCorrelation yet, as Jira's search lags its writes. */
+  searchLagMs = 0;
+  /** Errors thrown by the next update calls, in order. */
+  updateFailures: Error[] = [];
   private readonly uncommitted: { ticket: FakeTicket; commitWhen: (calls: readonly string[]) => boolean }[] = [];
   private stamped = 0;
 
@@ -58,6 +68,12 @@ export class FakeTarget implements TicketTarget {
       fields: input.fields,
       createdAt: new Date().toISOString(),
     };
+    if (!failure && this.lostAnswers > 0) {
+      this.lostAnswers -= 1;
+      this.commit({ ...ticket, createdAt: new Date(Date.now() + this.lateCommitMs).toISOString() });
+      const lost = new TicketUnavailableError('504 Gateway Timeout (the server commits later)', { status: 504 });
+      return this.answered(Promise.reject(lost));
+    }
     if (!failure) return this.answered(Promise.resolve(this.commit(ticket)));
     this.uncommitted.push({ ticket, commitWhen: failure.commitWhen ?? (() => true) });
     if (failure.answer !== 'hang') return this.answered(Promise.reject(failure.answer));
@@ -73,7 +89,10 @@ export class FakeTarget implements TicketTarget {
   async findByCorrelation(correlationId: string): Promise<TicketRef[]> {
     this.calls.push('find');
     // Copies, as a real target's answer: what a caller holds does not change with the store.
-    const found = this.tickets.filter((t) => t.correlationId === correlationId).map((t) => ({ ...t }));
+    const visibleBefore = Date.now() - this.searchLagMs;
+    const found = this.tickets
+      .filter((t) => t.correlationId === correlationId && Date.parse(t.createdAt!) <= visibleBefore)
+      .map((t) => ({ ...t }));
     return this.answered(Promise.resolve(found));
   }
 
@@ -99,8 +118,17 @@ export class FakeTarget implements TicketTarget {
     return answer;
   }
 
+  async get(ref: TicketRef): Promise<TicketRef> {
+    this.calls.push('get');
+    const ticket = this.tickets.find((t) => t.id === ref.id);
+    if (!ticket) throw new TicketNotFoundError(`no ticket ${ref.number}`, { status: 404 });
+    return ticket;
+  }
+
   async update(ref: TicketRef, fields: TicketFields): Promise<TicketRef> {
     this.calls.push('update');
+    const failure = this.updateFailures.shift();
+    if (failure) throw failure;
     const ticket = this.tickets.find((t) => t.id === ref.id)!;
     Object.assign(ticket.fields, fields);
     return ticket;
@@ -108,13 +136,25 @@ export class FakeTarget implements TicketTarget {
 
   async resolve(ref: TicketRef, fields: TicketFields): Promise<TicketRef> {
     this.calls.push('resolve');
-    return this.update(ref, { ...fields, state: 'resolved' });
+    const ticket = this.tickets.find((t) => t.id === ref.id)!;
+    Object.assign(ticket.fields, fields, { state: 'resolved' });
+    ticket.closed = true;
+    return ticket;
+  }
+
+  async reopen(ref: TicketRef, fields: TicketFields): Promise<TicketRef> {
+    this.calls.push('reopen');
+    const ticket = this.tickets.find((t) => t.id === ref.id)!;
+    Object.assign(ticket.fields, fields, { state: 'open' });
+    ticket.closed = false;
+    return ticket;
   }
 
   async cancelDuplicate(duplicate: TicketRef): Promise<void> {
     this.calls.push('cancel');
     const ticket = this.tickets.find((t) => t.id === duplicate.id)!;
     ticket.closed = true;
+    ticket.fields.state = 'cancelled';
   }
 }
 

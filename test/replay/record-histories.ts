@@ -25,11 +25,13 @@ import {
   expectOutcome,
   parked,
   resetToFirstWorkflowTask,
+  runChain,
   status,
   type Path,
   type Recorded,
 } from './recording-steps';
 import { OPERATOR_PATHS } from './paths-operator';
+import { ISSUE_12_PATHS } from './row-paths';
 
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
 
@@ -134,23 +136,13 @@ const PATHS: Record<string, Path> = {
 
   ...CREATE_PATHS,
   ...OPERATOR_PATHS,
+  ...ISSUE_12_PATHS,
 };
 
 /** Paths that record more than one file. */
 const ROW_FILES: Record<string, string[]> = {
   'row-lifecycle': ['event-forwarded', 'row-lifecycle-continue-as-new', 'row-lifecycle-closed'],
 };
-
-/** The run ids of a continue-as-new chain, first run first, read back from each run's start event. */
-async function runChain(client: Client, workflowId: string): Promise<string[]> {
-  const runs = [(await client.workflow.getHandle(workflowId).describe()).runId];
-  for (;;) {
-    const history = await client.workflow.getHandle(workflowId, runs[0]).fetchHistory();
-    const previous = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
-    if (!previous) return runs;
-    runs.unshift(previous);
-  }
-}
 
 async function save(client: Client, name: string, run: Recorded): Promise<void> {
   const file = path.join(HISTORIES_DIR, `${name}.json`);

@@ -89,7 +89,7 @@ class CountingNotifier implements Notifier {
 }
 
 /** Short timers (the tests' FAST_POLICY_ENV) so every path ends within seconds. */
-const POLICY_ENV = { ...FAST_POLICY_ENV, DUPLICATE_CHECK_DELAY: '300ms', ROW_RETENTION: '1s' };
+const POLICY_ENV = { ...FAST_POLICY_ENV, DUPLICATE_CHECK_DELAY: '300ms', ROW_RETENTION: '1s', ROW_IDLE: '1s' };
 const LIFECYCLE_CONFIG = path.resolve(__dirname, '..', 'fixtures', 'lifecycle.yaml');
 // Only to satisfy the config loader: the target is replaced by the in-memory FakeTarget, nothing is called.
 const UNUSED_SERVICENOW_ENV = {
@@ -123,6 +123,10 @@ export interface Harness {
   lifecycle: Lane;
   /** The built-in mapping plus `opened_at`, whose template cannot render a row whose `opened` is no date. */
   templateError: Lane;
+  /** Like `lifecycle` but with a short park deadline. */
+  lifecycleShortPark: Lane;
+  /** Like `lifecycle` but its worker has no Temporal client: every forward fails. */
+  lifecycleNoClient: Lane;
   close(): Promise<void>;
 }
 
@@ -138,6 +142,7 @@ export async function openHarness(address: string): Promise<Harness> {
     lifecycle: boolean;
     env?: NodeJS.ProcessEnv;
     mapping?: MappingConfig;
+    noClient?: boolean;
   }): Promise<Lane> {
     const target = new GatedTarget();
     const taskQueue = uniqueTaskQueue(options.lifecycle ? 'record-row' : 'record');
@@ -153,7 +158,7 @@ export async function openHarness(address: string): Promise<Harness> {
       notifier: new CountingNotifier(),
       logger,
       temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
-      client,
+      client: options.noClient ? undefined : client,
       policy,
     });
     const worker = await createBridgeWorker({
@@ -175,6 +180,8 @@ export async function openHarness(address: string): Promise<Harness> {
     shortPark: await lane({ lifecycle: false, env: { PARK_TIMEOUT: '1s' } }),
     lifecycle: await lane({ lifecycle: true }),
     templateError: await lane({ lifecycle: false, mapping: TEMPLATE_ERROR_MAPPING }),
+    lifecycleShortPark: await lane({ lifecycle: true, env: { PARK_TIMEOUT: '2s' } }),
+    lifecycleNoClient: await lane({ lifecycle: true, noClient: true }),
     async close() {
       for (const { worker } of workers) worker.shutdown();
       await Promise.all(workers.map(({ running }) => running));

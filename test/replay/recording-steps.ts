@@ -71,3 +71,14 @@ export async function resetToFirstWorkflowTask(
     { what: 'the reset run' },
   );
 }
+
+/** The run ids of a continue-as-new chain, first run first, read back from each run's start event. */
+export async function runChain(client: Client, workflowId: string): Promise<string[]> {
+  const runs = [(await client.workflow.getHandle(workflowId).describe()).runId];
+  for (;;) {
+    const history = await client.workflow.getHandle(workflowId, runs[0]).fetchHistory();
+    const previous = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    if (!previous) return runs;
+    runs.unshift(previous);
+  }
+}

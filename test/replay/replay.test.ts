@@ -26,6 +26,15 @@ const PATHS = [
   'row-lifecycle-continue-as-new',
   'row-lifecycle-closed',
 ];
+/** The lifecycle paths again as the code behind patched('12-row-lifecycle') and ('12-forward-park') runs them. */
+const ISSUE_12 = [
+  ...['event-forwarded', 'row-lifecycle-continue-as-new', 'row-lifecycle-closed'].map(
+    (name) => `${name}-12-row-lifecycle`,
+  ),
+  'row-resumed-after-idle',
+  'row-park-expired',
+  'event-forward-parked-then-abandoned',
+];
 /** Each path before issue 15, and again as the code behind patched('15-worker-policy') runs it. */
 const RECORDED_15 = [...PATHS, ...PATHS.map((name) => `${name}-15-worker-policy`)];
 /** Issue 11 (patched('11-...')): the event paths again, and the create path's new interleavings. */
@@ -52,7 +61,7 @@ const OPERATOR_11 = [
   'event-signal-before-park-queued-pre-11',
   'event-log-failure-failed-pre-11',
 ];
-const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11];
+const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11, ...ISSUE_12];
 
 async function replay(file: string, workflowBundle: WorkflowBundleWithSourceMap): Promise<void> {
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));

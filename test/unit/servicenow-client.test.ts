@@ -124,6 +124,15 @@ describe('ServiceNow client requests', () => {
     expect(created.stats().byOperation).toEqual({ update: 1, resolve: 2, cancelDuplicate: 1 });
   });
 
+  it('when reading one ticket by id, then it GETs that record with the small field list', async () => {
+    server.handle(() => ({ status: 200, body: { result: record(SYS_ID, 'INC0010002', '7') } }));
+    const ref = await target().get!({ id: SYS_ID, number: 'INC0010002' });
+    const [request] = server.requests;
+    expect([request.method, request.path]).toEqual(['GET', `/api/now/table/incident/${SYS_ID}`]);
+    expect(request.query.get('sysparm_fields')).toBe(REF_FIELDS);
+    expect(ref).toMatchObject({ id: SYS_ID, number: 'INC0010002', state: '7', closed: true });
+  });
+
   it('when an API key is configured, then it goes in x-sn-apikey and no Authorization is sent', async () => {
     const created = target({ auth: { type: 'api-key', apiKey: new Secret('key-123') } });
     await created.create({ correlationId: 'k', fields: {} });

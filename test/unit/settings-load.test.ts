@@ -25,6 +25,7 @@ const POLICY_ENV = {
   DUPLICATE_CHECK_DELAY: '1s',
   ROW_RETENTION: '2h',
   LOOKUP_FIRST_AFTER: '30m',
+  ROW_IDLE: '30m',
   TICKETING_TASK_QUEUE: 'ticketing',
 };
 
@@ -39,6 +40,7 @@ describe('retry policy and park time', () => {
       duplicateCheckDelayMs: 1000,
       rowRetentionMs: 7_200_000,
       lookupFirstAfterMs: 1_800_000,
+      rowIdleMs: 1_800_000,
       ticketTaskQueue: 'ticketing',
     });
     expect(settings.ticketing).toEqual({ taskQueue: 'ticketing', maxActivitiesPerSecond: 2 });

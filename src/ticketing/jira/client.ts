@@ -18,6 +18,8 @@ export function createJiraTarget(options: JiraOptions): PooledTarget {
       return found.map((issue) => issue.ref);
     },
 
+    get: (ref, ctx = {}) => readIssue(site, ref, ctx),
+
     async update(ref, fields, ctx = {}) {
       await writeIssue(site, 'update', ref, fields, ctx);
       return readIssue(site, ref, ctx);

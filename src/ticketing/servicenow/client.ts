@@ -67,6 +67,13 @@ class ServiceNowTarget implements PooledTarget {
     return result.map((record) => this.toRef(asRecord(record))).sort(createdThenNumber);
   }
 
+  async get(ref: TicketRef, ctx: CallContext = {}) {
+    const url = `${this.tablePath}/${encodeURIComponent(ref.id)}`;
+    const query = { sysparm_fields: REF_FIELDS, sysparm_exclude_reference_link: 'true' };
+    const call: TableCall = { operation: 'get', method: 'GET', url, query };
+    return this.toRef(asRecord(await this.callTable({ ...call, signal: ctx.signal })));
+  }
+
   update(ref: TicketRef, fields: TicketFields, ctx: CallContext = {}) {
     return this.patch('update', ref, limitLengths(fields), ctx);
   }

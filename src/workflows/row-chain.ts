@@ -1,0 +1,120 @@
+import type { ChainLink } from '../contract';
+
+/*
+ * The order of one row's changes, as the database made them (README "Lifecycle"). Hasura's
+ * `created_at` is the transaction's start: equal within a transaction, and earlier for a transaction
+ * that began first but wrote last. Row locks make the truth visible in the images instead: a change's
+ * `old` is the row as the previous change left it. So changes are ordered by "follows" edges first —
+ *   image:  B's before-image is A's after-image (each image made and consumed by exactly one change;
+ *           a change that leaves the row as it was, MANUAL or a no-op UPDATE, sits between them);
+ *   life:   an INSERT follows every DELETE whose life began with another, known INSERT —
+ * and by created_at (UTC), then event id, wherever the edges do not decide (gaps, cycles).
+ */
+
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** `created_at` in UTC with nine fraction digits, so that it compares as text; a zone offset is converted. */
+export function instantKey(createdAt: string): string {
+  const match = TIMESTAMP.exec(createdAt);
+  if (!match) return createdAt;
+  const [, seconds, fraction = '', zone = 'Z'] = match;
+  const offset = zone === 'Z' ? 0 : Number(zone[0] + '1') * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
+  const utc = new Date(Date.parse(`${seconds}Z`) - offset * 60_000).toISOString().slice(0, 19);
+  return `${utc}.${fraction.padEnd(9, '0')}Z`;
+}
+
+const known = (link: ChainLink) => link.before !== undefined && link.after !== undefined;
+const changesRow = (link: ChainLink) => link.before !== link.after;
+
+type Edges = Map<ChainLink, Set<ChainLink>>;
+
+function addEdge(edges: Edges, from: ChainLink, to: ChainLink): void {
+  if (from !== to) edges.get(from)!.add(to);
+}
+
+function byImage(links: ChainLink[], side: 'before' | 'after'): Map<string, ChainLink[]> {
+  const index = new Map<string, ChainLink[]>();
+  for (const link of links) {
+    const image = link[side];
+    if (typeof image === 'string') index.set(image, [...(index.get(image) ?? []), link]);
+  }
+  return index;
+}
+
+/** Image edges; returns each change's unique predecessor, for the life edges. */
+function addImageEdges(links: ChainLink[], edges: Edges): Map<ChainLink, ChainLink> {
+  const movers = links.filter((link) => known(link) && changesRow(link));
+  const made = byImage(movers, 'after');
+  const consumed = byImage(movers, 'before');
+  const previous = new Map<ChainLink, ChainLink>();
+  for (const [image, [maker, ...others]] of made) {
+    const consumers = consumed.get(image) ?? [];
+    if (others.length > 0 || consumers.length !== 1) continue;
+    addEdge(edges, maker, consumers[0]);
+    previous.set(consumers[0], maker);
+  }
+  for (const still of links.filter((link) => known(link) && !changesRow(link) && link.after !== null)) {
+    const makers = made.get(still.after as string) ?? [];
+    const consumers = consumed.get(still.after as string) ?? [];
+    if (makers.length === 1) addEdge(edges, makers[0], still);
+    if (consumers.length === 1) addEdge(edges, still, consumers[0]);
+  }
+  return previous;
+}
+
+/** The first change of a chain of image edges (cycles end the walk where they close). */
+function headOf(link: ChainLink, previous: Map<ChainLink, ChainLink>): ChainLink {
+  const visited = new Set<ChainLink>([link]);
+  let head = link;
+  for (let before = previous.get(head); before && !visited.has(before); before = previous.get(head)) {
+    visited.add(before);
+    head = before;
+  }
+  return head;
+}
+
+function addLifeEdges(links: ChainLink[], edges: Edges, previous: Map<ChainLink, ChainLink>): void {
+  const inserts = links.filter((link) => known(link) && link.before === null && link.after !== null);
+  const deletes = links.filter((link) => known(link) && link.after === null && link.before !== null);
+  for (const deleted of deletes) {
+    const head = headOf(deleted, previous);
+    if (head.before !== null) continue;
+    for (const insert of inserts) if (insert !== head) addEdge(edges, deleted, insert);
+  }
+}
+
+const byTime = (a: ChainLink, b: ChainLink) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1);
+
+/** Topological order of the edges, earliest created_at first among the free; a cycle is broken the same way. */
+function topological(links: ChainLink[], edges: Edges): ChainLink[] {
+  const waiting = new Map(links.map((link) => [link, 0]));
+  for (const targets of edges.values()) for (const target of targets) waiting.set(target, waiting.get(target)! + 1);
+  const left = [...links].sort(byTime);
+  const order: ChainLink[] = [];
+  while (left.length > 0) {
+    const index = Math.max(
+      0,
+      left.findIndex((link) => waiting.get(link) === 0),
+    );
+    const [next] = left.splice(index, 1);
+    order.push(next);
+    for (const target of edges.get(next)!) waiting.set(target, waiting.get(target)! - 1);
+  }
+  return order;
+}
+
+export interface ChainOrder {
+  /** Oldest first. */
+  order: ChainLink[];
+  /** Event ids of the changes that some other remembered change follows: they are not the row's newest. */
+  followed: Set<string>;
+}
+
+/** The database's order of a row's remembered changes, as far as images and created_at tell it. */
+export function chainOrder(links: readonly ChainLink[]): ChainOrder {
+  const list = [...links];
+  const edges: Edges = new Map(list.map((link) => [link, new Set<ChainLink>()]));
+  addLifeEdges(list, edges, addImageEdges(list, edges));
+  const followed = new Set(list.filter((link) => edges.get(link)!.size > 0).map((link) => link.id));
+  return { order: topological(list, edges), followed };
+}

@@ -1,0 +1,134 @@
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log } from '@temporalio/workflow';
+import { proxyLocalActivities, setHandler, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { DEFAULT_POLICY, ROW_STATE_MEMO, rowEventSignal, statusQuery } from '../contract';
+import type { ApplyRowEventResult, BridgeActivities, EventPolicy, EventStatus, LifecycleRules } from '../contract';
+import type { RowAction, RowEvent, RowOutcome, RowState, RowTicketWorkflow, RowWorkflowInput } from '../contract';
+import { OperatorInbox } from './operator';
+import { runWithRecovery, type Recovered } from './recovery';
+import { RowOrder } from './row-order';
+import { HISTORY_LIMIT } from './row-workflow-legacy';
+import { RunPolicy } from './run-policy';
+import { StatusTracker } from './status';
+import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
+
+// Large row images make few events heavy: continue as new well before the server's 50 MB.
+const HISTORY_BYTES_LIMIT = 4 * 1024 * 1024;
+
+const { lifecycleRules } = proxyLocalActivities<BridgeActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 3 },
+});
+
+/**
+ * How long a run waits without events before it finishes. Never below one forward attempt: a
+ * forward that found no open run must not meet a run that started and finished meanwhile.
+ */
+const idleMs = (policy: EventPolicy) =>
+  Math.max(policy.rowIdleMs ?? DEFAULT_POLICY.rowIdleMs ?? 0, policy.attemptTimeoutMs);
+
+/**
+ * A park that expired ends this event, not the row: the events that arrived meanwhile are still to
+ * be applied (their own event workflows completed when they were forwarded).
+ */
+function givenUp(error: unknown, event: RowEvent): Recovered<never> {
+  if (!(error instanceof ApplicationFailure) || error.type !== 'EventParkExpired') throw error;
+  log.warn('row event given up: no operator action within the park deadline', { eventId: event.eventId });
+  return { kind: 'abandoned', reason: error.message, lastError: error.message };
+}
+
+/**
+ * One run of a row's workflow (issue 12 on): deliveries are placed in the database's order as they
+ * arrive (./row-order.ts); after each reorder window the ticket is brought to the newest change.
+ */
+export class RowRun {
+  private readonly tracker = new StatusTracker();
+  private readonly inbox = new OperatorInbox(this.tracker);
+  private readonly policy: RunPolicy;
+  private readonly order: RowOrder;
+  private readonly state: RowState;
+  /** The worker's rules, read once per run (a run is short: the worker's current config holds). */
+  private rules!: LifecycleRules;
+  private lastAction?: RowAction;
+
+  constructor(private readonly input: RowWorkflowInput) {
+    const { ticket, lastRow, applied = 0 } = input.state ?? {};
+    this.order = new RowOrder(input.state);
+    this.state = { seen: [], pending: [], applied, skipped: 0, ticket, lastRow, order: this.order.state };
+    this.policy = new RunPolicy(input.policy);
+    if (ticket) this.tracker.status.ticket = ticket;
+    setHandler(statusQuery, () => this.status());
+    setHandler(rowEventSignal, (event) => void this.order.add(event));
+  }
+
+  async run(): Promise<RowOutcome> {
+    const policy = await this.policy.get();
+    this.rules = await lifecycleRules(this.input.trigger);
+    for (;;) {
+      this.tracker.moveTo('waiting-for-events');
+      const arrived = await condition(() => this.order.waiting > 0, idleMs(policy));
+      // A delivery in the same workflow task as the timeout still counts: it must not be dropped.
+      if (!arrived && this.order.waiting === 0) return this.finishIdle();
+      await sleep(this.rules.reorderWindowMs);
+      const next = this.order.decide();
+      if (next) await this.apply(next);
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT || info.historySize > HISTORY_BYTES_LIMIT) {
+        await condition(allHandlersFinished);
+        await continueAsNew<RowTicketWorkflow>({ ...this.input, state: this.snapshot() });
+      }
+    }
+  }
+
+  private async apply(event: RowEvent): Promise<void> {
+    const policy = await this.policy.get();
+    const context = { tracker: this.tracker, inbox: this.inbox, policy: this.policy };
+    const result = await runWithRecovery(context, event, false, ({ overrides }) => {
+      this.tracker.moveTo('applying');
+      const { trigger, correlationId } = this.input;
+      const { lastRow: previousRow, ticket } = this.state;
+      const apply = { trigger, correlationId, event, previousRow, rules: this.rules, overrides, ticket };
+      return ticketActivities(policy).applyRowEvent(apply);
+    }).catch((error: unknown) => givenUp(error, event));
+    this.order.consumed(event);
+    // Given up: the ticket did not receive the event, so "what changed" stays measured from what it did receive.
+    if (result.kind === 'done') await this.applied(event, result.value, policy);
+    else this.tracker.status.operatorNote = `event ${event.eventId} given up: ${result.reason}`;
+  }
+
+  private async applied(event: RowEvent, result: ApplyRowEventResult, policy: EventPolicy): Promise<void> {
+    this.state.lastRow = event.data.new ?? event.data.old ?? undefined;
+    this.state.applied += 1;
+    this.lastAction = result.action;
+    this.tracker.moveTo('applying', { lastError: undefined });
+    if (result.ticket && result.ticket.number !== this.state.ticket?.number) this.tracker.recordTicket(result.ticket);
+    this.state.ticket = result.ticket ?? this.state.ticket;
+    // A retried create may race an earlier attempt's late commit (a DELETE that came first creates too).
+    // The row keeps the ticket it holds: with on_closed create-new, older closed tickets are not it.
+    if (result.created && result.attempt > 1 && this.state.ticket) {
+      const { target } = result;
+      await cancelLateDuplicates({ target, correlationId: this.input.correlationId, keep: this.state.ticket }, policy);
+    }
+  }
+
+  private skipped(): number {
+    return Math.max(0, this.order.state.received - this.order.waiting - this.state.applied);
+  }
+
+  private status(): EventStatus {
+    const applied = this.order.applied;
+    const lastApplied = applied && { createdAt: applied.at, eventId: applied.id, op: applied.op };
+    const row = { pending: this.order.waiting, applied: this.state.applied, skipped: this.skipped(), lastApplied };
+    return { ...this.tracker.status, rowKey: this.input.rowKey, row: { ...row, lastAction: this.lastAction } };
+  }
+
+  private snapshot(): RowState {
+    return { ...this.state, skipped: this.skipped(), order: this.order.state };
+  }
+
+  /** Finishes; the next event's forward starts a run that resumes from the state left in the memo. */
+  private finishIdle(): RowOutcome {
+    upsertMemo({ [ROW_STATE_MEMO]: this.snapshot() });
+    this.tracker.moveTo('idle');
+    return { status: 'idle', ticket: this.state.ticket, applied: this.state.applied, skipped: this.skipped() };
+  }
+}
