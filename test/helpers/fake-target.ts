@@ -33,8 +33,8 @@ export const afterCall =
 export const timedOut = () =>
   new TicketUnavailableError('ServiceNow request timed out', { cause: new DOMException('timeout', 'TimeoutError') });
 
-const oldestFirst = (a: FakeTicket, b: FakeTicket) =>
-  a.createdAt!.localeCompare(b.createdAt!) || a.number.localeCompare(b.number);
+/** Oldest first by when the request arrived (its stamp), as a real instance orders by creation time. */
+const oldestFirst = (a: FakeTicket, b: FakeTicket) => a.number.localeCompare(b.number);
 
 /** An in-memory TicketTarget with scripted failures and slow commits, for workflow tests that need no HTTP. */
 export class FakeTarget implements TicketTarget {
