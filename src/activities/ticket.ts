@@ -21,14 +21,25 @@ interface TicketDeps {
   logger: Logger;
 }
 
-/** Runs one target call with the activity's cancellation wired to the HTTP request. */
+/** Runs one target call with the activity's cancellation and the attempt's deadline wired to its HTTP requests. */
 export async function withFailureMapping<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const context = Context.current();
   try {
-    return await call(context.cancellationSignal);
+    return await call(untilAttemptDeadline(context));
   } catch (error) {
     throw toApplicationFailure(error, { attempt: context.info.attempt });
   }
+}
+
+/**
+ * Temporal times an attempt out without telling an activity that does not heartbeat, and the next attempt
+ * starts. A write this attempt sent later (after a stall, slow token requests) could commit after that
+ * attempt's late-duplicate check has looked: so no request of the attempt outlives its start-to-close timeout.
+ */
+function untilAttemptDeadline(context: Context): AbortSignal {
+  const { startToCloseTimeoutMs } = context.info;
+  if (!startToCloseTimeoutMs) return context.cancellationSignal;
+  return AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(startToCloseTimeoutMs)]);
 }
 
 /**

@@ -21,6 +21,11 @@ interface FakeTicket extends TicketRef {
 export interface AcceptedCreate {
   answer: Error | 'hang';
   commitWhen?: (calls: readonly string[]) => boolean;
+  /**
+   * Held on the way (a stalled worker, a slow token request before the POST) until right after the first call
+   * at which this holds; aborted before then, the request never reaches the target and nothing is stored.
+   */
+  sentWhen?: (calls: readonly string[]) => boolean;
 }
 
 /** For `commitWhen`: once the `count`-th call of that kind has been answered. */
@@ -45,12 +50,37 @@ export class FakeTarget implements TicketTarget {
   /** What the next create calls do instead of succeeding, in order: refused (an Error) or accepted late. */
   createFailures: (Error | AcceptedCreate)[] = [];
   private readonly uncommitted: { ticket: FakeTicket; commitWhen: (calls: readonly string[]) => boolean }[] = [];
+  private readonly held: { sentWhen: (calls: readonly string[]) => boolean; send: () => void }[] = [];
   private stamped = 0;
 
   async create(input: { correlationId: string; fields: TicketFields }, ctx: CallContext = {}): Promise<TicketRef> {
     this.calls.push('create');
     const failure = this.createFailures.shift();
     if (failure instanceof Error) return this.answered(Promise.reject(failure));
+    if (!failure?.sentWhen) return this.answered(this.arrive(input, failure, ctx));
+    const { sentWhen } = failure;
+    const held = new Promise<TicketRef>((resolve, reject) => {
+      const request = { sentWhen, send: () => resolve(this.arrive(input, failure, ctx)) };
+      this.held.push(request);
+      ctx.signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.held.includes(request)) return;
+          this.held.splice(this.held.indexOf(request), 1);
+          reject(new TicketUnavailableError('request aborted before it was sent', { cause: ctx.signal?.reason }));
+        },
+        { once: true },
+      );
+    });
+    return this.answered(held);
+  }
+
+  /** The request reaches the target: stamped now, committed at once or when its script says, answered as scripted. */
+  private arrive(
+    input: { correlationId: string; fields: TicketFields },
+    failure: AcceptedCreate | undefined,
+    ctx: CallContext,
+  ): Promise<TicketRef> {
     const ticket: FakeTicket = {
       id: randomUUID(),
       number: `FAKE${String(++this.stamped).padStart(4, '0')}`,
@@ -58,16 +88,14 @@ export class FakeTarget implements TicketTarget {
       fields: input.fields,
       createdAt: new Date().toISOString(),
     };
-    if (!failure) return this.answered(Promise.resolve(this.commit(ticket)));
+    if (!failure) return Promise.resolve(this.commit(ticket));
     this.uncommitted.push({ ticket, commitWhen: failure.commitWhen ?? (() => true) });
-    if (failure.answer !== 'hang') return this.answered(Promise.reject(failure.answer));
-    return this.answered(
-      new Promise((_resolve, reject) => {
-        const abort = () => reject(new TicketUnavailableError('request aborted', { cause: ctx.signal?.reason }));
-        if (ctx.signal?.aborted) abort();
-        ctx.signal?.addEventListener('abort', abort, { once: true });
-      }),
-    );
+    if (failure.answer !== 'hang') return Promise.reject(failure.answer);
+    return new Promise((_resolve, reject) => {
+      const abort = () => reject(new TicketUnavailableError('request aborted', { cause: ctx.signal?.reason }));
+      if (ctx.signal?.aborted) abort();
+      ctx.signal?.addEventListener('abort', abort, { once: true });
+    });
   }
 
   async findByCorrelation(correlationId: string): Promise<TicketRef[]> {
@@ -89,8 +117,13 @@ export class FakeTarget implements TicketTarget {
     return ticket;
   }
 
-  /** The answer is fixed first (a find sees what was committed before it), then slow creates may commit. */
+  /** The answer is fixed first (a find sees what was committed before it), then held creates arrive, then slow ones may commit. */
   private answered<T>(answer: Promise<T>): Promise<T> {
+    for (const request of [...this.held]) {
+      if (!request.sentWhen(this.calls)) continue;
+      this.held.splice(this.held.indexOf(request), 1);
+      request.send();
+    }
     for (const pending of [...this.uncommitted]) {
       if (!pending.commitWhen(this.calls)) continue;
       this.uncommitted.splice(this.uncommitted.indexOf(pending), 1);

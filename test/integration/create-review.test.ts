@@ -1,0 +1,20 @@
+import { afterCall } from '../helpers/fake-target';
+import { createPathHarness, eventInput as input, expectOneReported } from '../helpers/create-harness';
+
+/**
+ * Issue 11, review: interleavings of the create path the first round left open. As in
+ * create-interleavings.test.ts, the fake target scripts when a write arrives, commits and is answered.
+ */
+const { withWorker, start } = createPathHarness();
+
+test("when attempt 1's create is held on the way past the attempt's deadline, then it is never sent: no write arrives after the late check", async () => {
+  await withWorker(async (target, taskQueue) => {
+    // Attempt 1 stalls before its POST leaves (a frozen worker, slow token requests) and would send it only after
+    // the retry's late check has looked: Temporal timed the attempt out, but nothing told the activity.
+    target.createFailures = [{ answer: 'hang', sentWhen: afterCall('find', 2) }];
+    const handle = await start(taskQueue, input({ policy: { attemptTimeoutMs: 1_000 } }));
+    expect(await handle.result()).toMatchObject({ status: 'created', duplicatesCancelled: 0 });
+    expect(target.calls).toEqual(['create', 'find', 'create', 'find']);
+    await expectOneReported(target, handle);
+  });
+});
