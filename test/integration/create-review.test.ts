@@ -1,3 +1,4 @@
+import { TicketUnavailableError } from '../../src/ticketing/errors';
 import { afterCall } from '../helpers/fake-target';
 import { createPathHarness, eventInput as input, expectOneReported } from '../helpers/create-harness';
 
@@ -16,5 +17,18 @@ test("when attempt 1's create is held on the way past the attempt's deadline, th
     expect(await handle.result()).toMatchObject({ status: 'created', duplicatesCancelled: 0 });
     expect(target.calls).toEqual(['create', 'find', 'create', 'find']);
     await expectOneReported(target, handle);
+  });
+});
+
+test('when the create answers 503 after the ticket was stored (a proxy whose upstream reset after forwarding), then the retry finds it', async () => {
+  await withWorker(async (target, taskQueue) => {
+    const answer = new TicketUnavailableError('upstream connect error or disconnect/reset before headers', {
+      status: 503,
+    });
+    target.createFailures = [{ answer }];
+    const handle = await start(taskQueue, input());
+    expect(await handle.result()).toMatchObject({ status: 'created', reusedExisting: true });
+    expect(target.tickets).toHaveLength(1);
+    expect(target.calls.slice(0, 2)).toEqual(['create', 'find']);
   });
 });
