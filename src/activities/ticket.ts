@@ -74,12 +74,17 @@ async function createTicket(deps: TicketDeps, input: CreateTicketInput): Promise
   };
   return withFailureMapping(async (signal) => {
     const target = targetNamed(deps.targets, input.target);
+    const ticket = { correlationId: input.correlationId, fields: input.fields };
     if (ticketMayExist) {
       const [existing] = await target.findByCorrelation(input.correlationId, { signal });
-      if (existing) return result(summarize(existing), true);
+      if (existing) {
+        // An earlier attempt's create may have stored the ticket without finishing it (Jira: its comment).
+        const finished = (await target.finishCreate?.(existing, ticket, { signal })) ?? existing;
+        return result(summarize(finished), true);
+      }
     }
     try {
-      const created = await target.create({ correlationId: input.correlationId, fields: input.fields }, { signal });
+      const created = await target.create(ticket, { signal });
       return result(summarize(created), false);
     } catch (error) {
       // Only a provably refused write, after attempts that wrote nothing, lets the next attempt skip the lookup.
