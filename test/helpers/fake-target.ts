@@ -26,6 +26,10 @@ export interface AcceptedCreate {
    * at which this holds; aborted before then, the request never reaches the target and nothing is stored.
    */
   sentWhen?: (calls: readonly string[]) => boolean;
+  /** Held on the way this long (sent earlier if `sentWhen` holds first). */
+  sendAfterMs?: number;
+  /** Once it arrives, the transaction takes this long to commit (instead of `commitWhen`). */
+  commitAfterMs?: number;
 }
 
 /** For `commitWhen`: once the `count`-th call of that kind has been answered. */
@@ -57,11 +61,13 @@ export class FakeTarget implements TicketTarget {
     this.calls.push('create');
     const failure = this.createFailures.shift();
     if (failure instanceof Error) return this.answered(Promise.reject(failure));
-    if (!failure?.sentWhen) return this.answered(this.arrive(input, failure, ctx));
-    const { sentWhen } = failure;
+    if (!failure?.sentWhen && failure?.sendAfterMs === undefined)
+      return this.answered(this.arrive(input, failure, ctx));
+    const { sentWhen = () => false, sendAfterMs } = failure;
     const held = new Promise<TicketRef>((resolve, reject) => {
       const request = { sentWhen, send: () => resolve(this.arrive(input, failure, ctx)) };
       this.held.push(request);
+      if (sendAfterMs !== undefined) setTimeout(() => this.release(request), sendAfterMs);
       ctx.signal?.addEventListener(
         'abort',
         () => {
@@ -89,7 +95,13 @@ export class FakeTarget implements TicketTarget {
       createdAt: new Date().toISOString(),
     };
     if (!failure) return Promise.resolve(this.commit(ticket));
-    this.uncommitted.push({ ticket, commitWhen: failure.commitWhen ?? (() => true) });
+    const { commitAfterMs } = failure;
+    const pending = {
+      ticket,
+      commitWhen: commitAfterMs === undefined ? (failure.commitWhen ?? (() => true)) : () => false,
+    };
+    this.uncommitted.push(pending);
+    if (commitAfterMs !== undefined) setTimeout(() => this.commitPending(pending), commitAfterMs);
     if (failure.answer !== 'hang') return Promise.reject(failure.answer);
     return new Promise((_resolve, reject) => {
       const abort = () => reject(new TicketUnavailableError('request aborted', { cause: ctx.signal?.reason }));
@@ -119,17 +131,21 @@ export class FakeTarget implements TicketTarget {
 
   /** The answer is fixed first (a find sees what was committed before it), then held creates arrive, then slow ones may commit. */
   private answered<T>(answer: Promise<T>): Promise<T> {
-    for (const request of [...this.held]) {
-      if (!request.sentWhen(this.calls)) continue;
-      this.held.splice(this.held.indexOf(request), 1);
-      request.send();
-    }
-    for (const pending of [...this.uncommitted]) {
-      if (!pending.commitWhen(this.calls)) continue;
-      this.uncommitted.splice(this.uncommitted.indexOf(pending), 1);
-      this.commit(pending.ticket);
-    }
+    for (const request of [...this.held]) if (request.sentWhen(this.calls)) this.release(request);
+    for (const pending of [...this.uncommitted]) if (pending.commitWhen(this.calls)) this.commitPending(pending);
     return answer;
+  }
+
+  private release(request: FakeTarget['held'][number]): void {
+    if (!this.held.includes(request)) return;
+    this.held.splice(this.held.indexOf(request), 1);
+    request.send();
+  }
+
+  private commitPending(pending: FakeTarget['uncommitted'][number]): void {
+    if (!this.uncommitted.includes(pending)) return;
+    this.uncommitted.splice(this.uncommitted.indexOf(pending), 1);
+    this.commit(pending.ticket);
   }
 
   async update(ref: TicketRef, fields: TicketFields): Promise<TicketRef> {
