@@ -52,10 +52,10 @@ const NOT_WRITTEN_STATUSES: ReadonlySet<number> = new Set([
   403, // an ACL or data policy refused the insert; the transaction rolled back
   404, // the table or endpoint does not exist, so there was nothing to insert into
   429, // the rate limiter answers before the transaction starts
-  503, // the instance (or the gateway for it) did not take the request: unavailable, hibernating, in maintenance
 ]);
 // Not listed, so "may have written": 500 (a business rule can fail after the insert), 502 (the gateway lost
-// the answer of a request it forwarded), 504 (the gateway stopped waiting while the instance may still
+// the answer of a request it forwarded), 503 (a proxy such as Envoy answers it when its upstream resets
+// after the request was forwarded), 504 (the gateway stopped waiting while the instance may still
 // commit), 408 (proxies send it when their upstream is slow, not only for a slow client).
 
 function causeCode(error: unknown, depth = 3): string | undefined {

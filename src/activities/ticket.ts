@@ -21,14 +21,25 @@ interface TicketDeps {
   logger: Logger;
 }
 
-/** Runs one target call with the activity's cancellation wired to the HTTP request. */
+/** Runs one target call with the activity's cancellation and the attempt's deadline wired to its HTTP requests. */
 export async function withFailureMapping<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const context = Context.current();
   try {
-    return await call(context.cancellationSignal);
+    return await call(untilAttemptDeadline(context));
   } catch (error) {
     throw toApplicationFailure(error, { attempt: context.info.attempt });
   }
+}
+
+/**
+ * Temporal times an attempt out without telling an activity that does not heartbeat, and the next attempt
+ * starts. A write this attempt sent later (after a stall, slow token requests) could commit after that
+ * attempt's late-duplicate check has looked: so no request of the attempt outlives its start-to-close timeout.
+ */
+function untilAttemptDeadline(context: Context): AbortSignal {
+  const { startToCloseTimeoutMs } = context.info;
+  if (!startToCloseTimeoutMs) return context.cancellationSignal;
+  return AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(startToCloseTimeoutMs)]);
 }
 
 /**
@@ -63,12 +74,17 @@ async function createTicket(deps: TicketDeps, input: CreateTicketInput): Promise
   };
   return withFailureMapping(async (signal) => {
     const target = targetNamed(deps.targets, input.target);
+    const ticket = { correlationId: input.correlationId, fields: input.fields };
     if (ticketMayExist) {
       const [existing] = await target.findByCorrelation(input.correlationId, { signal });
-      if (existing) return result(summarize(existing), true);
+      if (existing) {
+        // An earlier attempt's create may have stored the ticket without finishing it (Jira: its comment).
+        const finished = (await target.finishCreate?.(existing, ticket, { signal })) ?? existing;
+        return result(summarize(finished), true);
+      }
     }
     try {
-      const created = await target.create({ correlationId: input.correlationId, fields: input.fields }, { signal });
+      const created = await target.create(ticket, { signal });
       return result(summarize(created), false);
     } catch (error) {
       // Only a provably refused write, after attempts that wrote nothing, lets the next attempt skip the lookup.

@@ -31,6 +31,15 @@ export interface CallContext {
 export interface TicketTarget {
   readonly kind: string;
   create(input: { correlationId: string; fields: TicketFields }, ctx?: CallContext): Promise<TicketRef>;
+  /**
+   * Completes a ticket an earlier attempt's create stored but left unfinished, when a retry reuses it (Jira on
+   * a site that refuses a comment on create: the comment). Optional: a create of one request leaves nothing.
+   */
+  finishCreate?(
+    ref: TicketRef,
+    input: { correlationId: string; fields: TicketFields },
+    ctx?: CallContext,
+  ): Promise<TicketRef>;
   /** All tickets carrying this correlation key, oldest first. */
   findByCorrelation(correlationId: string, ctx?: CallContext): Promise<TicketRef[]>;
   /**

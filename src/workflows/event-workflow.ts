@@ -1,6 +1,6 @@
 import { patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { PERMANENT_ERROR_TYPES, statusQuery } from '../contract';
-import type { BridgeActivities, CreateTicketResult, EventOutcome, EventWorkflowInput } from '../contract';
+import type { BridgeActivities, CreateTicketResult, EventOutcome, EventPolicy, EventWorkflowInput } from '../contract';
 import { isOldEvent } from './event-age';
 import { forwardToRow } from './forward';
 import { OperatorInbox } from './operator';
@@ -17,6 +17,8 @@ export const CREATE_PATH_PATCHES = {
   keptTicket: '11-report-kept-ticket',
   /** A fresh run for an old event (a redelivery after retention) looks the ticket up first. */
   oldEvent: '11-lookup-old-events',
+  /** A reset run's late check also waits out the old run's attempt, which may still send its write. */
+  resetWait: '11-review-reset-check-waits-old-attempt',
 } as const;
 
 const { transformEvent } = proxyLocalActivities<BridgeActivities>({
@@ -29,6 +31,7 @@ interface Run {
   tracker: StatusTracker;
   policy: RunPolicy;
   lookupOldEvents: boolean;
+  resetRun: boolean;
 }
 
 /**
@@ -47,7 +50,7 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const resetRun = info.runId !== info.firstExecutionRunId;
   // Asked before the first local activity: a local activity's result may reach the code in a later workflow
   // task than on replay, and a patch marker must be met in the same workflow task both times.
-  const run: Run = { input, tracker, policy, lookupOldEvents: patched(CREATE_PATH_PATCHES.oldEvent) };
+  const run: Run = { input, tracker, policy, lookupOldEvents: patched(CREATE_PATH_PATCHES.oldEvent), resetRun };
   const result = await runWithRecovery({ tracker, inbox, policy }, input.event, resetRun, (step) => create(run, step));
   if (result.kind === 'abandoned') {
     tracker.moveTo('abandoned');
@@ -78,7 +81,7 @@ async function create({ input, tracker, policy, lookupOldEvents }: Run, step: St
  * write may commit late: wait, keep the oldest ticket, cancel the rest, and report the one kept.
  */
 async function settleLateDuplicates(
-  { input, tracker, policy }: Run,
+  { input, tracker, policy, resetRun }: Run,
   created: CreateTicketResult,
 ): Promise<EventOutcome> {
   const { ticket, reusedExisting } = created;
@@ -86,14 +89,22 @@ async function settleLateDuplicates(
     ? created.ticketMayExist
     : created.attempt > 1 && !reusedExisting;
   if (!check) return { status: 'created', ticket, reusedExisting, duplicatesCancelled: 0 };
-  const late = await cancelLateDuplicates(
-    { target: created.target, correlationId: input.correlationId },
-    await policy.get(),
-  );
+  const known = await policy.get();
+  const ref = { target: created.target, correlationId: input.correlationId };
+  const late = await cancelLateDuplicates(ref, known, lateCheckDelayMs(resetRun, known));
   const outcome = { status: 'created' as const, ticket, reusedExisting, duplicatesCancelled: late.cancelled };
   if (!late.kept || late.kept.id === ticket.id || !patched(CREATE_PATH_PATCHES.keptTicket)) return outcome;
   // An earlier write survived as the oldest ticket: it is the event's ticket, wherever one is reported.
   tracker.recordTicket(late.kept);
   tracker.moveTo('created');
   return { ...outcome, ticket: late.kept, reusedExisting: true };
+}
+
+/**
+ * The late check covers writes sent before this run's create finished. A reset run may follow an attempt of the old
+ * run that is still inside its start-to-close timeout and may send its write until then: the check waits that out too.
+ */
+function lateCheckDelayMs(resetRun: boolean, { duplicateCheckDelayMs, attemptTimeoutMs }: EventPolicy): number {
+  if (!resetRun || !patched(CREATE_PATH_PATCHES.resetWait)) return duplicateCheckDelayMs;
+  return duplicateCheckDelayMs + attemptTimeoutMs;
 }

@@ -20,14 +20,15 @@ export function ticketActivities(policy: EventPolicy) {
 
 /**
  * A create that followed a possible write may race that write, committed late by the server. Wait past
- * the server's transaction limit, then keep the oldest ticket and cancel the others. Returns the kept
- * ticket (absent when the check failed or found nothing): the one the workflow must report.
+ * the server's transaction limit (`delayMs`), then keep the oldest ticket and cancel the others. Returns
+ * the kept ticket (absent when the check failed or found nothing): the one the workflow must report.
  */
 export async function cancelLateDuplicates(
   ticket: DuplicateCheckInput,
   policy: EventPolicy,
+  delayMs = policy.duplicateCheckDelayMs,
 ): Promise<DuplicateCheckResult> {
-  await sleep(policy.duplicateCheckDelayMs);
+  await sleep(delayMs);
   try {
     return await ticketActivities(policy).cancelDuplicateTickets(ticket);
   } catch (error) {

@@ -21,6 +21,15 @@ interface FakeTicket extends TicketRef {
 export interface AcceptedCreate {
   answer: Error | 'hang';
   commitWhen?: (calls: readonly string[]) => boolean;
+  /**
+   * Held on the way (a stalled worker, a slow token request before the POST) until right after the first call
+   * at which this holds; aborted before then, the request never reaches the target and nothing is stored.
+   */
+  sentWhen?: (calls: readonly string[]) => boolean;
+  /** Held on the way this long (sent earlier if `sentWhen` holds first). */
+  sendAfterMs?: number;
+  /** Once it arrives, the transaction takes this long to commit (instead of `commitWhen`). */
+  commitAfterMs?: number;
 }
 
 /** For `commitWhen`: once the `count`-th call of that kind has been answered. */
@@ -55,12 +64,39 @@ export class FakeTarget implements TicketTarget {
   /** Errors thrown by the next update calls, in order. */
   updateFailures: Error[] = [];
   private readonly uncommitted: { ticket: FakeTicket; commitWhen: (calls: readonly string[]) => boolean }[] = [];
+  private readonly held: { sentWhen: (calls: readonly string[]) => boolean; send: () => void }[] = [];
   private stamped = 0;
 
   async create(input: { correlationId: string; fields: TicketFields }, ctx: CallContext = {}): Promise<TicketRef> {
     this.calls.push('create');
     const failure = this.createFailures.shift();
     if (failure instanceof Error) return this.answered(Promise.reject(failure));
+    if (!failure?.sentWhen && failure?.sendAfterMs === undefined)
+      return this.answered(this.arrive(input, failure, ctx));
+    const { sentWhen = () => false, sendAfterMs } = failure;
+    const held = new Promise<TicketRef>((resolve, reject) => {
+      const request = { sentWhen, send: () => resolve(this.arrive(input, failure, ctx)) };
+      this.held.push(request);
+      if (sendAfterMs !== undefined) setTimeout(() => this.release(request), sendAfterMs);
+      ctx.signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.held.includes(request)) return;
+          this.held.splice(this.held.indexOf(request), 1);
+          reject(new TicketUnavailableError('request aborted before it was sent', { cause: ctx.signal?.reason }));
+        },
+        { once: true },
+      );
+    });
+    return this.answered(held);
+  }
+
+  /** The request reaches the target: stamped now, committed at once or when its script says, answered as scripted. */
+  private arrive(
+    input: { correlationId: string; fields: TicketFields },
+    failure: AcceptedCreate | undefined,
+    ctx: CallContext,
+  ): Promise<TicketRef> {
     const ticket: FakeTicket = {
       id: randomUUID(),
       number: `FAKE${String(++this.stamped).padStart(4, '0')}`,
@@ -71,19 +107,24 @@ export class FakeTarget implements TicketTarget {
     if (!failure && this.lostAnswers > 0) {
       this.lostAnswers -= 1;
       this.commit({ ...ticket, createdAt: new Date(Date.now() + this.lateCommitMs).toISOString() });
-      const lost = new TicketUnavailableError('504 Gateway Timeout (the server commits later)', { status: 504 });
-      return this.answered(Promise.reject(lost));
+      return Promise.reject(
+        new TicketUnavailableError('504 Gateway Timeout (the server commits later)', { status: 504 }),
+      );
     }
-    if (!failure) return this.answered(Promise.resolve(this.commit(ticket)));
-    this.uncommitted.push({ ticket, commitWhen: failure.commitWhen ?? (() => true) });
-    if (failure.answer !== 'hang') return this.answered(Promise.reject(failure.answer));
-    return this.answered(
-      new Promise((_resolve, reject) => {
-        const abort = () => reject(new TicketUnavailableError('request aborted', { cause: ctx.signal?.reason }));
-        if (ctx.signal?.aborted) abort();
-        ctx.signal?.addEventListener('abort', abort, { once: true });
-      }),
-    );
+    if (!failure) return Promise.resolve(this.commit(ticket));
+    const { commitAfterMs } = failure;
+    const pending = {
+      ticket,
+      commitWhen: commitAfterMs === undefined ? (failure.commitWhen ?? (() => true)) : () => false,
+    };
+    this.uncommitted.push(pending);
+    if (commitAfterMs !== undefined) setTimeout(() => this.commitPending(pending), commitAfterMs);
+    if (failure.answer !== 'hang') return Promise.reject(failure.answer);
+    return new Promise((_resolve, reject) => {
+      const abort = () => reject(new TicketUnavailableError('request aborted', { cause: ctx.signal?.reason }));
+      if (ctx.signal?.aborted) abort();
+      ctx.signal?.addEventListener('abort', abort, { once: true });
+    });
   }
 
   async findByCorrelation(correlationId: string): Promise<TicketRef[]> {
@@ -108,14 +149,23 @@ export class FakeTarget implements TicketTarget {
     return ticket;
   }
 
-  /** The answer is fixed first (a find sees what was committed before it), then slow creates may commit. */
+  /** The answer is fixed first (a find sees what was committed before it), then held creates arrive, then slow ones may commit. */
   private answered<T>(answer: Promise<T>): Promise<T> {
-    for (const pending of [...this.uncommitted]) {
-      if (!pending.commitWhen(this.calls)) continue;
-      this.uncommitted.splice(this.uncommitted.indexOf(pending), 1);
-      this.commit(pending.ticket);
-    }
+    for (const request of [...this.held]) if (request.sentWhen(this.calls)) this.release(request);
+    for (const pending of [...this.uncommitted]) if (pending.commitWhen(this.calls)) this.commitPending(pending);
     return answer;
+  }
+
+  private release(request: FakeTarget['held'][number]): void {
+    if (!this.held.includes(request)) return;
+    this.held.splice(this.held.indexOf(request), 1);
+    request.send();
+  }
+
+  private commitPending(pending: FakeTarget['uncommitted'][number]): void {
+    if (!this.uncommitted.includes(pending)) return;
+    this.uncommitted.splice(this.uncommitted.indexOf(pending), 1);
+    this.commit(pending.ticket);
   }
 
   async get(ref: TicketRef): Promise<TicketRef> {

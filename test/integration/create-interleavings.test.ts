@@ -1,87 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
-import { retrySignal, statusQuery, type EventPolicy, type EventWorkflowInput } from '../../src/contract';
+import { retrySignal, statusQuery } from '../../src/contract';
 import { TicketUnavailableError, TicketValidationError } from '../../src/ticketing/errors';
-import { hasuraEventWorkflow } from '../../src/workflows';
-import { createBridgeWorker } from '../../src/worker/create-worker';
-import { activitiesWithFake, afterCall, FakeTarget, FAST_TEST_POLICY, timedOut } from '../helpers/fake-target';
+import { afterCall, timedOut } from '../helpers/fake-target';
+import { createPathHarness, eventInput as input, expectOneReported, hasuraTime } from '../helpers/create-harness';
 import { eventually } from '../helpers/stack';
-import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
 /**
  * "Exactly one ticket, and the bridge reports the one that survives" under the create path's
  * interleavings (issue 11). The fake target stamps a create when it arrives and keeps it invisible
  * until a scripted later call, as a slow transaction on a real instance: no sleeps, no timing races.
  */
-let temporal: TestTemporal;
-beforeAll(async () => {
-  temporal = await connectTestTemporal();
-});
-afterAll(async () => temporal?.close());
-
-async function withWorker(test: (target: FakeTarget, taskQueue: string) => Promise<void>): Promise<void> {
-  const target = new FakeTarget();
-  const taskQueue = uniqueTaskQueue('interleave');
-  const worker = await createBridgeWorker({
-    connection: temporal.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: activitiesWithFake(target),
-    workflowBundle: await testWorkflowBundle(),
-    // A create left hanging by a reset run's predecessor is aborted at shutdown, not waited for.
-    shutdownGraceTime: '1 second',
-  });
-  await worker.runUntil(test(target, taskQueue));
-}
-
-/** Hasura's created_at: the database's NOW() without a zone. */
-const hasuraTime = (msAgo = 0) => new Date(Date.now() - msAgo).toISOString().replace('Z', '');
-
-function input(options: { createdAt?: string; policy?: Partial<EventPolicy> } = {}): EventWorkflowInput {
-  const eventId = randomUUID();
-  return {
-    event: {
-      eventId,
-      trigger: 'tr',
-      table: { schema: 'public', name: 'incident_request' },
-      op: 'INSERT',
-      createdAt: options.createdAt ?? hasuraTime(),
-      data: { old: null, new: { id: 7, title: 'Disk full' } },
-      sessionVariables: null,
-    },
-    correlationId: `tr:${eventId}`,
-    policy: { ...FAST_TEST_POLICY, ...options.policy },
-  };
-}
-
-const start = (taskQueue: string, args: EventWorkflowInput) =>
-  temporal.client.workflow.start(hasuraEventWorkflow, {
-    taskQueue,
-    workflowId: `interleave-${args.event.eventId}`,
-    args: [args],
-  });
-
-const active = (target: FakeTarget) => target.tickets.filter((t) => !t.closed);
-
-/** The ticket the workflow reports, in each place it reports it. */
-async function reported(handle: WorkflowHandle) {
-  const outcome = await handle.result();
-  const { searchAttributes } = await handle.describe();
-  const status = await handle.query(statusQuery);
-  return {
-    result: outcome.ticket?.number,
-    incidentNumber: searchAttributes.IncidentNumber?.[0],
-    status: status.ticket?.number,
-  };
-}
-
-/** Exactly one active ticket, and the workflow reports that one everywhere. */
-async function expectOneReported(target: FakeTarget, handle: WorkflowHandle) {
-  const where = await reported(handle);
-  expect(active(target)).toHaveLength(1);
-  const kept = active(target)[0].number;
-  expect(where).toEqual({ result: kept, incidentNumber: kept, status: kept });
-}
+const { withWorker, start, resetToFirstWorkflowTask } = createPathHarness();
 
 describe('hole 1: every attempt that follows a possibly-written one gets the late-duplicate check', () => {
   test('when attempt 1 is slow, attempt 2 stalls and attempt 3 reuses attempt 1 ticket, then attempt 2 late commit is cancelled', async () => {
@@ -125,26 +53,12 @@ describe('hole 1: every attempt that follows a possibly-written one gets the lat
       target.createFailures = [{ answer: 'hang', commitWhen: afterCall('create', 2) }];
       const handle = await start(taskQueue, input());
       await eventually(() => (target.calls.length === 1 ? true : undefined), { what: 'the first create' });
-      await resetToFirstWorkflowTask(handle);
-      const rerun = temporal.client.workflow.getHandle(handle.workflowId);
+      const rerun = await resetToFirstWorkflowTask(handle);
       expect(await rerun.result()).toMatchObject({ status: 'created', duplicatesCancelled: 1 });
       await expectOneReported(target, rerun);
     });
   });
 });
-
-/** The runbook's `temporal workflow reset --type FirstWorkflowTask`, through the API. */
-async function resetToFirstWorkflowTask(handle: WorkflowHandle): Promise<void> {
-  const { events } = await handle.fetchHistory();
-  const firstTask = events?.find((e) => e.workflowTaskCompletedEventAttributes);
-  await temporal.client.workflowService.resetWorkflowExecution({
-    namespace: 'default',
-    workflowExecution: { workflowId: handle.workflowId },
-    reason: 'test: re-run while the old attempt is in flight',
-    workflowTaskFinishEventId: firstTask!.eventId,
-    requestId: randomUUID(),
-  });
-}
 
 describe('hole 2: a gateway or proxy timeout may hide a committed write', () => {
   test.each([502, 504, 408])(

@@ -102,10 +102,12 @@ test('when creates fail transiently, then retries look up first and the ticket i
   });
 });
 
-test('when creates were refused outright (503, 429), then retries create directly: one call per attempt, no late check', async () => {
+test('when creates were refused outright (connection refused, 429), then retries create directly: one call per attempt, no late check', async () => {
   await withWorker(async (h) => {
     h.target.createFailures = [
-      new TicketUnavailableError('503', { status: 503 }),
+      new TicketUnavailableError('unreachable', {
+        cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+      }),
       new TicketRateLimitedError('429', { status: 429, retryAfterMs: 100 }),
     ];
     const outcome = await (await start(h, input())).result();

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { temporal as api } from '@temporalio/proto';
 import { testWorkflowBundle } from '../helpers/temporal';
 import { historyFromJSON } from './history-json';
 
@@ -10,6 +11,8 @@ import { historyFromJSON } from './history-json';
  * change to src/workflows that is not behind patched() fails here, naming the fixture.
  */
 const HISTORIES = path.join(__dirname, 'histories');
+const { WorkflowTaskFailedCause } = api.api.enums.v1;
+type History = api.api.history.v1.IHistory;
 const fixtures = readdirSync(HISTORIES)
   .filter((f) => f.endsWith('.json'))
   .sort();
@@ -61,10 +64,27 @@ const OPERATOR_11 = [
   'event-signal-before-park-queued-pre-11',
   'event-log-failure-failed-pre-11',
 ];
-const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11, ...ISSUE_12];
+/** Issue 11's review (patched('11-review-...')): a reset run's late check also waits out the old run's attempt. */
+const REVIEW_11 = ['event-reset', 'event-reset-in-flight'].map((name) => `${name}-11-review`);
+const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11, ...ISSUE_12, ...REVIEW_11];
+
+/**
+ * The replayer names the run after its start event, which a reset run copies from the run it was reset from; the
+ * worker that ran it knew its own run id, which the (last) reset event names. Replayed under that id, a reset run
+ * is one to the workflow code, as it was when recorded and as it is when a worker replays it after an eviction.
+ */
+function underItsOwnRunId(history: History): History {
+  const reset = history.events
+    ?.map((event) => event.workflowTaskFailedEventAttributes)
+    .filter((failed) => failed?.cause === WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW)
+    .at(-1);
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  if (reset?.newRunId && started) started.originalExecutionRunId = reset.newRunId;
+  return history;
+}
 
 async function replay(file: string, workflowBundle: WorkflowBundleWithSourceMap): Promise<void> {
-  const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));
+  const history = underItsOwnRunId(historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8'))));
   try {
     await Worker.runReplayHistory({ workflowBundle, replayName: 'replay-fixtures' }, history, file);
   } catch (error) {

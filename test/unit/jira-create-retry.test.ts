@@ -120,6 +120,37 @@ describe('Jira create with a comment, retried', () => {
     },
   );
 
+  it.each([429, 503])(
+    'when the site refuses a comment on create and the comment add after the create is answered %i, then the retry knows the issue may exist: the workflow checks for a late duplicate',
+    async (status) => {
+      // Jira's /search/jql is eventually consistent: the retry's lookup may miss the issue just created, so only
+      // the late check stands between a missed lookup and a second issue.
+      const { simulator, activities } = await jira({ commentOnCreate: false });
+      simulator.setFaults({ commentAdd: { count: 1, status, retryAfterSec: 0 } });
+      const correlationId = `jira-retry:written-${status}`;
+
+      const result = await createWithRetries(activities, input(correlationId));
+
+      expect(result).toMatchObject({ attempt: 2, ticketMayExist: true });
+      const issue = onlyIssue(simulator, correlationId, result);
+      expect(issue.comments.map((comment) => adfToText(comment.body))).toEqual(['Raised by incident-bridge']);
+      expect(issue.labels).toEqual([correlationLabel(correlationId)]);
+    },
+  );
+
+  it('when the site refuses a comment on create and the comment add after the create fails with 500, then the retry that reuses the issue adds its comment', async () => {
+    const { simulator, activities } = await jira({ commentOnCreate: false });
+    simulator.setFaults({ commentAdd: { count: 1, status: 500 } });
+    const correlationId = 'jira-retry:reused-500';
+
+    const result = await createWithRetries(activities, input(correlationId));
+
+    expect(result).toMatchObject({ attempt: 2, reusedExisting: true });
+    const issue = onlyIssue(simulator, correlationId, result);
+    expect(issue.comments.map((comment) => adfToText(comment.body))).toEqual(['Raised by incident-bridge']);
+    expect(issue.labels).toEqual([correlationLabel(correlationId)]);
+  });
+
   it('when the site refuses a comment on create, then the refusal costs one request once and each create looks up, creates and finishes', async () => {
     const { simulator, target } = await jira({ commentOnCreate: false });
     const fields = { summary: 'x', work_notes: 'note' };

@@ -1,7 +1,7 @@
 import { TicketValidationError } from '../errors';
 import type { PooledTarget, TicketRef } from '../ticket-target';
 import { JiraApi } from './api';
-import { issueCreator } from './create';
+import { finishIssue, issueCreator } from './create';
 import { addComment, findIssues, readIssue, REF_FIELDS, type JiraSite } from './issues';
 import type { JiraOptions } from './options';
 import { transitionIssue, writeIssue } from './write';
@@ -12,6 +12,7 @@ export function createJiraTarget(options: JiraOptions): PooledTarget {
   return {
     kind: 'jira',
     create: (input, ctx = {}) => create(input, ctx),
+    finishCreate: (ref, input, ctx = {}) => finishIssue(site, ref, input.fields, ctx),
 
     async findByCorrelation(correlationId, ctx = {}) {
       const found = await findIssues(site, correlationId, ctx, { operation: 'findByCorrelation', fields: REF_FIELDS });

@@ -1,4 +1,4 @@
-import { TicketValidationError } from '../errors';
+import { isPermanent, TicketError, TicketUnavailableError, TicketValidationError } from '../errors';
 import type { CallContext, TicketFields, TicketRef } from '../ticket-target';
 import { textToAdf } from './adf';
 import { refusesField } from './api';
@@ -7,8 +7,8 @@ import { findIssues, issuePath, REF_FIELDS, toRef, type JiraIssue, type JiraSite
 
 /**
  * Marks an issue whose comment is still to come, on a site whose create screen lacks the comment field: the
- * next create for its correlation id adds the comment instead of creating a second issue. An attempt that
- * reuses the issue through the activity's own lookup (after a timeout) does not, so the mark stays visible.
+ * next create for its correlation id adds the comment instead of creating a second issue, and so does an
+ * attempt that reuses the issue through the activity's own lookup (finishIssue).
  */
 const PENDING_COMMENT_LABEL = 'ib-pending-comment';
 
@@ -80,8 +80,41 @@ async function createThenComment(site: JiraSite, issue: NewIssue, comment: strin
   if (found && !found.labels.includes(PENDING_COMMENT_LABEL)) return found.ref;
   const marked = { ...issue, labels: [...issue.labels, PENDING_COMMENT_LABEL] };
   const ref = found?.ref ?? (await postIssue(site, marked, undefined, ctx));
+  return addPendingComment(site, ref, comment, ctx);
+}
+
+/**
+ * Finishes an issue an earlier attempt created but whose comment failed, when a retry reuses it through the
+ * activity's lookup (which finds issues, not marks): one read, and the comment when the mark is still there.
+ */
+export async function finishIssue(site: JiraSite, ref: TicketRef, fields: TicketFields, ctx: CallContext) {
+  const { comment } = toJiraWrite(fields);
+  if (comment === undefined) return ref;
+  const read = { operation: 'finishLookup', method: 'GET' as const, path: issuePath(ref), query: { fields: 'labels' } };
+  const issue = (await site.api.call({ ...read, signal: ctx.signal })) as JiraIssue;
+  if (!issue?.fields?.labels?.includes(PENDING_COMMENT_LABEL)) return ref;
+  return addPendingComment(site, ref, comment, ctx);
+}
+
+async function addPendingComment(site: JiraSite, ref: TicketRef, comment: string, ctx: CallContext) {
   const update = { labels: [{ remove: PENDING_COMMENT_LABEL }], comment: [commentAdd(comment)] };
-  const path = issuePath(ref);
-  await site.api.call({ operation: 'createComment', method: 'PUT', path, body: { update }, signal: ctx.signal });
+  const edit = { operation: 'createComment', method: 'PUT' as const, path: issuePath(ref), body: { update } };
+  try {
+    await site.api.call({ ...edit, signal: ctx.signal });
+  } catch (error) {
+    throw afterStored(ref, error);
+  }
   return ref;
+}
+
+/**
+ * The issue exists, whatever a failed follow-up says about its own request (a 429 or a refused connection
+ * proves only that the edit was not applied): a transient failure becomes one without a status, so the next
+ * attempt looks the issue up, and the workflow's late check follows it. A permanent one parks as it is.
+ */
+function afterStored(ref: TicketRef, error: unknown): unknown {
+  if (!(error instanceof TicketError) || isPermanent(error)) return error;
+  // No `cause`: the refusal it carries would read as "nothing written" (src/activities/failures.ts).
+  const message = `${error.message} (after ${ref.number} was created; the retry adds its comment)`;
+  return new TicketUnavailableError(message, { retryAfterMs: error.retryAfterMs, detail: error.detail });
 }
