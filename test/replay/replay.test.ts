@@ -52,7 +52,9 @@ const OPERATOR_11 = [
   'event-signal-before-park-queued-pre-11',
   'event-log-failure-failed-pre-11',
 ];
-const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11];
+/** Issue 11's review: parking as the code behind patched('11-review-park-without-worker-policy') runs it. */
+const REVIEW_11 = ['event-template-error-parked-11-review', 'event-parked-then-abandoned-by-update-11-review'];
+const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11, ...REVIEW_11];
 
 async function replay(file: string, workflowBundle: WorkflowBundleWithSourceMap): Promise<void> {
   const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));
