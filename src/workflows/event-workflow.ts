@@ -1,12 +1,14 @@
 import { patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { PERMANENT_ERROR_TYPES, statusQuery } from '../contract';
-import type { BridgeActivities, CreateTicketResult, EventOutcome, EventWorkflowInput } from '../contract';
+import type { BridgeActivities, CreateTicketResult, EventOutcome, EventRoute, EventWorkflowInput } from '../contract';
 import { isOldEvent } from './event-age';
 import { OperatorInbox } from './operator';
-import { runWithRecovery, type StepInput } from './recovery';
+import { runWithRecovery, type RecoveryContext, type StepInput } from './recovery';
 import { RunPolicy } from './run-policy';
 import { StatusTracker } from './status';
 import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
+
+type RowRoute = Extract<EventRoute, { kind: 'row' }>;
 
 /** Issue 11's changes to this workflow's commands: histories recorded before them replay the old branch. */
 export const CREATE_PATH_PATCHES = {
@@ -16,6 +18,8 @@ export const CREATE_PATH_PATCHES = {
   keptTicket: '11-report-kept-ticket',
   /** A fresh run for an old event (a redelivery after retention) looks the ticket up first. */
   oldEvent: '11-lookup-old-events',
+  /** A row event that cannot be forwarded parks for an operator; before, it failed the workflow and was lost. */
+  parkFailedForward: '11-review-park-failed-forward',
 } as const;
 
 const { transformEvent } = proxyLocalActivities<BridgeActivities>({
@@ -40,13 +44,7 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const inbox = new OperatorInbox(tracker);
   setHandler(statusQuery, () => tracker.status);
   const { route } = input;
-  if (route?.kind === 'row') {
-    tracker.moveTo('forwarding', { rowKey: route.rowKey });
-    const forward = { route, event: input.event, policy: input.policy, taskQueue: workflowInfo().taskQueue };
-    await ticketActivities(await policy.get()).forwardToRowWorkflow(forward);
-    tracker.moveTo('forwarded');
-    return { status: 'forwarded', rowWorkflowId: route.rowWorkflowId };
-  }
+  if (route?.kind === 'row') return forwardToRow({ ...input, route }, { tracker, inbox, policy });
   const info = workflowInfo();
   // A reset run (new runId in the same chain) may follow a run that already created the ticket.
   const resetRun = info.runId !== info.firstExecutionRunId;
@@ -62,6 +60,30 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   tracker.recordTicket(created.ticket);
   tracker.moveTo('created', { attempts: tracker.status.attempts + created.attempt, lastError: undefined });
   return settleLateDuplicates(run, created);
+}
+
+/** A `row` event: handed to its row's workflow; a forward that fails for good parks like a failed create. */
+async function forwardToRow(
+  input: EventWorkflowInput & { route: RowRoute },
+  context: RecoveryContext,
+): Promise<EventOutcome> {
+  const { route, event } = input;
+  const { tracker, policy } = context;
+  const forward = async () => {
+    tracker.moveTo('forwarding', { rowKey: route.rowKey });
+    const call = { route, event, policy: input.policy, taskQueue: workflowInfo().taskQueue };
+    await ticketActivities(await policy.get()).forwardToRowWorkflow(call);
+  };
+  if (!patched(CREATE_PATH_PATCHES.parkFailedForward)) await forward();
+  else {
+    const result = await runWithRecovery(context, event, false, forward);
+    if (result.kind === 'abandoned') {
+      tracker.moveTo('abandoned');
+      return { status: 'abandoned', reason: result.reason, lastError: result.lastError };
+    }
+  }
+  tracker.moveTo('forwarded');
+  return { status: 'forwarded', rowWorkflowId: route.rowWorkflowId };
 }
 
 async function create({ input, tracker, policy, lookupOldEvents }: Run, step: StepInput): Promise<CreateTicketResult> {

@@ -121,3 +121,20 @@ test('when the mapping fails and the worker policy cannot be read either, then t
     expect(await handle.result()).toMatchObject({ status: 'abandoned', reason: 'test done' });
   });
 });
+
+test('when a row event cannot be forwarded to its row workflow, then the event parks for an operator, it is not failed and lost', async () => {
+  const activities = (real: BridgeActivities): BridgeActivities => ({
+    ...real,
+    forwardToRowWorkflow: () => Promise.reject(ApplicationFailure.nonRetryable('namespace not found', 'TestFault')),
+  });
+  await withEventWorker(temporal, { activities }, async (h) => {
+    const input = eventInput();
+    const rowWorkflowId = `row-${input.event.eventId}`;
+    const rules = {} as never;
+    input.route = { kind: 'row', rowWorkflowId, rowCorrelationId: 'tr:row:7', rowKey: '7', rules };
+    const handle = await startEvent(h, input);
+    await untilState(handle, 'waiting-for-operator');
+    await handle.executeUpdate(abandonUpdate, { args: [{ reason: 'test done' }] });
+    expect(await handle.result()).toMatchObject({ status: 'abandoned' });
+  });
+});

@@ -52,8 +52,17 @@ const OPERATOR_11 = [
   'event-signal-before-park-queued-pre-11',
   'event-log-failure-failed-pre-11',
 ];
-/** Issue 11's review: parking as the code behind patched('11-review-park-without-worker-policy') runs it. */
-const REVIEW_11 = ['event-template-error-parked-11-review', 'event-parked-then-abandoned-by-update-11-review'];
+/**
+ * Issue 11's review: parking as the code behind patched('11-review-park-without-worker-policy') runs it,
+ * and forwarding behind patched('11-review-park-failed-forward') with the row's lifecycle.
+ */
+const REVIEW_11 = [
+  'event-template-error-parked',
+  'event-parked-then-abandoned-by-update',
+  'event-forwarded',
+  'row-lifecycle-continue-as-new',
+  'row-lifecycle-closed',
+].map((name) => `${name}-11-review`);
 const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11, ...REVIEW_11];
 
 async function replay(file: string, workflowBundle: WorkflowBundleWithSourceMap): Promise<void> {
