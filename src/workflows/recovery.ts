@@ -14,6 +14,13 @@ import type { StatusTracker } from './status';
  */
 export const PARK_LOCAL_ACTIVITY_PATCH = '11-park-local-activity-failure';
 
+/**
+ * Before this patch a worker policy that could not be read while parking (its local activity failed)
+ * failed the workflow; with it the event parks on the input's policy over the defaults. Asked when
+ * recovery starts, for the same reason as the patch above.
+ */
+export const PARK_WITHOUT_WORKER_POLICY_PATCH = '11-review-park-without-worker-policy';
+
 export interface RecoveryContext {
   tracker: StatusTracker;
   inbox: OperatorInbox;
@@ -62,6 +69,7 @@ export async function runWithRecovery<T>(
 ): Promise<Recovered<T>> {
   const input: StepInput = { overrides: {}, ticketMayExist };
   const parkLocalFailures = patched(PARK_LOCAL_ACTIVITY_PATCH);
+  const parkWithoutPolicy = patched(PARK_WITHOUT_WORKER_POLICY_PATCH);
   for (;;) {
     let failure: StepFailure;
     try {
@@ -70,7 +78,7 @@ export async function runWithRecovery<T>(
       if (!parks(error, parkLocalFailures)) throw error;
       failure = error;
     }
-    const { decision, lastError } = await park(context, event, failure);
+    const { decision, lastError } = await park(context, event, failure, parkWithoutPolicy);
     if (decision.kind === 'abandon') return { kind: 'abandoned', reason: decision.reason, lastError };
     if (decision.kind === 'timeout') {
       context.tracker.moveTo('failed');
@@ -89,8 +97,9 @@ async function park(
   { tracker, inbox, policy }: RecoveryContext,
   event: HasuraEvent,
   error: StepFailure,
+  parkWithoutPolicy: boolean,
 ): Promise<{ decision: OperatorDecision; lastError: string }> {
-  const { parkTimeoutMs, ticketRetry } = await policy.get();
+  const { parkTimeoutMs, ticketRetry } = await (parkWithoutPolicy ? policy.getForPark() : policy.get());
   const failure = describeFailure(error, ticketRetry.maximumAttempts);
   tracker.moveTo('waiting-for-operator', {
     attempts: tracker.status.attempts + failure.attempts,

@@ -1,4 +1,4 @@
-import { patched, proxyLocalActivities } from '@temporalio/workflow';
+import { log, patched, proxyLocalActivities } from '@temporalio/workflow';
 import { resolvePolicy, type BridgeActivities, type EventPolicy } from '../contract';
 
 /** Runs recorded before the worker owned the timing have no marker of it: they keep the input's policy. */
@@ -34,5 +34,18 @@ export class RunPolicy {
   async get(): Promise<EventPolicy> {
     this.known ??= resolvePolicy(this.override, await workerPolicy());
     return this.known;
+  }
+
+  /**
+   * For parking an event: a worker that cannot answer (the same trouble that failed the step, often)
+   * must not fail the event instead of parking it, so the input's policy over the defaults is used.
+   */
+  async getForPark(): Promise<EventPolicy> {
+    try {
+      return await this.get();
+    } catch (error) {
+      log.warn('worker policy unavailable while parking: using the defaults', { error: String(error) });
+      return resolvePolicy(this.override);
+    }
   }
 }

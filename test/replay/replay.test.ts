@@ -64,8 +64,16 @@ const OPERATOR_11 = [
   'event-signal-before-park-queued-pre-11',
   'event-log-failure-failed-pre-11',
 ];
-/** Issue 11's review (patched('11-review-...')): a reset run's late check also waits out the old run's attempt. */
-const REVIEW_11 = ['event-reset', 'event-reset-in-flight'].map((name) => `${name}-11-review`);
+/**
+ * Issue 11's reviews (patched('11-review-...')): a reset run's late check also waits out the old run's attempt;
+ * parking as the code behind patched('11-review-park-without-worker-policy') runs it.
+ */
+const REVIEW_11 = [
+  'event-reset',
+  'event-reset-in-flight',
+  'event-template-error-parked',
+  'event-parked-then-abandoned-by-update',
+].map((name) => `${name}-11-review`);
 const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11, ...ISSUE_12, ...REVIEW_11];
 
 /**
