@@ -14,7 +14,7 @@ export interface FuzzRequest {
 }
 
 export const DEEP_LEVELS = 10_000;
-const DEEP_PLACEHOLDER = '"__deep_nesting__"';
+export const DEEP_PLACEHOLDER = '"__deep_nesting__"';
 const deepJson = '['.repeat(DEEP_LEVELS) + ']'.repeat(DEEP_LEVELS);
 const OPS = ['INSERT', 'UPDATE', 'DELETE', 'MANUAL'];
 

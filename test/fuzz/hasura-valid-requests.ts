@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { hasuraEventBody } from '../helpers/hasura';
-import { baseBody, deep, huge, json, setPath, type FuzzRequest, type Json } from './hasura-mutations';
+import { baseBody, deep, DEEP_PLACEHOLDER, huge, json, setPath, type FuzzRequest, type Json } from './hasura-mutations';
 
 const FIELD_NAMES = new Set([
   'id',
@@ -40,8 +40,20 @@ const PASSTHROUGH = [
   ['event', 'data', 'new'],
 ];
 
+/**
+ * A row column past 2^53 next to a column nested deeper than the exact parser reads is refused with a 400
+ * naming it (src/api/json-body.ts; test/unit/json-body.test.ts): the one body the webhook cannot hold exactly.
+ */
+const unsafeInteger = (value: unknown) =>
+  typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value);
+const notExactlyReadable = ([where, extras]: [string[], [string, unknown][]]) =>
+  where.join('.') === 'event.data.new' &&
+  extras.some(([, value]) => value === JSON.parse(DEEP_PLACEHOLDER)) &&
+  extras.some(([, value]) => unsafeInteger(value));
+
 const withExtras = fc
   .tuple(fc.constantFrom(...PASSTHROUGH), fc.array(fc.tuple(extraKey, extraValue), { minLength: 1, maxLength: 4 }))
+  .filter((candidate) => !notExactlyReadable(candidate))
   .map(([where, extras]) => {
     const body = baseBody();
     const extended = extras.reduce((acc, [key, value]) => setPath(acc, [...where, key], value), body);
