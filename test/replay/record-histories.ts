@@ -149,7 +149,9 @@ async function save(client: Client, name: string, run: Recorded): Promise<void> 
   if (existsSync(file)) return console.log(`kept      ${name} (recorded before; fixtures are never re-recorded)`);
   const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
   // Stack traces in failures name this checkout's path: fixtures carry no machine's paths.
-  const text = historyToJSON(history).split(`${path.resolve(__dirname, '..', '..')}/`).join('<repo>/');
+  const text = historyToJSON(history)
+    .split(`${path.resolve(__dirname, '..', '..')}/`)
+    .join('<repo>/');
   if (/password|secret|authorization/i.test(text))
     throw new Error(`${name}: the history mentions a credential; not saved`);
   writeFileSync(file, text);
