@@ -1,6 +1,7 @@
 // The bridge config's types; src/settings/file/load.ts builds one from BRIDGE_CONFIG (or SERVICENOW_*).
 import type { HasuraOp } from '../contract';
 import type { TargetConfig } from '../ticketing/target-config';
+import type { SourceConfig } from './source';
 
 export interface LifecycleConfig {
   enabled: boolean;
@@ -24,6 +25,7 @@ export interface TriggerConfig {
 export interface BridgeConfig {
   targets: Record<string, TargetConfig>;
   lookups: Record<string, Record<string, string>>;
+  source: SourceConfig;
   defaults: TriggerConfig;
   /** Effective: defaults already merged. */
   triggers: Record<string, TriggerConfig>;

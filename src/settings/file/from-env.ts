@@ -120,6 +120,7 @@ export function bridgeConfigFromEnv(env: Env): BridgeConfig {
   return {
     targets: { [ENV_TARGET_NAME]: serviceNowTargetFromEnv(env) },
     lookups: {},
+    source: {},
     defaults: builtinTriggerDefaults(ENV_TARGET_NAME),
     triggers: {},
   };

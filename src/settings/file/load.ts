@@ -27,7 +27,7 @@ export function loadBridgeConfig(options: { env: Env; path?: string }): BridgeCo
   const targets = file.targets ?? targetsFromEnv(options.env, problems);
   const { defaults, triggers } = resolveRouting(file, Object.keys(targets), problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { targets, lookups: file.lookups, defaults, triggers };
+  return { targets, lookups: file.lookups, source: file.source, defaults, triggers };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SecretSource } from './secret-ref';
 import { targetSchema } from './target-schemas';
+import { sourceSchema } from './source-schema';
 import { triggerSchema } from './trigger-schema';
 
 const name = z
@@ -25,6 +26,9 @@ export function bridgeFileSchema(secrets: SecretSource) {
         .record(name, z.record(z.string(), lookupValue))
         .default({})
         .describe("named tables for the `lookup` filter: `{{ row.priority | lookup: 'severity_to_urgency' }}`"),
+      source: sourceSchema(secrets).describe(
+        'the database the triggers watch and its Hasura: for write-back, catch-up and backfill',
+      ),
       defaults: triggerSchema.default({}).describe('applies to every trigger; a trigger key replaces the default one'),
       triggers: z
         .record(name, triggerSchema.describe('the same keys as `defaults`, for this trigger only'))
