@@ -52,6 +52,8 @@ export interface ServiceNowSimulator {
   /** Work notes and comments written to a record. */
   journal(sysId: string, table?: string): JournalEntry[];
   countByCorrelation(correlationId: string, table?: string): number;
+  /** Creates accepted whose delayed commit has not happened yet. */
+  pendingCommits(): number;
   stats(): SimulatorStats;
   /** Changes the data policy at run time, as an admin would (shared by reference with the write path). */
   setMandatoryFields(fields: string[]): void;
@@ -144,6 +146,7 @@ function inspectors(parts: Parts): Pick<ServiceNowSimulator, 'records' | 'journa
       parts.store.hasTable(table) ? (parts.store.get(table, sysId)?.journal ?? []) : [],
     countByCorrelation: (correlationId, table) =>
       records(table).filter((r) => r.correlation_id === correlationId).length,
+    pendingCommits: () => parts.pendingCommits.size,
     stats: () => parts.stats.snapshot(),
   };
 }
