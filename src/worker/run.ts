@@ -6,6 +6,7 @@ import { connectionOptions, type TemporalConnectionConfig } from '../config/temp
 import type { Logger } from '../logging';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { dataConverterFor } from '../codec';
+import { ensureCatchUpSchedule } from './catch-up-schedule';
 import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
 import { workerDependencies } from './dependencies';
 
@@ -55,7 +56,17 @@ export async function startWorker(settings: WorkerSettings, context: WorkerConte
   };
   const { workflowBundle } = context;
   const worker = await createBridgeWorker({ ...shared, taskQueue: temporal.taskQueue, workflowBundle, tuning });
-  const workers = ticketing ? [worker, await createTicketingWorker({ ...shared, ...ticketing })] : [worker];
+  const { backfill, catchUp } = settings.sourceJobs;
+  // Backfill events run here, on their own queue and activity rate, so live events never wait behind them.
+  const backfillTuning = { ...tuning, maxTaskQueueActivitiesPerSecond: backfill.maxActivitiesPerSecond };
+  const lane = await createBridgeWorker({
+    ...shared,
+    taskQueue: backfill.taskQueue,
+    workflowBundle,
+    tuning: backfillTuning,
+  });
+  const workers = [worker, lane, ...(ticketing ? [await createTicketingWorker({ ...shared, ...ticketing })] : [])];
+  if (catchUp) await ensureCatchUpSchedule(deps.client, { ...catchUp, taskQueue: temporal.taskQueue }, context.logger);
   const parked = context.metrics?.startParkedGauge(new Client({ connection, namespace: temporal.namespace }), {
     taskQueue: temporal.taskQueue,
     logger: context.logger,
