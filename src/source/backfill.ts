@@ -85,8 +85,9 @@ async function startRow(options: BackfillOptions, row: KeyedRow, counts: Backfil
  */
 export async function backfill(options: BackfillOptions): Promise<BackfillCounts> {
   const counts: BackfillCounts = { rows: 0, started: 0, alreadyKnown: 0, skipped: 0, wouldStart: 0 };
-  const key = await primaryKeyOf(options.pool, options.table);
+  // The saved position first: a resume without one is the operator's error, before any database work.
   let after = options.resume ? options.state.load() : undefined;
+  const key = await primaryKeyOf(options.pool, options.table);
   const remaining = await countRows(options.pool, options, key, after);
   const total = Math.min(remaining, options.limit ?? remaining);
   const pace = pacer(options.rate);
