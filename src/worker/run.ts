@@ -10,6 +10,16 @@ import { ensureCatchUpSchedule } from './catch-up-schedule';
 import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
 import { workerDependencies } from './dependencies';
 
+/**
+ * The backfill lane's share of this process: few slots, so its workflow tasks and ticket calls cannot
+ * crowd out the main queue's on the same CPU (the queue-wide rate caps it across workers).
+ */
+const BACKFILL_LANE = {
+  maxConcurrentWorkflowTaskExecutions: 2,
+  maxConcurrentActivityTaskExecutions: 4,
+  maxCachedWorkflows: 50,
+};
+
 export interface RunningWorker {
   worker: Worker;
   /** Resolves when the worker has drained and its connections are closed. */
@@ -58,7 +68,7 @@ export async function startWorker(settings: WorkerSettings, context: WorkerConte
   const worker = await createBridgeWorker({ ...shared, taskQueue: temporal.taskQueue, workflowBundle, tuning });
   const { backfill, catchUp } = settings.sourceJobs;
   // Backfill events run here, on their own queue and activity rate, so live events never wait behind them.
-  const backfillTuning = { ...tuning, maxTaskQueueActivitiesPerSecond: backfill.maxActivitiesPerSecond };
+  const backfillTuning = { ...BACKFILL_LANE, maxTaskQueueActivitiesPerSecond: backfill.maxActivitiesPerSecond };
   const lane = await createBridgeWorker({
     ...shared,
     taskQueue: backfill.taskQueue,
