@@ -8,7 +8,7 @@ import type { EncryptionKeyring } from '../codec/encryption-codec';
 import { encryptionKeyringFromEnv } from './codec';
 import { frozen } from './compose';
 import { envDuration } from './duration';
-import { parseEnv, type Env } from './env';
+import { parseEnv, setVariables, type Env } from './env';
 import { loadBridgeConfig } from './file/load';
 import { logSettingsFromEnv } from './logging';
 import { temporalConnectionFromEnv } from './temporal';
@@ -24,7 +24,8 @@ export const SOURCE_JOB_VARIABLES: readonly string[] = Object.keys(schema.shape)
 
 /** The worker's catch-up Schedule and backfill lane; a ConfigError names what the Schedule lacks. */
 export function sourceJobsFromEnv(env: Env, bridge: BridgeConfig, taskQueue: string): SourceJobsConfig {
-  const e = parseEnv(schema, env);
+  // '' is unset: compose passes `${CATCH_UP_INTERVAL:-}` through when the operator set nothing.
+  const e = parseEnv(schema, setVariables(env, SOURCE_JOB_VARIABLES));
   const backfill = {
     taskQueue: backfillTaskQueue(taskQueue),
     maxActivitiesPerSecond: e.BACKFILL_RATE_LIMIT_PER_SECOND,
