@@ -9,7 +9,10 @@ import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';
 import { catchUp } from '../../src/source/catch-up';
 import { readGivenUp } from '../../src/source/event-log';
+import { loadBridgeRouting } from '../../src/settings/file/load';
+import { createEventRouter } from '../../src/starting/event-routing';
 import { createEventStarter, toWorkflowEvent } from '../../src/starting/event-starter';
+import { configDir } from '../fixtures/config/write-config';
 import { sourceDatabase, type SourceDatabase } from '../helpers/hasura-catalog';
 import { startPostgres, type Postgres } from '../helpers/postgres';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
@@ -161,4 +164,26 @@ test('when the webhook got the event through but Hasura marked it failed (a time
   expect(counts.alreadyKnown).toBeGreaterThanOrEqual(1);
   expect((await temporal.client.workflow.getHandle(answer.body.workflowId).describe()).runId).toBe(firstRun);
   expect((await startedInput(event[TRIGGER])).event.data.new).toMatchObject({ id: 21, title: 'answered too late' });
+});
+
+test('when the config does not handle the op of a given-up event, then catch-up skips it, says why, and starts nothing', async () => {
+  const files = configDir();
+  const config = files.write('ops.yaml', `triggers:\n  ${TRIGGER}:\n    ops: [INSERT]\n`);
+  const router = createEventRouter(loadBridgeRouting({ BRIDGE_CONFIG: config }));
+  files.remove();
+  await insertRow('31', 'then updated');
+  await db.client.query("UPDATE public.incident_request SET status = 'closed' WHERE id = 31");
+  const { rows } = await db.client.query(
+    `UPDATE hdb_catalog.event_log SET error = true, tries = 6
+     WHERE trigger_name = $1 AND payload->>'op' = 'UPDATE' AND payload->'data'->'new'->>'id' = '31' RETURNING id`,
+    [TRIGGER],
+  );
+  const taskQueue = uniqueTaskQueue('catch-up');
+  const starter = createEventStarter({ client: temporal.client, taskQueue, router, runningIsDuplicate: true });
+
+  const counts = await catchUp({ pool, starter, triggers: [TRIGGER], since: '2000-01-01' });
+
+  expect(counts.skips).toContainEqual({ id: rows[0].id, reason: `trigger ${TRIGGER} does not handle UPDATE` });
+  expect(counts.started).toBe(0);
+  await expect(temporal.client.workflow.getHandle(workflowIdFor(TRIGGER, rows[0].id)).describe()).rejects.toThrow();
 });
