@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { sourceFailure } from './postgres';
+import { SOURCE_URL_KEY, sourceFailure } from './postgres';
 
 /** One event Hasura gave up on, with the body it would have posted, as PostgreSQL wrote it. */
 export interface GivenUpEvent {
@@ -56,6 +56,11 @@ export async function readGivenUp(pool: Pool, query: GivenUpQuery): Promise<Give
     ]);
     return rows.map((row) => ({ id: row.id, trigger: row.trigger, body: row.body, createdAt: row.at }));
   } catch (error) {
+    if ((error as { code?: string }).code === '42P01') {
+      throw new Error(
+        `no hdb_catalog.event_log at ${SOURCE_URL_KEY}: point it at the database Hasura's triggers watch`,
+      );
+    }
     throw sourceFailure(error);
   }
 }

@@ -174,6 +174,29 @@ test('when the source database is down, then both tools exit 3 naming source.pos
   }
 });
 
+test('when Temporal is down, then catch-up exits 3 and loses nothing: the next run starts the events', async () => {
+  const { rows } = await db.client.query(
+    "UPDATE hdb_catalog.event_log SET error = true, tries = 6 WHERE payload->'data'->'new'->>'id' = '3' RETURNING id",
+  );
+  const command = `npm run catch-up -- --trigger ${TRIGGER} --json`;
+
+  const down = await run(command, { TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+  const again = JSON.parse((await run(command)).stdout);
+
+  expect(down.code).toBe(3);
+  expect(down.stderr).toMatch(/^catch-up: /);
+  expect(again).toMatchObject({ started: 1 });
+  expect(await exists(workflowIdFor(TRIGGER, rows[0].id))).toBe(true);
+});
+
+test("when source.postgres.url names a database without Hasura's catalog, then catch-up says so", async () => {
+  await pg.createDatabase('not_hasura');
+  const result = await run(`npm run catch-up -- --trigger ${TRIGGER}`, { SOURCE_DATABASE_URL: pg.url('not_hasura') });
+
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('no hdb_catalog.event_log at source.postgres.url');
+});
+
 test.each([
   [
     'an unknown flag',
