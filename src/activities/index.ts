@@ -1,11 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { BridgeConfig } from '../config/bridge-config';
 import type { TemporalConfig } from '../config/temporal';
-import type { BridgeActivities, EventPolicy } from '../contract';
+import type { BridgeActivities, CatchUpCounts, CatchUpInput, EventPolicy } from '../contract';
 import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
 import type { Notifier } from '../notify';
 import type { TicketTarget } from '../ticketing/ticket-target';
+import { createCatchUpActivities } from './catch-up';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
 import { createTicketActivities } from './ticket';
@@ -25,6 +26,8 @@ export interface ActivityDeps {
   policy: EventPolicy;
   /** For signal-with-start of row workflows (lifecycle triggers). */
   client?: Client;
+  /** The catch-up sweep (with the source database's pool); absent without source.postgres.url. */
+  catchUp?: (input: CatchUpInput) => Promise<CatchUpCounts>;
 }
 
 /** All activities, built from injected dependencies so tests swap a client, not a module. */
@@ -35,5 +38,6 @@ export function createActivities(deps: ActivityDeps): BridgeActivities {
     ...createTicketActivities(deps),
     ...createLifecycleActivities(deps),
     ...createNotifyActivities(deps),
+    ...createCatchUpActivities(deps),
   };
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../logging';
 import { requireSharedSecret } from './auth';
 import { hasuraEventsHandler } from './events-route';
 import { exactJsonBody } from './json-body';
-import type { EventStarter } from './starter';
+import type { EventStarter } from '../starting/event-starter';
 import type { WebhookHttpConfig } from '../config/settings';
 import type { ApiMetrics } from './metrics';
 

@@ -8,8 +8,8 @@ import type { Logger } from '../logging';
 import { createApiMetrics } from './metrics';
 import { createApp } from './app';
 import { codecRouterFor, dataConverterFor } from '../codec';
-import { createEventStarter } from './starter';
-import { createEventRouter } from './routing';
+import { createEventStarter } from '../starting/event-starter';
+import { createEventRouter } from '../starting/event-routing';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
