@@ -138,7 +138,9 @@ function trackSockets(server: Server): () => void {
 
 type Parts = ReturnType<typeof createParts>;
 
-function inspectors(parts: Parts): Pick<ServiceNowSimulator, 'records' | 'journal' | 'countByCorrelation' | 'stats'> {
+function inspectors(
+  parts: Parts,
+): Pick<ServiceNowSimulator, 'records' | 'journal' | 'countByCorrelation' | 'pendingCommits' | 'stats'> {
   const records = (table = 'incident'): SimRecord[] => (parts.store.hasTable(table) ? parts.store.records(table) : []);
   return {
     records,
