@@ -58,3 +58,44 @@ test('when a signal came from another workflow, then the receiver does not count
   ];
   expect(countActions(events as never).total).toBe(1);
 });
+
+/** The search attributes each upsert of a recorded history set (versioning upserts left out). */
+function upserts(fixture: string): Record<string, unknown>[] {
+  const file = path.join(__dirname, '..', 'replay', 'histories', `${fixture}.json`);
+  type Fields = Record<string, { data: string }>;
+  return JSON.parse(readFileSync(file, 'utf8'))
+    .events.map(
+      (e: { upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes: { indexedFields: Fields } } }) =>
+        e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes.indexedFields,
+    )
+    .filter((fields: Fields | undefined) => fields && !fields.TemporalChangeVersion)
+    .map((fields: Fields) =>
+      Object.fromEntries(
+        Object.entries(fields).map(([key, { data }]) => [key, JSON.parse(Buffer.from(data, 'base64').toString())]),
+      ),
+    );
+}
+
+describe("issue 16's code (patched('16-fewer-actions'))", () => {
+  test('when an event is created first try, then 4 actions: start, local activity, create, one upsert of the end', () => {
+    const actions = count('event-created-16-fewer-actions');
+    expect(actions.byKind).toEqual(expect.objectContaining({ workflowStarted: 1, markers: 1, activity: 1 }));
+    expect(actions.total).toBe(4);
+    expect(upserts('event-created-16-fewer-actions')).toEqual([
+      { IncidentNumber: expect.any(String), TicketStatus: 'created' },
+    ]);
+  });
+
+  test('when an event parks and is retried, then operators still find it as parked, and not after it leaves', () => {
+    expect(upserts('event-parked-then-retried-16-fewer-actions')).toEqual([
+      { TicketStatus: 'waiting-for-operator' },
+      { TicketStatus: 'transforming' },
+      { TicketStatus: 'created', IncidentNumber: expect.any(String) },
+    ]);
+  });
+
+  test('when the same paths ran before issue 16, then they cost more', () => {
+    for (const name of ['event-created', 'event-retried-create-late-check', 'event-forwarded', 'event-park-expired'])
+      expect(count(`${name}-16-fewer-actions`).total).toBeLessThan(count(`${name}-15-worker-policy`).total);
+  });
+});
