@@ -31,8 +31,14 @@ export interface ActionCost {
   metricRatio: number;
 }
 
-/** Waits until the task queue's runs have all closed, then counts their histories' actions. */
-async function countTaskQueue(client: Client, taskQueue: string, signal?: AbortSignal): Promise<ActionCount[]> {
+/** Histories fetched per task queue: every run of a section is the same path, and the fetches load the server. */
+const SAMPLE = 60;
+
+/**
+ * Waits until the task queue's runs have all closed, then counts the actions of an evenly spread sample of their
+ * histories, scaled to all runs.
+ */
+async function countTaskQueue(client: Client, taskQueue: string, signal?: AbortSignal): Promise<ActionCount> {
   const running = `TaskQueue="${taskQueue}" AND ExecutionStatus="Running"`;
   await waitFor(async () => ((await client.workflow.count(running)).count === 0 ? true : undefined), {
     timeoutMs: 120_000,
@@ -42,16 +48,25 @@ async function countTaskQueue(client: Client, taskQueue: string, signal?: AbortS
   });
   const runs: { workflowId: string; runId: string }[] = [];
   for await (const run of client.workflow.list({ query: `TaskQueue="${taskQueue}"` })) runs.push(run);
-  const counts: ActionCount[] = [];
-  // A few fetches at a time: the server under measurement is the same one the next section uses.
-  for (let index = 0; index < runs.length; index += 16) {
-    const batch = runs.slice(index, index + 16);
-    const histories = await Promise.all(
-      batch.map((run) => client.workflow.getHandle(run.workflowId, run.runId).fetchHistory()),
-    );
-    counts.push(...histories.map((history) => countActions(history.events ?? [])));
-  }
-  return counts;
+  const step = Math.max(1, runs.length / SAMPLE);
+  const sample = runs.filter((_, index) => index % step < 1);
+  const histories = await Promise.all(
+    sample.map((run) => client.workflow.getHandle(run.workflowId, run.runId).fetchHistory()),
+  );
+  return scaled(
+    sumActions(histories.map((history) => countActions(history.events ?? []))),
+    runs.length / sample.length,
+  );
+}
+
+function scaled(count: ActionCount, factor: number): ActionCount {
+  const byKind = Object.fromEntries(Object.entries(count.byKind).map(([kind, n]) => [kind, n * factor]));
+  const { total, versioningUpserts } = count;
+  return {
+    total: total * factor,
+    byKind: byKind as ActionCount['byKind'],
+    versioningUpserts: versioningUpserts * factor,
+  };
 }
 
 /** Actions per incident over runs on `taskQueue` that produced `incidents`, from histories and from the metric. */
@@ -64,7 +79,7 @@ export async function measureCost(options: {
   signal?: AbortSignal;
 }): Promise<ActionCost> {
   const { incidents } = options;
-  const counted = sumActions(await countTaskQueue(options.client, options.taskQueue, options.signal));
+  const counted = await countTaskQueue(options.client, options.taskQueue, options.signal);
   const after = await scrapeActionMetric(options.metricsUrl);
   const metricByType: Record<string, number> = {};
   for (const [type, value] of Object.entries(after)) {
