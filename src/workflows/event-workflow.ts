@@ -85,9 +85,10 @@ async function settleLateDuplicates(
   created: CreateTicketResult,
 ): Promise<EventOutcome> {
   const { ticket, reusedExisting } = created;
-  const check = patched(CREATE_PATH_PATCHES.lateCheck)
-    ? created.ticketMayExist
-    : created.attempt > 1 && !reusedExisting;
+  const before11 = created.attempt > 1 && !reusedExisting;
+  // Issue 16 on, asked only where the branches differ: a patch marker in a later workflow task is a billable action.
+  const same = tracker.fewerActions && created.ticketMayExist === before11;
+  const check = !same && patched(CREATE_PATH_PATCHES.lateCheck) ? created.ticketMayExist : before11;
   if (!check) return { status: 'created', ticket, reusedExisting, duplicatesCancelled: 0 };
   const known = await policy.get();
   const ref = { target: created.target, correlationId: input.correlationId };

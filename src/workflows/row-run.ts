@@ -99,8 +99,9 @@ export class RowRun {
     this.state.lastRow = event.data.new ?? event.data.old ?? undefined;
     this.state.applied += 1;
     this.lastAction = result.action;
-    this.tracker.moveTo('applying', { lastError: undefined });
+    // The ticket first: the state change that follows carries it into the search attributes (issue 16).
     if (result.ticket && result.ticket.number !== this.state.ticket?.number) this.tracker.recordTicket(result.ticket);
+    this.tracker.moveTo('applying', { lastError: undefined });
     this.state.ticket = result.ticket ?? this.state.ticket;
     // A retried create may race an earlier attempt's late commit (a DELETE that came first creates too).
     // The row keeps the ticket it holds: with on_closed create-new, older closed tickets are not it.

@@ -74,7 +74,17 @@ const REVIEW_11 = [
   'event-template-error-parked',
   'event-parked-then-abandoned-by-update',
 ].map((name) => `${name}-11-review`);
-const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11, ...ISSUE_12, ...REVIEW_11];
+/** Issue 16 (patched('16-fewer-actions')): search attributes only for listed states, one upsert; fewer patch markers. */
+const FEWER_ACTIONS_16 = [
+  ...PATHS.filter((name) => name !== 'event-parked-then-abandoned'),
+  'event-kept-reported',
+  'event-parked-then-retried-by-update',
+  'event-reset-in-flight',
+  'row-resumed-after-idle',
+  'row-park-expired',
+  'event-forward-parked-then-abandoned',
+].map((name) => `${name}-16-fewer-actions`);
+const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11, ...ISSUE_12, ...REVIEW_11, ...FEWER_ACTIONS_16];
 
 /**
  * The replayer names the run after its start event, which a reset run copies from the run it was reset from; the
