@@ -56,6 +56,7 @@ describe('admin API', () => {
       byStatus: { '201': 1, '200': 1, '401': 1 },
       creates: 1,
       byCorrelation: { 'stats:1': 2 },
+      peakWindowCalls: 0,
     });
     expect(sim.stats()).toEqual(stats);
   });

@@ -9,6 +9,8 @@ export interface SimulatorStats {
   /** Records actually stored by POST, including slow-then-commit creates whose answer never came. */
   creates: number;
   byCorrelation: Record<string, number>;
+  /** Most calls counted in one rate-limit window (0 without a rate limit): the peak as the limit sees it. */
+  peakWindowCalls: number;
 }
 
 export interface CallSummary {
@@ -25,7 +27,7 @@ export class StatsRecorder {
   private stats: SimulatorStats = StatsRecorder.empty();
 
   private static empty(): SimulatorStats {
-    return { total: 0, byMethod: {}, byRoute: {}, byStatus: {}, creates: 0, byCorrelation: {} };
+    return { total: 0, byMethod: {}, byRoute: {}, byStatus: {}, creates: 0, byCorrelation: {}, peakWindowCalls: 0 };
   }
 
   recordCall(call: CallSummary): void {
@@ -37,6 +39,10 @@ export class StatsRecorder {
 
   recordStatus(status: number): void {
     bump(this.stats.byStatus, String(status));
+  }
+
+  recordWindowCount(count: number): void {
+    this.stats.peakWindowCalls = Math.max(this.stats.peakWindowCalls, count);
   }
 
   recordCreate(): void {

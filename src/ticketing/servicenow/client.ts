@@ -17,8 +17,11 @@ const CLOSED_STATES: ReadonlySet<string> = new Set(['6', '7', '8']);
 
 type TableCall = Omit<HttpCall, 'headers'>;
 
-export function createServiceNowTarget(options: ServiceNowOptions, deps: { now?: () => number } = {}): PooledTarget {
-  return new ServiceNowTarget(options, deps.now ?? Date.now);
+export function createServiceNowTarget(
+  options: ServiceNowOptions,
+  deps: { now?: () => number; requestsPerSecond?: number } = {},
+): PooledTarget {
+  return new ServiceNowTarget(options, deps.now ?? Date.now, deps.requestsPerSecond);
 }
 
 class ServiceNowTarget implements PooledTarget {
@@ -36,12 +39,14 @@ class ServiceNowTarget implements PooledTarget {
   constructor(
     private readonly options: ServiceNowOptions,
     now: () => number,
+    requestsPerSecond?: number,
   ) {
     this.table = options.table ?? DEFAULT_TABLE;
     this.instanceUrl = options.instanceUrl.replace(/\/+$/, '');
     this.tablePath = `/api/now/table/${encodeURIComponent(this.table)}`;
     const { requestTimeoutMs } = options;
-    this.http = new TargetHttp({ system: SERVICENOW, baseUrl: this.instanceUrl, requestTimeoutMs, now });
+    const baseUrl = this.instanceUrl;
+    this.http = new TargetHttp({ system: SERVICENOW, baseUrl, requestTimeoutMs, now, requestsPerSecond });
     this.auth = createAuthProvider(options.auth, this.http, now);
     if (options.inputDisplayValue) this.writeQuery.sysparm_input_display_value = 'true';
   }
