@@ -57,6 +57,7 @@ describe('admin API', () => {
       creates: 1,
       byCorrelation: { 'stats:1': 2 },
       peakWindowCalls: 0,
+      createdAtMs: { 'stats:1': expect.any(Number) },
     });
     expect(sim.stats()).toEqual(stats);
   });

@@ -11,6 +11,8 @@ export interface SimulatorStats {
   byCorrelation: Record<string, number>;
   /** Most calls counted in one rate-limit window (0 without a rate limit): the peak as the limit sees it. */
   peakWindowCalls: number;
+  /** When each correlation id's first record was stored (epoch ms): the end of an event's way through the bridge. */
+  createdAtMs: Record<string, number>;
 }
 
 export interface CallSummary {
@@ -27,7 +29,7 @@ export class StatsRecorder {
   private stats: SimulatorStats = StatsRecorder.empty();
 
   private static empty(): SimulatorStats {
-    return { total: 0, byMethod: {}, byRoute: {}, byStatus: {}, creates: 0, byCorrelation: {}, peakWindowCalls: 0 };
+    return { total: 0, byMethod: {}, byRoute: {}, byStatus: {}, creates: 0, byCorrelation: {}, peakWindowCalls: 0, createdAtMs: {} };
   }
 
   recordCall(call: CallSummary): void {
@@ -45,8 +47,9 @@ export class StatsRecorder {
     this.stats.peakWindowCalls = Math.max(this.stats.peakWindowCalls, count);
   }
 
-  recordCreate(): void {
+  recordCreate(correlationId: string | undefined, atMs: number): void {
     this.stats.creates += 1;
+    if (correlationId) this.stats.createdAtMs[correlationId] ??= atMs;
   }
 
   snapshot(): SimulatorStats {
