@@ -11,6 +11,8 @@ import { createNotifyActivities } from './notify';
 import { createTicketActivities } from './ticket';
 import { createTransformActivities } from './transform';
 import { createWorkerPolicyActivities } from './worker-policy';
+import { createWriteBackActivities } from './write-back';
+import type { RowWriters } from '../source/writers';
 
 export interface ActivityDeps {
   /** Ticketing systems by configured name. */
@@ -25,6 +27,8 @@ export interface ActivityDeps {
   policy: EventPolicy;
   /** For signal-with-start of row workflows (lifecycle triggers). */
   client?: Client;
+  /** Row writers for `writeback:` (by `via`); absent in workers with no `source:`. */
+  writers?: RowWriters;
 }
 
 /** All activities, built from injected dependencies so tests swap a client, not a module. */
@@ -35,5 +39,6 @@ export function createActivities(deps: ActivityDeps): BridgeActivities {
     ...createTicketActivities(deps),
     ...createLifecycleActivities(deps),
     ...createNotifyActivities(deps),
+    ...createWriteBackActivities(deps),
   };
 }

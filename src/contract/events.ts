@@ -1,3 +1,5 @@
+import type { WriteBackPlan } from './workflows';
+
 /** What a Hasura event is once the webhook accepted it, and where it goes. Pure types. */
 export type HasuraOp = 'INSERT' | 'UPDATE' | 'DELETE' | 'MANUAL';
 export type Row = Record<string, unknown>;
@@ -29,6 +31,8 @@ export interface RowEvent extends HasuraEvent {
 
 /** How the row's ticket follows later events (from the trigger's `lifecycle` config). */
 export interface LifecycleRules {
+  /** The trigger's write-backs, as the worker's lifecycleRules reads them; absent = none (and in routes). */
+  writeBack?: WriteBackPlan;
   manual: 'create' | 'upsert';
   onClosed: 'reopen' | 'create-new' | 'ignore';
   /** Deliveries of one row arriving within this window are applied in `created_at` order. */

@@ -7,6 +7,7 @@ import type { Logger } from '../logging';
 import { createEventMapper } from '../mapping/mapper';
 import { createNotifier } from '../notify';
 import { createTargets } from '../ticketing/create-targets';
+import { closeRowWriters, createRowWriters } from '../source/writers';
 
 export interface WorkerDependencies {
   deps: ActivityDeps;
@@ -24,10 +25,12 @@ export function workerDependencies(settings: WorkerSettings, context: { logger: 
   const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
   const { logger } = context;
   const mapper = createEventMapper(config);
+  // Lazy pools: no connection to the source before the first write-back.
+  const writers = createRowWriters(config.source);
   return {
-    deps: { targets: targets.targets, config, mapper, notifier, logger, temporal, client, policy },
+    deps: { targets: targets.targets, config, mapper, notifier, logger, temporal, client, policy, writers },
     async close() {
-      await Promise.all([targets.close(), notifier.close(), connection.close()]);
+      await Promise.all([targets.close(), notifier.close(), connection.close(), closeRowWriters(writers)]);
     },
   };
 }
