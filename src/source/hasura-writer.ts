@@ -24,7 +24,8 @@ interface GraphqlAnswer {
 
 /**
  * Write-back through Hasura as the bridge's backend-only role: the admin secret authenticates,
- * `x-hasura-role` makes Hasura apply that role's update permission (only the ticket columns), and the
+ * `x-hasura-role` makes Hasura apply that role's update permission (only the ticket columns; the
+ * role also needs select on the key columns for `_by_pk`), and the
  * event Hasura records for the change carries the role in its session variables (loop guard b).
  */
 export function createHasuraRowWriter(config: SourceHasuraConfig, options: { requestTimeoutMs?: number } = {}) {
@@ -33,7 +34,12 @@ export function createHasuraRowWriter(config: SourceHasuraConfig, options: { req
     async write(request) {
       const root = hasuraTableName(request.table);
       const body = { query: updateByPkMutation(request.table), variables: { pk: request.key, set: request.values } };
-      const headers = { 'x-hasura-admin-secret': config.adminSecret.reveal(), 'x-hasura-role': config.role };
+      const headers = {
+        'x-hasura-admin-secret': config.adminSecret.reveal(),
+        'x-hasura-role': config.role,
+        // A backend_only permission is visible only to admin-secret requests that ask for it.
+        'x-hasura-use-backend-only-permissions': 'true',
+      };
       const answer = await http
         .send({ operation: 'writeBack', method: 'POST', url: '/v1/graphql', headers, body })
         .catch((error: unknown) => {
