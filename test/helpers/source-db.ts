@@ -5,7 +5,14 @@ import { startPostgres, type Postgres } from './postgres';
 export const STANDIN_SECRET = 'standin-admin-secret';
 export const BRIDGE_ROLE = 'incident_bridge';
 /** The sample table's ticket columns (hasura/migrations): what write-back writes and nothing else. */
-export const TICKET_COLUMNS = ['ticket_number', 'ticket_sys_id', 'ticket_url', 'ticket_state', 'ticket_synced_at'];
+export const TICKET_COLUMNS = [
+  'ticket_number',
+  'ticket_sys_id',
+  'ticket_url',
+  'ticket_state',
+  'ticket_synced_at',
+  'ticket_error',
+];
 
 /*
  * The watched database of the write-back tests: the sample table with its ticket columns, and a trigger
