@@ -1,6 +1,6 @@
 import type { EventPolicy } from './event-policy';
-import type { EventRoute, HasuraEvent, LifecycleRules, Row } from './events';
-import type { RowAction, TicketSummary, WriteBackPlan } from './workflows';
+import type { EventRoute, HasuraEvent, LifecycleRules, Row, WriteBackPlan } from './events';
+import type { RowAction, TicketSummary } from './workflows';
 
 /*
  * What workflows may ask of activities, and what they get back. src/activities implements

@@ -1,5 +1,3 @@
-import type { WriteBackPlan } from './workflows';
-
 /** What a Hasura event is once the webhook accepted it, and where it goes. Pure types. */
 export type HasuraOp = 'INSERT' | 'UPDATE' | 'DELETE' | 'MANUAL';
 export type Row = Record<string, unknown>;
@@ -27,6 +25,14 @@ export interface RowImages {
 /** A lifecycle event as its row workflow receives it; `images` is absent from forwarders older than issue 12. */
 export interface RowEvent extends HasuraEvent {
   images?: RowImages;
+}
+
+/** Which write-backs a trigger has (from the worker's config, recorded with a local activity's result). */
+export interface WriteBackPlan {
+  /** `columns`: after a create, update, resolve or reopen. */
+  onTicket: boolean;
+  /** `error_columns`: when the event parks. */
+  onPark: boolean;
 }
 
 /** How the row's ticket follows later events (from the trigger's `lifecycle` config). */

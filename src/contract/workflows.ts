@@ -21,14 +21,6 @@ export interface TicketSummary {
   url?: string;
 }
 
-/** Which write-backs a trigger has (from the worker's config, recorded with a local activity's result). */
-export interface WriteBackPlan {
-  /** `columns`: after a create, update, resolve or reopen. */
-  onTicket: boolean;
-  /** `error_columns`: when the event parks. */
-  onPark: boolean;
-}
-
 /**
  * How the last write-back went. It never changes the ticket outcome: `failed` is reported (status,
  * outcome, log) after the write-back's own retries ran out; the ticket work is not repeated.

@@ -98,6 +98,11 @@ test.each([
   ['src/activities', 'activities never import workflows, the webhook or the worker', /^src\/(workflows|api|worker)$/],
   ['src', 'the product never imports the development tools', /^dev(\/|$)/],
   ['src/ticketing', 'ticketing knows no workflow, activity or webhook', /^src\/(workflows|activities|api|worker)$/],
+  [
+    'src/source',
+    'the source writers know no workflow, activity or webhook',
+    /^src\/(workflows|activities|api|worker)$/,
+  ],
 ])('when %s imports, then %s', (from, _rule, forbidden) => {
   const bad = edges().filter((e) => (e.from === from || e.from.startsWith(`${from}/`)) && forbidden.test(e.to));
   expect(show(bad)).toEqual([]);
