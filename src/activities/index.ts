@@ -12,6 +12,8 @@ import { createNotifyActivities } from './notify';
 import { createTicketActivities } from './ticket';
 import { createTransformActivities } from './transform';
 import { createWorkerPolicyActivities } from './worker-policy';
+import { createWriteBackActivities } from './write-back';
+import type { RowWriters } from '../source/writers';
 
 export interface ActivityDeps {
   /** Ticketing systems by configured name. */
@@ -28,6 +30,8 @@ export interface ActivityDeps {
   client?: Client;
   /** The catch-up sweep (with the source database's pool); absent without source.postgres.url. */
   catchUp?: (input: CatchUpInput) => Promise<CatchUpCounts>;
+  /** Row writers for `writeback:` (by `via`); absent in workers with no `source:`. */
+  writers?: RowWriters;
 }
 
 /** All activities, built from injected dependencies so tests swap a client, not a module. */
@@ -39,5 +43,6 @@ export function createActivities(deps: ActivityDeps): BridgeActivities {
     ...createLifecycleActivities(deps),
     ...createNotifyActivities(deps),
     ...createCatchUpActivities(deps),
+    ...createWriteBackActivities(deps),
   };
 }

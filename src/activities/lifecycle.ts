@@ -19,6 +19,7 @@ import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { changeRowTicket } from './row-ticket';
 import { withFailureMapping } from './ticket';
+import { writeBackPlanOf } from './write-back';
 import { summarize, targetForTrigger, targetNamed } from './targets';
 
 export interface LifecycleDeps {
@@ -121,7 +122,8 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
     /** The worker's current rules, read by each row run: not frozen into the run's first start. */
     async lifecycleRules(trigger: string): Promise<LifecycleRules> {
       const { manual, onClosed, reorderWindowMs } = triggerConfig(deps.config as BridgeConfig, trigger).lifecycle;
-      return { manual, onClosed, reorderWindowMs };
+      const writeBack = writeBackPlanOf(deps.config, trigger);
+      return { manual, onClosed, reorderWindowMs, ...(writeBack && { writeBack }) };
     },
   };
 }

@@ -10,6 +10,17 @@ export interface LifecycleConfig {
   reorderWindowMs: number;
 }
 
+/** Writes the ticket back into the event's row (README "Write-back"): rendered after ticket work or a park. */
+export interface WritebackConfig {
+  via: 'postgres' | 'hasura';
+  /** Default: the event's own table. */
+  table?: { schema: string; name: string };
+  /** Column → template, written after a create, update, resolve or reopen. */
+  columns: Record<string, string>;
+  /** Column → template, written when the event is parked. */
+  errorColumns: Record<string, string>;
+}
+
 /** One trigger's effective settings: the file's `defaults` with the trigger's own keys on top. */
 export interface TriggerConfig {
   target: string;
@@ -20,6 +31,7 @@ export interface TriggerConfig {
   updateFields: Record<string, string>;
   resolveFields: Record<string, string>;
   workNote: string;
+  writeback?: WritebackConfig;
 }
 
 export interface BridgeConfig {
@@ -31,8 +43,11 @@ export interface BridgeConfig {
   triggers: Record<string, TriggerConfig>;
 }
 
-/** What the webhook needs of the config to route events: which ops a trigger takes and its lifecycle. */
-export type BridgeRouting = Pick<BridgeConfig, 'defaults' | 'triggers'>;
+/**
+ * What the webhook needs of the config to route events: which ops a trigger takes, its lifecycle and
+ * write-back columns, and the Hasura role the bridge writes as (`source.hasura.role`; not a secret).
+ */
+export type BridgeRouting = Pick<BridgeConfig, 'defaults' | 'triggers'> & { hasuraRole?: string };
 
 /** The settings for a Hasura trigger; one the file does not name gets the defaults. */
 export function triggerConfig(config: BridgeRouting, trigger: string): TriggerConfig {

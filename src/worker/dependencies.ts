@@ -11,6 +11,7 @@ import { openSourcePool } from '../source/postgres';
 import { createEventRouter } from '../starting/event-routing';
 import { createEventStarter } from '../starting/event-starter';
 import { createTargets } from '../ticketing/create-targets';
+import { closeRowWriters, createRowWriters } from '../source/writers';
 
 export interface WorkerDependencies {
   deps: ActivityDeps & { client: Client };
@@ -33,10 +34,23 @@ export function workerDependencies(settings: WorkerSettings, context: { logger: 
   const router = createEventRouter(config);
   const starter = createEventStarter({ client, taskQueue: temporal.taskQueue, router, runningIsDuplicate: true });
   const sweep = pool && ((input: { triggers: string[] }) => catchUp({ pool, starter, triggers: input.triggers }));
+  // Lazy pools: no connection to the source before the first write-back.
+  const writers = createRowWriters(config.source);
   return {
-    deps: { targets: targets.targets, config, mapper, notifier, logger, temporal, client, policy, catchUp: sweep },
+    deps: {
+      targets: targets.targets,
+      config,
+      mapper,
+      notifier,
+      logger,
+      temporal,
+      client,
+      policy,
+      catchUp: sweep,
+      writers,
+    },
     async close() {
-      await Promise.all([targets.close(), notifier.close(), connection.close(), pool?.end()]);
+      await Promise.all([targets.close(), notifier.close(), connection.close(), pool?.end(), closeRowWriters(writers)]);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched } from '@temporalio/workflow';
 import { proxyLocalActivities, setHandler, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import { DEFAULT_POLICY, ROW_STATE_MEMO, rowEventSignal, statusQuery } from '../contract';
 import type { ApplyRowEventResult, BridgeActivities, EventPolicy, EventStatus, LifecycleRules } from '../contract';
@@ -10,6 +10,7 @@ import { HISTORY_LIMIT } from './row-workflow-legacy';
 import { RunPolicy } from './run-policy';
 import { StatusTracker } from './status';
 import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
+import { parkWriteBack, writeBack, WRITE_BACK_PATCH } from './write-back';
 
 // Large row images make few events heavy: continue as new well before the server's 50 MB.
 const HISTORY_BYTES_LIMIT = 4 * 1024 * 1024;
@@ -49,12 +50,15 @@ export class RowRun {
   /** The worker's rules, read once per run (a run is short: the worker's current config holds). */
   private rules!: LifecycleRules;
   private lastAction?: RowAction;
+  /** Run started with issue 13's code: write-backs may be scheduled (asked at run start). */
+  private readonly writeBackOn: boolean;
 
   constructor(private readonly input: RowWorkflowInput) {
     const { ticket, lastRow, applied = 0 } = input.state ?? {};
     this.order = new RowOrder(input.state);
     this.state = { seen: [], pending: [], applied, skipped: 0, ticket, lastRow, order: this.order.state };
     this.policy = new RunPolicy(input.policy);
+    this.writeBackOn = patched(WRITE_BACK_PATCH);
     if (ticket) this.tracker.status.ticket = ticket;
     setHandler(statusQuery, () => this.status());
     setHandler(rowEventSignal, (event) => void this.order.add(event));
@@ -81,7 +85,8 @@ export class RowRun {
 
   private async apply(event: RowEvent): Promise<void> {
     const policy = await this.policy.get();
-    const context = { tracker: this.tracker, inbox: this.inbox, policy: this.policy };
+    const afterPark = this.writeBackOn && this.rules.writeBack?.onPark ? this.writeBackParked : undefined;
+    const context = { tracker: this.tracker, inbox: this.inbox, policy: this.policy, afterPark };
     const result = await runWithRecovery(context, event, false, ({ overrides }) => {
       this.tracker.moveTo('applying');
       const { trigger, correlationId } = this.input;
@@ -109,7 +114,21 @@ export class RowRun {
       const { target } = result;
       await cancelLateDuplicates({ target, correlationId: this.input.correlationId, keep: this.state.ticket }, policy);
     }
+    await this.writeBackTicket(event, result.action, policy);
   }
+
+  /** The row's ticket into the row after ticket work (not for an unchanged or skipped event). */
+  private async writeBackTicket(event: RowEvent, action: RowAction, policy: EventPolicy): Promise<void> {
+    const { ticket } = this.state;
+    if (!this.writeBackOn || !this.rules.writeBack?.onTicket || !ticket) return;
+    if (action === 'unchanged' || action === 'skipped') return;
+    this.tracker.status.writeBack = await writeBack(policy, { event, action, ticket });
+  }
+
+  private readonly writeBackParked = async (event: RowEvent): Promise<void> => {
+    const report = await writeBack(await this.policy.get(), parkWriteBack(event, this.tracker.status));
+    this.tracker.status.writeBack = report;
+  };
 
   private skipped(): number {
     return Math.max(0, this.order.state.received - this.order.waiting - this.state.applied);
