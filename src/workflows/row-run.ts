@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched } from '@temporalio/workflow';
 import { proxyLocalActivities, setHandler, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import { DEFAULT_POLICY, ROW_STATE_MEMO, rowEventSignal, statusQuery } from '../contract';
 import type { ApplyRowEventResult, BridgeActivities, EventPolicy, EventStatus, LifecycleRules } from '../contract';
@@ -10,6 +10,13 @@ import { HISTORY_LIMIT } from './row-workflow-legacy';
 import { RunPolicy } from './run-policy';
 import { StatusTracker } from './status';
 import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
+
+/**
+ * Before this patch a row create that an operator retried (its parked attempts may have written) got no
+ * late-duplicate check, as the activity's own attempt count starts again at 1. Asked right after that
+ * create's result, only when it was an operator's retry.
+ */
+export const ROW_OPERATOR_RETRY_CHECK_PATCH = '12-row-operator-retry-check';
 
 // Large row images make few events heavy: continue as new well before the server's 50 MB.
 const HISTORY_BYTES_LIMIT = 4 * 1024 * 1024;
@@ -82,7 +89,9 @@ export class RowRun {
   private async apply(event: RowEvent): Promise<void> {
     const policy = await this.policy.get();
     const context = { tracker: this.tracker, inbox: this.inbox, policy: this.policy };
-    const result = await runWithRecovery(context, event, false, ({ overrides }) => {
+    let retriedByOperator = false;
+    const result = await runWithRecovery(context, event, false, ({ overrides, ticketMayExist }) => {
+      retriedByOperator = ticketMayExist;
       this.tracker.moveTo('applying');
       const { trigger, correlationId } = this.input;
       const { lastRow: previousRow, ticket } = this.state;
@@ -91,20 +100,26 @@ export class RowRun {
     }).catch((error: unknown) => givenUp(error, event));
     this.order.consumed(event);
     // Given up: the ticket did not receive the event, so "what changed" stays measured from what it did receive.
-    if (result.kind === 'done') await this.applied(event, result.value, policy);
+    if (result.kind === 'done') await this.applied(event, result.value, policy, retriedByOperator);
     else this.tracker.status.operatorNote = `event ${event.eventId} given up: ${result.reason}`;
   }
 
-  private async applied(event: RowEvent, result: ApplyRowEventResult, policy: EventPolicy): Promise<void> {
+  private async applied(
+    event: RowEvent,
+    result: ApplyRowEventResult,
+    policy: EventPolicy,
+    retriedByOperator: boolean,
+  ): Promise<void> {
     this.state.lastRow = event.data.new ?? event.data.old ?? undefined;
     this.state.applied += 1;
     this.lastAction = result.action;
     this.tracker.moveTo('applying', { lastError: undefined });
     if (result.ticket && result.ticket.number !== this.state.ticket?.number) this.tracker.recordTicket(result.ticket);
     this.state.ticket = result.ticket ?? this.state.ticket;
-    // A retried create may race an earlier attempt's late commit (a DELETE that came first creates too).
-    // The row keeps the ticket it holds: with on_closed create-new, older closed tickets are not it.
-    if (result.created && result.attempt > 1 && this.state.ticket) {
+    // A retried create, by Temporal or an operator, may race an earlier attempt's late commit (a DELETE that
+    // came first creates too). The row keeps the ticket it holds: with create-new, older closed ones are not it.
+    const retried = () => result.attempt > 1 || (retriedByOperator && patched(ROW_OPERATOR_RETRY_CHECK_PATCH));
+    if (result.created && this.state.ticket && retried()) {
       const { target } = result;
       await cancelLateDuplicates({ target, correlationId: this.input.correlationId, keep: this.state.ticket }, policy);
     }
