@@ -35,7 +35,7 @@ function roundsAColumn(body: unknown): boolean {
  * lossless-json recurses per level: a body nested deeper than its stack (a deep `json` column) is read
  * by JSON.parse instead, which may round numbers inside such a column but must not round a column.
  */
-function parseBody(text: string): unknown {
+export function parseBody(text: string): unknown {
   try {
     // A repeated key keeps its last value, as JSON.parse does (a `json` column may hold one).
     return parse(text, null, { parseNumber: exactNumber, onDuplicateKey: ({ newValue }) => newValue });
