@@ -142,6 +142,35 @@ test('when an operator retries a row create that parked after a possible write, 
   expect((await handle.query(statusQuery)).ticket?.number).toBe(created.number);
 });
 
+test('when on_closed is create-new and an operator retries the new ticket’s create, then the new ticket stays, the old closed one is untouched and the late duplicate is cancelled', async () => {
+  const trigger = 'lifecycle_create_new';
+  const [id] = freshRowIds(1);
+  const row = await lane.deliver({ trigger, op: 'INSERT', new: { id, ...v1 }, at: T(1) });
+  await lane.settled(row);
+  const [first] = lane.ticketsOf(id, trigger);
+  Object.assign(first, { closed: true });
+  first.fields.state = 'closed by a human';
+  const creates = lane.target.calls.filter((call) => call === 'create').length;
+  const stalled = { answer: timedOut(), commitWhen: afterCall('create', creates + 3) };
+  lane.target.createFailures = [stalled, new TicketValidationError('Invalid assignment group', { status: 400 })];
+  await lane.deliver({ trigger, op: 'UPDATE', old: { id, ...v1 }, new: { id, ...v3 }, at: T(2) });
+  const handle = temporal.client.workflow.getHandle(row);
+  const parkedNow = async () => (await handle.query(statusQuery)).state === 'waiting-for-operator' || undefined;
+  await eventually(parkedNow, { what: 'the create parked', timeoutMs: 45_000 });
+  await handle.executeUpdate(retryUpdate, { args: [{}] });
+  await eventually(() => lane.ticketsOf(id, trigger).some((t) => t.fields.state === 'cancelled') || undefined, {
+    what: 'the late duplicate cancelled',
+    timeoutMs: 15_000,
+  });
+  await lane.settled(row);
+  const [old, late, created] = lane.ticketsOf(id, trigger);
+  expect(old.fields.state).toBe('closed by a human');
+  expect(late.fields.state).toBe('cancelled');
+  expect(created.closed).toBeFalsy();
+  expect(created.fields.short_description).toBe('Disk full');
+  expect((await handle.query(statusQuery)).ticket?.number).toBe(created.number);
+});
+
 test('when an operator abandons an update, then the next update is measured against what the ticket received', async () => {
   const [id] = freshRowIds(1);
   const row = await lane.deliver({ op: 'INSERT', new: { id, ...v1 }, at: T(1) });
