@@ -32,12 +32,13 @@ export interface LifecycleDeps {
 }
 
 /**
- * Each call within this attempt's start-to-close budget: together with ROW_IDLE never being shorter,
+ * Every call ends within one start-to-close timeout of this attempt's start: with ROW_IDLE never shorter,
  * no run can start and finish idle between this forward's look at the row and its start of the next run.
+ * Counted from the start, as Temporal counts it, not from the schedule: behind a backlog an attempt waits
+ * in the task queue longer than its timeout, and a deadline already past would fail every retry at once.
  */
 function withinAttempt(client: Client): <T>(call: () => Promise<T>) => Promise<T> {
-  const { currentAttemptScheduledTimestampMs, startToCloseTimeoutMs } = Context.current().info;
-  const deadline = Math.min(Date.now(), currentAttemptScheduledTimestampMs) + startToCloseTimeoutMs;
+  const deadline = Date.now() + Context.current().info.startToCloseTimeoutMs;
   return (call) => client.connection.withDeadline(deadline, call);
 }
 

@@ -12,6 +12,13 @@ import { StatusTracker } from './status';
 import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
 import { parkWriteBack, writeBack, WRITE_BACK_PATCH } from './write-back';
 
+/**
+ * Before this patch a row create that an operator retried (its parked attempts may have written) got no
+ * late-duplicate check, as the activity's own attempt count starts again at 1. Asked right after that
+ * create's result, only when it was an operator's retry.
+ */
+export const ROW_OPERATOR_RETRY_CHECK_PATCH = '12-row-operator-retry-check';
+
 // Large row images make few events heavy: continue as new well before the server's 50 MB.
 const HISTORY_BYTES_LIMIT = 4 * 1024 * 1024;
 
@@ -87,7 +94,9 @@ export class RowRun {
     const policy = await this.policy.get();
     const afterPark = this.writeBackOn && this.rules.writeBack?.onPark ? this.writeBackParked : undefined;
     const context = { tracker: this.tracker, inbox: this.inbox, policy: this.policy, afterPark };
-    const result = await runWithRecovery(context, event, false, ({ overrides }) => {
+    let retriedByOperator = false;
+    const result = await runWithRecovery(context, event, false, ({ overrides, ticketMayExist }) => {
+      retriedByOperator = ticketMayExist;
       this.tracker.moveTo('applying');
       const { trigger, correlationId } = this.input;
       const { lastRow: previousRow, ticket } = this.state;
@@ -96,11 +105,16 @@ export class RowRun {
     }).catch((error: unknown) => givenUp(error, event));
     this.order.consumed(event);
     // Given up: the ticket did not receive the event, so "what changed" stays measured from what it did receive.
-    if (result.kind === 'done') await this.applied(event, result.value, policy);
+    if (result.kind === 'done') await this.applied(event, result.value, policy, retriedByOperator);
     else this.tracker.status.operatorNote = `event ${event.eventId} given up: ${result.reason}`;
   }
 
-  private async applied(event: RowEvent, result: ApplyRowEventResult, policy: EventPolicy): Promise<void> {
+  private async applied(
+    event: RowEvent,
+    result: ApplyRowEventResult,
+    policy: EventPolicy,
+    retriedByOperator: boolean,
+  ): Promise<void> {
     this.state.lastRow = event.data.new ?? event.data.old ?? undefined;
     this.state.applied += 1;
     this.lastAction = result.action;
@@ -108,9 +122,10 @@ export class RowRun {
     if (result.ticket && result.ticket.number !== this.state.ticket?.number) this.tracker.recordTicket(result.ticket);
     this.tracker.moveTo('applying', { lastError: undefined });
     this.state.ticket = result.ticket ?? this.state.ticket;
-    // A retried create may race an earlier attempt's late commit (a DELETE that came first creates too).
-    // The row keeps the ticket it holds: with on_closed create-new, older closed tickets are not it.
-    if (result.created && result.attempt > 1 && this.state.ticket) {
+    // A retried create, by Temporal or an operator, may race an earlier attempt's late commit (a DELETE that
+    // came first creates too). The row keeps the ticket it holds: with create-new, older closed ones are not it.
+    const retried = () => result.attempt > 1 || (retriedByOperator && patched(ROW_OPERATOR_RETRY_CHECK_PATCH));
+    if (result.created && this.state.ticket && retried()) {
       const { target } = result;
       await cancelLateDuplicates({ target, correlationId: this.input.correlationId, keep: this.state.ticket }, policy);
     }

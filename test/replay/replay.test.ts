@@ -37,6 +37,8 @@ const ISSUE_12 = [
   'row-resumed-after-idle',
   'row-park-expired',
   'event-forward-parked-then-abandoned',
+  // patched('12-row-operator-retry-check'): an operator-retried row create gets the late-duplicate check.
+  'row-operator-retry-late-check',
 ];
 /** Each path before issue 15, and again as the code behind patched('15-worker-policy') runs it. */
 const RECORDED_15 = [...PATHS, ...PATHS.map((name) => `${name}-15-worker-policy`)];
