@@ -123,3 +123,12 @@ describe('loop guards (webhook routing)', () => {
     expect(router()({ ...event, sessionVariables: { 'x-hasura-role': 'user' } }).kind).toBe('single');
   });
 });
+
+describe('source.hasura.role', () => {
+  // Every admin-secret request without x-hasura-role runs as `admin` (console edits, backend services):
+  // as the bridge's role, the bridge-role guard would drop all their events as echoes.
+  test('when the role is admin, then the config is refused naming the key', () => {
+    const yaml = SOURCE.replace('role: incident_bridge', 'role: admin') + 'triggers:\n  t: {}\n';
+    expect(problemsOf(yaml)).toEqual([expect.stringContaining('source.hasura.role')]);
+  });
+});
