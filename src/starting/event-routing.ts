@@ -41,8 +41,13 @@ function loopGuard(event: HasuraEvent, trigger: TriggerConfig, bridgeRole?: stri
   if (event.op !== 'UPDATE' || !writeback) return undefined;
   const ours = new Set([...Object.keys(writeback.columns), ...Object.keys(writeback.errorColumns)]);
   const changed = changedColumns(event);
-  if (changed.length === 0 || changed.some((column) => !ours.has(column))) return undefined;
-  const reason = `changes only write-back columns (${changed.join(', ')})`;
+  if (changed.some((column) => !ours.has(column))) return undefined;
+  // Nothing visible changed: a `payload` column list hid the write-back columns the bridge just wrote. The
+  // ticket could not change either (its fields come from these images), so nothing real is dropped.
+  const reason =
+    changed.length === 0
+      ? 'changes no column the event carries (a payload list hides the write-back columns)'
+      : `changes only write-back columns (${changed.join(', ')})`;
   return { kind: 'ignored', loopGuard: 'writeback-columns', reason };
 }
 
