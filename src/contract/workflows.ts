@@ -50,6 +50,8 @@ export interface RowOrderState {
   appliedId?: string;
   /** Events received, for the skipped count. */
   received: number;
+  /** Events received since the last decision: a run continued as new decides them, as its previous run would have. */
+  unsettled?: number;
 }
 
 /** What a row workflow remembers between batches and across continue-as-new. */
