@@ -1,13 +1,15 @@
 import type { Client } from '@temporalio/client';
-import type { BridgeConfig } from '../config/bridge-config';
 import type { TemporalConfig } from '../config/temporal';
-import type { BridgeActivities, EventPolicy } from '../contract';
+import type { BridgeActivities, EventPolicy, InboundActivities } from '../contract';
+import type { RowWriter } from '../source/row-writer';
 import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
 import type { Notifier } from '../notify';
 import type { TicketTarget } from '../ticketing/ticket-target';
+import { createInboundActivities, inboundTriggers, type InboundConfigView } from './inbound';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
+import { createReconcileActivities } from './reconcile';
 import { createTicketActivities } from './ticket';
 import { createTransformActivities } from './transform';
 import { createWorkerPolicyActivities } from './worker-policy';
@@ -16,7 +18,7 @@ export interface ActivityDeps {
   /** Ticketing systems by configured name. */
   targets: Record<string, TicketTarget>;
   /** Which trigger uses which target and templates. */
-  config: Pick<BridgeConfig, 'triggers' | 'defaults'>;
+  config: InboundConfigView;
   mapper: EventMapper;
   notifier: Notifier;
   logger: Logger;
@@ -25,11 +27,17 @@ export interface ActivityDeps {
   policy: EventPolicy;
   /** For signal-with-start of row workflows (lifecycle triggers). */
   client?: Client;
+  /** The workflows' task queue: where the reconciler starts change workflows. */
+  taskQueue?: string;
+  /** The source-row writer of a trigger (ServiceNow changes flowing back); absent: none configured. */
+  rowWriterFor?: (trigger: string) => RowWriter | undefined;
 }
 
 /** All activities, built from injected dependencies so tests swap a client, not a module. */
-export function createActivities(deps: ActivityDeps): BridgeActivities {
+export function createActivities(deps: ActivityDeps): BridgeActivities & InboundActivities {
   return {
+    ...createInboundActivities(deps),
+    ...createReconcileActivities(deps, inboundTriggers(deps.config)),
     ...createTransformActivities(deps),
     ...createWorkerPolicyActivities(deps),
     ...createTicketActivities(deps),

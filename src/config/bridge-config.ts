@@ -10,6 +10,14 @@ export interface LifecycleConfig {
   reorderWindowMs: number;
 }
 
+/** ServiceNow changes flowing back to the trigger's rows (issue 14). */
+export interface InboundConfig {
+  /** Source column → Liquid template over `record` (the re-read ServiceNow record, every value a string). */
+  columns: Record<string, string>;
+  /** sys_updated_by of the bridge's own changes; absent: the target's user name. */
+  integrationUser?: string;
+}
+
 /** One trigger's effective settings: the file's `defaults` with the trigger's own keys on top. */
 export interface TriggerConfig {
   target: string;
@@ -20,6 +28,7 @@ export interface TriggerConfig {
   updateFields: Record<string, string>;
   resolveFields: Record<string, string>;
   workNote: string;
+  inbound?: InboundConfig;
 }
 
 export interface BridgeConfig {

@@ -10,3 +10,4 @@ export * from './failures';
 export * from './ids';
 export * from './messages';
 export * from './workflows';
+export * from './servicenow-changes';

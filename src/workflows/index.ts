@@ -1,2 +1,3 @@
 export { hasuraEventWorkflow } from './event-workflow';
 export { rowTicketWorkflow } from './row-workflow';
+export { servicenowChangeWorkflow, servicenowReconcileWorkflow } from './servicenow-change';

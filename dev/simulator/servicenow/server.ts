@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { Secret } from '../../../src/common/secret';
+import { agentUpdate, outboundControls, type AgentUpdate, type OutboundControls } from './agent';
 import { buildApp } from './app';
+import { BusinessRule, type BusinessRuleConfig } from './business-rule';
 import { DIRECTORY_TABLES, seedGroups, seedUsers } from './directory';
 import { PendingCommits } from './delayed-commit';
 import { FaultState, type FaultConfig } from './faults';
@@ -13,6 +15,7 @@ import { RecordStore, type JournalEntry, type SimRecord } from './store';
 import { TokenStore } from './tokens';
 
 export type { FaultConfig } from './faults';
+export type { BusinessRuleConfig } from './business-rule';
 export type { SimulatorStats } from './stats';
 export type { JournalEntry, SimRecord } from './store';
 
@@ -41,9 +44,11 @@ export interface SimulatorOptions {
   mandatoryFields?: string[];
   /** Writable tables besides sys_user / sys_user_group; default ['incident']. */
   tables?: string[];
+  /** The after-update business rule posting changes out; default none. */
+  businessRule?: BusinessRuleConfig;
 }
 
-export interface ServiceNowSimulator {
+export interface ServiceNowSimulator extends OutboundControls {
   /** e.g. http://127.0.0.1:PORT */
   url: string;
   port: number;
@@ -95,7 +100,10 @@ function createParts(options: SimulatorOptions) {
   const mandatoryFields = [...(options.mandatoryFields ?? [])];
   const stats = new StatsRecorder();
   const pendingCommits = new PendingCommits();
+  const businessRule = new BusinessRule(rng);
+  businessRule.configure(options.businessRule);
   return {
+    businessRule,
     now,
     rng,
     store,
@@ -135,6 +143,7 @@ function trackSockets(server: Server): () => void {
 }
 
 type Parts = ReturnType<typeof createParts>;
+type AgentTarget = { table: string; sysId: string };
 
 function inspectors(parts: Parts): Pick<ServiceNowSimulator, 'records' | 'journal' | 'countByCorrelation' | 'stats'> {
   const records = (table = 'incident'): SimRecord[] => (parts.store.hasTable(table) ? parts.store.records(table) : []);
@@ -158,9 +167,14 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     parts.tokens.clear();
     parts.rateLimiter.clear();
     parts.pendingCommits.cancelAll();
+    parts.businessRule.clear();
   };
   const expireTokens = (): void => parts.tokens.expireAccessTokens();
-  const server = createServer(buildApp({ ...parts, baseUrl: () => url, reset, expireTokens }));
+  const writes = {
+    ...parts,
+    agentUpdate: (target: AgentTarget, input: AgentUpdate) => agentUpdate(parts, target, input),
+  };
+  const server = createServer(buildApp({ ...writes, baseUrl: () => url, reset, expireTokens }));
   const destroySockets = trackSockets(server);
   const address = await listen(server, options);
   url = urlOf(address);
@@ -168,6 +182,7 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     url,
     port: address.port,
     ...inspectors(parts),
+    ...outboundControls(parts),
     setMandatoryFields: (fields) => void parts.mandatoryFields.splice(0, parts.mandatoryFields.length, ...fields),
     setFaults: (faults) => void parts.faults.replace(faults),
     patchFaults: (faults) => void parts.faults.merge(faults),

@@ -25,6 +25,13 @@ export function resolveRouting(file: BridgeFile, targetNames: string[], problems
   for (const [name, trigger] of Object.entries(file.triggers)) {
     checkSection(trigger, { path: `triggers.${name}`, targetNames, engine, lookups: file.lookups, problems });
   }
+  for (const [name, trigger] of Object.entries(triggers)) {
+    if (trigger.inbound && !trigger.lifecycle.enabled) {
+      problems.push(
+        `triggers.${name}.inbound: needs lifecycle.enabled: true (a ticket per row is how a change finds its row)`,
+      );
+    }
+  }
   for (const [name, target] of Object.entries(file.targets ?? {})) {
     if (target.type === 'rest') compileRestTemplates(engine, target, { path: `targets.${name}`, problems });
   }
@@ -49,6 +56,9 @@ function mergeTrigger(base: TriggerConfig, input: TriggerInput): TriggerConfig {
     updateFields: inheritsUpdateFields ? base.updateFields : (input.update_fields ?? fields),
     resolveFields: input.resolve_fields ?? base.resolveFields,
     workNote: input.work_note ?? base.workNote,
+    inbound: input.inbound
+      ? { columns: input.inbound.columns, integrationUser: input.inbound.integration_user }
+      : base.inbound,
   };
 }
 
@@ -79,4 +89,6 @@ function checkSection(section: TriggerInput, check: SectionCheck): void {
   if (section.work_note !== undefined) {
     compileTemplates(check.engine, { work_note: section.work_note }, { ...options, path });
   }
+  if (section.inbound)
+    compileTemplates(check.engine, section.inbound.columns, { ...options, path: `${path}.inbound.columns` });
 }
