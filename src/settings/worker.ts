@@ -8,6 +8,7 @@ import { NOTIFY_VARIABLES, notifyConfigFromEnv } from './notify';
 import { eventPolicyFromEnv, POLICY_VARIABLES } from './policy';
 import { TEMPORAL_VARIABLES, temporalConfigFromEnv } from './temporal';
 import { TUNING_VARIABLES, workerTuningFromEnv } from './tuning';
+import { SERVICENOW_RECONCILE_VARIABLES, serviceNowReconcileFromEnv } from './servicenow-inbound';
 import type { WorkerSettings } from '../config/settings';
 
 /** Every variable the worker reads (README "Configuration", column *Read by*). */
@@ -20,6 +21,7 @@ export const WORKER_VARIABLES = variablesOf(
   NOTIFY_VARIABLES,
   METRICS_VARIABLES,
   PAYLOAD_KEY_VARIABLES,
+  SERVICENOW_RECONCILE_VARIABLES,
 );
 
 /**
@@ -38,5 +40,6 @@ export function loadWorkerSettings(env: Env): WorkerSettings {
     notify: notifyConfigFromEnv(env),
     metrics: workerMetricsConfigFromEnv(env),
     keyring: encryptionKeyringFromEnv(env),
+    servicenowReconcile: serviceNowReconcileFromEnv(env),
   });
 }

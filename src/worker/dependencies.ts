@@ -25,7 +25,17 @@ export function workerDependencies(settings: WorkerSettings, context: { logger: 
   const { logger } = context;
   const mapper = createEventMapper(config);
   return {
-    deps: { targets: targets.targets, config, mapper, notifier, logger, temporal, client, policy },
+    deps: {
+      targets: targets.targets,
+      config,
+      mapper,
+      notifier,
+      logger,
+      temporal,
+      client,
+      policy,
+      taskQueue: temporal.taskQueue,
+    },
     async close() {
       await Promise.all([targets.close(), notifier.close(), connection.close()]);
     },

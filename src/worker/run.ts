@@ -8,6 +8,7 @@ import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { dataConverterFor } from '../codec';
 import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
 import { workerDependencies } from './dependencies';
+import { ensureReconcileSchedule } from './reconcile-schedule';
 
 export interface RunningWorker {
   worker: Worker;
@@ -56,6 +57,11 @@ export async function startWorker(settings: WorkerSettings, context: WorkerConte
   const { workflowBundle } = context;
   const worker = await createBridgeWorker({ ...shared, taskQueue: temporal.taskQueue, workflowBundle, tuning });
   const workers = ticketing ? [worker, await createTicketingWorker({ ...shared, ...ticketing })] : [worker];
+  if (settings.servicenowReconcile) {
+    const client = new Client({ connection, namespace: temporal.namespace });
+    const { taskQueue } = temporal;
+    await ensureReconcileSchedule(client, { ...settings.servicenowReconcile, taskQueue, logger: context.logger });
+  }
   const parked = context.metrics?.startParkedGauge(new Client({ connection, namespace: temporal.namespace }), {
     taskQueue: temporal.taskQueue,
     logger: context.logger,
