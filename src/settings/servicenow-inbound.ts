@@ -19,20 +19,26 @@ export const SERVICENOW_EVENTS_VARIABLES: readonly string[] = [...Object.keys(ev
 
 export const DEFAULT_EVENTS_HEADERS = { header: 'x-servicenow-secret', hmac: 'x-servicenow-signature' } as const;
 
+/** How the business rule signs its calls, without the secret: what `npm run servicenow-script` prints. */
+export function serviceNowEventsAuthFromEnv(env: Env): Pick<ServiceNowEventsConfig, 'auth' | 'header'> {
+  const parsed = parseEnv(eventsSchema, env);
+  const auth = parsed.SERVICENOW_EVENTS_AUTH;
+  return { auth, header: (parsed.SERVICENOW_EVENTS_HEADER ?? DEFAULT_EVENTS_HEADERS[auth]).toLowerCase() };
+}
+
 /**
  * `POST /servicenow/events` (ServiceNow's business rule): on only when SERVICENOW_EVENTS_SECRET is set.
  * `header` compares the header with the secret; `hmac` checks the header as the base64 HMAC-SHA256 of
  * the raw body keyed with the secret (what GlideCertificateEncryption.generateMac gives).
  */
 export function serviceNowEventsFromEnv(env: Env): ServiceNowEventsConfig | undefined {
-  const parsed = parseEnv(eventsSchema, env);
+  const signing = serviceNowEventsAuthFromEnv(env);
   const secrets = EVENT_SECRETS.map((name) => secretFromEnv(env, name)).filter((s): s is Secret => !!s);
   if (!secrets.length) {
     if (!env.SERVICENOW_EVENTS_SECRET_PREVIOUS) return undefined;
     throw new ConfigError(['SERVICENOW_EVENTS_SECRET: required when SERVICENOW_EVENTS_SECRET_PREVIOUS is set']);
   }
-  const auth = parsed.SERVICENOW_EVENTS_AUTH;
-  return { auth, secrets, header: (parsed.SERVICENOW_EVENTS_HEADER ?? DEFAULT_EVENTS_HEADERS[auth]).toLowerCase() };
+  return { ...signing, secrets };
 }
 
 const reconcileSchema = z.object({ SERVICENOW_RECONCILE_INTERVAL: envDuration.optional() });
