@@ -39,7 +39,7 @@ export function outboundBody(table: string, record: SimRecord): string {
   return JSON.stringify({
     table,
     sys_id: record.sys_id,
-    sys_mod_count: record.sys_mod_count,
+    sys_mod_count: Number(record.sys_mod_count),
     number: record.number,
     sys_updated_by: record.sys_updated_by,
     sys_updated_on: record.sys_updated_on,
