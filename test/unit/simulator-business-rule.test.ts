@@ -97,7 +97,7 @@ describe('the business rule posting changes out', () => {
     expect(JSON.parse(received[0].body)).toMatchObject({
       table: 'incident',
       sys_id: created.sys_id,
-      sys_mod_count: '1',
+      sys_mod_count: 1,
     });
     expect(sim.businessRuleStats()).toEqual({ sent: 1, dropped: 0, failed: 0, skipped: 0 });
   });
