@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ConfigError } from '../common/config-error';
-import type { Secret } from '../common/secret';
 import { envDuration } from './duration';
 import { parseEnv, secretFromEnv, type Env } from './env';
 import type { ServiceNowEventsConfig, ServiceNowReconcileConfig } from '../config/settings';
@@ -33,11 +32,12 @@ export function serviceNowEventsAuthFromEnv(env: Env): Pick<ServiceNowEventsConf
  */
 export function serviceNowEventsFromEnv(env: Env): ServiceNowEventsConfig | undefined {
   const signing = serviceNowEventsAuthFromEnv(env);
-  const secrets = EVENT_SECRETS.map((name) => secretFromEnv(env, name)).filter((s): s is Secret => !!s);
-  if (!secrets.length) {
-    if (!env.SERVICENOW_EVENTS_SECRET_PREVIOUS) return undefined;
+  const [current, previous] = EVENT_SECRETS.map((name) => secretFromEnv(env, name));
+  if (!current) {
+    if (!previous) return undefined;
     throw new ConfigError(['SERVICENOW_EVENTS_SECRET: required when SERVICENOW_EVENTS_SECRET_PREVIOUS is set']);
   }
+  const secrets = previous ? [current, previous] : [current];
   return { ...signing, secrets };
 }
 
