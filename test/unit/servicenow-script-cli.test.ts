@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { transpileSources } from '../fixtures/config/transpile';
 import { configDir } from '../fixtures/config/write-config';
+import { readmeCommands } from '../helpers/readme';
 
 const ROOT = join(__dirname, '../..');
 const files = configDir();
@@ -14,7 +15,7 @@ targets:
         auth: { type: basic, username: svc.bridge, password: { env: SN_PASSWORD } } }
 lookups: { st: { "6": resolved } }
 triggers:
-  orders_lifecycle:
+  incident_lifecycle:
     lifecycle: { enabled: true }
     inbound: { columns: { status: "{{ record.state | lookup: 'st' }}" } }
   orders_plain: {}
@@ -58,8 +59,11 @@ afterAll(() => {
 });
 
 describe('npm run servicenow-script', () => {
-  it('when run for an inbound trigger, then it prints the property, the REST message and the async after-update rule', async () => {
-    const run = await script(['--trigger', 'orders_lifecycle', '--url', 'https://bridge.example.com/']);
+  it('when run as the README says, then it prints the property, the REST message and the async after-update rule', async () => {
+    const [command] = readmeCommands('### ServiceNow back to the row').filter((c) =>
+      c.startsWith('npm run servicenow-script'),
+    );
+    const run = await script(command.replace('npm run servicenow-script -- ', '').split(' '));
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Name: x_incident_bridge.events_secret');
@@ -67,7 +71,7 @@ describe('npm run servicenow-script', () => {
     expect(run.stdout).toContain('Endpoint: https://bridge.example.com/servicenow/events');
     expect(run.stdout).toContain('Table: incident');
     expect(run.stdout).toContain('When: async');
-    expect(run.stdout).toContain("Condition: current.correlation_id.toString().startsWith('orders_lifecycle:')");
+    expect(run.stdout).toContain("Condition: current.correlation_id.toString().startsWith('incident_lifecycle:')");
     expect(run.stdout).toContain("new sn_ws.RESTMessageV2('incident-bridge', 'post change')");
     expect(run.stdout).toContain("sys_mod_count: parseInt(current.getValue('sys_mod_count'), 10)");
     expect(run.stdout).toContain("request.setRequestHeader('x-servicenow-secret', secret);");
@@ -76,7 +80,7 @@ describe('npm run servicenow-script', () => {
   });
 
   it('when the webhook checks HMAC, then the script signs the body with generateMac into the signature header', async () => {
-    const run = await script(['--trigger', 'orders_lifecycle'], { SERVICENOW_EVENTS_AUTH: 'hmac' });
+    const run = await script(['--trigger', 'incident_lifecycle'], { SERVICENOW_EVENTS_AUTH: 'hmac' });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('var key = GlideStringUtil.base64Encode(secret);');
     expect(run.stdout).toContain("new GlideCertificateEncryption().generateMac(key, 'HmacSHA256', body)");
