@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { SERVICENOW_RECONCILE_SCHEDULE_ID, type ServiceNowChangeResult } from '../../src/contract';
+import { defaultPayloadConverter } from '@temporalio/common';
+import {
+  SERVICENOW_RECONCILE_SCHEDULE_ID,
+  type ReconcileInput,
+  type ReconcileResult,
+  type ServiceNowChangeResult,
+} from '../../src/contract';
 import { createLogger } from '../../src/logging';
 import { ensureReconcileSchedule } from '../../src/worker/reconcile-schedule';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
@@ -36,6 +42,25 @@ async function rowWithTicket(id: number) {
   return eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: `the ticket of row ${id}`,
   });
+}
+
+/** The reconciler's runs, oldest first: each sweep's input and, once done, its result. */
+async function reconcileRuns() {
+  const { client } = stack.temporal;
+  const query = `TemporalScheduledById = '${SERVICENOW_RECONCILE_SCHEDULE_ID}'`;
+  const runs: { input?: ReconcileInput; result?: ReconcileResult; start: number }[] = [];
+  for await (const run of client.workflow.list({ query })) {
+    const handle = client.workflow.getHandle(run.workflowId, run.runId);
+    const history = await handle.fetchHistory();
+    const scheduled = history.events?.find(
+      (e) => e.activityTaskScheduledEventAttributes,
+    )?.activityTaskScheduledEventAttributes;
+    const payload = scheduled?.input?.payloads?.[0];
+    const input = payload ? defaultPayloadConverter.fromPayload<ReconcileInput>(payload) : undefined;
+    const result = run.status.name === 'COMPLETED' ? ((await handle.result()) as ReconcileResult) : undefined;
+    runs.push({ input, result, start: run.startTime.getTime() });
+  }
+  return runs.sort((a, b) => a.start - b.start);
 }
 
 const changeResult = (sysId: string, mod: number) =>
@@ -139,6 +164,15 @@ test('when the business rule call is dropped, then the reconciler brings the cha
     });
     const result = await changeResult(ticket.sys_id, Number(agent.sys_mod_count));
     expect(result).toMatchObject({ outcome: 'written', rows: 1 });
+    // The next sweep starts where the last one stopped: carried by the Schedule, not by a worker.
+    const [first, second] = await eventually(
+      async () => {
+        const runs = await reconcileRuns();
+        return runs.length >= 2 && runs[1].result ? runs : undefined;
+      },
+      { what: 'two reconciler runs', timeoutMs: intervalMs + 15_000 },
+    );
+    expect(second.input).toEqual({ since: first.result?.since });
     // A second worker (or a restart) finds the schedule and leaves one in place.
     await ensureReconcileSchedule(stack.temporal.client, {
       intervalMs,
