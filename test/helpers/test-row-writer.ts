@@ -7,13 +7,20 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * A test-only RowWriter over real PostgreSQL (one connection), standing in until the product's writers
  * (issue 13) are on this branch. It counts its writes, so a test can prove a change wrote nothing.
  */
-export async function testRowWriter(url: string): Promise<RowWriter & { writes: RowWrite[] }> {
+export interface TestRowWriter extends RowWriter {
+  writes: RowWrite[];
+  /** Runs before each write: a test makes something happen in the middle of the write path. */
+  beforeWrite?: (request: RowWrite) => void;
+}
+
+export async function testRowWriter(url: string): Promise<TestRowWriter> {
   const client = new PgClient({ connectionString: url });
   await client.connect();
   const writes: RowWrite[] = [];
-  return {
+  const writer: TestRowWriter = {
     writes,
     async write(request) {
+      writer.beforeWrite?.(request);
       writes.push(request);
       const columns = Object.keys(request.values);
       const keys = Object.keys(request.key);
@@ -26,4 +33,5 @@ export async function testRowWriter(url: string): Promise<RowWriter & { writes: 
     },
     close: () => client.end(),
   };
+  return writer;
 }
