@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { createEventStarter } from '../../src/api/starter';
+import { createEventStarter } from '../../src/starting/event-starter';
 import { temporalConnectionFromEnv } from '../../src/settings/temporal';
 import { connectionOptions } from '../../src/config/temporal';
 import type { HasuraEventBody } from '../../src/hasura/event-schema';

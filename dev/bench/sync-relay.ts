@@ -1,5 +1,5 @@
 import express from 'express';
-import { toWorkflowEvent } from '../../src/api/starter';
+import { toWorkflowEvent } from '../../src/starting/event-starter';
 import { requireSharedSecret } from '../../src/api/auth';
 import { correlationIdFor } from '../../src/contract';
 import { serviceNowOptionsFromEnv } from '../../src/settings/file/from-env';

@@ -1,11 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { TemporalConfig } from '../config/temporal';
-import type { BridgeActivities, EventPolicy, InboundActivities } from '../contract';
+import type { BridgeActivities, CatchUpCounts, CatchUpInput, EventPolicy, InboundActivities } from '../contract';
+import type { ServiceNowChange } from '../contract';
 import type { RowWriter } from '../source/row-writer';
 import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
 import type { Notifier } from '../notify';
 import type { TicketTarget } from '../ticketing/ticket-target';
+import { createCatchUpActivities } from './catch-up';
 import { createInboundActivities, inboundTriggers, type InboundConfigView } from './inbound';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
@@ -27,10 +29,12 @@ export interface ActivityDeps {
   policy: EventPolicy;
   /** For signal-with-start of row workflows (lifecycle triggers). */
   client?: Client;
-  /** The workflows' task queue: where the reconciler starts change workflows. */
-  taskQueue?: string;
+  /** Starts a ServiceNow change's workflow (the reconciler); absent: no reconciler in this worker. */
+  startServiceNowChange?: (change: ServiceNowChange) => Promise<{ duplicate: boolean }>;
   /** The source-row writer of a trigger (ServiceNow changes flowing back); absent: none configured. */
   rowWriterFor?: (trigger: string) => RowWriter | undefined;
+  /** The catch-up sweep (with the source database's pool); absent without source.postgres.url. */
+  catchUp?: (input: CatchUpInput) => Promise<CatchUpCounts>;
 }
 
 /** All activities, built from injected dependencies so tests swap a client, not a module. */
@@ -43,5 +47,6 @@ export function createActivities(deps: ActivityDeps): BridgeActivities & Inbound
     ...createTicketActivities(deps),
     ...createLifecycleActivities(deps),
     ...createNotifyActivities(deps),
+    ...createCatchUpActivities(deps),
   };
 }

@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { serviceNowChangeStart, type ReconcileInput, type ReconcileResult } from '../contract';
+import type { ReconcileInput, ReconcileResult, ServiceNowChange } from '../contract';
 import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import type { InboundTrigger } from './inbound';
@@ -8,10 +7,8 @@ import { withFailureMapping } from './ticket';
 
 export interface ReconcileDeps {
   targets: Record<string, TicketTarget>;
-  /** Starts the change workflows; absent in a worker that cannot reach Temporal as a client. */
-  client?: Client;
-  /** The workflows' task queue. */
-  taskQueue?: string;
+  /** Starts a change's workflow as the webhook does (src/starting); duplicate when it exists. */
+  startServiceNowChange?: (change: ServiceNowChange) => Promise<{ duplicate: boolean }>;
   now?: () => number;
 }
 
@@ -37,15 +34,9 @@ interface Sweep {
 
 /** Starts one change's workflow unless it exists (the receiver got there first, or an earlier sweep). */
 async function startChange(deps: ReconcileDeps, table: string, record: TableRecord): Promise<boolean> {
-  if (!deps.client || !deps.taskQueue) throw new Error('the reconciler needs a Temporal client and task queue');
+  if (!deps.startServiceNowChange) throw new Error('the reconciler needs the change starter (a Temporal client)');
   const change = { table, sysId: String(record.sys_id), modCount: Number(record.sys_mod_count) };
-  try {
-    await deps.client.workflow.start('servicenowChangeWorkflow', serviceNowChangeStart(change, deps.taskQueue));
-    return true;
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
-    throw error;
-  }
+  return !(await deps.startServiceNowChange(change)).duplicate;
 }
 
 /**

@@ -3,8 +3,9 @@ import type { Logger } from '../logging';
 import { requireSharedSecret } from './auth';
 import { hasuraEventsHandler } from './events-route';
 import { exactJsonBody, requireJson } from './json-body';
-import { serviceNowEventsRoute, type ServiceNowChangeStarter } from './servicenow-events-route';
-import type { EventStarter } from './starter';
+import { serviceNowEventsRoute } from './servicenow-events-route';
+import type { ServiceNowChangeStarter } from '../starting/servicenow-change-starter';
+import type { EventStarter } from '../starting/event-starter';
 import type { ServiceNowEventsConfig, WebhookHttpConfig } from '../config/settings';
 import type { ApiMetrics } from './metrics';
 

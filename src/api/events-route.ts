@@ -2,9 +2,9 @@ import type { RequestHandler, Response } from 'express';
 import { formatZodIssues } from '../common/config-error';
 import { hasuraEventSchema } from '../hasura/event-schema';
 import type { Logger } from '../logging';
-import { RowKeyError } from './routing';
-import type { EventStarter } from './starter';
-import { TemporalUnavailableError } from './temporal-refusals';
+import { RowKeyError } from '../starting/event-routing';
+import type { EventStarter } from '../starting/event-starter';
+import { TemporalUnavailableError } from '../starting/temporal-refusals';
 
 export interface EventsRouteDeps {
   starter: EventStarter;
@@ -15,7 +15,7 @@ export interface EventsRouteDeps {
 /**
  * POST /hasura/events. Answers 2xx only once Temporal durably holds the event, 4xx (never retried
  * usefully) for a body that can never be accepted, 503 + Retry-After when Temporal is away or refuses
- * for a reason an operator can fix (src/api/temporal-refusals.ts decides), which Hasura honours even
+ * for a reason an operator can fix (src/starting/temporal-refusals.ts decides), which Hasura honours even
  * after its own retries are exhausted, and 500 for a bug.
  */
 export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {

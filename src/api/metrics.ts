@@ -1,6 +1,6 @@
 import type { Express, RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { EventStarter } from './starter';
+import type { EventStarter } from '../starting/event-starter';
 import { metricsRoute } from '../metrics/exposition';
 
 export interface ApiMetrics {

@@ -8,9 +8,9 @@ import type { Logger } from '../logging';
 import { createApiMetrics } from './metrics';
 import { createApp } from './app';
 import { codecRouterFor, dataConverterFor } from '../codec';
-import { createEventStarter } from './starter';
-import { createEventRouter } from './routing';
-import { createServiceNowChangeStarter } from './servicenow-events-route';
+import { createEventStarter } from '../starting/event-starter';
+import { createEventRouter } from '../starting/event-routing';
+import { createServiceNowChangeStarter } from '../starting/servicenow-change-starter';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 

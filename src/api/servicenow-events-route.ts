@@ -1,15 +1,13 @@
 import express, { type RequestHandler } from 'express';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { formatZodIssues } from '../common/config-error';
 import type { ServiceNowEventsConfig } from '../config/settings';
-import { serviceNowChangeStart, type ServiceNowChange } from '../contract';
 import type { Logger } from '../logging';
-import { servicenowChangeWorkflow } from '../workflows';
 import { requireServiceNowAuth } from './servicenow-auth';
 import { answerRetryLater } from './events-route';
 import { requireJson } from './json-body';
-import { temporalRefusal, TemporalUnavailableError } from './temporal-refusals';
+import type { ServiceNowChangeStarter } from '../starting/servicenow-change-starter';
+import { TemporalUnavailableError } from '../starting/temporal-refusals';
 
 /**
  * What the business rule posts: the record's identity. Other fields (number, sys_updated_by, ...) may
@@ -22,32 +20,6 @@ export const serviceNowEventSchema = z.object({
     .union([z.number().int().min(0), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)])
     .optional(),
 });
-
-export interface ServiceNowChangeStarter {
-  start(change: ServiceNowChange): Promise<{ workflowId: string; duplicate: boolean }>;
-}
-
-export function createServiceNowChangeStarter(options: {
-  client: Client;
-  taskQueue: string;
-  startTimeoutMs?: number;
-}): ServiceNowChangeStarter {
-  const { client, taskQueue } = options;
-  const deadline = () => Date.now() + (options.startTimeoutMs ?? 5_000);
-  return {
-    async start(change) {
-      const start = serviceNowChangeStart(change, taskQueue);
-      try {
-        await client.connection.withDeadline(deadline(), () => client.workflow.start(servicenowChangeWorkflow, start));
-        return { workflowId: start.workflowId, duplicate: false };
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError)
-          return { workflowId: start.workflowId, duplicate: true };
-        throw temporalRefusal(error, client.options.namespace) ?? error;
-      }
-    },
-  };
-}
 
 function parseBody(text: string): unknown {
   try {

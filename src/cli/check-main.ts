@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { toWorkflowEvent } from '../api/starter';
+import { toWorkflowEvent } from '../starting/event-starter';
 import { hasuraEventSchema } from '../hasura/event-schema';
 import { createEventMapper, MappingError } from '../mapping/mapper';
 import type { HasuraEvent } from '../contract';

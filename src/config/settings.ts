@@ -5,6 +5,7 @@ import type { NotifyConfig } from '../notify/types';
 import type { EventPolicy } from '../contract';
 import type { BridgeConfig, BridgeRouting } from './bridge-config';
 import type { Secret } from '../common/secret';
+import type { SourceJobsConfig } from './source';
 import type { TemporalConfig, TemporalConnectionConfig } from './temporal';
 
 /*
@@ -84,4 +85,6 @@ export interface WorkerSettings {
   readonly metrics: WorkerMetricsConfig;
   readonly keyring?: EncryptionKeyring;
   readonly servicenowReconcile?: ServiceNowReconcileConfig;
+  /** The catch-up Schedule and the backfill lane. */
+  readonly sourceJobs: SourceJobsConfig;
 }

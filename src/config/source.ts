@@ -17,3 +17,16 @@ export interface SourceHasuraConfig {
   /** The backend-only role the bridge writes as; events whose session variables carry it are the bridge's own. */
   role: string;
 }
+
+/** The worker's sweeps and backfill lane (CATCH_UP_INTERVAL, BACKFILL_RATE_LIMIT_PER_SECOND). */
+export interface SourceJobsConfig {
+  /** Absent: no catch-up Schedule (the default). */
+  catchUp?: { intervalMs: number; triggers: string[] };
+  backfill: { taskQueue: string; maxActivitiesPerSecond: number };
+}
+
+/** Backfill events run on their own queue, so a long backfill never delays live events. */
+export const backfillTaskQueue = (taskQueue: string) => `${taskQueue}-backfill`;
+
+/** The triggers catch-up sweeps by default: those the config file names (others may be another webhook's). */
+export const namedTriggers = (config: { triggers: Record<string, unknown> }) => Object.keys(config.triggers);

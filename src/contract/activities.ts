@@ -1,3 +1,4 @@
+import type { CatchUpCounts, CatchUpInput } from './catch-up';
 import type { EventPolicy } from './event-policy';
 import type { EventRoute, HasuraEvent, LifecycleRules, Row } from './events';
 import type { RowAction, TicketSummary } from './workflows';
@@ -138,4 +139,6 @@ export interface BridgeActivities {
   notifyChannels(): Promise<NotifyChannel[]>;
   notifyFailure(channel: NotifyChannel, facts: FailureFacts): Promise<'sent' | 'skipped'>;
   logFailure(facts: FailureFacts): Promise<void>;
+  /** One catch-up sweep of hdb_catalog.event_log (the worker's Schedule). */
+  catchUpSweep(input: CatchUpInput): Promise<CatchUpCounts>;
 }

@@ -4,6 +4,7 @@
  * ./search-attributes (imported from there: the key `HasuraOp` is not the type `HasuraOp`).
  */
 export * from './activities';
+export * from './catch-up';
 export * from './event-policy';
 export * from './events';
 export * from './failures';

@@ -47,7 +47,7 @@ export const hasuraEventSchema = z
     // create_event_trigger enforces ^[A-Za-z]+[A-Za-z0-9_-]*$ and 42 characters, but replace_metadata
     // (`hasura metadata apply`) only warns about other names and checks no length, and older triggers were
     // never checked: any text. Temporal's limits (workflow ID length, search attribute size) answer for
-    // extreme lengths, with an operator-fixable 503 (src/api/temporal-refusals.ts).
+    // extreme lengths, with an operator-fixable 503 (src/starting/temporal-refusals.ts).
     trigger: z.object({ name: postgresText() }).passthrough(),
     // Postgres identifiers have at most 63 bytes, SQL Server's 128 characters.
     table: z.object({ schema: postgresText(200), name: postgresText(200) }).passthrough(),

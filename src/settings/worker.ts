@@ -7,6 +7,7 @@ import { METRICS_VARIABLES, workerMetricsConfigFromEnv } from './metrics';
 import { NOTIFY_VARIABLES, notifyConfigFromEnv } from './notify';
 import { eventPolicyFromEnv, POLICY_VARIABLES } from './policy';
 import { TEMPORAL_VARIABLES, temporalConfigFromEnv } from './temporal';
+import { SOURCE_JOB_VARIABLES, sourceJobsFromEnv } from './source-jobs';
 import { TUNING_VARIABLES, workerTuningFromEnv } from './tuning';
 import { SERVICENOW_RECONCILE_VARIABLES, serviceNowReconcileFromEnv } from './servicenow-inbound';
 import type { WorkerSettings } from '../config/settings';
@@ -22,6 +23,7 @@ export const WORKER_VARIABLES = variablesOf(
   METRICS_VARIABLES,
   PAYLOAD_KEY_VARIABLES,
   SERVICENOW_RECONCILE_VARIABLES,
+  SOURCE_JOB_VARIABLES,
 );
 
 /**
@@ -31,15 +33,18 @@ export const WORKER_VARIABLES = variablesOf(
  */
 export function loadWorkerSettings(env: Env): WorkerSettings {
   const policy = eventPolicyFromEnv(env);
+  const temporal = temporalConfigFromEnv(env);
+  const bridge = loadBridgeConfig({ env });
   return frozen({
     log: logSettingsFromEnv(env),
-    temporal: temporalConfigFromEnv(env),
-    bridge: loadBridgeConfig({ env }),
+    temporal,
+    bridge,
     policy,
     ...workerTuningFromEnv(env, policy.ticketTaskQueue),
     notify: notifyConfigFromEnv(env),
     metrics: workerMetricsConfigFromEnv(env),
     keyring: encryptionKeyringFromEnv(env),
     servicenowReconcile: serviceNowReconcileFromEnv(env),
+    sourceJobs: sourceJobsFromEnv(env, bridge, temporal.taskQueue),
   });
 }

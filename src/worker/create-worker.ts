@@ -21,7 +21,10 @@ export interface BridgeWorkerOptions {
   dataConverter?: WorkerOptions['dataConverter'];
   tuning?: Pick<
     WorkerOptions,
-    'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'maxCachedWorkflows'
+    | 'maxTaskQueueActivitiesPerSecond'
   >;
 }
 

@@ -6,10 +6,15 @@ import { dataConverterFor } from '../codec';
 import type { Logger } from '../logging';
 import { createEventMapper } from '../mapping/mapper';
 import { createNotifier } from '../notify';
+import { catchUp } from '../source/catch-up';
+import { openSourcePool } from '../source/postgres';
+import { createEventRouter } from '../starting/event-routing';
+import { createEventStarter } from '../starting/event-starter';
+import { createServiceNowChangeStarter } from '../starting/servicenow-change-starter';
 import { createTargets } from '../ticketing/create-targets';
 
 export interface WorkerDependencies {
-  deps: ActivityDeps;
+  deps: ActivityDeps & { client: Client };
   close(): Promise<void>;
 }
 
@@ -24,20 +29,19 @@ export function workerDependencies(settings: WorkerSettings, context: { logger: 
   const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
   const { logger } = context;
   const mapper = createEventMapper(config);
+  // The sweep starts events as the webhook would: same router, queue and ids (src/starting).
+  const pool = config.source.postgres && openSourcePool(config.source);
+  const router = createEventRouter(config);
+  const starter = createEventStarter({ client, taskQueue: temporal.taskQueue, router, runningIsDuplicate: true });
+  const changeStarter = createServiceNowChangeStarter({ client, taskQueue: temporal.taskQueue });
+  const sweep = pool && ((input: { triggers: string[] }) => catchUp({ pool, starter, triggers: input.triggers }));
   return {
     deps: {
-      targets: targets.targets,
-      config,
-      mapper,
-      notifier,
-      logger,
-      temporal,
-      client,
-      policy,
-      taskQueue: temporal.taskQueue,
+      ...{ targets: targets.targets, config, mapper, notifier, logger, temporal, client, policy },
+      ...{ catchUp: sweep, startServiceNowChange: changeStarter.start },
     },
     async close() {
-      await Promise.all([targets.close(), notifier.close(), connection.close()]);
+      await Promise.all([targets.close(), notifier.close(), connection.close(), pool?.end()]);
     },
   };
 }

@@ -6,9 +6,20 @@ import { connectionOptions, type TemporalConnectionConfig } from '../config/temp
 import type { Logger } from '../logging';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { dataConverterFor } from '../codec';
+import { ensureCatchUpSchedule } from './catch-up-schedule';
 import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
 import { workerDependencies } from './dependencies';
 import { ensureReconcileSchedule } from './reconcile-schedule';
+
+/**
+ * The backfill lane's share of this process: few slots, so its workflow tasks and ticket calls cannot
+ * crowd out the main queue's on the same CPU (the queue-wide rate caps it across workers).
+ */
+const BACKFILL_LANE = {
+  maxConcurrentWorkflowTaskExecutions: 2,
+  maxConcurrentActivityTaskExecutions: 4,
+  maxCachedWorkflows: 50,
+};
 
 export interface RunningWorker {
   worker: Worker;
@@ -43,8 +54,28 @@ async function connectWithRetry(
   }
 }
 
+type SharedWorkerOptions = Omit<BridgeWorkerOptions, 'taskQueue' | 'workflowBundle' | 'tuning'>;
+
+/** The main queue's worker first, then the backfill lane and, when configured, the ticketing queue's. */
+async function createWorkers(
+  settings: WorkerSettings,
+  shared: SharedWorkerOptions,
+  workflowBundle: WorkerContext['workflowBundle'],
+): Promise<Worker[]> {
+  const { temporal, ticketing, tuning, sourceJobs } = settings;
+  const worker = await createBridgeWorker({ ...shared, taskQueue: temporal.taskQueue, workflowBundle, tuning });
+  // Backfill events run on their own queue and activity rate, so live events never wait behind them.
+  const lane = await createBridgeWorker({
+    ...shared,
+    taskQueue: sourceJobs.backfill.taskQueue,
+    workflowBundle,
+    tuning: { ...BACKFILL_LANE, maxTaskQueueActivitiesPerSecond: sourceJobs.backfill.maxActivitiesPerSecond },
+  });
+  return [worker, lane, ...(ticketing ? [await createTicketingWorker({ ...shared, ...ticketing })] : [])];
+}
+
 export async function startWorker(settings: WorkerSettings, context: WorkerContext): Promise<RunningWorker> {
-  const { temporal, ticketing, tuning } = settings;
+  const { temporal, ticketing } = settings;
   const { deps, close } = workerDependencies(settings, context);
   const connection = await connectWithRetry(temporal, context.logger);
   const shared = {
@@ -54,13 +85,13 @@ export async function startWorker(settings: WorkerSettings, context: WorkerConte
     dataConverter: dataConverterFor(settings.keyring),
     interceptors: context.metrics?.interceptors({ target: deps.config.defaults.target }),
   };
-  const { workflowBundle } = context;
-  const worker = await createBridgeWorker({ ...shared, taskQueue: temporal.taskQueue, workflowBundle, tuning });
-  const workers = ticketing ? [worker, await createTicketingWorker({ ...shared, ...ticketing })] : [worker];
+  const workers = await createWorkers(settings, shared, context.workflowBundle);
+  const [worker] = workers;
+  const { catchUp } = settings.sourceJobs;
+  if (catchUp) await ensureCatchUpSchedule(deps.client, { ...catchUp, taskQueue: temporal.taskQueue }, context.logger);
   if (settings.servicenowReconcile) {
-    const client = new Client({ connection, namespace: temporal.namespace });
     const { taskQueue } = temporal;
-    await ensureReconcileSchedule(client, { ...settings.servicenowReconcile, taskQueue, logger: context.logger });
+    await ensureReconcileSchedule(deps.client, { ...settings.servicenowReconcile, taskQueue, logger: context.logger });
   }
   const parked = context.metrics?.startParkedGauge(new Client({ connection, namespace: temporal.namespace }), {
     taskQueue: temporal.taskQueue,

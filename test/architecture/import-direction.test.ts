@@ -98,6 +98,12 @@ test.each([
   ['src/activities', 'activities never import workflows, the webhook or the worker', /^src\/(workflows|api|worker)$/],
   ['src', 'the product never imports the development tools', /^dev(\/|$)/],
   ['src/ticketing', 'ticketing knows no workflow, activity or webhook', /^src\/(workflows|activities|api|worker)$/],
+  [
+    'src/source',
+    'the source side knows no webhook, workflow, activity or worker',
+    /^src\/(workflows|activities|api|worker)$/,
+  ],
+  ['src/starting', 'starting events knows no webhook, activity or worker', /^src\/(activities|api|worker)$/],
 ])('when %s imports, then %s', (from, _rule, forbidden) => {
   const bad = edges().filter((e) => (e.from === from || e.from.startsWith(`${from}/`)) && forbidden.test(e.to));
   expect(show(bad)).toEqual([]);

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { createApp } from '../../src/api/app';
-import type { EventStarter } from '../../src/api/starter';
+import type { EventStarter } from '../../src/starting/event-starter';
 import { Secret } from '../../src/common/secret';
 import type { HasuraEventBody } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';

@@ -6,9 +6,9 @@ import { Client as PgClient } from 'pg';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { createActivities } from '../../src/activities';
 import { createApp } from '../../src/api/app';
-import { createEventRouter } from '../../src/api/routing';
-import { createServiceNowChangeStarter } from '../../src/api/servicenow-events-route';
-import { createEventStarter } from '../../src/api/starter';
+import { createEventRouter } from '../../src/starting/event-routing';
+import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
+import { createEventStarter } from '../../src/starting/event-starter';
 import { Secret } from '../../src/common/secret';
 import { resolvePolicy } from '../../src/contract';
 import { createLogger } from '../../src/logging';
@@ -83,7 +83,8 @@ export async function startInboundStack(): Promise<InboundStack> {
     ...{ targets: targets.targets, config, mapper: createEventMapper(config), notifier: silentNotifier, logger },
     temporal: { uiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
     policy: resolvePolicy(FAST_TEST_POLICY),
-    ...{ client: temporal.client, taskQueue, rowWriterFor: () => writer },
+    ...{ client: temporal.client, rowWriterFor: () => writer },
+    startServiceNowChange: createServiceNowChangeStarter({ client: temporal.client, taskQueue }).start,
   });
   const worker = await createBridgeWorker({
     ...{ connection: temporal.nativeConnection, namespace: 'default', taskQueue, activities },

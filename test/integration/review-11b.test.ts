@@ -65,16 +65,19 @@ test('when a retry Update arrives in the same workflow task as the park deadline
       workflowBundle: await testWorkflowBundle(),
       shutdownGraceTime: '1 second',
     });
-  const input = eventInput({ ...FAST_TEST_POLICY, parkTimeoutMs: 3_000 });
+  // Long enough that the first worker has surely stopped before the deadline, even on a loaded machine.
+  const input = eventInput({ ...FAST_TEST_POLICY, parkTimeoutMs: 8_000 });
   const handle = await temporal.client.workflow.start(hasuraEventWorkflow, {
     taskQueue,
     workflowId: `test-${input.event.eventId}`,
     args: [input],
   });
   const first = await worker();
-  await first.runUntil(untilState(handle, 'waiting-for-operator'));
+  const parked = await first.runUntil(untilState(handle, 'waiting-for-operator'));
   // No worker while the deadline passes: the timer's workflow task waits, and the Update joins it.
-  await sleep(4_000);
+  const deadline = Date.parse(parked.parkedUntil ?? '');
+  expect(deadline - Date.now()).toBeGreaterThan(0);
+  await sleep(deadline - Date.now() + 1_000);
   const update = handle.executeUpdate(retryUpdate, { args: [{ reason: 'race' }] }).then(
     (reply) => ({ accepted: true as const, reply }),
     (error: unknown) => ({ accepted: false as const, error }),
@@ -105,7 +108,7 @@ test('when a retry Update arrives in the same workflow task as the park deadline
   } else {
     expect(outcome.result).toBeInstanceOf(WorkflowFailedError);
   }
-}, 60_000);
+}, 90_000);
 
 test('when the mapping fails and the worker policy cannot be read either, then the event still parks (with the default deadline), it is not failed and lost', async () => {
   const activities = (real: BridgeActivities): BridgeActivities => ({

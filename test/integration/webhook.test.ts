@@ -3,7 +3,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { workflowIdFor } from '../../src/contract';
-import { createEventStarter } from '../../src/api/starter';
+import { createEventStarter } from '../../src/starting/event-starter';
 import { Secret } from '../../src/common/secret';
 import { createLogger } from '../../src/logging';
 import { hasuraEventBody } from '../helpers/hasura';

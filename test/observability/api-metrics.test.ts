@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
-import { createEventStarter } from '../../src/api/starter';
+import { createEventStarter } from '../../src/starting/event-starter';
 import { webhookHttpFromEnv } from '../../src/settings/http';
 import { createApiMetrics } from '../../src/api/metrics';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { createEventStarter } from '../../src/api/starter';
+import { createEventStarter } from '../../src/starting/event-starter';
 import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { freePort } from '../../dev/temporal/dev-server';

@@ -10,7 +10,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import express from 'express';
 import { createActivities } from '../../src/activities';
-import { createEventStarter } from '../../src/api/starter';
+import { createEventStarter } from '../../src/starting/event-starter';
 import { createCodecRouter, dataConverterFor, EncryptionCodec, PayloadDecryptionError } from '../../src/codec';
 import type { Env } from '../../src/settings/env';
 import { encryptionKeyringFromEnv } from '../../src/settings/codec';

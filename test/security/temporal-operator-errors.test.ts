@@ -5,7 +5,7 @@ import { temporal as proto } from '@temporalio/proto';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { startApi } from '../../src/api/server';
-import { createEventStarter } from '../../src/api/starter';
+import { createEventStarter } from '../../src/starting/event-starter';
 import { Secret } from '../../src/common/secret';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { loadWebhookSettings } from '../../src/settings/webhook';

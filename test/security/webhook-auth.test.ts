@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
-import type { EventStarter } from '../../src/api/starter';
+import type { EventStarter } from '../../src/starting/event-starter';
 import { Secret } from '../../src/common/secret';
 import { webhookHttpFromEnv } from '../../src/settings/http';
 import { createLogger } from '../../src/logging';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
-import type { EventStarter } from '../../src/api/starter';
+import type { EventStarter } from '../../src/starting/event-starter';
 import { Secret } from '../../src/common/secret';
 import type { HasuraEventBody } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';

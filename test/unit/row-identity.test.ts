@@ -1,4 +1,4 @@
-import { createEventRouter } from '../../src/api/routing';
+import { createEventRouter } from '../../src/starting/event-routing';
 import { WORKFLOW_ID_MAX_BYTES, type HasuraEvent } from '../../src/contract';
 import { builtinTriggerDefaults } from '../../src/config/builtin';
 import { rowKeyOf } from '../../src/mapping/row-key';

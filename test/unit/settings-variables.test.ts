@@ -13,6 +13,8 @@ const ENTRY_POINTS = [
   'src/worker/main.ts',
   'src/cli/check-main.ts',
   'src/cli/servicenow-script-main.ts',
+  'src/cli/catch-up-main.ts',
+  'src/cli/backfill-main.ts',
   'dev/start.ts',
   'dev/simulator/main.ts',
 ];

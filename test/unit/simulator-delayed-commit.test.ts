@@ -30,12 +30,26 @@ async function lookup(correlationId: string): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls a condition instead of guessing how long a loaded machine takes; bounded so a regression fails. */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
 test('when a create commits late, then every read misses it until the commit, and a client that gave up does not stop it', async () => {
-  sim.setFaults({ delayedCommit: { count: 1, commitAfterMs: 400, answer: 'never' } });
-  await expect(create('late:1', { signal: AbortSignal.timeout(100) })).rejects.toThrow();
+  sim.setFaults({ delayedCommit: { count: 1, commitAfterMs: 1500, answer: 'never' } });
+  // The client gives up once the instance has accepted the insert, however slowly the request got there.
+  const giveUp = new AbortController();
+  const sent = create('late:1', { signal: giveUp.signal });
+  await until(() => sim.pendingCommits() === 1);
+  giveUp.abort();
+  await expect(sent).rejects.toThrow();
   expect(await lookup('late:1')).toBe(0);
   expect(sim.countByCorrelation('late:1')).toBe(0);
-  await sleep(500);
+  await until(() => sim.pendingCommits() === 0);
   expect(await lookup('late:1')).toBe(1);
   expect(sim.stats().creates).toBe(1);
 });

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { Secret } from '../../../src/common/secret';
-import { agentUpdate, outboundControls, type AgentUpdate, type OutboundControls } from './agent';
-import { buildApp } from './app';
+import { agentUpdate, outboundControls, type OutboundControls } from './agent';
+import { buildApp, type AppDeps } from './app';
 import { BusinessRule, type BusinessRuleConfig } from './business-rule';
 import { DIRECTORY_TABLES, seedGroups, seedUsers } from './directory';
 import { PendingCommits } from './delayed-commit';
@@ -57,6 +57,8 @@ export interface ServiceNowSimulator extends OutboundControls {
   /** Work notes and comments written to a record. */
   journal(sysId: string, table?: string): JournalEntry[];
   countByCorrelation(correlationId: string, table?: string): number;
+  /** Creates accepted whose delayed commit has not happened yet. */
+  pendingCommits(): number;
   stats(): SimulatorStats;
   /** Changes the data policy at run time, as an admin would (shared by reference with the write path). */
   setMandatoryFields(fields: string[]): void;
@@ -143,9 +145,10 @@ function trackSockets(server: Server): () => void {
 }
 
 type Parts = ReturnType<typeof createParts>;
-type AgentTarget = { table: string; sysId: string };
 
-function inspectors(parts: Parts): Pick<ServiceNowSimulator, 'records' | 'journal' | 'countByCorrelation' | 'stats'> {
+type Inspectors = Pick<ServiceNowSimulator, 'records' | 'journal' | 'countByCorrelation' | 'pendingCommits' | 'stats'>;
+
+function inspectors(parts: Parts): Inspectors {
   const records = (table = 'incident'): SimRecord[] => (parts.store.hasTable(table) ? parts.store.records(table) : []);
   return {
     records,
@@ -153,6 +156,7 @@ function inspectors(parts: Parts): Pick<ServiceNowSimulator, 'records' | 'journa
       parts.store.hasTable(table) ? (parts.store.get(table, sysId)?.journal ?? []) : [],
     countByCorrelation: (correlationId, table) =>
       records(table).filter((r) => r.correlation_id === correlationId).length,
+    pendingCommits: () => parts.pendingCommits.size,
     stats: () => parts.stats.snapshot(),
   };
 }
@@ -170,11 +174,8 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     parts.businessRule.clear();
   };
   const expireTokens = (): void => parts.tokens.expireAccessTokens();
-  const writes = {
-    ...parts,
-    agentUpdate: (target: AgentTarget, input: AgentUpdate) => agentUpdate(parts, target, input),
-  };
-  const server = createServer(buildApp({ ...writes, baseUrl: () => url, reset, expireTokens }));
+  const update: AppDeps['agentUpdate'] = (target, input) => agentUpdate(parts, target, input);
+  const server = createServer(buildApp({ ...parts, agentUpdate: update, baseUrl: () => url, reset, expireTokens }));
   const destroySockets = trackSockets(server);
   const address = await listen(server, options);
   url = urlOf(address);

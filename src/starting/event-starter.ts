@@ -3,14 +3,14 @@ import type { HasuraEventBody } from '../hasura/event-schema';
 import { hasuraEventWorkflow } from '../workflows';
 import { correlationIdFor, workflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
 import { HasuraEventId, HasuraOp, HasuraTable, HasuraTrigger, TicketStatus } from '../contract/search-attributes';
-import { createEventRouter, type EventRouter } from './routing';
+import { createEventRouter, type EventRouter } from './event-routing';
 import { temporalRefusal } from './temporal-refusals';
 
 export interface StartResult {
   /** The event's workflow (for an ignored event: the id it would have had). */
   workflowId: string;
   runId?: string;
-  /** True when the event's workflow had already finished: nothing was started. */
+  /** True when the event's workflow had already finished (or, with runningIsDuplicate, exists): nothing started. */
   duplicate: boolean;
   /** Set when the trigger's config does not handle this op: acknowledged, nothing started. */
   ignored?: string;
@@ -41,20 +41,26 @@ export interface StarterOptions {
   startTimeoutMs?: number;
   /** Which events are tickets of their own, row lifecycles, or ignored; default: all single. */
   router?: EventRouter;
+  /**
+   * A running workflow counts as a duplicate too (conflict policy FAIL). Catch-up and backfill set it to
+   * tell what they started; the webhook does not, so a redelivery answers with the live run's handle.
+   */
+  runningIsDuplicate?: boolean;
 }
 
 /** How an event's workflow is started: one per event id, searchable by trigger, table, event and op. */
 function startOptionsFor(
   event: HasuraEvent,
   route: EventRoute,
-  taskQueue: string,
+  options: Pick<StarterOptions, 'taskQueue' | 'runningIsDuplicate'>,
 ): WorkflowStartOptions<typeof hasuraEventWorkflow> {
+  const { taskQueue } = options;
   return {
     workflowId: workflowIdFor(event.trigger, event.eventId),
     taskQueue,
     // No policy: the worker's config owns retries and deadlines (EventWorkflowInput.policy).
     args: [{ event, correlationId: correlationIdFor(event.trigger, event.eventId), route }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdConflictPolicy: options.runningIsDuplicate ? 'FAIL' : 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [
       { key: HasuraTrigger, value: event.trigger },
@@ -68,7 +74,7 @@ function startOptionsFor(
 }
 
 export function createEventStarter(options: StarterOptions): EventStarter {
-  const { client, taskQueue } = options;
+  const { client } = options;
   const timeoutMs = options.startTimeoutMs ?? 5_000;
   const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + timeoutMs, fn);
   const router = options.router ?? createEventRouter();
@@ -80,7 +86,7 @@ export function createEventStarter(options: StarterOptions): EventStarter {
       if (route.kind === 'ignored') return { workflowId, duplicate: false, ignored: route.reason };
       try {
         const handle = await withDeadline(() =>
-          client.workflow.start(hasuraEventWorkflow, startOptionsFor(event, route, taskQueue)),
+          client.workflow.start(hasuraEventWorkflow, startOptionsFor(event, route, options)),
         );
         // USE_EXISTING: a redelivery while the run is live gets that run's handle; the SDK does not
         // say whether it started one, so `duplicate` is only certain for closed runs (below).

@@ -1,0 +1,81 @@
+import type { Pool } from 'pg';
+import type { CatchUpCounts } from '../contract';
+import { formatZodIssues } from '../common/config-error';
+import { parseHasuraJson } from '../hasura/exact-json';
+import { hasuraEventSchema, type HasuraEventBody } from '../hasura/event-schema';
+import { RowKeyError } from '../starting/event-routing';
+import type { EventStarter } from '../starting/event-starter';
+import { readGivenUp } from './event-log';
+
+export interface CatchUpOptions {
+  pool: Pool;
+  /** Started with `runningIsDuplicate`, so a live run counts as already known. */
+  starter: EventStarter;
+  triggers: string[];
+  since?: string;
+  /** At most this many events per sweep; default all. */
+  limit?: number;
+  dryRun?: boolean;
+  pageSize?: number;
+}
+
+const emptyCounts = (): CatchUpCounts => ({
+  found: 0,
+  started: 0,
+  alreadyKnown: 0,
+  skipped: 0,
+  wouldStart: 0,
+  skips: [],
+});
+
+/** The body the webhook would have parsed: the same lossless reader and the same schema. */
+function bodyOf(text: string): HasuraEventBody | string {
+  const parsed = hasuraEventSchema.safeParse(parseHasuraJson(text));
+  return parsed.success ? parsed.data : `not a Hasura event: ${formatZodIssues(parsed.error)[0]}`;
+}
+
+async function startOne(options: CatchUpOptions, text: string, counts: CatchUpCounts): Promise<string | undefined> {
+  const body = bodyOf(text);
+  if (typeof body === 'string') return body;
+  if (options.dryRun) {
+    counts.wouldStart += 1;
+    return undefined;
+  }
+  try {
+    const result = await options.starter.start(body);
+    if (result.ignored) return result.ignored;
+    if (result.duplicate) counts.alreadyKnown += 1;
+    else counts.started += 1;
+    return undefined;
+  } catch (error) {
+    if (error instanceof RowKeyError) return error.message;
+    throw error;
+  }
+}
+
+/**
+ * Starts the workflow of every event Hasura gave up on (hdb_catalog.event_log: error, not delivered,
+ * not archived) for the triggers, with the id and input the webhook would have used: an event that got
+ * through after all is not doubled. Reads the catalog, never writes it. A Temporal or database failure
+ * stops the sweep (the error propagates); what was started stays started, and the next sweep skips it.
+ */
+export async function catchUp(options: CatchUpOptions): Promise<CatchUpCounts> {
+  const counts = emptyCounts();
+  const { triggers, since } = options;
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  let after: { createdAt: string; id: string } | undefined;
+  while (counts.found < limit) {
+    const pageSize = Math.min(options.pageSize ?? 500, limit - counts.found);
+    const page = await readGivenUp(options.pool, { triggers, since, after, limit: pageSize });
+    for (const event of page) {
+      counts.found += 1;
+      const skip = await startOne(options, event.body, counts);
+      if (skip === undefined) continue;
+      counts.skipped += 1;
+      if (counts.skips.length < 20) counts.skips.push({ id: event.id, reason: skip });
+    }
+    if (page.length < pageSize) break;
+    after = page[page.length - 1];
+  }
+  return counts;
+}
