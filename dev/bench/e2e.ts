@@ -1,4 +1,5 @@
 import { distScript, spawnNode } from './children';
+import { measureCost, scrapeActionMetric, type ActionCost } from './cost';
 import { burstTimeoutMs, runLoad } from './load';
 import { sampleRssPeaks } from './rss';
 import type { LoadOptions, LoadResult } from './load-types';
@@ -28,6 +29,23 @@ export interface EndToEndResult {
   runs: EndToEndAtLatency[];
   /** Peak RSS of the bridge's processes while these incidents went through. */
   rssUnderLoadMb: Record<string, number | null>;
+  /** Billable Temporal actions per incident over all latencies: the bridge's, and the one-activity workflow's. */
+  actions: { bridge: ActionCost; ceiling: ActionCost };
+}
+
+type Costed = { runs: IncidentRun[]; cost: ActionCost };
+
+/** Runs `body` and prices its incidents: histories of the task queue's runs, and the server's `action` metric. */
+async function priced(ctx: SectionContext, taskQueue: string, body: () => Promise<IncidentRun[]>): Promise<Costed> {
+  const metricsUrl = ctx.stack.temporalMetricsUrl;
+  const metricBefore = await scrapeActionMetric(metricsUrl);
+  const runs = await body();
+  const incidents = runs.reduce((sum, run) => sum + run.incidents, 0);
+  const { client } = ctx.stack;
+  return {
+    runs,
+    cost: await measureCost({ client, taskQueue, incidents, metricsUrl, metricBefore, signal: ctx.signal }),
+  };
 }
 
 /** From the first request to the last accepted event's incident stored by the simulator. */
@@ -57,29 +75,34 @@ async function timeIncidents(ctx: SectionContext, load: LoadOptions, latencyMs: 
   };
 }
 
-async function bridgeRuns(ctx: SectionContext, rss: { value: Record<string, number | null> }): Promise<IncidentRun[]> {
+async function bridgeRuns(ctx: SectionContext, rss: { value: Record<string, number | null> }): Promise<Costed> {
   const bridge = await startBridge(ctx.stack, { name: 'e2e', signal: ctx.signal });
   const sampler = sampleRssPeaks([bridge.webhook, ...(bridge.worker ? [bridge.worker] : [])]);
   try {
-    const runs: IncidentRun[] = [];
-    for (const latencyMs of ctx.config.latenciesMs) {
-      runs.push(
-        await timeIncidents(
-          ctx,
-          { kind: 'http', url: bridge.eventsUrl, connections: ctx.config.connections, amount: ctx.config.e2eIncidents },
-          latencyMs,
-        ),
-      );
-    }
-    return runs;
+    return await priced(ctx, bridge.taskQueue, () => bridgeLatencies(ctx, bridge.eventsUrl));
   } finally {
     rss.value = sampler.stop();
     await bridge.stop();
   }
 }
 
-async function ceilingRuns(ctx: SectionContext): Promise<IncidentRun[]> {
-  const env = ctx.stack.childEnv(`bench-ceiling-${Date.now()}`);
+async function bridgeLatencies(ctx: SectionContext, url: string): Promise<IncidentRun[]> {
+  const runs: IncidentRun[] = [];
+  for (const latencyMs of ctx.config.latenciesMs) {
+    runs.push(
+      await timeIncidents(
+        ctx,
+        { kind: 'http', url, connections: ctx.config.connections, amount: ctx.config.e2eIncidents },
+        latencyMs,
+      ),
+    );
+  }
+  return runs;
+}
+
+async function ceilingRuns(ctx: SectionContext): Promise<Costed> {
+  const taskQueue = `bench-ceiling-${Date.now()}`;
+  const env = ctx.stack.childEnv(taskQueue);
   const worker = spawnNode(distScript('dev', 'bench', 'trivial-worker.js'), {
     name: 'ceiling-worker',
     env,
@@ -87,26 +110,30 @@ async function ceilingRuns(ctx: SectionContext): Promise<IncidentRun[]> {
   });
   try {
     await worker.waitForLog('worker running', { timeoutMs: 60_000, signal: ctx.signal });
-    const runs: IncidentRun[] = [];
-    for (const latencyMs of ctx.config.latenciesMs) {
-      runs.push(
-        await timeIncidents(
-          ctx,
-          {
-            kind: 'starts',
-            workflow: 'trivial',
-            env,
-            connections: ctx.config.connections,
-            amount: ctx.config.e2eIncidents,
-          },
-          latencyMs,
-        ),
-      );
-    }
-    return runs;
+    return await priced(ctx, taskQueue, () => ceilingLatencies(ctx, env));
   } finally {
     await worker.stop();
   }
+}
+
+async function ceilingLatencies(ctx: SectionContext, env: NodeJS.ProcessEnv): Promise<IncidentRun[]> {
+  const runs: IncidentRun[] = [];
+  for (const latencyMs of ctx.config.latenciesMs) {
+    runs.push(
+      await timeIncidents(
+        ctx,
+        {
+          kind: 'starts',
+          workflow: 'trivial',
+          env,
+          connections: ctx.config.connections,
+          amount: ctx.config.e2eIncidents,
+        },
+        latencyMs,
+      ),
+    );
+  }
+  return runs;
 }
 
 /** Sections 2 and 3: incidents per second through the whole bridge next to a one-activity workflow, and calls per incident. */
@@ -116,9 +143,10 @@ export async function runEndToEndSection(ctx: SectionContext): Promise<EndToEndR
   const ceiling = await ceilingRuns(ctx);
   const runs = ctx.config.latenciesMs.map((latencyMs, index) => ({
     latencyMs,
-    bridge: bridge[index],
-    ceiling: ceiling[index],
-    ratio: ratio(bridge[index].incidentsPerSecond, ceiling[index].incidentsPerSecond),
+    bridge: bridge.runs[index],
+    ceiling: ceiling.runs[index],
+    ratio: ratio(bridge.runs[index].incidentsPerSecond, ceiling.runs[index].incidentsPerSecond),
   }));
-  return { storage: ctx.stack.storage, runs, rssUnderLoadMb: rss.value };
+  const actions = { bridge: bridge.cost, ceiling: ceiling.cost };
+  return { storage: ctx.stack.storage, runs, rssUnderLoadMb: rss.value, actions };
 }

@@ -88,7 +88,7 @@ function ackRows(storage: string, outcome: SectionOutcome<AckResult>): Row[] {
 
 function endToEndRows(storage: string, outcome: SectionOutcome<EndToEndResult>): Row[] {
   if (outcome.status !== 'ok') return unavailable(`2 e2e ${storage}`, outcome);
-  return outcome.data.runs.flatMap((run): Row[] => [
+  const rows = outcome.data.runs.flatMap((run): Row[] => [
     [
       `2 e2e ${storage}`,
       `incidents/s @${run.latencyMs} ms (vs 1-activity wf)`,
@@ -108,6 +108,23 @@ function endToEndRows(storage: string, outcome: SectionOutcome<EndToEndResult>):
       verdict(run.bridge.callsPerIncident === 1),
     ],
   ]);
+  return [...rows, ...actionRows(storage, outcome.data.actions)];
+}
+
+/** Billable Temporal Cloud actions per incident, from the histories and from the server's `action` metric. */
+function actionRows(storage: string, { bridge, ceiling }: EndToEndResult['actions']): Row[] {
+  const { perIncident, metricPerIncident, metricRatio } = bridge;
+  return [
+    [
+      `2 actions ${storage}`,
+      `actions/incident, history (metric ${fmt(metricPerIncident)}, metric/history ${fmt(metricRatio)})`,
+      fmt(perIncident),
+      fmt(ceiling.perIncident),
+      fmt(perIncident / ceiling.perIncident),
+      '≤ 3',
+      verdict(perIncident <= 3),
+    ],
+  ];
 }
 
 function drainRows(outcome: SectionOutcome<DrainResult>): Row[] {

@@ -22,6 +22,8 @@ export const BENCH_POLICY_ENV = {
 export interface BenchStack {
   storage: StorageMode;
   temporalAddress: string;
+  /** The Temporal server's Prometheus page: its `action` counter prices the runs (./cost.ts). */
+  temporalMetricsUrl: string;
   simulator: ServiceNowSimulator;
   client: Client;
   workDir: string;
@@ -42,10 +44,12 @@ export async function startBenchStack(options: {
     options.storage === 'sqlite'
       ? path.join(options.workDir, `temporal-${randomUUID().slice(0, 8)}.sqlite`)
       : undefined;
+  const metricsPort = await freePort();
   const devServer: DevServer = await startDevServer({
     cliPath: resolveTemporalCli({ quiet: true }),
     headless: true,
     dbFile,
+    metricsPort,
     startupTimeoutMs: 60_000,
   });
   const closers: (() => Promise<void>)[] = [devServer.stop];
@@ -57,6 +61,7 @@ export async function startBenchStack(options: {
     return {
       storage: options.storage,
       temporalAddress: devServer.address,
+      temporalMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
       simulator,
       client: new Client({ connection }),
       workDir: options.workDir,

@@ -18,6 +18,8 @@ export interface DevServerOptions {
   startupTimeoutMs?: number;
   /** Where the server's own output goes; default: discarded. */
   stdio?: 'inherit' | 'ignore';
+  /** Serves the server's Prometheus metrics (among them `action`, the billable-action counter) on this port. */
+  metricsPort?: number;
 }
 
 export interface DevServer {
@@ -49,6 +51,7 @@ function devServerArgs(options: DevServerOptions, port: number, uiPort: number):
     options.namespace ?? 'default',
   ];
   args.push('--log-level', options.logLevel ?? 'warn', '--log-format', 'pretty');
+  if (options.metricsPort) args.push('--metrics-port', String(options.metricsPort));
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
   if (options.dbFile) {

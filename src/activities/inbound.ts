@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { BridgeConfig, TriggerConfig } from '../config/bridge-config';
+import { inboundVia, type BridgeConfig, type TriggerConfig } from '../config/bridge-config';
 import { ConfigError } from '../common/config-error';
 import type { InboundDecision, InboundRowWrite, InboundWriteResult, ServiceNowChange } from '../contract';
 import { MappingError } from '../mapping/mapper';
 import { rowKeyColumns } from '../mapping/row-key';
-import type { RowWriter } from '../source/row-writer';
+import type { RowWriters } from '../source/writers';
 import { compileTemplates, createLiquid, type CompiledTemplate } from '../templating/liquid';
 import { TicketNotFoundError } from '../ticketing/errors';
 import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
@@ -13,13 +13,13 @@ import { withFailureMapping } from './ticket';
 
 /** What the inbound activities need of the config; the worker's whole BridgeConfig fits. */
 export type InboundConfigView = Pick<BridgeConfig, 'triggers' | 'defaults'> &
-  Partial<Pick<BridgeConfig, 'lookups' | 'targets'>>;
+  Partial<Pick<BridgeConfig, 'lookups' | 'targets' | 'source'>>;
 
 export interface InboundDeps {
   targets: Record<string, TicketTarget>;
   config: InboundConfigView;
-  /** The writer of a trigger's source rows; absent: no `source:` is configured for it. */
-  rowWriterFor?: (trigger: string) => RowWriter | undefined;
+  /** The source's row writers by `via` (src/source/writers.ts); absent: no `source:` is configured. */
+  writers?: RowWriters;
 }
 
 /** A trigger with `inbound:`, its templates parsed once and its integration user settled. */
@@ -31,6 +31,8 @@ export interface InboundTrigger {
   rowKey: string[];
   columns: Record<string, CompiledTemplate>;
   integrationUser?: string;
+  /** The writer its rows are written through (src/config/bridge-config.ts `inboundVia`). */
+  via?: 'postgres' | 'hasura';
 }
 
 export const NOT_A_ROW_TICKET =
@@ -52,7 +54,9 @@ export function inboundTriggers(config: InboundConfigView, engine = createLiquid
     const target = config.targets?.[trigger.target];
     const table = (target?.type === 'servicenow' && target.table) || 'incident';
     const integrationUser = integrationUserOf(trigger, config);
-    return columns ? [{ name, target: trigger.target, table, rowKey: trigger.rowKey, columns, integrationUser }] : [];
+    const via = inboundVia(trigger, config.source ?? {});
+    const { target: targetName, rowKey } = trigger;
+    return columns ? [{ name, target: targetName, table, rowKey, columns, integrationUser, via }] : [];
   });
   if (problems.length) throw new ConfigError(problems);
   return found;
@@ -141,7 +145,8 @@ export function createInboundActivities(deps: InboundDeps) {
   return {
     readServiceNowChange: (change: ServiceNowChange): Promise<InboundDecision> => decide(deps, triggers, change),
     async writeInboundRow(write: InboundRowWrite): Promise<InboundWriteResult> {
-      const writer = deps.rowWriterFor?.(write.trigger);
+      const via = triggers.find((trigger) => trigger.name === write.trigger)?.via;
+      const writer = via && deps.writers?.[via];
       if (!writer) {
         const fix = "configure `source:` (and the trigger's write-back) in the worker's BRIDGE_CONFIG";
         throw ApplicationFailure.nonRetryable(

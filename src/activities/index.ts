@@ -2,7 +2,6 @@ import type { Client } from '@temporalio/client';
 import type { TemporalConfig } from '../config/temporal';
 import type { BridgeActivities, CatchUpCounts, CatchUpInput, EventPolicy, InboundActivities } from '../contract';
 import type { ServiceNowChange } from '../contract';
-import type { RowWriter } from '../source/row-writer';
 import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
 import type { Notifier } from '../notify';
@@ -15,6 +14,8 @@ import { createReconcileActivities } from './reconcile';
 import { createTicketActivities } from './ticket';
 import { createTransformActivities } from './transform';
 import { createWorkerPolicyActivities } from './worker-policy';
+import { createWriteBackActivities } from './write-back';
+import type { RowWriters } from '../source/writers';
 
 export interface ActivityDeps {
   /** Ticketing systems by configured name. */
@@ -31,10 +32,10 @@ export interface ActivityDeps {
   client?: Client;
   /** Starts a ServiceNow change's workflow (the reconciler); absent: no reconciler in this worker. */
   startServiceNowChange?: (change: ServiceNowChange) => Promise<{ duplicate: boolean }>;
-  /** The source-row writer of a trigger (ServiceNow changes flowing back); absent: none configured. */
-  rowWriterFor?: (trigger: string) => RowWriter | undefined;
   /** The catch-up sweep (with the source database's pool); absent without source.postgres.url. */
   catchUp?: (input: CatchUpInput) => Promise<CatchUpCounts>;
+  /** Row writers by `via`, for `writeback:` and `inbound:`; absent in workers with no `source:`. */
+  writers?: RowWriters;
 }
 
 /** All activities, built from injected dependencies so tests swap a client, not a module. */
@@ -48,5 +49,6 @@ export function createActivities(deps: ActivityDeps): BridgeActivities & Inbound
     ...createLifecycleActivities(deps),
     ...createNotifyActivities(deps),
     ...createCatchUpActivities(deps),
+    ...createWriteBackActivities(deps),
   };
 }

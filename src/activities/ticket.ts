@@ -65,8 +65,9 @@ async function createTicket(deps: TicketDeps, input: CreateTicketInput): Promise
   const { attempt } = context.info;
   const log = activityLogger(deps.logger);
   const ticketMayExist = earlierWriteMayExist(input, context.info);
-  // Recorded before any write: if this attempt dies mid-request, the next one still looks first.
-  context.heartbeat({ attempt, ticketMayExist: true } satisfies AttemptMemo);
+  // No heartbeat before the write (each one that reaches the server is a billable action on Temporal Cloud):
+  // an attempt that dies mid-request leaves no memo of its own, and the next attempt, finding none from the
+  // attempt just before it, looks first (earlierWriteMayExist). Only a provable refusal is worth recording.
   const result = (ticket: TicketSummary, reusedExisting: boolean): CreateTicketResult => {
     const message = reusedExisting ? 'ticket already exists; reusing it' : 'ticket created';
     log.info({ correlationId: input.correlationId, ticket: ticket.number }, message);

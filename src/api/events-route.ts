@@ -35,7 +35,12 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
     try {
       const result = await deps.starter.start(body);
       log.info(
-        { workflowId: result.workflowId, duplicate: result.duplicate, ignored: result.ignored },
+        {
+          workflowId: result.workflowId,
+          duplicate: result.duplicate,
+          ignored: result.ignored,
+          loopGuard: result.loopGuard,
+        },
         result.ignored ? 'event ignored by config' : result.duplicate ? 'duplicate delivery' : 'event accepted',
       );
       res.status(200).json({ accepted: true, ...result });

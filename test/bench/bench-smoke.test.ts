@@ -106,3 +106,16 @@ test('when the synchronous relay is compared, then both report ack latency and w
   expect(finite(sync.bridge.ack.latencyMs.p50) && finite(sync.syncRelay.ack.latencyMs.p50)).toBe(true);
   expect(finite(sync.bridge.outage.non2xx) && finite(sync.syncRelay.outage.non2xx)).toBe(true);
 });
+
+test('when incidents flow end to end, then actions per incident come from histories and from the server metric', () => {
+  type Cost = { perIncident: number; metricPerIncident: number; metricRatio: number };
+  const e2e = ok((report.sections.endToEnd as Record<string, Outcome>).memory) as {
+    actions: { bridge: Cost; ceiling: Cost };
+  };
+  for (const cost of [e2e.actions.bridge, e2e.actions.ceiling]) {
+    expect([cost.perIncident, cost.metricPerIncident, cost.metricRatio].every(finite)).toBe(true);
+    expect(cost.perIncident).toBeGreaterThan(0);
+  }
+  // The one-activity workflow: its start and its activity, nothing else.
+  expect(e2e.actions.ceiling.perIncident).toBe(2);
+});

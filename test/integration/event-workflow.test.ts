@@ -137,6 +137,8 @@ test('when the error is permanent, then operators are notified once, the event p
       attempts: 1,
       lastError: { message: 'Invalid urgency', type: 'TicketValidationError' },
     });
+    // The park is visible to the query as soon as it is decided; its notification is the activity after it.
+    await eventually(() => (h.notifier.sent.length > 0 ? true : undefined), { what: 'park notification' });
     expect(h.notifier.sent).toHaveLength(1);
     expect(h.notifier.sent[0].report).toMatchObject({
       outcome: 'parked',

@@ -11,6 +11,9 @@ const sha256Hex = (text: string) => createHash('sha256').update(text).digest('he
 const SN = (auth: string) => `sn: { type: servicenow, instance_url: https://x.service-now.com, auth: ${auth} }`;
 const BASIC = '{ type: basic, username: svc, password: { env: P } }';
 const API_KEY = '{ type: api-key, api_key: { env: P } }';
+// Inbound writes the row, so every config here has a source to write it with.
+const PG = 'source: { postgres: { url: { env: P } } }\n';
+const HASURA = 'source: { hasura: { url: "http://hasura:8080", admin_secret: { env: P }, role: incident_bridge } }\n';
 const files = configDir();
 afterAll(() => files.remove());
 
@@ -57,38 +60,53 @@ describe('the inbound: section', () => {
   test.each([
     [
       'a trigger without lifecycle',
-      `targets: { ${SN(BASIC)} }\ntriggers: { t: { inbound: { columns: { status: "{{ record.state }}" } } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { inbound: { columns: { status: "{{ record.state }}" } } } }`,
       'triggers.t.inbound: needs lifecycle.enabled: true (a ticket per row is how a change finds its row)',
     ],
     [
       'a template that does not parse',
-      `targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { status: "{{ record.state " } } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { status: "{{ record.state " } } } }`,
       /^triggers\.t\.inbound\.columns\.status: template error/,
     ],
     [
       'an unknown lookup table',
-      `targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: "{{ record.state | lookup: 'x' }}" } } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: "{{ record.state | lookup: 'x' }}" } } } }`,
       'triggers.t.inbound.columns.s: unknown lookup table "x" (defined under lookups: none)',
     ],
     [
       'an unknown key',
-      `targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x }, colums: {} } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x }, colums: {} } } }`,
       "triggers.t.inbound: Unrecognized key(s) in object: 'colums'",
     ],
     [
       'no columns',
-      `targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: {} } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: {} } } }`,
       'triggers.t.inbound.columns: name at least one column',
     ],
     [
       'a target that has no user name and no integration_user',
-      `targets: { ${SN(API_KEY)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
+      `${PG}targets: { ${SN(API_KEY)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
       /^triggers\.t\.inbound\.integration_user: required/,
     ],
     [
       'a Jira target',
-      `targets: { j: { type: jira, base_url: https://a.atlassian.net, project: OPS, email: a@example.com, api_token: { env: P } } }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
+      `${PG}targets: { j: { type: jira, base_url: https://a.atlassian.net, project: OPS, email: a@example.com, api_token: { env: P } } }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
       'triggers.t.inbound: needs a servicenow target (j is jira)',
+    ],
+    [
+      'no source to write the row with',
+      `targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
+      'triggers.t.inbound: needs a source: configure source.postgres.url or source.hasura, which writes the row',
+    ],
+    [
+      'two sources and no writeback.via to choose',
+      `source: { postgres: { url: { env: P } }, ${HASURA.slice(10, -2)} }\ntargets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
+      'triggers.t.inbound: needs a source: both source.postgres and source.hasura are configured: give the trigger a writeback with via',
+    ],
+    [
+      'a column Hasura cannot expose, written through Hasura',
+      `${HASURA}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { "close notes": x } } } }`,
+      'triggers.t.inbound.columns: "close notes" is not a GraphQL name, so Hasura cannot expose it (use via: postgres)',
     ],
   ])('when it has %s, then loading fails naming the key', (_name, yaml, problem) => {
     const problems = problemsOf(yaml);
@@ -100,13 +118,14 @@ describe('the inbound: section', () => {
   test("when integration_user is absent, then the target's user name is the bridge's own", () => {
     const path = files.write(
       'ok.yaml',
-      `targets: { ${SN(BASIC)}, sn2: { type: servicenow, instance_url: https://y.service-now.com, table: sc_task, auth: ${API_KEY} } }
+      `${PG}targets: { ${SN(BASIC)}, sn2: { type: servicenow, instance_url: https://y.service-now.com, table: sc_task, auth: ${API_KEY} } }
 defaults: { target: sn }
 triggers:
   a: { ${lifecycle}, inbound: { columns: { s: "{{ record.state }}" } } }
   b: { target: sn2, ${lifecycle}, inbound: { columns: { s: x }, integration_user: svc.api } }`,
     );
     const triggers = inboundTriggers(loadBridgeConfig({ env: { P: 'p' }, path }));
+    expect(triggers.map(({ via }) => via)).toEqual(['postgres', 'postgres']);
     expect(triggers.map(({ name, table, integrationUser }) => ({ name, table, integrationUser }))).toEqual([
       { name: 'a', table: 'incident', integrationUser: 'svc' },
       { name: 'b', table: 'sc_task', integrationUser: 'svc.api' },

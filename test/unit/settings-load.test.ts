@@ -42,6 +42,7 @@ describe('retry policy and park time', () => {
       lookupFirstAfterMs: 1_800_000,
       rowIdleMs: 1_800_000,
       ticketTaskQueue: 'ticketing',
+      writeBackRetry: DEFAULT_POLICY.writeBackRetry,
     });
     expect(settings.ticketing).toEqual({ taskQueue: 'ticketing', maxActivitiesPerSecond: 2 });
   });

@@ -23,7 +23,32 @@ const lifecycleSchema = z
   .strict()
   .describe('merged key by key over the defaults');
 
-const columnName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]*$/, 'must be a column name such as status');
+/** A PostgreSQL identifier: any text of 1 to 63 bytes but NUL (the writer quotes it). */
+export const columnName = z
+  .string()
+  .min(1)
+  .refine((name) => Buffer.byteLength(name) <= 63 && !name.includes('\0'), 'must be a column name (1 to 63 bytes)');
+const columnTemplates = z.record(columnName, z.string().describe('Liquid template'));
+
+const writebackSchema = z
+  .object({
+    via: z.enum(['postgres', 'hasura']).describe('`postgres`: needs source.postgres; `hasura`: needs source.hasura'),
+    table: z
+      .string()
+      .regex(/^[^.\0]+\.[^\0]+$/, 'must be schema.name, e.g. public.incident_request')
+      .optional()
+      .describe("`schema.name` of the row's table; default: the event's table"),
+    columns: columnTemplates
+      .default({})
+      .describe(
+        'column → template written after a create, update, resolve or reopen (`ticket`, `action`, `synced_at`)',
+      ),
+    error_columns: columnTemplates
+      .default({})
+      .describe('column → template written when the event parks (`error`, `attempts`, `parked_until`)'),
+  })
+  .strict()
+  .describe('write the ticket back into the row (README "Write-back"); an empty rendering writes NULL');
 
 const inboundSchema = z
   .object({
@@ -64,6 +89,7 @@ export const triggerSchema = z
       .optional()
       .describe('template of the note added on update; `changes` lists {field, from, to}'),
     inbound: inboundSchema.optional(),
+    writeback: writebackSchema.nullable().optional().describe('replaces the default as a whole; null = none'),
   })
   .strict();
 

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { countActions, sumActions, type ActionCount } from '../../dev/bench/actions';
+
+/** Real histories recorded by the replay recorder (test/replay/histories), counted by Temporal Cloud's rules. */
+function count(fixture: string): ActionCount {
+  const file = path.join(__dirname, '..', 'replay', 'histories', `${fixture}.json`);
+  return countActions(JSON.parse(readFileSync(file, 'utf8')).events);
+}
+
+test('when an event is created first try, then start, one marker batch, four upserts and one activity are counted', () => {
+  const actions = count('event-created-15-worker-policy');
+  expect(actions.byKind).toEqual(
+    expect.objectContaining({ workflowStarted: 1, markers: 1, searchAttributes: 4, activity: 1, timer: 0 }),
+  );
+  expect(actions.total).toBe(7);
+  // The patch's TemporalChangeVersion upsert is exempt on Cloud; the self-hosted metric counts it.
+  expect(actions.versioningUpserts).toBe(1);
+});
+
+test('when a create succeeds on its second attempt, then both attempts, the late-check timer and its activity count', () => {
+  const actions = count('event-retried-create-late-check-15-worker-policy');
+  expect(actions.byKind.activity).toBe(3);
+  expect(actions.byKind.timer).toBe(1);
+  expect(actions.total).toBe(10);
+});
+
+test('when local activities and patches share a workflow task, then the task counts once; another task counts again', () => {
+  const actions = count('event-parked-then-retried-by-update');
+  expect(actions.byKind.markers).toBe(2);
+  expect(actions.byKind.update).toBe(1);
+  expect(actions.byKind.searchAttributes).toBe(7);
+  expect(actions.versioningUpserts).toBe(2);
+  expect(actions.total).toBe(17);
+});
+
+test('when a row run was started by signal-with-start and continued as new, then start and first signal are one action', () => {
+  const first = count('row-lifecycle-continue-as-new-15-worker-policy');
+  expect(first.byKind.workflowStarted).toBe(2); // its start (with the signal) and the continue-as-new
+  expect(first.byKind.signal).toBe(1); // the second delivery only
+  expect(first.total).toBe(13);
+  // The next run's start was paid by the continue-as-new; its signal is a new one.
+  const next = count('row-lifecycle-closed-15-worker-policy');
+  expect(next.byKind.workflowStarted).toBe(0);
+  expect(next.byKind.signal).toBe(1);
+  expect(sumActions([first, next]).total).toBe(first.total + next.total);
+});
+
+test('when a signal came from another workflow, then the receiver does not count it again', () => {
+  const events = [
+    { eventId: 1, eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', workflowExecutionStartedEventAttributes: {} },
+    { eventId: 2, eventType: 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED' },
+    {
+      eventId: 3,
+      eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
+      workflowExecutionSignaledEventAttributes: { externalWorkflowExecution: { workflowId: 'sender' } },
+    },
+  ];
+  expect(countActions(events as never).total).toBe(1);
+});
+
+/** The search attributes each upsert of a recorded history set (versioning upserts left out). */
+function upserts(fixture: string): Record<string, unknown>[] {
+  const file = path.join(__dirname, '..', 'replay', 'histories', `${fixture}.json`);
+  type Fields = Record<string, { data: string }>;
+  return JSON.parse(readFileSync(file, 'utf8'))
+    .events.map(
+      (e: { upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes: { indexedFields: Fields } } }) =>
+        e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes.indexedFields,
+    )
+    .filter((fields: Fields | undefined) => fields && !fields.TemporalChangeVersion)
+    .map((fields: Fields) =>
+      Object.fromEntries(
+        Object.entries(fields).map(([key, { data }]) => [key, JSON.parse(Buffer.from(data, 'base64').toString())]),
+      ),
+    );
+}
+
+describe("issue 16's code (patched('16-fewer-actions'))", () => {
+  test('when an event is created first try, then 4 actions: start, local activity, create, one upsert of the end', () => {
+    const actions = count('event-created-16-fewer-actions');
+    expect(actions.byKind).toEqual(expect.objectContaining({ workflowStarted: 1, markers: 1, activity: 1 }));
+    expect(actions.total).toBe(4);
+    expect(upserts('event-created-16-fewer-actions')).toEqual([
+      { IncidentNumber: expect.any(String), TicketStatus: 'created' },
+    ]);
+  });
+
+  test('when an event parks and is retried, then operators still find it as parked, and not after it leaves', () => {
+    expect(upserts('event-parked-then-retried-16-fewer-actions')).toEqual([
+      { TicketStatus: 'waiting-for-operator' },
+      { TicketStatus: 'transforming' },
+      { TicketStatus: 'created', IncidentNumber: expect.any(String) },
+    ]);
+  });
+
+  test('when the same paths ran before issue 16, then they cost more', () => {
+    for (const name of ['event-created', 'event-retried-create-late-check', 'event-forwarded', 'event-park-expired'])
+      expect(count(`${name}-16-fewer-actions`).total).toBeLessThan(count(`${name}-15-worker-policy`).total);
+  });
+});
