@@ -14,13 +14,14 @@ import { resolvePolicy } from '../../src/contract';
 import { createLogger } from '../../src/logging';
 import { createEventMapper } from '../../src/mapping/mapper';
 import { loadBridgeConfig } from '../../src/settings/file/load';
+import type { RowWrite, RowWriter } from '../../src/source/row-writer';
+import { createRowWriters } from '../../src/source/writers';
 import { createTargets } from '../../src/ticketing/create-targets';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { configDir } from '../fixtures/config/write-config';
 import { FAST_TEST_POLICY, silentNotifier } from './fake-target';
 import { startPostgres, type Postgres } from './postgres';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
-import { testRowWriter } from './test-row-writer';
 
 export const TRIGGER = 'incident_lifecycle';
 export const HASURA_SECRET = 'hasura-secret';
@@ -28,6 +29,8 @@ export const SN_SECRET = 'sn-events-secret';
 
 /** The bridge config the tests run: a lifecycle trigger whose ticket's state and close notes come back. */
 const BRIDGE_YAML = `
+source:
+  postgres: { url: { env: SOURCE_DB_URL } }
 lookups:
   sn_state_to_status: { "1": open, "2": in_progress, "3": on_hold, "6": resolved, "7": closed, "8": canceled }
 triggers:
@@ -50,13 +53,33 @@ export interface InboundStack {
   temporal: TestTemporal;
   apiUrl: string;
   taskQueue: string;
-  writer: Awaited<ReturnType<typeof testRowWriter>>;
+  writer: CountingRowWriter;
   close(): Promise<void>;
 }
 
+/** The product's writer, counting its writes, so a test can prove a change wrote nothing. */
+export interface CountingRowWriter extends RowWriter {
+  writes: RowWrite[];
+  /** Runs before each write: a test makes something happen in the middle of the write path. */
+  beforeWrite?: (request: RowWrite) => void;
+}
+
+function counting(inner: RowWriter): CountingRowWriter {
+  const writer: CountingRowWriter = {
+    writes: [],
+    write(request) {
+      writer.beforeWrite?.(request);
+      writer.writes.push(request);
+      return inner.write(request);
+    },
+    close: () => inner.close(),
+  };
+  return writer;
+}
+
 /**
- * Real PostgreSQL, the simulator, the dev server, a worker and the webhook in this process. The row
- * writer is the test-only one (test/helpers/test-row-writer.ts) until issue 13's writers are here.
+ * Real PostgreSQL, the simulator, the dev server, a worker and the webhook in this process; the row is
+ * written by the worker's own PostgreSQL writer (`source.postgres`), wrapped to count its writes.
  */
 export async function startInboundStack(): Promise<InboundStack> {
   const pg = await startPostgres();
@@ -67,6 +90,7 @@ export async function startInboundStack(): Promise<InboundStack> {
   const files = configDir();
   const env = {
     BRIDGE_CONFIG: files.write('bridge.yaml', BRIDGE_YAML),
+    SOURCE_DB_URL: pg.url(),
     SERVICENOW_INSTANCE_URL: sim.url,
     SERVICENOW_USERNAME: 'bridge',
     SERVICENOW_PASSWORD: 'bridge-password',
@@ -76,14 +100,16 @@ export async function startInboundStack(): Promise<InboundStack> {
   files.remove();
   const temporal = await connectTestTemporal();
   const taskQueue = uniqueTaskQueue('inbound');
-  const writer = await testRowWriter(pg.url());
+  const { postgres } = createRowWriters(config.source);
+  if (!postgres) throw new Error('the stack config names source.postgres');
+  const writer = counting(postgres);
   const targets = createTargets(config);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const activities = createActivities({
     ...{ targets: targets.targets, config, mapper: createEventMapper(config), notifier: silentNotifier, logger },
     temporal: { uiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
     policy: resolvePolicy(FAST_TEST_POLICY),
-    ...{ client: temporal.client, rowWriterFor: () => writer },
+    ...{ client: temporal.client, writers: { postgres: writer } },
     startServiceNowChange: createServiceNowChangeStarter({ client: temporal.client, taskQueue }).start,
   });
   const worker = await createBridgeWorker({
