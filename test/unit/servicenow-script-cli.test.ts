@@ -10,6 +10,7 @@ const files = configDir();
 const CONFIG = files.write(
   'inbound.yaml',
   `
+source: { postgres: { url: { env: SOURCE_DB_URL } } }
 targets:
   sn: { type: servicenow, instance_url: https://x.service-now.com, table: incident,
         auth: { type: basic, username: svc.bridge, password: { env: SN_PASSWORD } } }
@@ -36,6 +37,7 @@ function script(args: string[], env: Record<string, string> = {}): Promise<Run> 
     NODE_PATH: join(ROOT, 'node_modules'),
     BRIDGE_CONFIG: CONFIG,
     SN_PASSWORD: 'sn-dummy-secret',
+    SOURCE_DB_URL: 'postgres://bridge:pw@127.0.0.1:1/app',
     SERVICENOW_EVENTS_SECRET: 'events-dummy-secret',
     ...env,
   };
