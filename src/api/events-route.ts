@@ -58,7 +58,12 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
 }
 
 /** 503 + Retry-After; an operator's fix goes into the error log line and the body Hasura's console shows. */
-function answerRetryLater(res: Response, log: Logger, error: TemporalUnavailableError, retryAfterSeconds: number) {
+export function answerRetryLater(
+  res: Response,
+  log: Logger,
+  error: TemporalUnavailableError,
+  retryAfterSeconds: number,
+) {
   const { status, fix } = error;
   res.set('Retry-After', String(retryAfterSeconds)).status(503);
   if (!fix) {

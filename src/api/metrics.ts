@@ -50,7 +50,7 @@ function defineMetrics(registry: Registry) {
       name: 'incident_bridge_events_loop_guarded_total',
       help:
         "Events acknowledged and ignored as the bridge's own write-back: " +
-        'guard="writeback-columns" (only write-back columns changed), "bridge-role" (made as source.hasura.role).',
+        'guard="writeback-columns" (only columns the bridge writes changed), "bridge-role" (made as source.hasura.role).',
       labelNames: ['trigger', 'guard'] as const,
       registers: [registry],
     }),

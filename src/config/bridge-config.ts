@@ -10,6 +10,14 @@ export interface LifecycleConfig {
   reorderWindowMs: number;
 }
 
+/** ServiceNow changes flowing back to the trigger's rows (issue 14). */
+export interface InboundConfig {
+  /** Source column → Liquid template over `record` (the re-read ServiceNow record, every value a string). */
+  columns: Record<string, string>;
+  /** sys_updated_by of the bridge's own changes; absent: the target's user name. */
+  integrationUser?: string;
+}
+
 /** Writes the ticket back into the event's row (README "Write-back"): rendered after ticket work or a park. */
 export interface WritebackConfig {
   via: 'postgres' | 'hasura';
@@ -31,6 +39,7 @@ export interface TriggerConfig {
   updateFields: Record<string, string>;
   resolveFields: Record<string, string>;
   workNote: string;
+  inbound?: InboundConfig;
   writeback?: WritebackConfig;
 }
 
@@ -52,4 +61,14 @@ export type BridgeRouting = Pick<BridgeConfig, 'defaults' | 'triggers'> & { hasu
 /** The settings for a Hasura trigger; one the file does not name gets the defaults. */
 export function triggerConfig(config: BridgeRouting, trigger: string): TriggerConfig {
   return Object.hasOwn(config.triggers, trigger) ? config.triggers[trigger] : config.defaults;
+}
+
+/**
+ * Which row writer an inbound trigger writes through: its write-back's `via`, else the only configured
+ * source (the settings loader rejects an inbound trigger for which this is undefined).
+ */
+export function inboundVia(trigger: TriggerConfig, source: SourceConfig): WritebackConfig['via'] | undefined {
+  if (trigger.writeback) return trigger.writeback.via;
+  const configured = (['postgres', 'hasura'] as const).filter((via) => source[via]);
+  return configured.length === 1 ? configured[0] : undefined;
 }

@@ -29,17 +29,20 @@ function changedColumns(event: HasuraEvent): string[] {
 }
 
 /**
- * (a) an UPDATE that changed only write-back columns is the bridge's own write (plain SQL carries no
- * session variables); (b) a change made as the bridge's Hasura role is its own, whatever it changed.
+ * (a) an UPDATE that changed only columns the bridge writes (write-back, and the `inbound:` columns a
+ * ServiceNow change fills) is the bridge's own write (plain SQL carries no session variables); (b) a change
+ * made as the bridge's Hasura role is its own, whatever it changed.
  */
 function loopGuard(event: HasuraEvent, trigger: TriggerConfig, bridgeRole?: string): RouteDecision | undefined {
   const role = event.sessionVariables?.['x-hasura-role'];
   if (bridgeRole !== undefined && role === bridgeRole) {
     return { kind: 'ignored', loopGuard: 'bridge-role', reason: `made by the bridge's own Hasura role ${role}` };
   }
-  const { writeback } = trigger;
-  if (event.op !== 'UPDATE' || !writeback) return undefined;
-  const ours = new Set([...Object.keys(writeback.columns), ...Object.keys(writeback.errorColumns)]);
+  const { writeback, inbound } = trigger;
+  if (event.op !== 'UPDATE' || (!writeback && !inbound)) return undefined;
+  const ours = new Set(
+    [writeback?.columns, writeback?.errorColumns, inbound?.columns].flatMap((columns) => Object.keys(columns ?? {})),
+  );
   const changed = changedColumns(event);
   if (changed.some((column) => !ours.has(column))) return undefined;
   // Nothing visible changed: a `payload` column list hid the write-back columns the bridge just wrote. The

@@ -54,7 +54,15 @@ describe('retry policy and park time', () => {
   it('when the webhook is given them, even malformed, then it does not read them', () => {
     const settings = loadWebhookSettings({ ...WEBHOOK, TICKET_RETRY_MAX_ATTEMPTS: 'many', PARK_TIMEOUT: 'soon' });
 
-    expect(Object.keys(settings).sort()).toEqual(['codecServer', 'http', 'keyring', 'log', 'routing', 'temporal']);
+    expect(Object.keys(settings).sort()).toEqual([
+      'codecServer',
+      'http',
+      'keyring',
+      'log',
+      'routing',
+      'servicenowEvents',
+      'temporal',
+    ]);
   });
 
   it.each([

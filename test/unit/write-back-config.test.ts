@@ -125,6 +125,19 @@ describe('loop guards (webhook routing)', () => {
     expect(router()(event)).toMatchObject({ loopGuard: 'writeback-columns' });
   });
 
+  test('when only the inbound columns a ServiceNow change wrote changed, then the columns guard ignores it', () => {
+    const inbound = `${SOURCE.replace(/ {2}hasura.*\n/, '')}triggers:
+  i:
+    lifecycle: { enabled: true }
+    inbound: { columns: { status: "{{ record.state }}", resolution: "{{ record.close_notes }}" } }
+`;
+    const routing = loadBridgeRouting({ BRIDGE_CONFIG: files.write('i.yaml', inbound) });
+    const event = { ...update({ status: 'open' }, { status: 'resolved', resolution: 'fixed' }), trigger: 'i' };
+    expect(createEventRouter(routing)(event)).toMatchObject({ kind: 'ignored', loopGuard: 'writeback-columns' });
+    const edited = { ...update({ status: 'open' }, { status: 'resolved', title: 'b' }), trigger: 'i' };
+    expect(createEventRouter(routing)(edited).kind).toBe('row');
+  });
+
   test("when the session carries the bridge's role, then any event is ignored by the bridge-role guard", () => {
     const event = update({ title: 'a' }, { title: 'b' }, { 'x-hasura-role': 'incident_bridge' });
     expect(router()(event)).toMatchObject({ kind: 'ignored', loopGuard: 'bridge-role' });

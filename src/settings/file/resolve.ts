@@ -5,6 +5,7 @@ import { compileRestTemplates } from '../../ticketing/rest/templates';
 import { ENV_TARGET_NAME } from './from-env';
 import type { BridgeFile } from './schema';
 import type { TriggerInput } from './trigger-schema';
+import { checkInbound } from './inbound';
 import { checkWriteback, toWritebackConfig, type WritebackCheck } from './writeback';
 
 /**
@@ -31,6 +32,7 @@ export function resolveRouting(file: BridgeFile, targetNames: string[], problems
   for (const [name, trigger] of Object.entries(file.triggers))
     checkSection(trigger, { ...check, path: `triggers.${name}` });
   const { engine } = check;
+  for (const [name, trigger] of Object.entries(triggers)) checkInbound(trigger, `triggers.${name}`, check);
   for (const [name, target] of Object.entries(file.targets ?? {})) {
     if (target.type === 'rest') compileRestTemplates(engine, target, { path: `targets.${name}`, problems });
   }
@@ -55,6 +57,9 @@ function mergeTrigger(base: TriggerConfig, input: TriggerInput): TriggerConfig {
     updateFields: inheritsUpdateFields ? base.updateFields : (input.update_fields ?? fields),
     resolveFields: input.resolve_fields ?? base.resolveFields,
     workNote: input.work_note ?? base.workNote,
+    inbound: input.inbound
+      ? { columns: input.inbound.columns, integrationUser: input.inbound.integration_user }
+      : base.inbound,
     writeback: input.writeback === undefined ? base.writeback : toWritebackConfig(input.writeback),
   };
 }
@@ -82,5 +87,7 @@ function checkSection(section: TriggerInput, check: SectionCheck): void {
   if (section.work_note !== undefined) {
     compileTemplates(check.engine, { work_note: section.work_note }, { ...options, path });
   }
+  if (section.inbound)
+    compileTemplates(check.engine, section.inbound.columns, { ...options, path: `${path}.inbound.columns` });
   if (section.writeback) checkWriteback(section.writeback, check);
 }

@@ -50,6 +50,23 @@ const writebackSchema = z
   .strict()
   .describe('write the ticket back into the row (README "Write-back"); an empty rendering writes NULL');
 
+const inboundSchema = z
+  .object({
+    columns: z
+      .record(columnName, z.string().describe('Liquid template over `record`'))
+      .refine((columns) => Object.keys(columns).length > 0, 'name at least one column')
+      .describe("source column → template over the re-read record, e.g. `{{ record.state | lookup: 'sn_state' }}`"),
+    integration_user: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("sys_updated_by of the bridge's own changes, which never flow back; default the target's username"),
+  })
+  .strict()
+  .describe(
+    'ServiceNow changes back to the row (lifecycle triggers on a servicenow target); an empty result writes NULL',
+  );
+
 /** One trigger's settings as written in the file; every key optional, missing ones come from `defaults`. */
 export const triggerSchema = z
   .object({
@@ -71,6 +88,7 @@ export const triggerSchema = z
       .string()
       .optional()
       .describe('template of the note added on update; `changes` lists {field, from, to}'),
+    inbound: inboundSchema.optional(),
     writeback: writebackSchema.nullable().optional().describe('replaces the default as a whole; null = none'),
   })
   .strict();

@@ -20,7 +20,7 @@ export function toWritebackConfig(input: WritebackInput | null): WritebackConfig
 }
 
 // Hasura names GraphQL fields after columns and tables: only GraphQL names can be written through it.
-const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+export const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 export interface WritebackCheck {
   path: string;
