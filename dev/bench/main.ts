@@ -87,7 +87,7 @@ export async function runBench(config: BenchConfig): Promise<BenchReport> {
   };
 }
 
-export function writeResults(report: BenchReport, file: string): void {
+export function writeResults(report: object, file: string): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stringify } from 'lossless-json';
 
 /**
  * Builds and delivers events exactly as Hasura v2 does: the EventPayload body (no wrapper), its
@@ -110,7 +111,8 @@ async function attempt(
     const response = await fetch(options.url, {
       method: 'POST',
       headers: hasuraHeaders(options),
-      body: JSON.stringify(payload),
+      // Row images may hold lossless-json numbers: a bigint past 2^53 goes out with every digit, as row_to_json sends it.
+      body: stringify(payload),
       signal: AbortSignal.timeout((options.timeoutSec ?? 60) * 1000),
     });
     const retryAfter = Number(response.headers.get('retry-after'));

@@ -28,7 +28,7 @@ interface Phases {
   startedAt: number;
 }
 
-function temporalCliPath(): string {
+export function temporalCliPath(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resolveTemporalCli } = require(path.join(packageRoot(), 'scripts', 'temporal-cli.js'));
   return resolveTemporalCli({ quiet: true });

@@ -26,7 +26,7 @@ export interface TemporalServerBuild {
   version: string;
 }
 
-/** Where PostgreSQL listens and who to connect as (test/helpers/postgres.ts provides one). */
+/** Where PostgreSQL listens and who to connect as (dev/postgres/server.ts provides one). */
 export interface PostgresEndpoint {
   host: string;
   port: number;

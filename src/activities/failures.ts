@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { FailureDetails } from '../contract';
 import { TicketError, isPermanent } from '../ticketing/errors';
 import { MappingError } from '../mapping/mapper';
+import { WriteBackError } from '../source/errors';
 
 export interface FailureContext {
   attempt: number;
@@ -30,6 +31,16 @@ export function toApplicationFailure(error: unknown, context: FailureContext): A
       message: error.message,
       type: 'MappingError',
       nonRetryable: true,
+      details: [details],
+    });
+  }
+  if (error instanceof WriteBackError) {
+    // Classified by src/source/errors.ts (SQLSTATE, Hasura's codes); only the write-back is retried.
+    const details: FailureDetails = { attempt: context.attempt, kind: 'writeBack' };
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'WriteBackError',
+      nonRetryable: error.permanent,
       details: [details],
     });
   }

@@ -1,23 +1,27 @@
 import type { Client } from '@temporalio/client';
-import type { BridgeConfig } from '../config/bridge-config';
 import type { TemporalConfig } from '../config/temporal';
-import type { BridgeActivities, CatchUpCounts, CatchUpInput, EventPolicy } from '../contract';
+import type { BridgeActivities, CatchUpCounts, CatchUpInput, EventPolicy, InboundActivities } from '../contract';
+import type { ServiceNowChange } from '../contract';
 import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
 import type { Notifier } from '../notify';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { createCatchUpActivities } from './catch-up';
+import { createInboundActivities, inboundTriggers, type InboundConfigView } from './inbound';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
+import { createReconcileActivities } from './reconcile';
 import { createTicketActivities } from './ticket';
 import { createTransformActivities } from './transform';
 import { createWorkerPolicyActivities } from './worker-policy';
+import { createWriteBackActivities } from './write-back';
+import type { RowWriters } from '../source/writers';
 
 export interface ActivityDeps {
   /** Ticketing systems by configured name. */
   targets: Record<string, TicketTarget>;
   /** Which trigger uses which target and templates. */
-  config: Pick<BridgeConfig, 'triggers' | 'defaults'>;
+  config: InboundConfigView;
   mapper: EventMapper;
   notifier: Notifier;
   logger: Logger;
@@ -26,18 +30,25 @@ export interface ActivityDeps {
   policy: EventPolicy;
   /** For signal-with-start of row workflows (lifecycle triggers). */
   client?: Client;
+  /** Starts a ServiceNow change's workflow (the reconciler); absent: no reconciler in this worker. */
+  startServiceNowChange?: (change: ServiceNowChange) => Promise<{ duplicate: boolean }>;
   /** The catch-up sweep (with the source database's pool); absent without source.postgres.url. */
   catchUp?: (input: CatchUpInput) => Promise<CatchUpCounts>;
+  /** Row writers by `via`, for `writeback:` and `inbound:`; absent in workers with no `source:`. */
+  writers?: RowWriters;
 }
 
 /** All activities, built from injected dependencies so tests swap a client, not a module. */
-export function createActivities(deps: ActivityDeps): BridgeActivities {
+export function createActivities(deps: ActivityDeps): BridgeActivities & InboundActivities {
   return {
+    ...createInboundActivities(deps),
+    ...createReconcileActivities(deps, inboundTriggers(deps.config)),
     ...createTransformActivities(deps),
     ...createWorkerPolicyActivities(deps),
     ...createTicketActivities(deps),
     ...createLifecycleActivities(deps),
     ...createNotifyActivities(deps),
     ...createCatchUpActivities(deps),
+    ...createWriteBackActivities(deps),
   };
 }

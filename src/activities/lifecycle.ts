@@ -19,6 +19,7 @@ import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { changeRowTicket } from './row-ticket';
 import { withFailureMapping } from './ticket';
+import { writeBackPlanOf } from './write-back';
 import { summarize, targetForTrigger, targetNamed } from './targets';
 
 export interface LifecycleDeps {
@@ -31,12 +32,13 @@ export interface LifecycleDeps {
 }
 
 /**
- * Each call within this attempt's start-to-close budget: together with ROW_IDLE never being shorter,
+ * Every call ends within one start-to-close timeout of this attempt's start: with ROW_IDLE never shorter,
  * no run can start and finish idle between this forward's look at the row and its start of the next run.
+ * Counted from the start, as Temporal counts it, not from the schedule: behind a backlog an attempt waits
+ * in the task queue longer than its timeout, and a deadline already past would fail every retry at once.
  */
 function withinAttempt(client: Client): <T>(call: () => Promise<T>) => Promise<T> {
-  const { currentAttemptScheduledTimestampMs, startToCloseTimeoutMs } = Context.current().info;
-  const deadline = Math.min(Date.now(), currentAttemptScheduledTimestampMs) + startToCloseTimeoutMs;
+  const deadline = Date.now() + Context.current().info.startToCloseTimeoutMs;
   return (call) => client.connection.withDeadline(deadline, call);
 }
 
@@ -121,7 +123,8 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
     /** The worker's current rules, read by each row run: not frozen into the run's first start. */
     async lifecycleRules(trigger: string): Promise<LifecycleRules> {
       const { manual, onClosed, reorderWindowMs } = triggerConfig(deps.config as BridgeConfig, trigger).lifecycle;
-      return { manual, onClosed, reorderWindowMs };
+      const writeBack = writeBackPlanOf(deps.config, trigger);
+      return { manual, onClosed, reorderWindowMs, ...(writeBack && { writeBack }) };
     },
   };
 }

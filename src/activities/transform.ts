@@ -4,6 +4,7 @@ import type { EventPolicy, TransformInput, TransformResult } from '../contract';
 import type { EventMapper } from '../mapping/mapper';
 import { toApplicationFailure } from './failures';
 import { targetForTrigger } from './targets';
+import { writeBackPlanOf } from './write-back';
 
 export interface TransformDeps {
   mapper: EventMapper;
@@ -18,7 +19,10 @@ export function createTransformActivities(deps: TransformDeps) {
         const mapped = await deps.mapper.map(input.event);
         const target = targetForTrigger(deps.config, input.event.trigger);
         // The worker's policy rides along: the workflow needs it next, and this result is already in history.
-        return { ...mapped, fields: { ...mapped.fields, ...input.overrides }, target, policy: deps.policy };
+        const result = { ...mapped, fields: { ...mapped.fields, ...input.overrides }, target, policy: deps.policy };
+        // Only when configured: a trigger without write-back keeps the exact result (and history) it had.
+        const writeBack = writeBackPlanOf(deps.config, input.event.trigger);
+        return writeBack ? { ...result, writeBack } : result;
       } catch (error) {
         throw toApplicationFailure(error, { attempt: Context.current().info.attempt });
       }

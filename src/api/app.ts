@@ -2,9 +2,11 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from '../logging';
 import { requireSharedSecret } from './auth';
 import { hasuraEventsHandler } from './events-route';
-import { exactJsonBody } from './json-body';
+import { exactJsonBody, requireJson } from './json-body';
+import { serviceNowEventsRoute } from './servicenow-events-route';
+import type { ServiceNowChangeStarter } from '../starting/servicenow-change-starter';
 import type { EventStarter } from '../starting/event-starter';
-import type { WebhookHttpConfig } from '../config/settings';
+import type { ServiceNowEventsConfig, WebhookHttpConfig } from '../config/settings';
 import type { ApiMetrics } from './metrics';
 
 export interface AppDeps {
@@ -15,6 +17,8 @@ export interface AppDeps {
   metrics?: ApiMetrics;
   /** The Web UI's codec server endpoints, when payload encryption is on. */
   codecRouter?: express.Router;
+  /** POST /servicenow/events, when SERVICENOW_EVENTS_SECRET is set. */
+  servicenowEvents?: { config: ServiceNowEventsConfig; starter: ServiceNowChangeStarter };
 }
 
 /** Body-parser and other edge errors become JSON 4xx answers, never HTML stack traces. */
@@ -59,13 +63,16 @@ export function createApp(deps: AppDeps): express.Express {
       retryAfterSeconds: deps.webhook.retryAfterSeconds,
     }),
   );
+  if (deps.servicenowEvents) {
+    const { config, starter } = deps.servicenowEvents;
+    const { retryAfterSeconds, bodyLimit } = deps.webhook;
+    app.post(
+      '/servicenow/events',
+      ...serviceNowEventsRoute(config, { starter, logger: deps.logger, retryAfterSeconds, bodyLimit }),
+    );
+  }
   if (deps.codecRouter) app.use(deps.codecRouter);
   app.use((_req, res) => void res.status(404).json({ error: 'not_found', message: 'no such route' }));
   app.use(jsonErrors);
   return app;
 }
-
-const requireJson: express.RequestHandler = (req, res, next) => {
-  if (req.is('application/json')) return next();
-  res.status(415).json({ error: 'unsupported_media_type', message: 'expected Content-Type: application/json' });
-};

@@ -35,7 +35,12 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
     try {
       const result = await deps.starter.start(body);
       log.info(
-        { workflowId: result.workflowId, duplicate: result.duplicate, ignored: result.ignored },
+        {
+          workflowId: result.workflowId,
+          duplicate: result.duplicate,
+          ignored: result.ignored,
+          loopGuard: result.loopGuard,
+        },
         result.ignored ? 'event ignored by config' : result.duplicate ? 'duplicate delivery' : 'event accepted',
       );
       res.status(200).json({ accepted: true, ...result });
@@ -53,7 +58,12 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
 }
 
 /** 503 + Retry-After; an operator's fix goes into the error log line and the body Hasura's console shows. */
-function answerRetryLater(res: Response, log: Logger, error: TemporalUnavailableError, retryAfterSeconds: number) {
+export function answerRetryLater(
+  res: Response,
+  log: Logger,
+  error: TemporalUnavailableError,
+  retryAfterSeconds: number,
+) {
   const { status, fix } = error;
   res.set('Retry-After', String(retryAfterSeconds)).status(503);
   if (!fix) {

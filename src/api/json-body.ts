@@ -33,3 +33,9 @@ const parseExactly: RequestHandler = (req, _res, next) => {
 export function exactJsonBody(limit: string | number): RequestHandler[] {
   return [utf8Only, express.text({ limit, type: () => true, defaultCharset: 'utf-8' }), parseExactly];
 }
+
+/** Both routes take JSON only: anything else is 415 before the body is read as an event. */
+export const requireJson: RequestHandler = (req, res, next) => {
+  if (req.is('application/json')) return next();
+  res.status(415).json({ error: 'unsupported_media_type', message: 'expected Content-Type: application/json' });
+};

@@ -46,12 +46,20 @@ function defineMetrics(registry: Registry) {
       labelNames: ['trigger', 'result'] as const,
       registers: [registry],
     }),
+    loopGuarded: new Counter({
+      name: 'incident_bridge_events_loop_guarded_total',
+      help:
+        "Events acknowledged and ignored as the bridge's own write-back: " +
+        'guard="writeback-columns" (only columns the bridge writes changed), "bridge-role" (made as source.hasura.role).',
+      labelNames: ['trigger', 'guard'] as const,
+      registers: [registry],
+    }),
   };
 }
 
 /** Webhook metrics on their own registry (one per app, so tests and multiple apps never collide). */
 export function createApiMetrics(registry: Registry = new Registry()): ApiMetrics {
-  const { requests, ackSeconds, accepted } = defineMetrics(registry);
+  const { requests, ackSeconds, accepted, loopGuarded } = defineMetrics(registry);
   const observeDelivery: RequestHandler = (req, res, next) => {
     const stopTimer = ackSeconds.startTimer();
     res.once('close', () => {
@@ -78,6 +86,7 @@ export function createApiMetrics(registry: Registry = new Registry()): ApiMetric
             trigger: triggerLabel(body),
             result: result.ignored ? 'ignored' : result.duplicate ? 'duplicate' : 'started',
           });
+          if (result.loopGuard) loopGuarded.inc({ trigger: triggerLabel(body), guard: result.loopGuard });
           return result;
         },
       };

@@ -10,6 +10,7 @@ import { createApp } from './app';
 import { codecRouterFor, dataConverterFor } from '../codec';
 import { createEventStarter } from '../starting/event-starter';
 import { createEventRouter } from '../starting/event-routing';
+import { createServiceNowChangeStarter } from '../starting/servicenow-change-starter';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -30,7 +31,12 @@ export async function startApi(settings: WebhookSettings, context: { logger: Log
   const router = createEventRouter(settings.routing);
   const starter = createEventStarter({ client, taskQueue: temporal.taskQueue, router });
   const codecRouter = codecRouterFor(settings.codecServer);
-  const app = createApp({ starter, logger: context.logger, webhook, metrics: createApiMetrics(), codecRouter });
+  const servicenowEvents = settings.servicenowEvents && {
+    config: settings.servicenowEvents,
+    starter: createServiceNowChangeStarter({ client, taskQueue: temporal.taskQueue }),
+  };
+  const metrics = createApiMetrics();
+  const app = createApp({ starter, logger: context.logger, webhook, metrics, codecRouter, servicenowEvents });
   const server = app.listen(webhook.port, webhook.host);
   await once(server, 'listening');
   // server.close() only refuses new connections; Hasura's keep-alive connections would keep

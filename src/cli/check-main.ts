@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { toWorkflowEvent } from '../starting/event-starter';
 import { hasuraEventSchema } from '../hasura/event-schema';
+import { readEventTriggers, writeBackListenWarnings } from '../hasura/metadata';
 import { createEventMapper, MappingError } from '../mapping/mapper';
 import type { HasuraEvent } from '../contract';
 import { triggerConfig, type BridgeConfig } from '../config/bridge-config';
@@ -9,21 +10,49 @@ import { loadBridgeConfig } from '../settings/file/load';
 import { ConfigError, formatZodIssues } from '../common/config-error';
 import { type Env } from '../settings/env';
 
-const USAGE = 'usage: npm run check-config -- <bridge.yaml> [--event <hasura-event.json>]';
+const USAGE =
+  'usage: npm run check-config -- <bridge.yaml> [--event <hasura-event.json>] [--hasura-metadata <metadata dir>]';
 const EXIT_VALID = 0;
 const EXIT_INVALID = 2;
 
 interface Arguments {
   configPath: string;
   eventPath?: string;
+  metadataDir?: string;
 }
+
+const OPTIONS: Record<string, 'eventPath' | 'metadataDir'> = {
+  '--event': 'eventPath',
+  '--hasura-metadata': 'metadataDir',
+};
 
 function parseArguments(argv: string[]): Arguments {
   const [configPath, ...rest] = argv;
   if (!configPath || configPath.startsWith('--')) throw new ConfigError([USAGE]);
-  if (rest.length === 0) return { configPath };
-  if (rest.length === 2 && rest[0] === '--event') return { configPath, eventPath: rest[1] };
-  throw new ConfigError([`unexpected arguments: ${rest.join(' ')}`, USAGE]);
+  const args: Arguments = { configPath };
+  for (let index = 0; index < rest.length; index += 2) {
+    const key = OPTIONS[rest[index]];
+    if (!key || rest[index + 1] === undefined || args[key] !== undefined) {
+      throw new ConfigError([`unexpected arguments: ${rest.join(' ')}`, USAGE]);
+    }
+    args[key] = rest[index + 1];
+  }
+  return args;
+}
+
+/** Warnings, not errors: the bridge runs correctly (its guards drop the echoes); the metadata wastes deliveries. */
+function metadataWarnings(config: BridgeConfig, dir: string): string[] {
+  let triggers;
+  try {
+    triggers = readEventTriggers(dir);
+  } catch (error) {
+    throw new ConfigError([`--hasura-metadata ${dir}: ${(error as Error).message}`]);
+  }
+  return writeBackListenWarnings(triggers, (name) => {
+    const { writeback, ops } = triggerConfig(config, name);
+    if (!writeback || !ops.includes('UPDATE')) return undefined;
+    return [...Object.keys(writeback.columns), ...Object.keys(writeback.errorColumns)];
+  });
 }
 
 function readEvent(path: string): HasuraEvent {
@@ -68,7 +97,9 @@ async function check(argv: string[], env: Env): Promise<string> {
   const config = loadBridgeConfig({ env, path: args.configPath });
   const report: Record<string, unknown> = { effective: config };
   if (args.eventPath) report.sample = await renderSample(config, readEvent(args.eventPath));
-  return `# ${args.configPath} is valid\n${stringify(report, { lineWidth: 0 })}`;
+  const warnings = args.metadataDir ? metadataWarnings(config, args.metadataDir) : [];
+  const warned = warnings.map((warning) => `# warning: ${warning}\n`).join('');
+  return `# ${args.configPath} is valid\n${warned}${stringify(report, { lineWidth: 0 })}`;
 }
 
 check(process.argv.slice(2), process.env).then(

@@ -10,6 +10,25 @@ export interface LifecycleConfig {
   reorderWindowMs: number;
 }
 
+/** ServiceNow changes flowing back to the trigger's rows (issue 14). */
+export interface InboundConfig {
+  /** Source column → Liquid template over `record` (the re-read ServiceNow record, every value a string). */
+  columns: Record<string, string>;
+  /** sys_updated_by of the bridge's own changes; absent: the target's user name. */
+  integrationUser?: string;
+}
+
+/** Writes the ticket back into the event's row (README "Write-back"): rendered after ticket work or a park. */
+export interface WritebackConfig {
+  via: 'postgres' | 'hasura';
+  /** Default: the event's own table. */
+  table?: { schema: string; name: string };
+  /** Column → template, written after a create, update, resolve or reopen. */
+  columns: Record<string, string>;
+  /** Column → template, written when the event is parked. */
+  errorColumns: Record<string, string>;
+}
+
 /** One trigger's effective settings: the file's `defaults` with the trigger's own keys on top. */
 export interface TriggerConfig {
   target: string;
@@ -20,6 +39,8 @@ export interface TriggerConfig {
   updateFields: Record<string, string>;
   resolveFields: Record<string, string>;
   workNote: string;
+  inbound?: InboundConfig;
+  writeback?: WritebackConfig;
 }
 
 export interface BridgeConfig {
@@ -31,10 +52,23 @@ export interface BridgeConfig {
   triggers: Record<string, TriggerConfig>;
 }
 
-/** What the webhook needs of the config to route events: which ops a trigger takes and its lifecycle. */
-export type BridgeRouting = Pick<BridgeConfig, 'defaults' | 'triggers'>;
+/**
+ * What the webhook needs of the config to route events: which ops a trigger takes, its lifecycle and
+ * write-back columns, and the Hasura role the bridge writes as (`source.hasura.role`; not a secret).
+ */
+export type BridgeRouting = Pick<BridgeConfig, 'defaults' | 'triggers'> & { hasuraRole?: string };
 
 /** The settings for a Hasura trigger; one the file does not name gets the defaults. */
 export function triggerConfig(config: BridgeRouting, trigger: string): TriggerConfig {
   return Object.hasOwn(config.triggers, trigger) ? config.triggers[trigger] : config.defaults;
+}
+
+/**
+ * Which row writer an inbound trigger writes through: its write-back's `via`, else the only configured
+ * source (the settings loader rejects an inbound trigger for which this is undefined).
+ */
+export function inboundVia(trigger: TriggerConfig, source: SourceConfig): WritebackConfig['via'] | undefined {
+  if (trigger.writeback) return trigger.writeback.via;
+  const configured = (['postgres', 'hasura'] as const).filter((via) => source[via]);
+  return configured.length === 1 ? configured[0] : undefined;
 }

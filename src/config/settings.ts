@@ -32,6 +32,20 @@ export interface WebhookHttpConfig {
   retryAfterSeconds: number;
 }
 
+/** `POST /servicenow/events`: how ServiceNow's business rule proves itself. */
+export interface ServiceNowEventsConfig {
+  auth: 'header' | 'hmac';
+  /** Current and, during a rotation, previous secret. */
+  secrets: Secret[];
+  /** The header carrying the secret (`header`) or the base64 signature (`hmac`), lower case. */
+  header: string;
+}
+
+/** The worker's reconciliation Schedule for changes the business rule did not deliver. */
+export interface ServiceNowReconcileConfig {
+  intervalMs: number;
+}
+
 export interface WebhookSettings {
   readonly log: LogSettings;
   readonly http: WebhookHttpConfig;
@@ -42,6 +56,8 @@ export interface WebhookSettings {
   readonly keyring?: EncryptionKeyring;
   /** The Web UI's codec endpoints, when CODEC_AUTH_TOKEN is set. */
   readonly codecServer?: CodecServerConfig;
+  /** ServiceNow changes flowing back; absent = the route is not mounted. */
+  readonly servicenowEvents?: ServiceNowEventsConfig;
 }
 
 /** TICKETING_TASK_QUEUE moves ticket calls to their own queue; the rate caps them across all workers. */
@@ -68,6 +84,7 @@ export interface WorkerSettings {
   readonly notify: NotifyConfig;
   readonly metrics: WorkerMetricsConfig;
   readonly keyring?: EncryptionKeyring;
+  readonly servicenowReconcile?: ServiceNowReconcileConfig;
   /** The catch-up Schedule and the backfill lane. */
   readonly sourceJobs: SourceJobsConfig;
 }

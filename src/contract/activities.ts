@@ -1,6 +1,6 @@
 import type { CatchUpCounts, CatchUpInput } from './catch-up';
 import type { EventPolicy } from './event-policy';
-import type { EventRoute, HasuraEvent, LifecycleRules, Row } from './events';
+import type { EventRoute, HasuraEvent, LifecycleRules, Row, WriteBackPlan } from './events';
 import type { RowAction, TicketSummary } from './workflows';
 
 /*
@@ -27,6 +27,8 @@ export interface TransformResult {
    * Results recorded before the worker owned the timing lack it; only patched runs read it.
    */
   policy: EventPolicy;
+  /** Which write-backs the trigger has; absent (none, or a worker from before issue 13): none is scheduled. */
+  writeBack?: WriteBackPlan;
 }
 
 export interface CreateTicketInput {
@@ -97,6 +99,26 @@ export interface ApplyRowEventResult {
   created?: boolean;
 }
 
+/**
+ * One write-back of the ticket into the event's row. No secrets and no rendered values: the worker
+ * renders its current `writeback` templates from what history already holds (the event, the ticket).
+ */
+export interface WriteBackInput {
+  event: HasuraEvent;
+  /** `parked` writes `error_columns`; the others write `columns`. */
+  action: Exclude<RowAction, 'unchanged' | 'skipped'> | 'parked';
+  ticket?: TicketSummary;
+  /** When parked: why, after how many attempts, and until when it waits for an operator. */
+  failure?: { message: string; type?: string; attempts: number; parkedUntil?: string };
+}
+
+export interface WriteBackResult {
+  /** Rows changed: 0 when the row is gone (deleted since), which is not an error. */
+  rows: number;
+  /** The columns written (for the status and the log; values stay in the row). */
+  columns: string[];
+}
+
 export type NotifyChannel = 'email' | 'chat' | 'webhook';
 
 /** What the workflow knows when an event cannot become a ticket; the activity adds the Web UI link. */
@@ -136,6 +158,8 @@ export interface BridgeActivities {
   /** Local activity: how the worker's config says this trigger's rows follow their events. */
   lifecycleRules(trigger: string): Promise<LifecycleRules>;
   applyRowEvent(input: ApplyRowEventInput): Promise<ApplyRowEventResult>;
+  /** Writes the ticket (or a park's error) back into the row: its own retry schedule, never ticket work. */
+  writeBackRow(input: WriteBackInput): Promise<WriteBackResult>;
   notifyChannels(): Promise<NotifyChannel[]>;
   notifyFailure(channel: NotifyChannel, facts: FailureFacts): Promise<'sent' | 'skipped'>;
   logFailure(facts: FailureFacts): Promise<void>;

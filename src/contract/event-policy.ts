@@ -37,6 +37,11 @@ export interface EventPolicy {
    * redelivery of an event whose first run created the ticket and has since left retention.
    */
   lookupFirstAfterMs: number;
+  /**
+   * Retries of a write-back into the row (its own schedule: a database outage never touches the ticket).
+   * Optional only because a worker from before issue 13 may answer.
+   */
+  writeBackRetry?: RetrySchedule;
 }
 
 export const DEFAULT_POLICY: EventPolicy = {
@@ -49,6 +54,8 @@ export const DEFAULT_POLICY: EventPolicy = {
   lookupFirstAfterMs: 3600_000,
   rowRetentionMs: 24 * 3600_000,
   rowIdleMs: 10 * 60_000,
+  // 1 s doubling to 1 min, 12 attempts: about 8 minutes, then reported; a park waits for it before settling.
+  writeBackRetry: { initialIntervalMs: 1_000, backoffCoefficient: 2, maximumIntervalMs: 60_000, maximumAttempts: 12 },
 };
 
 /**

@@ -27,8 +27,18 @@ export interface RowEvent extends HasuraEvent {
   images?: RowImages;
 }
 
+/** Which write-backs a trigger has (from the worker's config, recorded with a local activity's result). */
+export interface WriteBackPlan {
+  /** `columns`: after a create, update, resolve or reopen. */
+  onTicket: boolean;
+  /** `error_columns`: when the event parks. */
+  onPark: boolean;
+}
+
 /** How the row's ticket follows later events (from the trigger's `lifecycle` config). */
 export interface LifecycleRules {
+  /** The trigger's write-backs, as the worker's lifecycleRules reads them; absent = none (and in routes). */
+  writeBack?: WriteBackPlan;
   manual: 'create' | 'upsert';
   onClosed: 'reopen' | 'create-new' | 'ignore';
   /** Deliveries of one row arriving within this window are applied in `created_at` order. */

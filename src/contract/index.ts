@@ -11,3 +11,4 @@ export * from './failures';
 export * from './ids';
 export * from './messages';
 export * from './workflows';
+export * from './servicenow-changes';

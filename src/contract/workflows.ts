@@ -21,6 +21,13 @@ export interface TicketSummary {
   url?: string;
 }
 
+/**
+ * How the last write-back went. It never changes the ticket outcome: `failed` is reported (status,
+ * outcome, log) after the write-back's own retries ran out; the ticket work is not repeated.
+ */
+export type WriteBackReport =
+  { status: 'written'; action: string; rows: number } | { status: 'failed'; action: string; error: string };
+
 /** One change of the row as its workflow remembers it, to place later deliveries (README "Lifecycle"). */
 export interface ChainLink {
   /** The Hasura event id. */
@@ -43,6 +50,8 @@ export interface RowOrderState {
   appliedId?: string;
   /** Events received, for the skipped count. */
   received: number;
+  /** Events received since the last decision: a run continued as new decides them, as its previous run would have. */
+  unsettled?: number;
 }
 
 /** What a row workflow remembers between batches and across continue-as-new. */
@@ -107,6 +116,8 @@ export interface EventStatus {
     lastApplied?: RowState['lastApplied'];
     lastAction?: RowAction;
   };
+  /** The last write-back into the row (triggers with `writeback` only). */
+  writeBack?: WriteBackReport;
   /** The last operator action's effect, e.g. a batch signal ignored because nothing was parked. */
   operatorNote?: string;
   receivedAt: string;
@@ -114,7 +125,13 @@ export interface EventStatus {
 }
 
 export type EventOutcome =
-  | { status: 'created'; ticket: TicketSummary; reusedExisting: boolean; duplicatesCancelled: number }
+  | {
+      status: 'created';
+      ticket: TicketSummary;
+      reusedExisting: boolean;
+      duplicatesCancelled: number;
+      writeBack?: WriteBackReport;
+    }
   | { status: 'abandoned'; reason: string; lastError?: string }
   | { status: 'forwarded'; rowWorkflowId: string };
 

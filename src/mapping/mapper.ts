@@ -29,7 +29,8 @@ export class MappingError extends Error {
   }
 }
 
-export type FieldSet = 'fields' | 'updateFields' | 'resolveFields';
+/** Template sets of a trigger: the ticket's fields, and the row's write-back columns (`writeback:`). */
+export type FieldSet = 'fields' | 'updateFields' | 'resolveFields' | 'writebackColumns' | 'writebackErrorColumns';
 
 /** One column an UPDATE changed, as text for notes (null and missing print as empty). */
 export interface FieldChange {
@@ -72,6 +73,7 @@ function displayValue(value: unknown): string {
 
 interface CompiledTrigger {
   config: TriggerConfig;
+  sources: Record<FieldSet, Record<string, string>>;
   sets: Record<FieldSet, Record<string, CompiledTemplate>>;
   workNote: CompiledTemplate;
 }
@@ -80,12 +82,21 @@ interface CompiledTrigger {
 function compileTrigger(engine: Liquid, config: TriggerConfig, path: string, problems: string[]): CompiledTrigger {
   const compile = (sources: Record<string, string>, key: string) =>
     compileTemplates(engine, sources, { path: `${path}.${key}`, problems }) ?? {};
-  const sets = {
-    fields: compile(config.fields, 'fields'),
-    updateFields: compile(config.updateFields, 'update_fields'),
-    resolveFields: compile(config.resolveFields, 'resolve_fields'),
+  const sources: Record<FieldSet, Record<string, string>> = {
+    fields: config.fields,
+    updateFields: config.updateFields,
+    resolveFields: config.resolveFields,
+    writebackColumns: config.writeback?.columns ?? {},
+    writebackErrorColumns: config.writeback?.errorColumns ?? {},
   };
-  return { config, sets, workNote: compile({ work_note: config.workNote }, 'work_note').work_note };
+  const sets = {
+    fields: compile(sources.fields, 'fields'),
+    updateFields: compile(sources.updateFields, 'update_fields'),
+    resolveFields: compile(sources.resolveFields, 'resolve_fields'),
+    writebackColumns: compile(sources.writebackColumns, 'writeback.columns'),
+    writebackErrorColumns: compile(sources.writebackErrorColumns, 'writeback.error_columns'),
+  };
+  return { config, sources, sets, workNote: compile({ work_note: config.workNote }, 'work_note').work_note };
 }
 
 /** Every trigger's templates, parsed; all problems reported at once. */
@@ -126,7 +137,7 @@ export function createEventMapper(config: MappingConfig): EventMapper {
     const scope = scopeOf(event, compiled.config, extras);
     const rendered: TicketFields = {};
     for (const [field, template] of Object.entries(compiled.sets[set])) {
-      const source = compiled.config[set][field];
+      const source = compiled.sources[set][field];
       rendered[field] = await renderOne(engine, template, scope, { trigger: event.trigger, field, source });
     }
     return rendered;

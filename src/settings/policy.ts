@@ -40,5 +40,7 @@ export function eventPolicyFromEnv(env: Env): EventPolicy {
     rowRetentionMs: e.ROW_RETENTION ?? DEFAULT_POLICY.rowRetentionMs,
     rowIdleMs: e.ROW_IDLE ?? DEFAULT_POLICY.rowIdleMs,
     ticketTaskQueue: e.TICKETING_TASK_QUEUE,
+    // Not yet a variable: the default schedule (README "Write-back"); tests shorten it through the run's policy.
+    writeBackRetry: DEFAULT_POLICY.writeBackRetry,
   };
 }

@@ -5,6 +5,7 @@ import { frozen, variablesOf } from './compose';
 import { webhookHttpFromEnv, WEBHOOK_HTTP_VARIABLES } from './http';
 import { LOG_VARIABLES, logSettingsFromEnv } from './logging';
 import { TEMPORAL_CONNECTION_VARIABLES, temporalConnectionFromEnv } from './temporal';
+import { SERVICENOW_EVENTS_VARIABLES, serviceNowEventsFromEnv } from './servicenow-inbound';
 import type { WebhookSettings } from '../config/settings';
 
 /** Every variable the webhook reads (README "Configuration", column *Read by*). */
@@ -15,6 +16,7 @@ export const WEBHOOK_VARIABLES = variablesOf(
   BRIDGE_ROUTING_VARIABLES,
   PAYLOAD_KEY_VARIABLES,
   CODEC_SERVER_VARIABLES,
+  SERVICENOW_EVENTS_VARIABLES,
 );
 
 /**
@@ -24,13 +26,18 @@ export const WEBHOOK_VARIABLES = variablesOf(
 export function loadWebhookSettings(env: Env): WebhookSettings {
   const http = webhookHttpFromEnv(env);
   const keyring = encryptionKeyringFromEnv(env);
+  const servicenowEvents = serviceNowEventsFromEnv(env);
   return frozen({
-    // The configured secret header is redacted from request logs like the default one.
-    log: { ...logSettingsFromEnv(env), redactHeaders: [http.secretHeader] },
+    // The configured secret headers are redacted from request logs like the default one.
+    log: {
+      ...logSettingsFromEnv(env),
+      redactHeaders: [http.secretHeader, ...(servicenowEvents ? [servicenowEvents.header] : [])],
+    },
     http,
     temporal: temporalConnectionFromEnv(env),
     routing: loadBridgeRouting(env),
     keyring,
     codecServer: codecServerFromEnv(env, keyring),
+    servicenowEvents,
   });
 }

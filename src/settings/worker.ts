@@ -9,6 +9,7 @@ import { eventPolicyFromEnv, POLICY_VARIABLES } from './policy';
 import { TEMPORAL_VARIABLES, temporalConfigFromEnv } from './temporal';
 import { SOURCE_JOB_VARIABLES, sourceJobsFromEnv } from './source-jobs';
 import { TUNING_VARIABLES, workerTuningFromEnv } from './tuning';
+import { SERVICENOW_RECONCILE_VARIABLES, serviceNowReconcileFromEnv } from './servicenow-inbound';
 import type { WorkerSettings } from '../config/settings';
 
 /** Every variable the worker reads (README "Configuration", column *Read by*). */
@@ -21,6 +22,7 @@ export const WORKER_VARIABLES = variablesOf(
   NOTIFY_VARIABLES,
   METRICS_VARIABLES,
   PAYLOAD_KEY_VARIABLES,
+  SERVICENOW_RECONCILE_VARIABLES,
   SOURCE_JOB_VARIABLES,
 );
 
@@ -42,6 +44,7 @@ export function loadWorkerSettings(env: Env): WorkerSettings {
     notify: notifyConfigFromEnv(env),
     metrics: workerMetricsConfigFromEnv(env),
     keyring: encryptionKeyringFromEnv(env),
+    servicenowReconcile: serviceNowReconcileFromEnv(env),
     sourceJobs: sourceJobsFromEnv(env, bridge, temporal.taskQueue),
   });
 }

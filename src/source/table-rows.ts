@@ -1,4 +1,4 @@
-import { escapeIdentifier, type Pool, type PoolClient } from 'pg';
+import { escapeIdentifier, type Pool, type PoolClient, type QueryConfig } from 'pg';
 import { sourceFailure } from './postgres';
 
 export interface TableName {
@@ -19,7 +19,9 @@ export interface TableScan {
 
 /*
  * Every read runs in a READ ONLY transaction: `--where` is SQL the operator typed, and whatever it
- * says, it cannot change a row. Identifiers are quoted; values travel as parameters.
+ * says, it cannot change a row. Identifiers are quoted; values travel as parameters. Reads that hold
+ * `--where` go over the extended protocol (one statement only): over the simple one, used when there is
+ * no parameter, `x; COMMIT; <write>` would end the read-only transaction and write.
  */
 async function readOnly<T>(pool: Pool, read: (client: PoolClient) => Promise<T>): Promise<T> {
   let client: PoolClient;
@@ -40,6 +42,9 @@ async function readOnly<T>(pool: Pool, read: (client: PoolClient) => Promise<T>)
     client.release();
   }
 }
+
+/** `queryMode` is pg's (since 8.9) but not yet in @types/pg: it forces the extended protocol. */
+const oneStatement = (text: string, values: string[]) => ({ text, values, queryMode: 'extended' }) as QueryConfig;
 
 const qualified = (table: TableName) => `${escapeIdentifier(table.schema)}.${escapeIdentifier(table.name)}`;
 
@@ -66,7 +71,7 @@ function keysetSql(scan: TableScan, key: string[], after: string[] | undefined) 
 export async function countRows(pool: Pool, scan: TableScan, key: string[], after?: string[]): Promise<number> {
   const { where } = keysetSql(scan, key, after);
   const sql = `SELECT count(*)::text AS n FROM ${qualified(scan.table)} t WHERE ${where}`;
-  const { rows } = await readOnly(pool, (client) => client.query<{ n: string }>(sql, after ?? []));
+  const { rows } = await readOnly(pool, (client) => client.query<{ n: string }>(oneStatement(sql, after ?? [])));
   return Number(rows[0].n);
 }
 
@@ -80,6 +85,8 @@ export async function readRows(
   const keyText = columns.map((column) => `${column}::text`).join(', ');
   const sql = `SELECT row_to_json(t)::text AS json, ARRAY[${keyText}] AS key FROM ${qualified(scan.table)} t
     WHERE ${where} ORDER BY ${columns.join(', ')} LIMIT ${Math.floor(page.limit)}`;
-  const { rows } = await readOnly(pool, (client) => client.query<RowPage['rows'][number]>(sql, page.after ?? []));
+  const { rows } = await readOnly(pool, (client) =>
+    client.query<RowPage['rows'][number]>(oneStatement(sql, page.after ?? [])),
+  );
   return { rows };
 }

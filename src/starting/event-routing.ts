@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
-import { triggerConfig, type BridgeConfig } from '../config/bridge-config';
+import { triggerConfig, type BridgeRouting, type TriggerConfig } from '../config/bridge-config';
+import { canonicalJson } from '../mapping/row-images';
 import { currentRow, rowKeyOf } from '../mapping/row-key';
 import { rowCorrelationIdFor, rowWorkflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
 
-export type RouteDecision = EventRoute | { kind: 'ignored'; reason: string };
+/** Why an event is the bridge's own echo (README "Keeping it loop-free"). */
+export type LoopGuard = 'writeback-columns' | 'bridge-role';
+
+export type RouteDecision = EventRoute | { kind: 'ignored'; reason: string; loopGuard?: LoopGuard };
 
 /** The row has no value for a row-key column: the trigger's config does not fit the table. */
 export class RowKeyError extends Error {
@@ -14,13 +18,51 @@ export type EventRouter = (event: HasuraEvent) => RouteDecision;
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** Columns whose value differs between old and new, compared as canonical JSON (exact digits, any key order). */
+function changedColumns(event: HasuraEvent): string[] {
+  const { old: before, new: after } = event.data;
+  if (!before || !after) return [];
+  const columns = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...columns].filter(
+    (column) => canonicalJson(before[column] ?? null) !== canonicalJson(after[column] ?? null),
+  );
+}
+
+/**
+ * (a) an UPDATE that changed only columns the bridge writes (write-back, and the `inbound:` columns a
+ * ServiceNow change fills) is the bridge's own write (plain SQL carries no session variables); (b) a change
+ * made as the bridge's Hasura role is its own, whatever it changed.
+ */
+function loopGuard(event: HasuraEvent, trigger: TriggerConfig, bridgeRole?: string): RouteDecision | undefined {
+  const role = event.sessionVariables?.['x-hasura-role'];
+  if (bridgeRole !== undefined && role === bridgeRole) {
+    return { kind: 'ignored', loopGuard: 'bridge-role', reason: `made by the bridge's own Hasura role ${role}` };
+  }
+  const { writeback, inbound } = trigger;
+  if (event.op !== 'UPDATE' || (!writeback && !inbound)) return undefined;
+  const ours = new Set(
+    [writeback?.columns, writeback?.errorColumns, inbound?.columns].flatMap((columns) => Object.keys(columns ?? {})),
+  );
+  const changed = changedColumns(event);
+  if (changed.some((column) => !ours.has(column))) return undefined;
+  // Nothing visible changed: a `payload` column list hid the write-back columns the bridge just wrote. The
+  // ticket could not change either (its fields come from these images), so nothing real is dropped.
+  const reason =
+    changed.length === 0
+      ? 'changes no column the event carries (a payload list hides the write-back columns)'
+      : `changes only write-back columns (${changed.join(', ')})`;
+  return { kind: 'ignored', loopGuard: 'writeback-columns', reason };
+}
+
 /** Without a config file every event is its own ticket; with one, triggers decide ops and lifecycle. */
-export function createEventRouter(config?: Pick<BridgeConfig, 'triggers' | 'defaults'>): EventRouter {
+export function createEventRouter(config?: BridgeRouting): EventRouter {
   return (event) => {
     if (!config) return { kind: 'single' };
-    const trigger = triggerConfig(config as BridgeConfig, event.trigger);
+    const trigger = triggerConfig(config, event.trigger);
     if (!trigger.ops.includes(event.op))
       return { kind: 'ignored', reason: `trigger ${event.trigger} does not handle ${event.op}` };
+    const echo = loopGuard(event, trigger, config.hasuraRole);
+    if (echo) return echo;
     const { lifecycle } = trigger;
     if (!lifecycle.enabled || (event.op === 'MANUAL' && lifecycle.manual === 'create')) return { kind: 'single' };
     const row = currentRow(event);

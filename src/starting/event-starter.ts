@@ -3,7 +3,7 @@ import type { HasuraEventBody } from '../hasura/event-schema';
 import { hasuraEventWorkflow } from '../workflows';
 import { correlationIdFor, workflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
 import { HasuraEventId, HasuraOp, HasuraTable, HasuraTrigger, TicketStatus } from '../contract/search-attributes';
-import { createEventRouter, type EventRouter } from './event-routing';
+import { createEventRouter, type EventRouter, type LoopGuard } from './event-routing';
 import { temporalRefusal } from './temporal-refusals';
 
 export interface StartResult {
@@ -14,6 +14,8 @@ export interface StartResult {
   duplicate: boolean;
   /** Set when the trigger's config does not handle this op: acknowledged, nothing started. */
   ignored?: string;
+  /** Set when the event is the bridge's own write coming back (an ignored event): which guard caught it. */
+  loopGuard?: LoopGuard;
 }
 
 export interface EventStarter {
@@ -83,7 +85,10 @@ export function createEventStarter(options: StarterOptions): EventStarter {
       const event = toWorkflowEvent(body);
       const workflowId = workflowIdFor(event.trigger, event.eventId);
       const route = router(event);
-      if (route.kind === 'ignored') return { workflowId, duplicate: false, ignored: route.reason };
+      if (route.kind === 'ignored') {
+        const { reason, loopGuard } = route;
+        return { workflowId, duplicate: false, ignored: reason, ...(loopGuard && { loopGuard }) };
+      }
       try {
         const handle = await withDeadline(() =>
           client.workflow.start(hasuraEventWorkflow, startOptionsFor(event, route, options)),

@@ -9,6 +9,7 @@ import { dataConverterFor } from '../codec';
 import { ensureCatchUpSchedule } from './catch-up-schedule';
 import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
 import { workerDependencies } from './dependencies';
+import { ensureReconcileSchedule } from './reconcile-schedule';
 
 /**
  * The backfill lane's share of this process: few slots, so its workflow tasks and ticket calls cannot
@@ -88,6 +89,10 @@ export async function startWorker(settings: WorkerSettings, context: WorkerConte
   const [worker] = workers;
   const { catchUp } = settings.sourceJobs;
   if (catchUp) await ensureCatchUpSchedule(deps.client, { ...catchUp, taskQueue: temporal.taskQueue }, context.logger);
+  if (settings.servicenowReconcile) {
+    const { taskQueue } = temporal;
+    await ensureReconcileSchedule(deps.client, { ...settings.servicenowReconcile, taskQueue, logger: context.logger });
+  }
   const parked = context.metrics?.startParkedGauge(new Client({ connection, namespace: temporal.namespace }), {
     taskQueue: temporal.taskQueue,
     logger: context.logger,

@@ -1,6 +1,7 @@
 import { patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { PERMANENT_ERROR_TYPES, statusQuery } from '../contract';
 import type { BridgeActivities, CreateTicketResult, EventOutcome, EventPolicy, EventWorkflowInput } from '../contract';
+import type { HasuraEvent, WriteBackPlan } from '../contract';
 import { isOldEvent } from './event-age';
 import { forwardToRow } from './forward';
 import { OperatorInbox } from './operator';
@@ -8,6 +9,7 @@ import { runWithRecovery, type StepInput } from './recovery';
 import { RunPolicy } from './run-policy';
 import { StatusTracker } from './status';
 import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
+import { parkWriteBack, writeBack, WRITE_BACK_PATCH } from './write-back';
 
 /** Issue 11's changes to this workflow's commands: histories recorded before them replay the old branch. */
 export const CREATE_PATH_PATCHES = {
@@ -32,7 +34,13 @@ interface Run {
   policy: RunPolicy;
   lookupOldEvents: boolean;
   resetRun: boolean;
+  /** Run started with issue 13's code: write-backs may be scheduled. */
+  writeBackOn: boolean;
+  /** The trigger's write-backs, from transformEvent's result; unknown until it succeeded once. */
+  plan?: WriteBackPlan;
 }
+
+type Created = Extract<EventOutcome, { status: 'created' }>;
 
 /**
  * One Hasura event. A `single` event becomes exactly one ticket; a `row` event is handed to its
@@ -50,8 +58,11 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const resetRun = info.runId !== info.firstExecutionRunId;
   // Asked before the first local activity: a local activity's result may reach the code in a later workflow
   // task than on replay, and a patch marker must be met in the same workflow task both times.
-  const run: Run = { input, tracker, policy, lookupOldEvents: patched(CREATE_PATH_PATCHES.oldEvent), resetRun };
-  const result = await runWithRecovery({ tracker, inbox, policy }, input.event, resetRun, (step) => create(run, step));
+  const lookupOldEvents = patched(CREATE_PATH_PATCHES.oldEvent);
+  const run: Run = { input, tracker, policy, lookupOldEvents, resetRun, writeBackOn: patched(WRITE_BACK_PATCH) };
+  const afterPark = run.writeBackOn ? (event: HasuraEvent) => writeBackParked(run, event) : undefined;
+  const context = { tracker, inbox, policy, afterPark };
+  const result = await runWithRecovery(context, input.event, resetRun, (step) => create(run, step));
   if (result.kind === 'abandoned') {
     tracker.moveTo('abandoned');
     return { status: 'abandoned', reason: result.reason, lastError: result.lastError };
@@ -59,13 +70,30 @@ export async function hasuraEventWorkflow(input: EventWorkflowInput): Promise<Ev
   const created = result.value;
   tracker.recordTicket(created.ticket);
   tracker.moveTo('created', { attempts: tracker.status.attempts + created.attempt, lastError: undefined });
-  return settleLateDuplicates(run, created);
+  return writeBackTicket(run, await settleLateDuplicates(run, created));
 }
 
-async function create({ input, tracker, policy, lookupOldEvents }: Run, step: StepInput): Promise<CreateTicketResult> {
+/** The ticket into the row, when the trigger writes back; its failure is reported, the outcome stays created. */
+async function writeBackTicket(run: Run, outcome: Created): Promise<Created> {
+  if (!run.writeBackOn || !run.plan?.onTicket) return outcome;
+  const call = { event: run.input.event, action: 'created' as const, ticket: outcome.ticket };
+  const report = await writeBack(await run.policy.get(), call);
+  run.tracker.status.writeBack = report;
+  return { ...outcome, writeBack: report };
+}
+
+/** A parked event's error into the row (`error_columns`); unknown plan (the transform failed): nothing. */
+async function writeBackParked(run: Run, event: HasuraEvent): Promise<void> {
+  if (!run.plan?.onPark) return;
+  run.tracker.status.writeBack = await writeBack(await run.policy.get(), parkWriteBack(event, run.tracker.status));
+}
+
+async function create(run: Run, step: StepInput): Promise<CreateTicketResult> {
+  const { input, tracker, policy, lookupOldEvents } = run;
   tracker.moveTo('transforming');
   const mapped = await transformEvent({ event: input.event, overrides: step.overrides });
   policy.learn(mapped.policy);
+  run.plan = mapped.writeBack;
   tracker.moveTo('creating', { rowKey: mapped.rowKey });
   const known = await policy.get();
   const ticketMayExist =
@@ -83,7 +111,7 @@ async function create({ input, tracker, policy, lookupOldEvents }: Run, step: St
 async function settleLateDuplicates(
   { input, tracker, policy, resetRun }: Run,
   created: CreateTicketResult,
-): Promise<EventOutcome> {
+): Promise<Created> {
   const { ticket, reusedExisting } = created;
   const before11 = created.attempt > 1 && !reusedExisting;
   // Issue 16 on, asked only where the branches differ: a patch marker in a later workflow task is a billable action.

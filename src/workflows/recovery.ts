@@ -25,6 +25,8 @@ export interface RecoveryContext {
   tracker: StatusTracker;
   inbox: OperatorInbox;
   policy: RunPolicy;
+  /** After the park is recorded and notified, before the wait: the row's error write-back (issue 13). */
+  afterPark?: (event: HasuraEvent) => Promise<void>;
 }
 
 export interface StepInput {
@@ -94,7 +96,7 @@ export async function runWithRecovery<T>(
 
 /** Parks the event, tells people, and waits for the operator's decision or the park deadline. */
 async function park(
-  { tracker, inbox, policy }: RecoveryContext,
+  { tracker, inbox, policy, afterPark }: RecoveryContext,
   event: HasuraEvent,
   error: StepFailure,
   parkWithoutPolicy: boolean,
@@ -108,6 +110,8 @@ async function park(
     parks: tracker.status.parks + 1,
   });
   await notifyOperators(event, tracker.status);
+  // Decisions arriving meanwhile are kept by the inbox (the state is already waiting-for-operator).
+  await afterPark?.(event);
   const decision = await inbox.waitForDecision(parkTimeoutMs);
   tracker.status.parkedUntil = undefined;
   return { decision, lastError: failure.message };

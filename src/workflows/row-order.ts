@@ -33,8 +33,6 @@ function fromLegacy(state: RowState | undefined): RowOrderState {
  */
 export class RowOrder {
   readonly state: RowOrderState;
-  /** Events received since the last decision. */
-  private unsettled = 0;
 
   constructor(state: RowState | undefined) {
     this.state = state?.order ?? fromLegacy(state);
@@ -42,7 +40,7 @@ export class RowOrder {
   }
 
   get waiting(): number {
-    return this.unsettled;
+    return this.state.unsettled ?? 0;
   }
 
   get applied(): ChainLink | undefined {
@@ -56,14 +54,14 @@ export class RowOrder {
     links.push(linkOf(event));
     held.push(event);
     this.state.received += 1;
-    this.unsettled += 1;
+    this.state.unsettled = this.waiting + 1;
     if (links.length > 2 * LINK_LIMIT || held.length > 2 * HELD_LIMIT) this.compact();
     return true;
   }
 
   /** The row's newest known change when the ticket does not show it yet. */
   decide(): RowEvent | undefined {
-    this.unsettled = 0;
+    this.state.unsettled = 0;
     const newest = this.compact();
     if (!newest || newest.id === this.state.appliedId) return undefined;
     return this.state.held.find((event) => event.eventId === newest.id);

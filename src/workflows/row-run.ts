@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched } from '@temporalio/workflow';
 import { proxyLocalActivities, setHandler, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import { DEFAULT_POLICY, ROW_STATE_MEMO, rowEventSignal, statusQuery } from '../contract';
 import type { ApplyRowEventResult, BridgeActivities, EventPolicy, EventStatus, LifecycleRules } from '../contract';
@@ -10,6 +10,14 @@ import { HISTORY_LIMIT } from './row-workflow-legacy';
 import { RunPolicy } from './run-policy';
 import { StatusTracker } from './status';
 import { cancelLateDuplicates, ticketActivities } from './ticket-calls';
+import { parkWriteBack, writeBack, WRITE_BACK_PATCH } from './write-back';
+
+/**
+ * Before this patch a row create that an operator retried (its parked attempts may have written) got no
+ * late-duplicate check, as the activity's own attempt count starts again at 1. Asked right after that
+ * create's result, only when it was an operator's retry.
+ */
+export const ROW_OPERATOR_RETRY_CHECK_PATCH = '12-row-operator-retry-check';
 
 // Large row images make few events heavy: continue as new well before the server's 50 MB.
 const HISTORY_BYTES_LIMIT = 4 * 1024 * 1024;
@@ -49,12 +57,15 @@ export class RowRun {
   /** The worker's rules, read once per run (a run is short: the worker's current config holds). */
   private rules!: LifecycleRules;
   private lastAction?: RowAction;
+  /** Run started with issue 13's code: write-backs may be scheduled (asked at run start). */
+  private readonly writeBackOn: boolean;
 
   constructor(private readonly input: RowWorkflowInput) {
     const { ticket, lastRow, applied = 0 } = input.state ?? {};
     this.order = new RowOrder(input.state);
     this.state = { seen: [], pending: [], applied, skipped: 0, ticket, lastRow, order: this.order.state };
     this.policy = new RunPolicy(input.policy);
+    this.writeBackOn = patched(WRITE_BACK_PATCH);
     if (ticket) this.tracker.status.ticket = ticket;
     setHandler(statusQuery, () => this.status());
     setHandler(rowEventSignal, (event) => void this.order.add(event));
@@ -81,8 +92,11 @@ export class RowRun {
 
   private async apply(event: RowEvent): Promise<void> {
     const policy = await this.policy.get();
-    const context = { tracker: this.tracker, inbox: this.inbox, policy: this.policy };
-    const result = await runWithRecovery(context, event, false, ({ overrides }) => {
+    const afterPark = this.writeBackOn && this.rules.writeBack?.onPark ? this.writeBackParked : undefined;
+    const context = { tracker: this.tracker, inbox: this.inbox, policy: this.policy, afterPark };
+    let retriedByOperator = false;
+    const result = await runWithRecovery(context, event, false, ({ overrides, ticketMayExist }) => {
+      retriedByOperator = ticketMayExist;
       this.tracker.moveTo('applying');
       const { trigger, correlationId } = this.input;
       const { lastRow: previousRow, ticket } = this.state;
@@ -91,11 +105,16 @@ export class RowRun {
     }).catch((error: unknown) => givenUp(error, event));
     this.order.consumed(event);
     // Given up: the ticket did not receive the event, so "what changed" stays measured from what it did receive.
-    if (result.kind === 'done') await this.applied(event, result.value, policy);
+    if (result.kind === 'done') await this.applied(event, result.value, policy, retriedByOperator);
     else this.tracker.status.operatorNote = `event ${event.eventId} given up: ${result.reason}`;
   }
 
-  private async applied(event: RowEvent, result: ApplyRowEventResult, policy: EventPolicy): Promise<void> {
+  private async applied(
+    event: RowEvent,
+    result: ApplyRowEventResult,
+    policy: EventPolicy,
+    retriedByOperator: boolean,
+  ): Promise<void> {
     this.state.lastRow = event.data.new ?? event.data.old ?? undefined;
     this.state.applied += 1;
     this.lastAction = result.action;
@@ -103,13 +122,28 @@ export class RowRun {
     if (result.ticket && result.ticket.number !== this.state.ticket?.number) this.tracker.recordTicket(result.ticket);
     this.tracker.moveTo('applying', { lastError: undefined });
     this.state.ticket = result.ticket ?? this.state.ticket;
-    // A retried create may race an earlier attempt's late commit (a DELETE that came first creates too).
-    // The row keeps the ticket it holds: with on_closed create-new, older closed tickets are not it.
-    if (result.created && result.attempt > 1 && this.state.ticket) {
+    // A retried create, by Temporal or an operator, may race an earlier attempt's late commit (a DELETE that
+    // came first creates too). The row keeps the ticket it holds: with create-new, older closed ones are not it.
+    const retried = () => result.attempt > 1 || (retriedByOperator && patched(ROW_OPERATOR_RETRY_CHECK_PATCH));
+    if (result.created && this.state.ticket && retried()) {
       const { target } = result;
       await cancelLateDuplicates({ target, correlationId: this.input.correlationId, keep: this.state.ticket }, policy);
     }
+    await this.writeBackTicket(event, result.action, policy);
   }
+
+  /** The row's ticket into the row after ticket work (not for an unchanged or skipped event). */
+  private async writeBackTicket(event: RowEvent, action: RowAction, policy: EventPolicy): Promise<void> {
+    const { ticket } = this.state;
+    if (!this.writeBackOn || !this.rules.writeBack?.onTicket || !ticket) return;
+    if (action === 'unchanged' || action === 'skipped') return;
+    this.tracker.status.writeBack = await writeBack(policy, { event, action, ticket });
+  }
+
+  private readonly writeBackParked = async (event: RowEvent): Promise<void> => {
+    const report = await writeBack(await this.policy.get(), parkWriteBack(event, this.tracker.status));
+    this.tracker.status.writeBack = report;
+  };
 
   private skipped(): number {
     return Math.max(0, this.order.state.received - this.order.waiting - this.state.applied);

@@ -38,7 +38,16 @@ const APP_ENV_VARS = [
   'NOTIFY_EMAIL_TO',
   'CATCH_UP_INTERVAL',
   'BACKFILL_RATE_LIMIT_PER_SECOND',
+  'BRIDGE_CONFIG',
 ];
+/** The `{ env: NAME }` secret references of a service's BRIDGE_CONFIG (a mounted file): the worker reads them. */
+function configFileVariables(service: ReturnType<typeof serviceNamed>): string[] {
+  const target = environmentOf(service).BRIDGE_CONFIG;
+  const mount = (service.volumes ?? []).find((volume) => String(volume).split(':')[1] === target);
+  if (!target || !mount) return [];
+  const text = readRepoFile(String(mount).split(':')[0].replace(/^\.\//, ''));
+  return [...text.matchAll(/\{\s*env:\s*([A-Z][A-Z0-9_]*)\s*\}/g)].map((match) => match[1]);
+}
 const SIMULATOR_ENV_VARS = ['SIMULATOR_HOST', 'SIMULATOR_PORT', 'LOG_FORMAT', 'LOG_LEVEL'];
 const BRIDGE_SERVICES = ['bridge-api', 'bridge-worker'];
 
@@ -116,7 +125,7 @@ describe('bridge services', () => {
   test('when compose passes environment to a bridge service, then the app reads every variable', () => {
     const unread = BRIDGE_SERVICES.flatMap((name) =>
       Object.keys(environmentOf(serviceNamed(compose, name)))
-        .filter((key) => !APP_ENV_VARS.includes(key))
+        .filter((key) => !APP_ENV_VARS.includes(key) && !configFileVariables(serviceNamed(compose, name)).includes(key))
         .map((key) => `${name}: ${key}`),
     );
     expect(unread).toEqual([]);

@@ -36,9 +36,15 @@ interface EventTrigger {
   webhook?: string;
   headers?: HeaderConf[];
 }
+interface Permission {
+  role: string;
+  permission: { columns: string[]; filter: object; check?: object; backend_only?: boolean };
+}
 interface TableMetadata {
   table: { name: string; schema: string };
   event_triggers?: EventTrigger[];
+  select_permissions?: Permission[];
+  update_permissions?: Permission[];
 }
 interface SourceMetadata {
   name: string;
@@ -62,9 +68,11 @@ function loadTables(): TableMetadata[] {
   );
 }
 
+const incidentTable = () =>
+  loadTables().find((t) => t.table.schema === 'public' && t.table.name === 'incident_request');
+
 function incidentTrigger(): EventTrigger {
-  const table = loadTables().find((t) => t.table.schema === 'public' && t.table.name === 'incident_request');
-  const trigger = table?.event_triggers?.find((t) => t.name === 'create_servicenow_incident');
+  const trigger = incidentTable()?.event_triggers?.find((t) => t.name === 'create_servicenow_incident');
   if (!trigger) throw new Error('public.incident_request has no create_servicenow_incident event trigger');
   return trigger;
 }
@@ -119,6 +127,45 @@ describe('Hasura metadata (config v3)', () => {
     expect(url.hostname).toBe('bridge-api');
     expect(url.port).toBe(apiEnv.PORT);
     expect(readRepoFile('src/api/app.ts')).toContain(`'${url.pathname}'`);
+  });
+});
+
+describe('write-back through Hasura (README "Keeping it loop-free")', () => {
+  const bridgeConfig = readYaml<{
+    source: { hasura: { role: string; url: string } };
+    triggers: Record<string, { writeback: { via: string; columns: object; error_columns: object } }>;
+  }>('deploy/bridge/bridge.yaml');
+  const { writeback } = bridgeConfig.triggers.create_servicenow_incident;
+  const written = [...new Set([...Object.keys(writeback.columns), ...Object.keys(writeback.error_columns)])];
+  const migrations = readdirSync(repoPath(MIGRATIONS_DIR)).map((name) =>
+    readRepoFile(`${MIGRATIONS_DIR}/${name}/up.sql`),
+  );
+
+  test("when the bridge writes back, then its role's update permission is backend-only and covers exactly its columns", () => {
+    const role = bridgeConfig.source.hasura.role;
+    const update = incidentTable()?.update_permissions?.find((p) => p.role === role);
+    expect(writeback.via).toBe('hasura');
+    expect(update?.permission.backend_only).toBe(true);
+    expect([...(update?.permission.columns ?? [])].sort()).toEqual([...written].sort());
+    // update_<table>_by_pk needs select on the primary key.
+    expect(incidentTable()?.select_permissions?.find((p) => p.role === role)?.permission.columns).toEqual(['id']);
+  });
+
+  test('when the trigger listens to updates, then it listens to none of the write-back columns', () => {
+    const listened = incidentTrigger().definition.update?.columns;
+    expect(Array.isArray(listened)).toBe(true);
+    expect((listened as string[]).filter((column) => written.includes(column))).toEqual([]);
+  });
+
+  test('when the migrations run, then every write-back column is added to the sample table', () => {
+    for (const column of written) expect(migrations.join('\n')).toMatch(new RegExp(`ADD COLUMN ${column} `));
+  });
+
+  test('when the bridge reaches Hasura, then it uses the hasura service and the admin secret Hasura is given', () => {
+    const workerEnv = environmentOf(serviceNamed(compose, 'bridge-worker'));
+    expect(new URL(bridgeConfig.source.hasura.url).hostname).toBe('hasura');
+    expect(workerEnv.HASURA_ADMIN_SECRET).toBe(hasuraEnv.HASURA_GRAPHQL_ADMIN_SECRET);
+    expect(workerEnv.SOURCE_DATABASE_URL).toBe(hasuraEnv.PG_DATABASE_URL);
   });
 });
 

@@ -1,5 +1,6 @@
-import { abandonSignal, statusQuery } from '../../src/contract';
+import { abandonSignal, retryUpdate, statusQuery } from '../../src/contract';
 import { TicketValidationError } from '../../src/ticketing/errors';
+import { afterCall, timedOut } from '../helpers/fake-target';
 import { eventually } from '../helpers/stack';
 import { freshRowIds, LIFECYCLE_TRIGGER, RowLane } from '../helpers/row-lane';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
@@ -116,6 +117,58 @@ test('when on_closed is create-new and the new ticket’s create is retried, the
   expect(legitimate.fields.short_description).toBe('Disk full');
   const status = await temporal.client.workflow.getHandle(row).query(statusQuery);
   expect(status.ticket?.number).toBe(legitimate.number);
+});
+
+test('when an operator retries a row create that parked after a possible write, then the late duplicate is cancelled', async () => {
+  // Attempt 1's create is stored but answered with a timeout and stays invisible until the operator's create
+  // is answered; attempt 2 finds nothing, is refused for good and parks.
+  const creates = lane.target.calls.filter((call) => call === 'create').length;
+  const stalled = { answer: timedOut(), commitWhen: afterCall('create', creates + 3) };
+  lane.target.createFailures = [stalled, new TicketValidationError('Invalid assignment group', { status: 400 })];
+  const [id] = freshRowIds(1);
+  const row = await lane.deliver({ op: 'INSERT', new: { id, ...v1 }, at: T(1) });
+  const handle = temporal.client.workflow.getHandle(row);
+  const parkedNow = async () => (await handle.query(statusQuery)).state === 'waiting-for-operator' || undefined;
+  await eventually(parkedNow, { what: 'the create parked', timeoutMs: 45_000 });
+  expect(await handle.executeUpdate(retryUpdate, { args: [{}] })).toMatchObject({ decision: 'retry' });
+  await eventually(() => lane.ticketsOf(id).some((t) => t.fields.state === 'cancelled') || undefined, {
+    what: 'the late duplicate cancelled',
+    timeoutMs: 15_000,
+  });
+  await lane.settled(row);
+  const [late, created] = lane.ticketsOf(id);
+  expect(late.fields.state).toBe('cancelled');
+  expect(created.closed).toBeFalsy();
+  expect((await handle.query(statusQuery)).ticket?.number).toBe(created.number);
+});
+
+test('when on_closed is create-new and an operator retries the new ticket’s create, then the new ticket stays, the old closed one is untouched and the late duplicate is cancelled', async () => {
+  const trigger = 'lifecycle_create_new';
+  const [id] = freshRowIds(1);
+  const row = await lane.deliver({ trigger, op: 'INSERT', new: { id, ...v1 }, at: T(1) });
+  await lane.settled(row);
+  const [first] = lane.ticketsOf(id, trigger);
+  Object.assign(first, { closed: true });
+  first.fields.state = 'closed by a human';
+  const creates = lane.target.calls.filter((call) => call === 'create').length;
+  const stalled = { answer: timedOut(), commitWhen: afterCall('create', creates + 3) };
+  lane.target.createFailures = [stalled, new TicketValidationError('Invalid assignment group', { status: 400 })];
+  await lane.deliver({ trigger, op: 'UPDATE', old: { id, ...v1 }, new: { id, ...v3 }, at: T(2) });
+  const handle = temporal.client.workflow.getHandle(row);
+  const parkedNow = async () => (await handle.query(statusQuery)).state === 'waiting-for-operator' || undefined;
+  await eventually(parkedNow, { what: 'the create parked', timeoutMs: 45_000 });
+  await handle.executeUpdate(retryUpdate, { args: [{}] });
+  await eventually(() => lane.ticketsOf(id, trigger).some((t) => t.fields.state === 'cancelled') || undefined, {
+    what: 'the late duplicate cancelled',
+    timeoutMs: 15_000,
+  });
+  await lane.settled(row);
+  const [old, late, created] = lane.ticketsOf(id, trigger);
+  expect(old.fields.state).toBe('closed by a human');
+  expect(late.fields.state).toBe('cancelled');
+  expect(created.closed).toBeFalsy();
+  expect(created.fields.short_description).toBe('Disk full');
+  expect((await handle.query(statusQuery)).ticket?.number).toBe(created.number);
 });
 
 test('when an operator abandons an update, then the next update is measured against what the ticket received', async () => {

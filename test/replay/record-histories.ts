@@ -32,6 +32,7 @@ import {
 } from './recording-steps';
 import { OPERATOR_PATHS } from './paths-operator';
 import { ISSUE_12_PATHS } from './row-paths';
+import { WRITE_BACK_PATHS } from './paths-write-back';
 
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
 
@@ -137,11 +138,13 @@ const PATHS: Record<string, Path> = {
   ...CREATE_PATHS,
   ...OPERATOR_PATHS,
   ...ISSUE_12_PATHS,
+  ...WRITE_BACK_PATHS,
 };
 
 /** Paths that record more than one file. */
 const ROW_FILES: Record<string, string[]> = {
   'row-lifecycle': ['event-forwarded', 'row-lifecycle-continue-as-new', 'row-lifecycle-closed'],
+  'row-written-back': ['row-written-back-first-run', 'row-written-back-last-run'],
 };
 
 async function save(client: Client, name: string, run: Recorded): Promise<void> {

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
@@ -11,11 +10,12 @@ import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';
 import { createEventMapper, DEFAULT_MAPPING, type MappingConfig } from '../../src/mapping/mapper';
 import { DEFAULT_FIELDS } from '../../src/config/builtin';
-import type { FailureReport, Notifier, NotifyChannel } from '../../src/notify';
 import { freePort, stopProcess } from '../../dev/temporal/dev-server';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { GatedTarget } from '../helpers/event-harness';
+import { CountingNotifier, LIFECYCLE_CONFIG, UNUSED_ENV, WRITE_BACK_CONFIG } from './recorder-parts';
+import { RecordingRowWriter } from '../helpers/recording-row-writer';
 import { FAST_POLICY_ENV } from '../helpers/stack';
 import { testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -75,28 +75,8 @@ export async function startRecordingServer(): Promise<RecordingServer> {
   return { address, cliPath, stop: () => stopProcess(child) };
 }
 
-/** Counts notifications; one channel so the park path runs the notifyFailure activity too. */
-class CountingNotifier implements Notifier {
-  sent = 0;
-  channels(): NotifyChannel[] {
-    return ['webhook'];
-  }
-  async send(_channel: NotifyChannel, _report: FailureReport) {
-    this.sent += 1;
-    return 'sent' as const;
-  }
-  async close() {}
-}
-
 /** Short timers (the tests' FAST_POLICY_ENV) so every path ends within seconds. */
 const POLICY_ENV = { ...FAST_POLICY_ENV, DUPLICATE_CHECK_DELAY: '300ms', ROW_RETENTION: '1s', ROW_IDLE: '1s' };
-const LIFECYCLE_CONFIG = path.resolve(__dirname, '..', 'fixtures', 'lifecycle.yaml');
-// Only to satisfy the config loader: the target is replaced by the in-memory FakeTarget, nothing is called.
-const UNUSED_SERVICENOW_ENV = {
-  SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9',
-  SERVICENOW_USERNAME: 'unused',
-  SERVICENOW_PASSWORD: 'unused',
-};
 
 const TEMPLATE_ERROR_MAPPING: MappingConfig = {
   ...DEFAULT_MAPPING,
@@ -109,6 +89,8 @@ const TEMPLATE_ERROR_MAPPING: MappingConfig = {
 export interface Lane {
   /** The in-memory ticket target of this lane's worker; set `createFailures` to script errors, `hold()` to stall. */
   target: GatedTarget;
+  /** The in-memory row writer of `writeback: { via: postgres }` (the write-back lanes). */
+  writer: RecordingRowWriter;
   /** The webhook's own starter (routing, ids, inputs, search attributes), minus HTTP. */
   start(body: Record<string, unknown>): ReturnType<EventStarter['start']>;
 }
@@ -127,6 +109,8 @@ export interface Harness {
   lifecycleShortPark: Lane;
   /** Like `lifecycle` but its worker has no Temporal client: every forward fails. */
   lifecycleNoClient: Lane;
+  /** test/fixtures/write-back.yaml: tickets written back into the row (issue 13); `replay_row_writeback` follows the row. */
+  writeBack: Lane;
   close(): Promise<void>;
 }
 
@@ -143,12 +127,13 @@ export async function openHarness(address: string): Promise<Harness> {
     env?: NodeJS.ProcessEnv;
     mapping?: MappingConfig;
     noClient?: boolean;
+    configPath?: string;
   }): Promise<Lane> {
     const target = new GatedTarget();
+    const writer = new RecordingRowWriter();
     const taskQueue = uniqueTaskQueue(options.lifecycle ? 'record-row' : 'record');
-    const config = options.lifecycle
-      ? loadBridgeConfig({ env: UNUSED_SERVICENOW_ENV, path: LIFECYCLE_CONFIG })
-      : options.mapping;
+    const configPath = options.configPath ?? (options.lifecycle ? LIFECYCLE_CONFIG : undefined);
+    const config = configPath ? loadBridgeConfig({ env: UNUSED_ENV, path: configPath }) : options.mapping;
     // The worker owns the policy (issue 15); the fixtures recorded before that got it from the webhook's input.
     const policy = eventPolicyFromEnv({ ...POLICY_ENV, ...options.env });
     const activities = createActivities({
@@ -160,6 +145,7 @@ export async function openHarness(address: string): Promise<Harness> {
       temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
       client: options.noClient ? undefined : client,
       policy,
+      writers: { postgres: writer },
     });
     const worker = await createBridgeWorker({
       connection: nativeConnection,
@@ -171,7 +157,7 @@ export async function openHarness(address: string): Promise<Harness> {
     });
     workers.push({ worker, running: worker.run() });
     const starter = createEventStarter({ client, taskQueue, router: createEventRouter(config) });
-    return { target, start: (body) => starter.start(hasuraEventSchema.parse(body)) };
+    return { target, writer, start: (body) => starter.start(hasuraEventSchema.parse(body)) };
   }
 
   const harness: Harness = {
@@ -182,6 +168,7 @@ export async function openHarness(address: string): Promise<Harness> {
     templateError: await lane({ lifecycle: false, mapping: TEMPLATE_ERROR_MAPPING }),
     lifecycleShortPark: await lane({ lifecycle: true, env: { PARK_TIMEOUT: '2s' } }),
     lifecycleNoClient: await lane({ lifecycle: true, noClient: true }),
+    writeBack: await lane({ lifecycle: false, configPath: WRITE_BACK_CONFIG }),
     async close() {
       for (const { worker } of workers) worker.shutdown();
       await Promise.all(workers.map(({ running }) => running));

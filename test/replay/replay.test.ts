@@ -37,6 +37,8 @@ const ISSUE_12 = [
   'row-resumed-after-idle',
   'row-park-expired',
   'event-forward-parked-then-abandoned',
+  // patched('12-row-operator-retry-check'): an operator-retried row create gets the late-duplicate check.
+  'row-operator-retry-late-check',
 ];
 /** Each path before issue 15, and again as the code behind patched('15-worker-policy') runs it. */
 const RECORDED_15 = [...PATHS, ...PATHS.map((name) => `${name}-15-worker-policy`)];
@@ -84,7 +86,31 @@ const FEWER_ACTIONS_16 = [
   'row-park-expired',
   'event-forward-parked-then-abandoned',
 ].map((name) => `${name}-16-fewer-actions`);
-const RECORDED = [...RECORDED_15, ...CREATE_PATH_11, ...OPERATOR_11, ...ISSUE_12, ...REVIEW_11, ...FEWER_ACTIONS_16];
+/**
+ * Issue 13 (patched('13-writeback')): the write-back after a create, a park (then retried or abandoned), a
+ * write-back refused for good, a row written back after each change; and paths without write-back as that code runs them.
+ */
+const WRITE_BACK_13 = [
+  'event-written-back',
+  'event-parked-written-back-then-retried',
+  'event-parked-written-back-then-abandoned',
+  'event-write-back-failed',
+  'row-written-back-first-run',
+  'row-written-back-last-run',
+  ...['event-created', 'event-parked-then-retried', 'event-forwarded', 'row-lifecycle-continue-as-new'].map(
+    (name) => `${name}-13-writeback`,
+  ),
+  'row-lifecycle-closed-13-writeback',
+];
+const RECORDED = [
+  ...RECORDED_15,
+  ...CREATE_PATH_11,
+  ...OPERATOR_11,
+  ...ISSUE_12,
+  ...REVIEW_11,
+  ...FEWER_ACTIONS_16,
+  ...WRITE_BACK_13,
+];
 
 /**
  * The replayer names the run after its start event, which a reset run copies from the run it was reset from; the

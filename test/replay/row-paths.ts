@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { abandonSignal, type RowOutcome } from '../../src/contract';
+import { abandonSignal, retryUpdate, type RowOutcome } from '../../src/contract';
 import { TicketValidationError } from '../../src/ticketing/errors';
+import { afterCall, timedOut } from '../helpers/fake-target';
 import { eventually } from '../helpers/stack';
 import type { Harness } from './recorder-harness';
 import { body, expectOutcome, parked, runChain, type Path } from './recording-steps';
@@ -68,5 +69,21 @@ export const ISSUE_12_PATHS: Record<string, Path> = {
     await h.client.workflow.getHandle(workflowId).signal(abandonSignal, { reason: 'no row workflow wanted' });
     await expectOutcome(h.client, workflowId, 'abandoned');
     return { workflowId };
+  },
+
+  // Issue 12 (patched('12-row-operator-retry-check')): a row create parks after a possibly written attempt; the
+  // operator's retry creates, and the late check cancels the earlier attempt's late commit.
+  'row-operator-retry-late-check': async (h) => {
+    const { target } = h.lifecycle;
+    const creates = target.calls.filter((call) => call === 'create').length;
+    const stalled = { answer: timedOut(), commitWhen: afterCall('create', creates + 3) };
+    target.createFailures = [stalled, new TicketValidationError('Invalid assignment group', { status: 400 })];
+    const insert = body({ trigger: 'replay_row', op: 'INSERT', old: null, new: { id: 14, title: 'x' } });
+    const rowWorkflowId = await forwardedTo(h, { ...insert, created_at: '2026-11-27T10:00:00.100000' });
+    await parked(h.client, rowWorkflowId);
+    await h.client.workflow.getHandle(rowWorkflowId).executeUpdate(retryUpdate, { args: [{}] });
+    await eventually(() => target.calls.includes('cancel') || undefined, { what: 'the late duplicate cancelled' });
+    await idleRun(h.client, rowWorkflowId);
+    return { workflowId: rowWorkflowId, runId: (await runChain(h.client, rowWorkflowId))[0] };
   },
 };

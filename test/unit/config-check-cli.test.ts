@@ -1,14 +1,17 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { transpileSources } from '../fixtures/config/transpile';
 import { configDir } from '../fixtures/config/write-config';
+import { readmeCommands } from '../helpers/readme';
 
 const ROOT = join(__dirname, '../..');
 const EXAMPLE_ENV = {
   SERVICENOW_PASSWORD: 'sn-dummy-secret',
   JIRA_API_TOKEN: 'jira-dummy-secret',
   TICKETS_AUTHORIZATION: 'Bearer dummy-secret',
+  SOURCE_DATABASE_URL: 'postgres://bridge:dummy-secret@db:5432/app',
+  HASURA_ADMIN_SECRET: 'hasura-dummy-secret',
 };
 const files = configDir();
 let dist: string;
@@ -89,6 +92,46 @@ describe('npm run check-config', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /--event: trigger create_servicenow_incident, field opened_at \(template .*\): servicenow_datetime: not a date/,
+    );
+  });
+
+  it("when the README's metadata check runs, then the sample trigger (ticket columns not listened to) passes without warnings", async () => {
+    const [command] = readmeCommands('### Keeping it loop-free');
+    expect(command).toMatch(/^npm run check-config -- /);
+    const run = await checkConfig(command.replace('npm run check-config -- ', '').split(' '));
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('# warning:');
+  });
+
+  it('when a writeback trigger listens to "*" or to a write-back column, then it warns and still exits 0', async () => {
+    // A metadata directory as `hasura metadata export` lays it out, with both !include forms.
+    const metadata = join(dirname(files.write('placeholder', '')), 'metadata');
+    mkdirSync(join(metadata, 'databases'), { recursive: true });
+    const table = (name: string, columns: string) =>
+      `table: { schema: public, name: ${name} }\nevent_triggers:\n  - name: ${name}_trigger\n` +
+      `    definition: { update: { columns: ${columns} } }\n`;
+    const write = (file: string, text: string) => writeFileSync(join(metadata, 'databases', file), text);
+    write('databases.yaml', '- name: default\n  kind: postgres\n  tables: "!include tables.yaml"\n');
+    write('tables.yaml', '- "!include t.yaml"\n- !include u.yaml\n');
+    write('t.yaml', table('t', '"*"'));
+    write('u.yaml', table('u', '[title, ticket_state]'));
+    const writeback = 'writeback: { via: postgres, columns: { ticket_state: "{{ action }}" } }';
+    const config = files.write(
+      'wb.yaml',
+      `source: { postgres: { url: { env: SOURCE_DATABASE_URL } } }\n` +
+        `triggers:\n  t_trigger: { ${writeback} }\n  u_trigger: { ${writeback} }\n`,
+    );
+    const env = { ...EXAMPLE_ENV, SERVICENOW_INSTANCE_URL: 'https://x.service-now.com', SERVICENOW_USERNAME: 'u' };
+
+    const run = await checkConfig([config, '--hasura-metadata', metadata], env);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      '# warning: Hasura trigger t_trigger on public.t: update.columns is "*", so every write-back records an UPDATE event',
+    );
+    expect(run.stdout).toContain(
+      '# warning: Hasura trigger u_trigger on public.u: update.columns includes write-back column(s) ticket_state',
     );
   });
 

@@ -15,6 +15,8 @@ const EXAMPLE_ENV = {
   SERVICENOW_PASSWORD: 'sn-dummy',
   JIRA_API_TOKEN: 'jira-dummy',
   TICKETS_AUTHORIZATION: 'Bearer dummy',
+  SOURCE_DATABASE_URL: 'postgres://bridge:db-dummy@db:5432/app',
+  HASURA_ADMIN_SECRET: 'hasura-dummy',
 };
 const files = configDir();
 afterAll(() => files.remove());

@@ -42,6 +42,7 @@ describe('retry policy and park time', () => {
       lookupFirstAfterMs: 1_800_000,
       rowIdleMs: 1_800_000,
       ticketTaskQueue: 'ticketing',
+      writeBackRetry: DEFAULT_POLICY.writeBackRetry,
     });
     expect(settings.ticketing).toEqual({ taskQueue: 'ticketing', maxActivitiesPerSecond: 2 });
   });
@@ -53,7 +54,15 @@ describe('retry policy and park time', () => {
   it('when the webhook is given them, even malformed, then it does not read them', () => {
     const settings = loadWebhookSettings({ ...WEBHOOK, TICKET_RETRY_MAX_ATTEMPTS: 'many', PARK_TIMEOUT: 'soon' });
 
-    expect(Object.keys(settings).sort()).toEqual(['codecServer', 'http', 'keyring', 'log', 'routing', 'temporal']);
+    expect(Object.keys(settings).sort()).toEqual([
+      'codecServer',
+      'http',
+      'keyring',
+      'log',
+      'routing',
+      'servicenowEvents',
+      'temporal',
+    ]);
   });
 
   it.each([

@@ -12,6 +12,7 @@ const ENTRY_POINTS = [
   'src/api/main.ts',
   'src/worker/main.ts',
   'src/cli/check-main.ts',
+  'src/cli/servicenow-script-main.ts',
   'src/cli/catch-up-main.ts',
   'src/cli/backfill-main.ts',
   'dev/start.ts',

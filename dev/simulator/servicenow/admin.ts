@@ -1,7 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ZodError } from 'zod';
 
+import type { AgentUpdate } from './agent';
+import type { BusinessRule } from './business-rule';
 import type { FaultState } from './faults';
+import type { WriteOutcome } from './record-writes';
 import type { StatsRecorder } from './stats';
 import type { RecordStore } from './store';
 
@@ -15,6 +18,8 @@ export interface AdminDeps {
   store: RecordStore;
   reset(): void;
   expireTokens(): void;
+  businessRule: BusinessRule;
+  agentUpdate(target: { table: string; sysId: string }, input: AgentUpdate): WriteOutcome;
 }
 
 type FaultUpdate = (input: unknown) => unknown;
@@ -45,6 +50,36 @@ function rawRecords(store: RecordStore) {
   };
 }
 
+/** The business rule's outbound call (PUT config, DELETE it, GET stats) and agents' changes. */
+function outboundRoutes(router: express.Router, deps: AdminDeps): void {
+  router.get('/business-rule', (_req, res) =>
+    res.json({ rule: deps.businessRule.current() ?? null, stats: deps.businessRule.stats() }),
+  );
+  router.put('/business-rule', (req, res) => {
+    try {
+      deps.businessRule.configure(req.body);
+      res.json({ rule: deps.businessRule.current() });
+    } catch (error) {
+      if (!(error instanceof ZodError)) throw error;
+      res.status(400).json({ error: 'invalid business rule', issues: error.issues });
+    }
+  });
+  router.delete('/business-rule', (_req, res) => {
+    deps.businessRule.configure(undefined);
+    res.status(204).end();
+  });
+  router.post('/records/:table/:sysId/agent-update', (req, res) => {
+    try {
+      const outcome = deps.agentUpdate({ table: req.params.table, sysId: req.params.sysId }, req.body);
+      if (!outcome.ok) return void res.status(outcome.status).json(outcome.body);
+      res.json({ result: outcome.entry.fields });
+    } catch (error) {
+      if (!(error instanceof ZodError)) throw error;
+      res.status(400).json({ error: 'invalid agent update', issues: error.issues });
+    }
+  });
+}
+
 export function adminRoutes(deps: AdminDeps): express.Router {
   const router = express.Router();
   router.use(express.json());
@@ -72,6 +107,7 @@ export function adminRoutes(deps: AdminDeps): express.Router {
     res.status(204).end();
   });
   router.get('/records/:table', rawRecords(deps.store));
+  outboundRoutes(router, deps);
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if ((error as { type?: string }).type !== 'entity.parse.failed') return next(error);
     res.status(400).json({ error: 'body is not valid JSON' });

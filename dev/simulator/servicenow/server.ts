@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { Secret } from '../../../src/common/secret';
-import { buildApp } from './app';
+import { agentUpdate, outboundControls, type OutboundControls } from './agent';
+import { buildApp, type AppDeps } from './app';
+import { BusinessRule, type BusinessRuleConfig } from './business-rule';
 import { DIRECTORY_TABLES, seedGroups, seedUsers } from './directory';
 import { PendingCommits } from './delayed-commit';
 import { FaultState, type FaultConfig } from './faults';
@@ -13,6 +15,7 @@ import { RecordStore, type JournalEntry, type SimRecord } from './store';
 import { TokenStore } from './tokens';
 
 export type { FaultConfig } from './faults';
+export type { BusinessRuleConfig } from './business-rule';
 export type { SimulatorStats } from './stats';
 export type { JournalEntry, SimRecord } from './store';
 
@@ -41,9 +44,11 @@ export interface SimulatorOptions {
   mandatoryFields?: string[];
   /** Writable tables besides sys_user / sys_user_group; default ['incident']. */
   tables?: string[];
+  /** The after-update business rule posting changes out; default none. */
+  businessRule?: BusinessRuleConfig;
 }
 
-export interface ServiceNowSimulator {
+export interface ServiceNowSimulator extends OutboundControls {
   /** e.g. http://127.0.0.1:PORT */
   url: string;
   port: number;
@@ -97,7 +102,10 @@ function createParts(options: SimulatorOptions) {
   const mandatoryFields = [...(options.mandatoryFields ?? [])];
   const stats = new StatsRecorder();
   const pendingCommits = new PendingCommits();
+  const businessRule = new BusinessRule(rng);
+  businessRule.configure(options.businessRule);
   return {
+    businessRule,
     now,
     rng,
     store,
@@ -138,9 +146,9 @@ function trackSockets(server: Server): () => void {
 
 type Parts = ReturnType<typeof createParts>;
 
-function inspectors(
-  parts: Parts,
-): Pick<ServiceNowSimulator, 'records' | 'journal' | 'countByCorrelation' | 'pendingCommits' | 'stats'> {
+type Inspectors = Pick<ServiceNowSimulator, 'records' | 'journal' | 'countByCorrelation' | 'pendingCommits' | 'stats'>;
+
+function inspectors(parts: Parts): Inspectors {
   const records = (table = 'incident'): SimRecord[] => (parts.store.hasTable(table) ? parts.store.records(table) : []);
   return {
     records,
@@ -163,9 +171,11 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     parts.tokens.clear();
     parts.rateLimiter.clear();
     parts.pendingCommits.cancelAll();
+    parts.businessRule.clear();
   };
   const expireTokens = (): void => parts.tokens.expireAccessTokens();
-  const server = createServer(buildApp({ ...parts, baseUrl: () => url, reset, expireTokens }));
+  const update: AppDeps['agentUpdate'] = (target, input) => agentUpdate(parts, target, input);
+  const server = createServer(buildApp({ ...parts, agentUpdate: update, baseUrl: () => url, reset, expireTokens }));
   const destroySockets = trackSockets(server);
   const address = await listen(server, options);
   url = urlOf(address);
@@ -173,6 +183,7 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     url,
     port: address.port,
     ...inspectors(parts),
+    ...outboundControls(parts),
     setMandatoryFields: (fields) => void parts.mandatoryFields.splice(0, parts.mandatoryFields.length, ...fields),
     setFaults: (faults) => void parts.faults.replace(faults),
     patchFaults: (faults) => void parts.faults.merge(faults),

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 
 import type { DelayedCommitPlan, PendingCommits } from './delayed-commit';
+import type { BusinessRule } from './business-rule';
 import { isInFaultScope } from './fault-gate';
 import type { FaultState } from './faults';
 import { createRecord, updateRecord, type WriteDeps, type WriteOutcome } from './record-writes';
@@ -13,6 +14,7 @@ export interface TableWriteDeps extends WriteDeps, ReadDeps {
   stats: StatsRecorder;
   faults: FaultState;
   pendingCommits: PendingCommits;
+  businessRule: BusinessRule;
 }
 
 function writeRequest(req: Request, call: TableCall) {
@@ -76,6 +78,7 @@ export function updateHandler(deps: TableWriteDeps) {
   return (req: Request, res: Response): void => {
     const call = tableCallOf(res);
     const outcome = updateRecord(deps, { ...writeRequest(req, call), sysId: call.sysId ?? '' });
+    if (outcome.ok) deps.businessRule.afterUpdate(call.table, outcome.entry.fields);
     sendOutcome(deps, req, res, outcome, 200);
   };
 }

@@ -26,6 +26,7 @@ export function loadBridgeConfig(options: { env: Env; path?: string }): BridgeCo
   const problems: string[] = [];
   const targets = file.targets ?? targetsFromEnv(options.env, problems);
   const { defaults, triggers } = resolveRouting(file, Object.keys(targets), problems);
+  checkInboundTargets(triggers, targets, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return { targets, lookups: file.lookups, source: file.source, defaults, triggers };
 }
@@ -42,6 +43,24 @@ export function loadBridgeRouting(env: Env): BridgeRouting | undefined {
   const routing = resolveRouting(file, Object.keys(file.targets ?? { [ENV_TARGET_NAME]: true }), problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return routing;
+}
+
+/** `inbound:` reads ServiceNow records and must know the bridge's own user to ignore its changes. */
+function checkInboundTargets(
+  triggers: BridgeConfig['triggers'],
+  targets: Record<string, TargetConfig>,
+  problems: string[],
+) {
+  for (const [name, trigger] of Object.entries(triggers)) {
+    const target = targets[trigger.target];
+    if (!trigger.inbound || !target) continue;
+    if (target.type !== 'servicenow') {
+      problems.push(`triggers.${name}.inbound: needs a servicenow target (${trigger.target} is ${target.type})`);
+    } else if (!trigger.inbound.integrationUser && !('username' in target.auth && target.auth.username)) {
+      const why = `the target authenticates without a user name, so name the user its changes are made as`;
+      problems.push(`triggers.${name}.inbound.integration_user: required: ${why}`);
+    }
+  }
 }
 
 function parseBridgeFile(path: string, secrets: SecretSource): BridgeFile {

@@ -1,11 +1,12 @@
-import type { Liquid } from 'liquidjs';
 import type { BridgeRouting, TriggerConfig } from '../../config/bridge-config';
 import { builtinTriggerDefaults } from '../../config/builtin';
-import { compileTemplates, createLiquid, type Lookups } from '../../templating/liquid';
+import { compileTemplates, createLiquid } from '../../templating/liquid';
 import { compileRestTemplates } from '../../ticketing/rest/templates';
 import { ENV_TARGET_NAME } from './from-env';
 import type { BridgeFile } from './schema';
 import type { TriggerInput } from './trigger-schema';
+import { checkInbound } from './inbound';
+import { checkWriteback, toWritebackConfig, type WritebackCheck } from './writeback';
 
 /**
  * The effective triggers of a schema-valid file, checked against the configured target names; every
@@ -20,15 +21,22 @@ export function resolveRouting(file: BridgeFile, targetNames: string[], problems
   const triggers = Object.fromEntries(
     Object.entries(file.triggers).map(([name, trigger]) => [name, mergeTrigger(defaults, trigger)]),
   );
-  const engine = createLiquid(file.lookups);
-  checkSection(file.defaults, { path: 'defaults', targetNames, engine, lookups: file.lookups, problems });
-  for (const [name, trigger] of Object.entries(file.triggers)) {
-    checkSection(trigger, { path: `triggers.${name}`, targetNames, engine, lookups: file.lookups, problems });
-  }
+  const check = {
+    targetNames,
+    engine: createLiquid(file.lookups),
+    lookups: file.lookups,
+    source: file.source,
+    problems,
+  };
+  checkSection(file.defaults, { ...check, path: 'defaults' });
+  for (const [name, trigger] of Object.entries(file.triggers))
+    checkSection(trigger, { ...check, path: `triggers.${name}` });
+  const { engine } = check;
+  for (const [name, trigger] of Object.entries(triggers)) checkInbound(trigger, `triggers.${name}`, check);
   for (const [name, target] of Object.entries(file.targets ?? {})) {
     if (target.type === 'rest') compileRestTemplates(engine, target, { path: `targets.${name}`, problems });
   }
-  return { defaults, triggers };
+  return { defaults, triggers, hasuraRole: file.source.hasura?.role };
 }
 
 /** Trigger keys replace the base's; `lifecycle` merges key by key; `update_fields: null` means "same as fields". */
@@ -49,15 +57,15 @@ function mergeTrigger(base: TriggerConfig, input: TriggerInput): TriggerConfig {
     updateFields: inheritsUpdateFields ? base.updateFields : (input.update_fields ?? fields),
     resolveFields: input.resolve_fields ?? base.resolveFields,
     workNote: input.work_note ?? base.workNote,
+    inbound: input.inbound
+      ? { columns: input.inbound.columns, integrationUser: input.inbound.integration_user }
+      : base.inbound,
+    writeback: input.writeback === undefined ? base.writeback : toWritebackConfig(input.writeback),
   };
 }
 
-interface SectionCheck {
-  path: string;
+interface SectionCheck extends WritebackCheck {
   targetNames: string[];
-  engine: Liquid;
-  lookups: Lookups;
-  problems: string[];
 }
 
 /** Checks only the keys this section writes, so a mistake in `defaults` is reported once, where it is. */
@@ -79,4 +87,7 @@ function checkSection(section: TriggerInput, check: SectionCheck): void {
   if (section.work_note !== undefined) {
     compileTemplates(check.engine, { work_note: section.work_note }, { ...options, path });
   }
+  if (section.inbound)
+    compileTemplates(check.engine, section.inbound.columns, { ...options, path: `${path}.inbound.columns` });
+  if (section.writeback) checkWriteback(section.writeback, check);
 }

@@ -20,6 +20,11 @@ export function sourceSchema(secrets: SecretSource) {
           role: z
             .string()
             .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must be a Hasura role name')
+            // Admin-secret requests without a role run as admin: the bridge-role guard would drop their events.
+            .refine(
+              (role) => role !== 'admin',
+              "must not be admin (every admin change would look like the bridge's own)",
+            )
             .describe("the backend-only role the bridge writes as; events carrying it are the bridge's own"),
         })
         .strict()

@@ -23,6 +23,50 @@ const lifecycleSchema = z
   .strict()
   .describe('merged key by key over the defaults');
 
+/** A PostgreSQL identifier: any text of 1 to 63 bytes but NUL (the writer quotes it). */
+export const columnName = z
+  .string()
+  .min(1)
+  .refine((name) => Buffer.byteLength(name) <= 63 && !name.includes('\0'), 'must be a column name (1 to 63 bytes)');
+const columnTemplates = z.record(columnName, z.string().describe('Liquid template'));
+
+const writebackSchema = z
+  .object({
+    via: z.enum(['postgres', 'hasura']).describe('`postgres`: needs source.postgres; `hasura`: needs source.hasura'),
+    table: z
+      .string()
+      .regex(/^[^.\0]+\.[^\0]+$/, 'must be schema.name, e.g. public.incident_request')
+      .optional()
+      .describe("`schema.name` of the row's table; default: the event's table"),
+    columns: columnTemplates
+      .default({})
+      .describe(
+        'column → template written after a create, update, resolve or reopen (`ticket`, `action`, `synced_at`)',
+      ),
+    error_columns: columnTemplates
+      .default({})
+      .describe('column → template written when the event parks (`error`, `attempts`, `parked_until`)'),
+  })
+  .strict()
+  .describe('write the ticket back into the row (README "Write-back"); an empty rendering writes NULL');
+
+const inboundSchema = z
+  .object({
+    columns: z
+      .record(columnName, z.string().describe('Liquid template over `record`'))
+      .refine((columns) => Object.keys(columns).length > 0, 'name at least one column')
+      .describe("source column → template over the re-read record, e.g. `{{ record.state | lookup: 'sn_state' }}`"),
+    integration_user: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("sys_updated_by of the bridge's own changes, which never flow back; default the target's username"),
+  })
+  .strict()
+  .describe(
+    'ServiceNow changes back to the row (lifecycle triggers on a servicenow target); an empty result writes NULL',
+  );
+
 /** One trigger's settings as written in the file; every key optional, missing ones come from `defaults`. */
 export const triggerSchema = z
   .object({
@@ -44,6 +88,8 @@ export const triggerSchema = z
       .string()
       .optional()
       .describe('template of the note added on update; `changes` lists {field, from, to}'),
+    inbound: inboundSchema.optional(),
+    writeback: writebackSchema.nullable().optional().describe('replaces the default as a whole; null = none'),
   })
   .strict();
 

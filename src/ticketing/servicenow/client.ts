@@ -17,14 +17,31 @@ const CLOSED_STATES: ReadonlySet<string> = new Set(['6', '7', '8']);
 
 type TableCall = Omit<HttpCall, 'headers'>;
 
+/** What a change flowing back from ServiceNow reads (issue 14), beside the ticket operations. */
+export interface ServiceNowRecords {
+  /** The whole record, every value a string, references as sys_ids: the truth, whatever a caller said. */
+  readRecord(sysId: string, ctx?: CallContext): Promise<TableRecord>;
+  /** Records whose correlation_id starts with the prefix, updated at or after `since`, oldest first. */
+  listUpdatedSince(query: UpdatedSinceQuery, ctx?: CallContext): Promise<TableRecord[]>;
+}
+
+export interface UpdatedSinceQuery {
+  /** `YYYY-MM-DD HH:MM:SS`, UTC: sys_updated_on's format. */
+  since: string;
+  correlationPrefix: string;
+  offset: number;
+  limit: number;
+  fields: string[];
+}
+
 export function createServiceNowTarget(
   options: ServiceNowOptions,
   deps: { now?: () => number; requestsPerSecond?: number } = {},
-): PooledTarget {
+): PooledTarget & ServiceNowRecords {
   return new ServiceNowTarget(options, deps.now ?? Date.now, deps.requestsPerSecond);
 }
 
-class ServiceNowTarget implements PooledTarget {
+class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
   readonly kind = 'servicenow';
   private readonly table: string;
   private readonly instanceUrl: string;
@@ -77,6 +94,30 @@ class ServiceNowTarget implements PooledTarget {
     const query = { sysparm_fields: REF_FIELDS, sysparm_exclude_reference_link: 'true' };
     const call: TableCall = { operation: 'get', method: 'GET', url, query };
     return this.toRef(asRecord(await this.callTable({ ...call, signal: ctx.signal })));
+  }
+
+  async readRecord(sysId: string, ctx: CallContext = {}) {
+    const url = `${this.tablePath}/${encodeURIComponent(sysId)}`;
+    const query = { sysparm_exclude_reference_link: 'true' };
+    const call: TableCall = { operation: 'readRecord', method: 'GET', url, query };
+    return asRecord(await this.callTable({ ...call, signal: ctx.signal }));
+  }
+
+  async listUpdatedSince(request: UpdatedSinceQuery, ctx: CallContext = {}) {
+    checkCorrelationId(request.correlationPrefix);
+    const { since, correlationPrefix, offset, limit } = request;
+    const query = {
+      // sys_id breaks ties inside one second, so pages do not shuffle between two reads.
+      sysparm_query: `correlation_idSTARTSWITH${correlationPrefix}^sys_updated_on>=${since}^ORDERBYsys_updated_on^ORDERBYsys_id`,
+      sysparm_fields: request.fields.join(','),
+      sysparm_exclude_reference_link: 'true',
+      sysparm_offset: String(offset),
+      sysparm_limit: String(limit),
+    };
+    const call: TableCall = { operation: 'listUpdatedSince', method: 'GET', url: this.tablePath, query };
+    const result = await this.callTable({ ...call, signal: ctx.signal });
+    if (!Array.isArray(result)) throw new TicketUnavailableError('ServiceNow query answer is not a list');
+    return result.map(asRecord);
   }
 
   update(ref: TicketRef, fields: TicketFields, ctx: CallContext = {}) {

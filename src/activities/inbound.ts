@@ -1,0 +1,161 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { inboundVia, type BridgeConfig, type TriggerConfig } from '../config/bridge-config';
+import { ConfigError } from '../common/config-error';
+import type { InboundDecision, InboundRowWrite, InboundWriteResult, ServiceNowChange } from '../contract';
+import { MappingError } from '../mapping/mapper';
+import { rowKeyColumns } from '../mapping/row-key';
+import type { RowWriters } from '../source/writers';
+import { compileTemplates, createLiquid, type CompiledTemplate } from '../templating/liquid';
+import { TicketNotFoundError } from '../ticketing/errors';
+import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
+import type { TicketTarget } from '../ticketing/ticket-target';
+import { withFailureMapping } from './ticket';
+
+/** What the inbound activities need of the config; the worker's whole BridgeConfig fits. */
+export type InboundConfigView = Pick<BridgeConfig, 'triggers' | 'defaults'> &
+  Partial<Pick<BridgeConfig, 'lookups' | 'targets' | 'source'>>;
+
+export interface InboundDeps {
+  targets: Record<string, TicketTarget>;
+  config: InboundConfigView;
+  /** The source's row writers by `via` (src/source/writers.ts); absent: no `source:` is configured. */
+  writers?: RowWriters;
+}
+
+/** A trigger with `inbound:`, its templates parsed once and its integration user settled. */
+export interface InboundTrigger {
+  name: string;
+  target: string;
+  /** The target's table: records of other tables are not this trigger's tickets. */
+  table: string;
+  rowKey: string[];
+  columns: Record<string, CompiledTemplate>;
+  integrationUser?: string;
+  /** The writer its rows are written through (src/config/bridge-config.ts `inboundVia`). */
+  via?: 'postgres' | 'hasura';
+}
+
+export const NOT_A_ROW_TICKET =
+  "not a row ticket of an inbound trigger (another system's ticket, a single-event ticket, or a row key hashed past 100 characters)";
+
+function integrationUserOf(trigger: TriggerConfig, config: InboundConfigView): string | undefined {
+  const target = config.targets?.[trigger.target];
+  const auth = target?.type === 'servicenow' ? target.auth : undefined;
+  return trigger.inbound?.integrationUser ?? (auth && 'username' in auth ? auth.username : undefined);
+}
+
+/** Every trigger with `inbound:`; a template that does not parse stops the worker, naming the key. */
+export function inboundTriggers(config: InboundConfigView, engine = createLiquid(config.lookups)): InboundTrigger[] {
+  const problems: string[] = [];
+  const found = Object.entries(config.triggers).flatMap(([name, trigger]): InboundTrigger[] => {
+    if (!trigger.inbound) return [];
+    const path = `triggers.${name}.inbound.columns`;
+    const columns = compileTemplates(engine, trigger.inbound.columns, { path, problems, lookups: config.lookups });
+    const target = config.targets?.[trigger.target];
+    const table = (target?.type === 'servicenow' && target.table) || 'incident';
+    const integrationUser = integrationUserOf(trigger, config);
+    const via = inboundVia(trigger, config.source ?? {});
+    const { target: targetName, rowKey } = trigger;
+    return columns ? [{ name, target: targetName, table, rowKey, columns, integrationUser, via }] : [];
+  });
+  if (problems.length) throw new ConfigError(problems);
+  return found;
+}
+
+/** `<trigger>:<schema>.<table>:<row key>` (src/contract/ids.ts) back to the row; undefined for other keys. */
+export function rowOfCorrelation(
+  correlationId: string,
+  trigger: Pick<InboundTrigger, 'name' | 'rowKey'>,
+): Pick<InboundRowWrite, 'table' | 'key'> | undefined {
+  if (!correlationId.startsWith(`${trigger.name}:`)) return undefined;
+  const rest = correlationId.slice(trigger.name.length + 1);
+  const colon = rest.indexOf(':');
+  const dot = rest.indexOf('.');
+  if (colon < 0 || dot < 0 || dot > colon) return undefined;
+  const key = rowKeyColumns(rest.slice(colon + 1), trigger.rowKey);
+  return key && { table: { schema: rest.slice(0, dot), name: rest.slice(dot + 1, colon) }, key };
+}
+
+function recordsOf(target: TicketTarget | undefined): (TicketTarget & ServiceNowRecords) | undefined {
+  return target && 'readRecord' in target ? (target as TicketTarget & ServiceNowRecords) : undefined;
+}
+
+async function readRecord(reader: ServiceNowRecords, sysId: string): Promise<TableRecord | undefined> {
+  return withFailureMapping(async (signal) => {
+    try {
+      return await reader.readRecord(sysId, { signal });
+    } catch (error) {
+      // Deleted since the change (or no longer visible to the bridge's user): nothing to bring back.
+      if (error instanceof TicketNotFoundError) return undefined;
+      throw error;
+    }
+  });
+}
+
+async function render(
+  engine: ReturnType<typeof createLiquid>,
+  trigger: InboundTrigger,
+  record: TableRecord,
+): Promise<Record<string, string | null>> {
+  const values: Record<string, string | null> = {};
+  for (const [column, template] of Object.entries(trigger.columns)) {
+    let text: string;
+    try {
+      text = String(await engine.render(template, { record })).trim();
+    } catch (error) {
+      const message = `inbound column ${column} of trigger ${trigger.name} cannot render: ${(error as Error).message}`;
+      throw new MappingError(message, column, '', { cause: error });
+    }
+    values[column] = text === '' ? null : text;
+  }
+  return values;
+}
+
+/** The decision for one change, from the record as ServiceNow holds it now (README "ServiceNow back to the row"). */
+async function decide(deps: InboundDeps, triggers: InboundTrigger[], change: ServiceNowChange) {
+  const engine = createLiquid(deps.config.lookups);
+  const candidates = triggers.filter((trigger) => trigger.table === change.table);
+  const reader = candidates.map((trigger) => recordsOf(deps.targets[trigger.target])).find(Boolean);
+  if (!reader) return ignore(`no inbound trigger reads ServiceNow table ${change.table}`);
+  const record = await readRecord(reader, change.sysId);
+  if (!record) return ignore('the record no longer exists');
+  const modCount = Number(record.sys_mod_count ?? NaN);
+  const correlationId = String(record.correlation_id ?? '');
+  const trigger = candidates.find((t) => rowOfCorrelation(correlationId, t));
+  const row = trigger && rowOfCorrelation(correlationId, trigger);
+  if (!trigger || !row) return ignore(NOT_A_ROW_TICKET, modCount);
+  const updatedBy = String(record.sys_updated_by ?? '');
+  if (trigger.integrationUser && updatedBy === trigger.integrationUser) {
+    return ignore(`the bridge's own change (sys_updated_by ${updatedBy})`, modCount);
+  }
+  const values = await render(engine, trigger, record);
+  const decision: InboundDecision = {
+    kind: 'write',
+    write: { trigger: trigger.name, ...row, values },
+    modCount,
+    number: String(record.number ?? ''),
+  };
+  return decision;
+}
+
+const ignore = (reason: string, modCount?: number): InboundDecision => ({ kind: 'ignore', reason, modCount });
+
+export function createInboundActivities(deps: InboundDeps) {
+  const triggers = inboundTriggers(deps.config);
+  return {
+    readServiceNowChange: (change: ServiceNowChange): Promise<InboundDecision> => decide(deps, triggers, change),
+    async writeInboundRow(write: InboundRowWrite): Promise<InboundWriteResult> {
+      const via = triggers.find((trigger) => trigger.name === write.trigger)?.via;
+      const writer = via && deps.writers?.[via];
+      if (!writer) {
+        const fix = "configure `source:` (and the trigger's write-back) in the worker's BRIDGE_CONFIG";
+        throw ApplicationFailure.nonRetryable(
+          `no source row writer for trigger ${write.trigger}: ${fix}`,
+          'MappingError',
+        );
+      }
+      const { rows } = await writer.write({ table: write.table, key: write.key, values: write.values });
+      return { rows };
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/*
+ * ServiceNow back to the source row (issue 14): the ids, inputs and results the receiver, the
+ * reconciler, the change workflow and its activities share. Pure: safe in workflow code.
+ */
+
+/** One change of one record, as the business rule's call or a reconciler sweep names it. */
+export interface ServiceNowChange {
+  table: string;
+  sysId: string;
+  /** The record's sys_mod_count after the change; absent when the caller did not send it. */
+  modCount?: number;
+}
+
+/**
+ * One workflow per change: table + sys_id + sys_mod_count, so a repeated call, a retried call and the
+ * reconciler's sweep of the same change start nothing. Without a count (a rule that does not send
+ * it) the id ends in `latest`: repeats while one runs join it; the run re-reads the record anyway.
+ */
+export function serviceNowChangeWorkflowIdFor(change: ServiceNowChange): string {
+  const mod = change.modCount === undefined ? 'latest' : String(change.modCount);
+  return `servicenow-${change.table}-${change.sysId}-${mod}`;
+}
+
+export const SERVICENOW_CHANGE_WORKFLOW_TYPE = 'servicenowChangeWorkflow';
+export const SERVICENOW_RECONCILE_WORKFLOW_TYPE = 'servicenowReconcileWorkflow';
+/** The worker's schedule (one per namespace and task queue's bridge). */
+export const SERVICENOW_RECONCILE_SCHEDULE_ID = 'servicenow-reconcile';
+
+/** The source row a record maps back to, and the column values its trigger's `inbound:` renders. */
+export interface InboundRowWrite {
+  trigger: string;
+  table: { schema: string; name: string };
+  key: Record<string, string>;
+  values: Record<string, string | null>;
+}
+
+export type InboundDecision =
+  | { kind: 'ignore'; reason: string; modCount?: number }
+  | { kind: 'write'; write: InboundRowWrite; modCount: number; number: string };
+
+export interface InboundWriteResult {
+  rows: number;
+}
+
+export interface ServiceNowChangeResult {
+  outcome: 'written' | 'ignored';
+  reason?: string;
+  /** The record's sys_mod_count whose values the row holds (written) or that was looked at (ignored). */
+  modCount?: number;
+  rows?: number;
+  /** Rounds of read-and-write: above 1 when the record moved on while the row was being written. */
+  rounds: number;
+}
+
+export interface ReconcileInput {
+  /** ServiceNow `YYYY-MM-DD HH:MM:SS` (UTC): sweep records updated at or after this; absent: the first sweep. */
+  since?: string;
+}
+
+export interface ReconcileResult {
+  /** Where the next sweep starts: the newest sys_updated_on seen, minus the overlap; never moves back. */
+  since: string;
+  seen: number;
+  started: number;
+}
+
+export interface InboundActivities {
+  /** Re-reads the record (the truth) and decides: ignore with the reason, or the row write. */
+  readServiceNowChange(change: ServiceNowChange): Promise<InboundDecision>;
+  /** Writes the rendered columns to the source row through the RowWriter. */
+  writeInboundRow(write: InboundRowWrite): Promise<InboundWriteResult>;
+  /** One reconciler sweep: starts the change workflow of every bridge ticket updated since `since`. */
+  sweepServiceNowChanges(input: ReconcileInput): Promise<ReconcileResult>;
+}
+
+/**
+ * How the receiver and the reconciler start a change's workflow, alike: a running one is joined; a
+ * finished one is not run again (the change is applied), unless it failed. A change without a count
+ * (`latest`) may run again once the last run is over: each run re-reads the record.
+ */
+export function serviceNowChangeStart(change: ServiceNowChange, taskQueue: string) {
+  return {
+    workflowId: serviceNowChangeWorkflowIdFor(change),
+    taskQueue,
+    args: [change] as [ServiceNowChange],
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    workflowIdReusePolicy:
+      change.modCount === undefined ? ('ALLOW_DUPLICATE' as const) : ('ALLOW_DUPLICATE_FAILED_ONLY' as const),
+    staticSummary: `ServiceNow ${change.table} ${change.sysId} change ${change.modCount ?? 'latest'} → source row`,
+  };
+}

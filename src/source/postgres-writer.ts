@@ -1,0 +1,63 @@
+import { Pool } from 'pg';
+import type { Secret } from '../common/secret';
+import { postgresWriteBackError } from './errors';
+import type { RowWrite, RowWriter } from './row-writer';
+
+/** `"name"` with every `"` doubled: any identifier PostgreSQL accepts, quoted, never interpolated raw. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A row value as a text parameter: bigints keep their digits, objects (json columns) their JSON text. */
+function asParameter(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * `UPDATE "schema"."table" SET "c1" = $1, ... WHERE "k1" = $n AND ...`: values and keys are untyped
+ * text parameters, so PostgreSQL casts each to its column's type (a bigint key past 2^53 stays exact).
+ */
+export function updateStatement(request: RowWrite): { text: string; values: (string | null)[] } {
+  const columns = Object.keys(request.values);
+  const keys = Object.keys(request.key);
+  const set = columns.map((column, index) => `${quoteIdentifier(column)} = $${index + 1}`);
+  const where = keys.map((key, index) => `${quoteIdentifier(key)} = $${columns.length + index + 1}`);
+  const table = `${quoteIdentifier(request.table.schema)}.${quoteIdentifier(request.table.name)}`;
+  return {
+    text: `UPDATE ${table} SET ${set.join(', ')} WHERE ${where.join(' AND ')}`,
+    values: [...columns.map((column) => request.values[column]), ...keys.map((key) => asParameter(request.key[key]))],
+  };
+}
+
+export interface PostgresWriterOptions {
+  url: Secret;
+  /** Per statement and per connect, below the activity's attempt timeout so an attempt says why it failed. */
+  timeoutMs?: number;
+}
+
+/** Write-back over a PostgreSQL connection URL: a small pool, opened lazily, closed with the worker. */
+export function createPostgresRowWriter(options: PostgresWriterOptions): RowWriter {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const pool = new Pool({
+    connectionString: options.url.reveal(),
+    max: 4,
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: timeoutMs,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client whose server went away emits here; without a listener it would crash the worker.
+  pool.on('error', () => undefined);
+  return {
+    async write(request) {
+      const statement = updateStatement(request);
+      try {
+        const result = await pool.query(statement);
+        return { rows: result.rowCount ?? 0 };
+      } catch (error) {
+        throw postgresWriteBackError(error, `write-back to ${request.table.schema}.${request.table.name}`);
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,76 @@
+import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { PERMANENT_ERROR_TYPES, resolvePolicy, type BridgeActivities, type EventPolicy } from '../contract';
+import type {
+  InboundActivities,
+  InboundDecision,
+  ReconcileResult,
+  ServiceNowChange,
+  ServiceNowChangeResult,
+} from '../contract';
+
+/**
+ * Read-and-write rounds before a change workflow stops chasing a record that keeps moving; the next
+ * change's own workflow (or the reconciler) carries on from there.
+ */
+const MAX_ROUNDS = 5;
+
+const SWEEP_TIMEOUT_MS = 15 * 60_000;
+
+type WriteDecision = Extract<InboundDecision, { kind: 'write' }>;
+
+const { workerPolicy } = proxyLocalActivities<BridgeActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 3 },
+});
+
+/** ServiceNow reads and row writes on the worker's ticket schedule; permanent errors fail at once. */
+function inboundActivities(policy: EventPolicy, sweep = false) {
+  return proxyActivities<InboundActivities>({
+    taskQueue: policy.ticketTaskQueue,
+    // A sweep reads many pages: it heartbeats each one within the attempt timeout instead.
+    startToCloseTimeout: sweep ? SWEEP_TIMEOUT_MS : policy.attemptTimeoutMs,
+    heartbeatTimeout: sweep ? policy.attemptTimeoutMs : undefined,
+    retry: {
+      initialInterval: policy.ticketRetry.initialIntervalMs,
+      backoffCoefficient: policy.ticketRetry.backoffCoefficient,
+      maximumInterval: policy.ticketRetry.maximumIntervalMs,
+      maximumAttempts: policy.ticketRetry.maximumAttempts,
+      nonRetryableErrorTypes: [...PERMANENT_ERROR_TYPES],
+    },
+  });
+}
+
+/**
+ * One ServiceNow change flowing back to its source row. The record is re-read (the call's body is
+ * never trusted) and its current values written; then it is read again, and while it has moved on
+ * (another change landed during the write) the newer values are written. So whichever change's
+ * workflow writes last has seen the record unchanged after its write: an older change can overwrite a
+ * newer one only until that round, never at the end (README "ServiceNow back to the row").
+ */
+export async function servicenowChangeWorkflow(change: ServiceNowChange): Promise<ServiceNowChangeResult> {
+  const calls = inboundActivities(resolvePolicy({}, await workerPolicy()));
+  const first = await calls.readServiceNowChange(change);
+  if (first.kind === 'ignore') return { outcome: 'ignored', reason: first.reason, modCount: first.modCount, rounds: 1 };
+  let decision: WriteDecision = first;
+  for (let round = 1; ; round += 1) {
+    const { rows } = await calls.writeInboundRow(decision.write);
+    const written: number = decision.modCount;
+    if (rows === 0 || round >= MAX_ROUNDS) return { outcome: 'written', modCount: written, rows, rounds: round };
+    const again: InboundDecision = await calls.readServiceNowChange({ ...change, modCount: written });
+    if (again.kind === 'ignore' || again.modCount === written) {
+      return { outcome: 'written', modCount: written, rows, rounds: round };
+    }
+    decision = again;
+  }
+}
+
+/**
+ * The reconciler's scheduled run: one sweep from where the last completed run stopped (its result,
+ * which a Schedule hands to the next run as the last completion result, so progress lives in Temporal
+ * and survives worker restarts). The first run has none and sweeps the activity's first window.
+ */
+export async function servicenowReconcileWorkflow(): Promise<ReconcileResult> {
+  const last = workflowInfo().lastResult as ReconcileResult | undefined;
+  const policy = resolvePolicy({}, await workerPolicy());
+  return inboundActivities(policy, true).sweepServiceNowChanges({ since: last?.since });
+}
