@@ -29,7 +29,16 @@ export class StatsRecorder {
   private stats: SimulatorStats = StatsRecorder.empty();
 
   private static empty(): SimulatorStats {
-    return { total: 0, byMethod: {}, byRoute: {}, byStatus: {}, creates: 0, byCorrelation: {}, peakWindowCalls: 0, createdAtMs: {} };
+    return {
+      total: 0,
+      byMethod: {},
+      byRoute: {},
+      byStatus: {},
+      creates: 0,
+      byCorrelation: {},
+      peakWindowCalls: 0,
+      createdAtMs: {},
+    };
   }
 
   recordCall(call: CallSummary): void {
