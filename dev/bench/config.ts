@@ -40,7 +40,7 @@ const PRESETS: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'logLeve
     parkedWorkflows: 20,
     syncRatePerSecond: 10,
     syncOutageEvents: 5,
-    sectionTimeoutMs: 30_000,
+    sectionTimeoutMs: 60_000, // section 2 runs the overhead measurement too (open loop at half saturation)
   },
   default: {
     storage: ['sqlite'],

@@ -1,5 +1,6 @@
 import { distScript, spawnNode } from './children';
 import { measureCost, scrapeActionMetric, type ActionCost } from './cost';
+import { measureOverhead, postEvent, startTrivial, type Overhead } from './overhead';
 import { burstTimeoutMs, runLoad } from './load';
 import { sampleRssPeaks } from './rss';
 import type { LoadOptions, LoadResult } from './load-types';
@@ -31,12 +32,24 @@ export interface EndToEndResult {
   rssUnderLoadMb: Record<string, number | null>;
   /** Billable Temporal actions per incident over all latencies: the bridge's, and the one-activity workflow's. */
   actions: { bridge: ActionCost; ceiling: ActionCost };
+  /** POST → incident stored minus the simulated latency, at 50 % of each side's own measured throughput. */
+  overhead: { bridge: Overhead; floor: Overhead };
 }
 
-type Costed = { runs: IncidentRun[]; cost: ActionCost };
+type Costed = { runs: IncidentRun[]; cost: ActionCost; overhead: Overhead };
+
+/** Half of what the last (highest-latency) run measured: "50 % of saturation" for the overhead section. */
+function halfSaturation(ctx: SectionContext, runs: IncidentRun[]): { ratePerSecond: number; latencyMs: number } {
+  const last = runs.length - 1;
+  return { ratePerSecond: runs[last].incidentsPerSecond / 2, latencyMs: ctx.config.latenciesMs[last] };
+}
 
 /** Runs `body` and prices its incidents: histories of the task queue's runs, and the server's `action` metric. */
-async function priced(ctx: SectionContext, taskQueue: string, body: () => Promise<IncidentRun[]>): Promise<Costed> {
+async function priced(
+  ctx: SectionContext,
+  taskQueue: string,
+  body: () => Promise<IncidentRun[]>,
+): Promise<Omit<Costed, 'overhead'>> {
   const metricsUrl = ctx.stack.temporalMetricsUrl;
   const metricBefore = await scrapeActionMetric(metricsUrl);
   const runs = await body();
@@ -79,7 +92,10 @@ async function bridgeRuns(ctx: SectionContext, rss: { value: Record<string, numb
   const bridge = await startBridge(ctx.stack, { name: 'e2e', signal: ctx.signal });
   const sampler = sampleRssPeaks([bridge.webhook, ...(bridge.worker ? [bridge.worker] : [])]);
   try {
-    return await priced(ctx, bridge.taskQueue, () => bridgeLatencies(ctx, bridge.eventsUrl));
+    const costed = await priced(ctx, bridge.taskQueue, () => bridgeLatencies(ctx, bridge.eventsUrl));
+    // After pricing, so these incidents are not counted as the priced runs' actions.
+    const overhead = await measureOverhead(ctx, postEvent(bridge.eventsUrl), halfSaturation(ctx, costed.runs));
+    return { ...costed, overhead };
   } finally {
     rss.value = sampler.stop();
     await bridge.stop();
@@ -110,7 +126,9 @@ async function ceilingRuns(ctx: SectionContext): Promise<Costed> {
   });
   try {
     await worker.waitForLog('worker running', { timeoutMs: 60_000, signal: ctx.signal });
-    return await priced(ctx, taskQueue, () => ceilingLatencies(ctx, env));
+    const costed = await priced(ctx, taskQueue, () => ceilingLatencies(ctx, env));
+    const send = startTrivial(ctx.stack.client, taskQueue);
+    return { ...costed, overhead: await measureOverhead(ctx, send, halfSaturation(ctx, costed.runs)) };
   } finally {
     await worker.stop();
   }
@@ -148,5 +166,6 @@ export async function runEndToEndSection(ctx: SectionContext): Promise<EndToEndR
     ratio: ratio(bridge.runs[index].incidentsPerSecond, ceiling.runs[index].incidentsPerSecond),
   }));
   const actions = { bridge: bridge.cost, ceiling: ceiling.cost };
-  return { storage: ctx.stack.storage, runs, rssUnderLoadMb: rss.value, actions };
+  const overhead = { bridge: bridge.overhead, floor: ceiling.overhead };
+  return { storage: ctx.stack.storage, runs, rssUnderLoadMb: rss.value, actions, overhead };
 }

@@ -13,21 +13,27 @@ export interface Targets {
   stats(): Record<string, unknown>;
 }
 
-function createTarget(name: string, config: TargetConfig): PooledTarget {
+export interface TargetLimits {
+  /** Calls per second this process makes to each target (TICKET_RATE_LIMIT_PER_SECOND): its API limit's share. */
+  requestsPerSecond?: number;
+}
+
+function createTarget(name: string, config: TargetConfig, limits: TargetLimits): PooledTarget {
   switch (config.type) {
     case 'servicenow':
-      return createServiceNowTarget(config);
+      return createServiceNowTarget(config, limits);
     case 'jira':
-      return createJiraTarget(config);
+      return createJiraTarget(config, limits);
     case 'rest':
-      return createRestTarget(config, { name });
+      return createRestTarget(config, { name, ...limits });
   }
 }
 
-export function createTargets(config: { targets: Record<string, TargetConfig> }): Targets {
+export function createTargets(config: { targets: Record<string, TargetConfig> }, limits: TargetLimits = {}): Targets {
   const created: [string, PooledTarget][] = [];
   try {
-    for (const [name, target] of Object.entries(config.targets)) created.push([name, createTarget(name, target)]);
+    for (const [name, target] of Object.entries(config.targets))
+      created.push([name, createTarget(name, target, limits)]);
   } catch (error) {
     // A later target's bad config must not leak the connection pools of the ones already built.
     void Promise.all(created.map(([, target]) => target.close()));

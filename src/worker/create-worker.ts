@@ -53,11 +53,15 @@ export interface TicketingWorkerOptions extends Pick<
   'connection' | 'namespace' | 'activities' | 'dataConverter' | 'interceptors' | 'shutdownGraceTime'
 > {
   taskQueue: string;
-  /** Task-queue-wide: Temporal's matching service enforces it across every worker of the queue. */
+  /**
+   * This process's share, like the targets' RequestPacer that holds it exactly: Temporal's limiter only keeps
+   * activities from starting (and waiting for a turn) faster than their calls can go. Per worker, not task-queue
+   * wide, so N processes each given R/N add up to R.
+   */
   maxActivitiesPerSecond?: number;
 }
 
-/** Activities only, on the ticketing task queue, so the ticketing API's rate limit holds globally. */
+/** Activities only, on the ticketing task queue, so ticket calls have their own lane and rate. */
 export async function createTicketingWorker(options: TicketingWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -67,6 +71,6 @@ export async function createTicketingWorker(options: TicketingWorkerOptions): Pr
     dataConverter: options.dataConverter,
     interceptors: options.interceptors,
     shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',
-    maxTaskQueueActivitiesPerSecond: options.maxActivitiesPerSecond,
+    maxActivitiesPerSecond: options.maxActivitiesPerSecond,
   });
 }

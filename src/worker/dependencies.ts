@@ -22,7 +22,7 @@ export interface WorkerDependencies {
 /** Builds the activities' collaborators from the worker's settings; fails fast, naming what is wrong. */
 export function workerDependencies(settings: WorkerSettings, context: { logger: Logger }): WorkerDependencies {
   const { bridge: config, temporal, policy } = settings;
-  const targets = createTargets(config);
+  const targets = createTargets(config, { requestsPerSecond: settings.ticketing?.maxActivitiesPerSecond });
   const notifier = createNotifier(settings.notify, { logger: context.logger });
   // Lazy: only lifecycle triggers use it (signal-with-start of row workflows).
   const connection = Connection.lazy(connectionOptions(temporal));

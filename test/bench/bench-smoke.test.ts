@@ -26,12 +26,12 @@ beforeAll(async () => {
   });
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
   const [code] = await once(child, 'exit');
   clearTimeout(timer);
   if (code !== 0) throw new Error(`bench exited with ${code}:\n${output}`);
   report = JSON.parse(readFileSync(resultsFile, 'utf8'));
-}, 160_000);
+}, 250_000);
 
 afterAll(() => rmSync(resultsDir, { recursive: true, force: true }));
 
@@ -84,7 +84,9 @@ test('when incidents flow end to end, then each latency has a bridge rate, a cei
 
 test('when the backlog drains, then drain time, peak request rate and the limit verdict are reported', () => {
   const drain = ok(report.sections.drain as Outcome);
-  expect(finite(drain.drainSeconds) && finite(drain.idealSeconds) && finite(drain.maxObservedPerSecond)).toBe(true);
+  expect(
+    [drain.drainSeconds, drain.idealSeconds, drain.maxObservedPerSecond, drain.peakWindowCalls].every(finite),
+  ).toBe(true);
   expect(['enforced', 'not enforced']).toContain(drain.limit);
 });
 
@@ -118,4 +120,16 @@ test('when incidents flow end to end, then actions per incident come from histor
   }
   // The one-activity workflow: its start and its activity, nothing else.
   expect(e2e.actions.ceiling.perIncident).toBe(2);
+});
+
+test('when the overhead is measured at half saturation, then the bridge and the one-activity floor report p50 and p99', () => {
+  type Overhead = { ratePerSecond: number; incidents: number; overheadMs: { p50: number; p99: number } };
+  const e2e = ok((report.sections.endToEnd as Record<string, Outcome>).memory) as {
+    overhead: { bridge: Overhead; floor: Overhead };
+  };
+  for (const side of [e2e.overhead.bridge, e2e.overhead.floor]) {
+    expect([side.ratePerSecond, side.overheadMs.p50, side.overheadMs.p99].every(finite)).toBe(true);
+    expect(side.ratePerSecond).toBeGreaterThan(0);
+  }
+  expect(output).toContain('POST→stored');
 });

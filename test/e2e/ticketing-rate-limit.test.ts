@@ -4,7 +4,7 @@ import { uniqueTaskQueue } from '../helpers/temporal';
 
 /**
  * TICKETING_TASK_QUEUE + TICKET_RATE_LIMIT_PER_SECOND: ticket calls run on their own queue, capped
- * by Temporal across all workers. Checked from the simulator's own creation times (1 s resolution).
+ * per worker process (Temporal's worker limiter, and each target's RequestPacer). Checked from the simulator's own creation times (1 s resolution).
  */
 let stack: Stack;
 beforeAll(async () => {

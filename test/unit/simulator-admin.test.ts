@@ -56,6 +56,8 @@ describe('admin API', () => {
       byStatus: { '201': 1, '200': 1, '401': 1 },
       creates: 1,
       byCorrelation: { 'stats:1': 2 },
+      peakWindowCalls: 0,
+      createdAtMs: { 'stats:1': expect.any(Number) },
     });
     expect(sim.stats()).toEqual(stats);
   });

@@ -43,6 +43,8 @@ describe('per-user rate limit', () => {
     expect(Number(denied.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(denied.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(denied.headers.get('x-ratelimit-remaining')).toBeNull();
+    // The refused call counts too: the peak is what the window saw, not what it let through.
+    expect(sim.stats().peakWindowCalls).toBe(3);
   });
 
   test('when one user is limited, then another user is not', async () => {

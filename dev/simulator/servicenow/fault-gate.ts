@@ -4,12 +4,14 @@ import type { FaultState } from './faults';
 import type { RateLimiter } from './rate-limit';
 import { sendHibernatingPage, sendInjectedError, sendRateLimited, setRateLimitHeaders } from './responses';
 import type { Rng } from './rng';
+import type { StatsRecorder } from './stats';
 import { tableCallOf } from './table-call';
 
 export interface GateDeps {
   faults: FaultState;
   rng: Rng;
   rateLimiter: RateLimiter;
+  stats: StatsRecorder;
   now: () => number;
 }
 
@@ -77,13 +79,25 @@ export function faultGate(deps: GateDeps, options: { tableApi: boolean }) {
   };
 }
 
-/** Per-user hourly limit, counted after authentication (sys_rate_limit_rules count per user). */
+/**
+ * Notes when a call arrived, before its body is read and its credentials checked: the rate limit counts it
+ * at that moment, so this process's own lag under load (tens of ms) is not charged to the client's pacing.
+ */
+export function stampArrival(now: () => number) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    res.locals.arrivedAtMs = now();
+    next();
+  };
+}
+
+/** Per-user hourly limit, counted after authentication (sys_rate_limit_rules count per user) at arrival. */
 export function rateLimitGate(deps: GateDeps) {
   return (_req: Request, res: Response, next: NextFunction): void => {
     const rule = deps.faults.rateLimit();
     const user = tableCallOf(res).user;
     if (!rule || !user || !isInFaultScope(res)) return next();
-    const verdict = deps.rateLimiter.check(user.username, rule);
+    const verdict = deps.rateLimiter.check(user.username, rule, res.locals.arrivedAtMs as number | undefined);
+    deps.stats.recordWindowCount(verdict.count);
     if (!verdict.allowed) return sendRateLimited(res, verdict);
     setRateLimitHeaders(res, verdict);
     next();

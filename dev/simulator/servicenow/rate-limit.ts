@@ -9,6 +9,8 @@ export interface RateLimitRule {
 
 export interface RateLimitVerdict {
   allowed: boolean;
+  /** Calls this window has counted so far, this one and refused ones included. */
+  count: number;
   limit: number;
   resetEpochSec: number;
   retryAfterSec: number;
@@ -19,9 +21,9 @@ export class RateLimiter {
 
   constructor(private readonly now: () => number) {}
 
-  /** Counts one call by `user` and says whether the rule lets it through. */
-  check(user: string, rule: RateLimitRule): RateLimitVerdict {
-    const nowMs = this.now();
+  /** Counts one call by `user`, arrived at `atMs`, and says whether the rule lets it through. */
+  check(user: string, rule: RateLimitRule, atMs?: number): RateLimitVerdict {
+    const nowMs = atMs ?? this.now();
     let window = this.windows.get(user);
     if (!window || nowMs >= window.startMs + rule.windowMs) {
       window = { startMs: nowMs, count: 0 };
@@ -31,6 +33,7 @@ export class RateLimiter {
     const resetMs = window.startMs + rule.windowMs;
     return {
       allowed: window.count <= rule.perHour,
+      count: window.count,
       limit: rule.perHour,
       resetEpochSec: Math.ceil(resetMs / 1000),
       retryAfterSec: Math.ceil((resetMs - nowMs) / 1000),

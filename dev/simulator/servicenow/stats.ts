@@ -9,6 +9,10 @@ export interface SimulatorStats {
   /** Records actually stored by POST, including slow-then-commit creates whose answer never came. */
   creates: number;
   byCorrelation: Record<string, number>;
+  /** Most calls counted in one rate-limit window (0 without a rate limit): the peak as the limit sees it. */
+  peakWindowCalls: number;
+  /** When each correlation id's first record was stored (epoch ms): the end of an event's way through the bridge. */
+  createdAtMs: Record<string, number>;
 }
 
 export interface CallSummary {
@@ -25,7 +29,16 @@ export class StatsRecorder {
   private stats: SimulatorStats = StatsRecorder.empty();
 
   private static empty(): SimulatorStats {
-    return { total: 0, byMethod: {}, byRoute: {}, byStatus: {}, creates: 0, byCorrelation: {} };
+    return {
+      total: 0,
+      byMethod: {},
+      byRoute: {},
+      byStatus: {},
+      creates: 0,
+      byCorrelation: {},
+      peakWindowCalls: 0,
+      createdAtMs: {},
+    };
   }
 
   recordCall(call: CallSummary): void {
@@ -39,8 +52,13 @@ export class StatsRecorder {
     bump(this.stats.byStatus, String(status));
   }
 
-  recordCreate(): void {
+  recordWindowCount(count: number): void {
+    this.stats.peakWindowCalls = Math.max(this.stats.peakWindowCalls, count);
+  }
+
+  recordCreate(correlationId: string | undefined, atMs: number): void {
     this.stats.creates += 1;
+    if (correlationId) this.stats.createdAtMs[correlationId] ??= atMs;
   }
 
   snapshot(): SimulatorStats {

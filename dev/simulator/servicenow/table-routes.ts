@@ -1,7 +1,7 @@
 import express, { type Request, type Response } from 'express';
 
 import { authenticate, type AuthDeps } from './auth';
-import { faultGate, rateLimitGate, type GateDeps } from './fault-gate';
+import { faultGate, rateLimitGate, stampArrival, type GateDeps } from './fault-gate';
 import { errorBody, invalidTable, sendJson } from './responses';
 import { countCalls } from './stats';
 import { readTableCall, requireJsonWrite, TABLE_PATH, tableCallOf } from './table-call';
@@ -51,6 +51,7 @@ export function tableRoutes(deps: TableRouteDeps): express.Router {
   const router = express.Router();
   router.all(
     TABLE_PATH,
+    stampArrival(deps.now),
     express.text({ type: () => true, limit: MAX_BODY_BYTES }),
     readTableCall(deps.store),
     countCalls(deps.stats, routeOf),

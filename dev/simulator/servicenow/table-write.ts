@@ -53,7 +53,7 @@ function commitLater(deps: TableWriteDeps, req: Request, res: Response, plan: De
   deps.pendingCommits.schedule(plan.commitAfterMs, () => {
     const outcome = createRecord(deps, request);
     if (!outcome.ok) return void (res.destroyed || sendOutcome(deps, req, res, outcome, 201));
-    deps.stats.recordCreate();
+    deps.stats.recordCreate(tableCallOf(res).correlationId, deps.now());
     if (plan.answer === 'after-commit') answerCreated(deps, req, res, outcome);
     if (plan.answer === 'late')
       deps.pendingCommits.schedule(plan.lateByMs, () => answerCreated(deps, req, res, outcome));
@@ -66,7 +66,7 @@ export function createHandler(deps: TableWriteDeps) {
     if (delayed) return commitLater(deps, req, res, delayed);
     const outcome = createRecord(deps, writeRequest(req, tableCallOf(res)));
     if (!outcome.ok) return sendOutcome(deps, req, res, outcome, 201);
-    deps.stats.recordCreate();
+    deps.stats.recordCreate(tableCallOf(res).correlationId, deps.now());
     // A real instance may commit and then answer too late: the record exists, the client sees only a timeout.
     if (isInFaultScope(res) && deps.faults.takeSlowCommit()) return;
     answerCreated(deps, req, res, outcome);

@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import type { HttpAnswer } from './answer';
-import { classifyNetworkError } from './network-error';
+import { classifyNetworkError, untilAborted } from './network-error';
+import { RequestPacer } from './pacer';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './timeouts';
 import { USER_AGENT } from './user-agent';
 
@@ -28,6 +29,8 @@ export interface TargetHttpOptions {
   requestTimeoutMs?: number;
   /** Stamps each answer, for absolute rate-limit resets. */
   now?: () => number;
+  /** This process's share of the target's API rate limit; every call waits its turn (RequestPacer). */
+  requestsPerSecond?: number;
 }
 
 /** HTTP requests made so far, per operation; retries and token requests count too. */
@@ -44,10 +47,16 @@ export interface CallStats {
 export class TargetHttp {
   readonly #agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
   readonly #callsByOperation: Record<string, number> = {};
+  readonly #pacer?: RequestPacer;
 
-  constructor(private readonly options: TargetHttpOptions) {}
+  constructor(private readonly options: TargetHttpOptions) {
+    if (options.requestsPerSecond) this.#pacer = new RequestPacer(options.requestsPerSecond);
+  }
 
   async send(call: HttpCall): Promise<HttpAnswer> {
+    // A cancelled activity stops waiting; its turn still passes, which only spaces the others more.
+    if (this.#pacer) await untilAborted(this.#pacer.turn(), call.signal, this.options.system);
+    // The request timeout starts once the call may go: waiting for a turn is not the target being slow.
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     this.#callsByOperation[call.operation] = (this.#callsByOperation[call.operation] ?? 0) + 1;

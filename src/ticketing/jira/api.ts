@@ -27,9 +27,10 @@ export class JiraApi {
   readonly #http: TargetHttp;
   readonly #authorization: string;
 
-  constructor(options: JiraOptions) {
+  constructor(options: JiraOptions, requestsPerSecond?: number) {
     const { baseUrl, requestTimeoutMs } = options;
-    this.#http = new TargetHttp({ system: JIRA, baseUrl: `${baseUrl}/rest/api/3`, requestTimeoutMs });
+    const apiRoot = `${baseUrl}/rest/api/3`;
+    this.#http = new TargetHttp({ system: JIRA, baseUrl: apiRoot, requestTimeoutMs, requestsPerSecond });
     this.#authorization = `Basic ${Buffer.from(`${options.email}:${options.apiToken.reveal()}`).toString('base64')}`;
   }
 

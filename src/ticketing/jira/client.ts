@@ -6,8 +6,8 @@ import { addComment, findIssues, readIssue, REF_FIELDS, type JiraSite } from './
 import type { JiraOptions } from './options';
 import { transitionIssue, writeIssue } from './write';
 
-export function createJiraTarget(options: JiraOptions): PooledTarget {
-  const site: JiraSite = { api: new JiraApi(options), options };
+export function createJiraTarget(options: JiraOptions, deps: { requestsPerSecond?: number } = {}): PooledTarget {
+  const site: JiraSite = { api: new JiraApi(options, deps.requestsPerSecond), options };
   const create = issueCreator(site);
   return {
     kind: 'jira',

@@ -12,8 +12,11 @@ import { compileRestTemplates, OPERATION_KEYS, type CompiledOperation, type Rest
  * A ticketing system described entirely by configuration: per operation a method, a URL and a JSON body
  * (Liquid templates over `fields`, `correlation_id`, `ticket`, `kept`) and where the answer keeps the ticket.
  */
-export function createRestTarget(options: RestTargetOptions, deps: { name?: string } = {}): PooledTarget {
-  return new RestTarget(options, deps.name ?? 'rest');
+export function createRestTarget(
+  options: RestTargetOptions,
+  deps: { name?: string; requestsPerSecond?: number } = {},
+): PooledTarget {
+  return new RestTarget(options, deps.name ?? 'rest', deps.requestsPerSecond);
 }
 
 class RestTarget implements PooledTarget {
@@ -26,12 +29,14 @@ class RestTarget implements PooledTarget {
   constructor(
     private readonly options: RestTargetOptions,
     name: string,
+    requestsPerSecond?: number,
   ) {
     this.system = `REST target ${name}`;
     const problems: string[] = [];
     this.operations = compileRestTemplates(this.engine, options, { path: `targets.${name}`, problems });
     if (problems.length > 0) throw new ConfigError(problems);
-    this.http = new TargetHttp({ system: this.system, requestTimeoutMs: options.requestTimeoutMs });
+    const { requestTimeoutMs } = options;
+    this.http = new TargetHttp({ system: this.system, requestTimeoutMs, requestsPerSecond });
   }
 
   async create({ correlationId, fields }: { correlationId: string; fields: TicketFields }, ctx: CallContext = {}) {

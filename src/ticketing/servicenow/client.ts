@@ -36,9 +36,9 @@ export interface UpdatedSinceQuery {
 
 export function createServiceNowTarget(
   options: ServiceNowOptions,
-  deps: { now?: () => number } = {},
+  deps: { now?: () => number; requestsPerSecond?: number } = {},
 ): PooledTarget & ServiceNowRecords {
-  return new ServiceNowTarget(options, deps.now ?? Date.now);
+  return new ServiceNowTarget(options, deps.now ?? Date.now, deps.requestsPerSecond);
 }
 
 class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
@@ -56,12 +56,14 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
   constructor(
     private readonly options: ServiceNowOptions,
     now: () => number,
+    requestsPerSecond?: number,
   ) {
     this.table = options.table ?? DEFAULT_TABLE;
     this.instanceUrl = options.instanceUrl.replace(/\/+$/, '');
     this.tablePath = `/api/now/table/${encodeURIComponent(this.table)}`;
     const { requestTimeoutMs } = options;
-    this.http = new TargetHttp({ system: SERVICENOW, baseUrl: this.instanceUrl, requestTimeoutMs, now });
+    const baseUrl = this.instanceUrl;
+    this.http = new TargetHttp({ system: SERVICENOW, baseUrl, requestTimeoutMs, now, requestsPerSecond });
     this.auth = createAuthProvider(options.auth, this.http, now);
     if (options.inputDisplayValue) this.writeQuery.sysparm_input_display_value = 'true';
   }
