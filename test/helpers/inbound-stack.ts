@@ -23,7 +23,9 @@ import { FAST_TEST_POLICY, silentNotifier } from './fake-target';
 import { startPostgres, type Postgres } from './postgres';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
 
-export const TRIGGER = 'incident_lifecycle';
+// Not the lifecycle suite's trigger: both run on the shared dev server, and a row workflow left open here would
+// take that suite's signals for the same row key.
+export const TRIGGER = 'incident_inbound';
 export const HASURA_SECRET = 'hasura-secret';
 export const SN_SECRET = 'sn-events-secret';
 
