@@ -10,7 +10,7 @@
  * Existing files are never overwritten: a fixture is the history of code that once ran in
  * production and stays as recorded (test/replay/README.md). Record a new path under a new name.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -151,9 +151,13 @@ async function save(client: Client, name: string, run: Recorded): Promise<void> 
   const file = path.join(HISTORIES_DIR, `${name}.json`);
   if (existsSync(file)) return console.log(`kept      ${name} (recorded before; fixtures are never re-recorded)`);
   const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
-  // Stack traces in failures name this checkout's path: fixtures carry no machine's paths.
+  // Stack traces in failures name this checkout's path, and node_modules' real path where it is a symlink (a
+  // worktree sharing another checkout's): fixtures carry no machine's paths.
+  const root = path.resolve(__dirname, '..', '..');
   const text = historyToJSON(history)
-    .split(`${path.resolve(__dirname, '..', '..')}/`)
+    .split(`${realpathSync(path.join(root, 'node_modules'))}/`)
+    .join('<repo>/node_modules/')
+    .split(`${root}/`)
     .join('<repo>/');
   if (/password|secret|authorization/i.test(text))
     throw new Error(`${name}: the history mentions a credential; not saved`);
