@@ -11,7 +11,7 @@ import { activitiesWithFake, FakeTarget, FAST_TEST_POLICY } from '../helpers/fak
 import { eventually } from '../helpers/stack';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
-const { EventType } = proto.api.enums.v1;
+const { EventType, UpdateWorkflowExecutionLifecycleStage: Stage } = proto.api.enums.v1;
 
 /** Adversarial review of issue 11 holes 8 and 9: interleavings the first round's tests did not reach. */
 
@@ -20,6 +20,21 @@ beforeAll(async () => {
   temporal = await connectTestTemporal();
 });
 afterAll(async () => temporal?.close());
+
+/** True once the server holds the Update (admitted), even though no worker has accepted it yet. */
+async function admitted(workflowId: string, updateId: string): Promise<true | undefined> {
+  try {
+    await temporal.client.workflowService.pollWorkflowExecutionUpdate({
+      namespace: 'default',
+      updateRef: { workflowExecution: { workflowId }, updateId },
+      identity: 'review-11b-test',
+      waitPolicy: { lifecycleStage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
+    });
+    return true;
+  } catch {
+    return undefined; // not yet known to the server (NotFound): ask again
+  }
+}
 
 test('when the transform local activity times out on every attempt, then the event parks (it is not failed and lost)', async () => {
   let calls = 0;
@@ -72,17 +87,23 @@ test('when a retry Update arrives in the same workflow task as the park deadline
     workflowId: `test-${input.event.eventId}`,
     args: [input],
   });
+  const historyTypes = async () =>
+    ((await handle.fetchHistory()).events ?? []).map((event) => EventType[event.eventType ?? 0]);
   const first = await worker();
   const parked = await first.runUntil(untilState(handle, 'waiting-for-operator'));
-  // No worker while the deadline passes: the timer's workflow task waits, and the Update joins it.
-  const deadline = Date.parse(parked.parkedUntil ?? '');
-  expect(deadline - Date.now()).toBeGreaterThan(0);
-  await sleep(deadline - Date.now() + 1_000);
-  const update = handle.executeUpdate(retryUpdate, { args: [{ reason: 'race' }] }).then(
+  // No worker while the deadline passes: the timer fires into a workflow task nobody takes yet.
+  expect(Date.parse(parked.parkedUntil ?? '') - Date.now()).toBeGreaterThan(0);
+  await eventually(async () => ((await historyTypes()).includes('EVENT_TYPE_TIMER_FIRED') ? true : undefined), {
+    timeoutMs: 30_000,
+    what: 'the park deadline timer to fire',
+  });
+  const updateId = `race-${input.event.eventId}`;
+  const update = handle.executeUpdate(retryUpdate, { args: [{ reason: 'race' }], updateId }).then(
     (reply) => ({ accepted: true as const, reply }),
     (error: unknown) => ({ accepted: false as const, error }),
   );
-  await sleep(1_000);
+  // The Update joins that pending task only once the server has admitted it; start the worker after, not after a sleep.
+  await eventually(() => admitted(handle.workflowId, updateId), { timeoutMs: 30_000, what: 'the Update admitted' });
   const second = await worker();
   const outcome = await second.runUntil(
     (async () => ({
@@ -91,8 +112,7 @@ test('when a retry Update arrives in the same workflow task as the park deadline
     }))(),
   );
   // The race is real only if the deadline's timer and the Update reached the workflow in one task.
-  const { events } = await handle.fetchHistory();
-  const types = (events ?? []).map((event) => EventType[event.eventType ?? 0]);
+  const types = await historyTypes();
   const fired = types.indexOf('EVENT_TYPE_TIMER_FIRED');
   expect(types.slice(fired, fired + 6)).toEqual([
     'EVENT_TYPE_TIMER_FIRED',
