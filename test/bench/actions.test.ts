@@ -34,6 +34,27 @@ test('when local activities and patches share a workflow task, then the task cou
   expect(actions.total).toBe(17);
 });
 
+/** The workflow task ids whose markers a recorded history holds, by marker name. */
+function markerTasks(fixture: string): Map<string, Set<string>> {
+  const file = path.join(__dirname, '..', 'replay', 'histories', `${fixture}.json`);
+  type Marker = { markerName: string; workflowTaskCompletedEventId: string };
+  const tasks = new Map<string, Set<string>>();
+  for (const event of JSON.parse(readFileSync(file, 'utf8')).events) {
+    const marker = event.markerRecordedEventAttributes as Marker | undefined;
+    if (!marker) continue;
+    const names = tasks.get(marker.workflowTaskCompletedEventId) ?? new Set<string>();
+    tasks.set(marker.workflowTaskCompletedEventId, names.add(marker.markerName));
+  }
+  return tasks;
+}
+
+// README "Cost per incident": a happy path without the transform's local activity still pays for its patch markers.
+test('when a workflow task records only patch markers, then that task costs a marker action of its own', () => {
+  const tasks = [...markerTasks('event-created-13-writeback').values()];
+  expect(tasks).toEqual([new Set(['core_patch', 'core_local_activity']), new Set(['core_patch'])]);
+  expect(count('event-created-13-writeback').byKind.markers).toBe(2);
+});
+
 test('when a row run was started by signal-with-start and continued as new, then start and first signal are one action', () => {
   const first = count('row-lifecycle-continue-as-new-15-worker-policy');
   expect(first.byKind.workflowStarted).toBe(2); // its start (with the signal) and the continue-as-new
