@@ -124,18 +124,24 @@ async function decide(deps: InboundDeps, triggers: InboundTrigger[], change: Ser
   const trigger = candidates.find((t) => rowOfCorrelation(correlationId, t));
   const row = trigger && rowOfCorrelation(correlationId, trigger);
   if (!trigger || !row) return ignore(NOT_A_ROW_TICKET, modCount);
-  const updatedBy = String(record.sys_updated_by ?? '');
-  if (trigger.integrationUser && updatedBy === trigger.integrationUser) {
-    return ignore(`the bridge's own change (sys_updated_by ${updatedBy})`, modCount);
-  }
+  // The bridge's own change is written too: the record may also hold an agent's change made before it, whose
+  // own workflow read this version. The write is quiet (onlyChanged), so a mere echo of the row changes nothing.
+  const own = isIntegrationUser(trigger, record.sys_updated_by);
   const values = await render(engine, trigger, record);
   const decision: InboundDecision = {
     kind: 'write',
     write: { trigger: trigger.name, ...row, values },
     modCount,
     number: String(record.number ?? ''),
+    own,
   };
   return decision;
+}
+
+/** ServiceNow user names compare case-insensitively (sys_user.user_name): `BRIDGE` is the user `bridge`. */
+export function isIntegrationUser(trigger: Pick<InboundTrigger, 'integrationUser'>, updatedBy: unknown): boolean {
+  const user = trigger.integrationUser;
+  return user !== undefined && String(updatedBy ?? '').toLowerCase() === user.toLowerCase();
 }
 
 const ignore = (reason: string, modCount?: number): InboundDecision => ({ kind: 'ignore', reason, modCount });
@@ -154,8 +160,9 @@ export function createInboundActivities(deps: InboundDeps) {
           'MappingError',
         );
       }
-      const { rows } = await writer.write({ table: write.table, key: write.key, values: write.values });
-      return { rows };
+      const { table, key, values } = write;
+      const { rows, changed } = await writer.write({ table, key, values, onlyChanged: true });
+      return changed === undefined ? { rows } : { rows, changed };
     },
   };
 }
