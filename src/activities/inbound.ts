@@ -9,13 +9,14 @@ import { compileTemplates, createLiquid, type CompiledTemplate } from '../templa
 import { TicketNotFoundError } from '../ticketing/errors';
 import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
+import { failingVisibly, type FailureReporting } from './inbound-failures';
 import { withFailureMapping } from './ticket';
 
 /** What the inbound activities need of the config; the worker's whole BridgeConfig fits. */
 export type InboundConfigView = Pick<BridgeConfig, 'triggers' | 'defaults'> &
   Partial<Pick<BridgeConfig, 'lookups' | 'targets' | 'source'>>;
 
-export interface InboundDeps {
+export interface InboundDeps extends FailureReporting {
   targets: Record<string, TicketTarget>;
   config: InboundConfigView;
   /** The source's row writers by `via` (src/source/writers.ts); absent: no `source:` is configured. */
@@ -149,20 +150,36 @@ const ignore = (reason: string, modCount?: number): InboundDecision => ({ kind: 
 export function createInboundActivities(deps: InboundDeps) {
   const triggers = inboundTriggers(deps.config);
   return {
-    readServiceNowChange: (change: ServiceNowChange): Promise<InboundDecision> => decide(deps, triggers, change),
-    async writeInboundRow(write: InboundRowWrite): Promise<InboundWriteResult> {
-      const via = triggers.find((trigger) => trigger.name === write.trigger)?.via;
-      const writer = via && deps.writers?.[via];
-      if (!writer) {
-        const fix = "configure `source:` (and the trigger's write-back) in the worker's BRIDGE_CONFIG";
-        throw ApplicationFailure.nonRetryable(
-          `no source row writer for trigger ${write.trigger}: ${fix}`,
-          'MappingError',
-        );
-      }
-      const { table, key, values } = write;
-      const { rows, changed } = await writer.write({ table, key, values, onlyChanged: true });
-      return changed === undefined ? { rows } : { rows, changed };
-    },
+    readServiceNowChange: (change: ServiceNowChange): Promise<InboundDecision> =>
+      failingVisibly(
+        deps,
+        () => ({ trigger: 'inbound', table: `ServiceNow ${change.table} ${change.sysId}` }),
+        () => decide(deps, triggers, change),
+      ),
+    writeInboundRow: (write: InboundRowWrite): Promise<InboundWriteResult> =>
+      failingVisibly(
+        deps,
+        () => ({ trigger: write.trigger, table: `${write.table.schema}.${write.table.name}`, rowKey: keyText(write) }),
+        () => writeRow(deps, triggers, write),
+      ),
   };
+}
+
+const keyText = (write: InboundRowWrite) => Object.values(write.key).join('/');
+
+/** Through the trigger's writer, only where a value differs: rewriting what the row holds is no change. */
+async function writeRow(
+  deps: InboundDeps,
+  triggers: InboundTrigger[],
+  write: InboundRowWrite,
+): Promise<InboundWriteResult> {
+  const via = triggers.find((trigger) => trigger.name === write.trigger)?.via;
+  const writer = via && deps.writers?.[via];
+  if (!writer) {
+    const fix = "configure `source:` (and the trigger's write-back) in the worker's BRIDGE_CONFIG";
+    throw ApplicationFailure.nonRetryable(`no source row writer for trigger ${write.trigger}: ${fix}`, 'MappingError');
+  }
+  const { table, key, values } = write;
+  const { rows, changed } = await writer.write({ table, key, values, onlyChanged: true });
+  return changed === undefined ? { rows } : { rows, changed };
 }
