@@ -140,7 +140,7 @@ async function decide(deps: InboundDeps, triggers: InboundTrigger[], change: Ser
 }
 
 /** ServiceNow user names compare case-insensitively (sys_user.user_name): `BRIDGE` is the user `bridge`. */
-export function isIntegrationUser(trigger: Pick<InboundTrigger, 'integrationUser'>, updatedBy: unknown): boolean {
+function isIntegrationUser(trigger: Pick<InboundTrigger, 'integrationUser'>, updatedBy: unknown): boolean {
   const user = trigger.integrationUser;
   return user !== undefined && String(updatedBy ?? '').toLowerCase() === user.toLowerCase();
 }
