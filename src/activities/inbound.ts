@@ -9,13 +9,14 @@ import { compileTemplates, createLiquid, type CompiledTemplate } from '../templa
 import { TicketNotFoundError } from '../ticketing/errors';
 import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
+import { failingVisibly, type FailureReporting } from './inbound-failures';
 import { withFailureMapping } from './ticket';
 
 /** What the inbound activities need of the config; the worker's whole BridgeConfig fits. */
 export type InboundConfigView = Pick<BridgeConfig, 'triggers' | 'defaults'> &
   Partial<Pick<BridgeConfig, 'lookups' | 'targets' | 'source'>>;
 
-export interface InboundDeps {
+export interface InboundDeps extends FailureReporting {
   targets: Record<string, TicketTarget>;
   config: InboundConfigView;
   /** The source's row writers by `via` (src/source/writers.ts); absent: no `source:` is configured. */
@@ -124,18 +125,24 @@ async function decide(deps: InboundDeps, triggers: InboundTrigger[], change: Ser
   const trigger = candidates.find((t) => rowOfCorrelation(correlationId, t));
   const row = trigger && rowOfCorrelation(correlationId, trigger);
   if (!trigger || !row) return ignore(NOT_A_ROW_TICKET, modCount);
-  const updatedBy = String(record.sys_updated_by ?? '');
-  if (trigger.integrationUser && updatedBy === trigger.integrationUser) {
-    return ignore(`the bridge's own change (sys_updated_by ${updatedBy})`, modCount);
-  }
+  // The bridge's own change is written too: the record may also hold an agent's change made before it, whose
+  // own workflow read this version. The write is quiet (onlyChanged), so a mere echo of the row changes nothing.
+  const own = isIntegrationUser(trigger, record.sys_updated_by);
   const values = await render(engine, trigger, record);
   const decision: InboundDecision = {
     kind: 'write',
     write: { trigger: trigger.name, ...row, values },
     modCount,
     number: String(record.number ?? ''),
+    own,
   };
   return decision;
+}
+
+/** ServiceNow user names compare case-insensitively (sys_user.user_name): `BRIDGE` is the user `bridge`. */
+function isIntegrationUser(trigger: Pick<InboundTrigger, 'integrationUser'>, updatedBy: unknown): boolean {
+  const user = trigger.integrationUser;
+  return user !== undefined && String(updatedBy ?? '').toLowerCase() === user.toLowerCase();
 }
 
 const ignore = (reason: string, modCount?: number): InboundDecision => ({ kind: 'ignore', reason, modCount });
@@ -143,19 +150,36 @@ const ignore = (reason: string, modCount?: number): InboundDecision => ({ kind: 
 export function createInboundActivities(deps: InboundDeps) {
   const triggers = inboundTriggers(deps.config);
   return {
-    readServiceNowChange: (change: ServiceNowChange): Promise<InboundDecision> => decide(deps, triggers, change),
-    async writeInboundRow(write: InboundRowWrite): Promise<InboundWriteResult> {
-      const via = triggers.find((trigger) => trigger.name === write.trigger)?.via;
-      const writer = via && deps.writers?.[via];
-      if (!writer) {
-        const fix = "configure `source:` (and the trigger's write-back) in the worker's BRIDGE_CONFIG";
-        throw ApplicationFailure.nonRetryable(
-          `no source row writer for trigger ${write.trigger}: ${fix}`,
-          'MappingError',
-        );
-      }
-      const { rows } = await writer.write({ table: write.table, key: write.key, values: write.values });
-      return { rows };
-    },
+    readServiceNowChange: (change: ServiceNowChange): Promise<InboundDecision> =>
+      failingVisibly(
+        deps,
+        () => ({ trigger: 'inbound', table: `ServiceNow ${change.table} ${change.sysId}` }),
+        () => decide(deps, triggers, change),
+      ),
+    writeInboundRow: (write: InboundRowWrite): Promise<InboundWriteResult> =>
+      failingVisibly(
+        deps,
+        () => ({ trigger: write.trigger, table: `${write.table.schema}.${write.table.name}`, rowKey: keyText(write) }),
+        () => writeRow(deps, triggers, write),
+      ),
   };
+}
+
+const keyText = (write: InboundRowWrite) => Object.values(write.key).join('/');
+
+/** Through the trigger's writer, only where a value differs: rewriting what the row holds is no change. */
+async function writeRow(
+  deps: InboundDeps,
+  triggers: InboundTrigger[],
+  write: InboundRowWrite,
+): Promise<InboundWriteResult> {
+  const via = triggers.find((trigger) => trigger.name === write.trigger)?.via;
+  const writer = via && deps.writers?.[via];
+  if (!writer) {
+    const fix = "configure `source:` (and the trigger's write-back) in the worker's BRIDGE_CONFIG";
+    throw ApplicationFailure.nonRetryable(`no source row writer for trigger ${write.trigger}: ${fix}`, 'MappingError');
+  }
+  const { table, key, values } = write;
+  const { rows, changed } = await writer.write({ table, key, values, onlyChanged: true });
+  return changed === undefined ? { rows } : { rows, changed };
 }

@@ -8,6 +8,7 @@ import type { Notifier } from '../notify';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { createCatchUpActivities } from './catch-up';
 import { createInboundActivities, inboundTriggers, type InboundConfigView } from './inbound';
+import { failureReporter } from './inbound-failures';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
 import { createReconcileActivities } from './reconcile';
@@ -41,7 +42,11 @@ export interface ActivityDeps {
 /** All activities, built from injected dependencies so tests swap a client, not a module. */
 export function createActivities(deps: ActivityDeps): BridgeActivities & InboundActivities {
   return {
-    ...createInboundActivities(deps),
+    ...createInboundActivities({
+      ...deps,
+      report: failureReporter(createNotifyActivities(deps), deps.logger),
+      maximumAttempts: deps.policy.ticketRetry.maximumAttempts,
+    }),
     ...createReconcileActivities(deps, inboundTriggers(deps.config)),
     ...createTransformActivities(deps),
     ...createWorkerPolicyActivities(deps),

@@ -57,9 +57,8 @@ async function sweepTrigger(deps: ReconcileDeps, trigger: InboundTrigger, since:
       atCursor = updatedOn === cursor ? atCursor + 1 : 1;
       cursor = updatedOn;
       sweep.seen += 1;
-      // The bridge's own change would only be read and ignored by its workflow: skip the workflow.
-      const own = trigger.integrationUser !== undefined && record.sys_updated_by === trigger.integrationUser;
-      if (!own && (await startChange(deps, trigger.table, record))) sweep.started += 1;
+      // The bridge's own changes too: an agent's change before it (its call lost) shows only in this version.
+      if (await startChange(deps, trigger.table, record)) sweep.started += 1;
       if (updatedOn > sweep.newest) sweep.newest = updatedOn;
     }
     Context.current().heartbeat({ trigger: trigger.name, cursor });

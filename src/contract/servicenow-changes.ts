@@ -36,10 +36,19 @@ export interface InboundRowWrite {
 
 export type InboundDecision =
   | { kind: 'ignore'; reason: string; modCount?: number }
-  | { kind: 'write'; write: InboundRowWrite; modCount: number; number: string };
+  | {
+      kind: 'write';
+      write: InboundRowWrite;
+      modCount: number;
+      number: string;
+      /** sys_updated_by is the bridge's integration user: written all the same, it may hide an agent's change. */
+      own?: boolean;
+    };
 
 export interface InboundWriteResult {
   rows: number;
+  /** Rows whose columns differed and were updated; absent where the writer cannot tell (Hasura). */
+  changed?: number;
 }
 
 export interface ServiceNowChangeResult {
@@ -48,8 +57,15 @@ export interface ServiceNowChangeResult {
   /** The record's sys_mod_count whose values the row holds (written) or that was looked at (ignored). */
   modCount?: number;
   rows?: number;
+  /** Of the last write: rows whose columns differed (0: the row already held the values); absent via Hasura. */
+  changed?: number;
   /** Rounds of read-and-write: above 1 when the record moved on while the row was being written. */
   rounds: number;
+  /**
+   * The record still moved after the last round's write was made, unchecked: the row may hold a version
+   * older than the record's; that newer change's own workflow (its call, or the reconciler) brings it.
+   */
+  capped?: boolean;
 }
 
 export interface ReconcileInput {

@@ -22,12 +22,19 @@ export function updateStatement(request: RowWrite): { text: string; values: (str
   const columns = Object.keys(request.values);
   const keys = Object.keys(request.key);
   const set = columns.map((column, index) => `${quoteIdentifier(column)} = $${index + 1}`);
-  const where = keys.map((key, index) => `${quoteIdentifier(key)} = $${columns.length + index + 1}`);
+  const where = keys.map((key, index) => `${quoteIdentifier(key)} = $${columns.length + index + 1}`).join(' AND ');
   const table = `${quoteIdentifier(request.table.schema)}.${quoteIdentifier(request.table.name)}`;
-  return {
-    text: `UPDATE ${table} SET ${set.join(', ')} WHERE ${where.join(' AND ')}`,
-    values: [...columns.map((column) => request.values[column]), ...keys.map((key) => asParameter(request.key[key]))],
-  };
+  const values = [
+    ...columns.map((column) => request.values[column]),
+    ...keys.map((key) => asParameter(request.key[key])),
+  ];
+  if (!request.onlyChanged) return { text: `UPDATE ${table} SET ${set.join(', ')} WHERE ${where}`, values };
+  // One statement: the UPDATE skips a row already holding the values (IS DISTINCT FROM: NULL equals NULL),
+  // and the count of rows with the key tells a row gone (0) from one left as it was (rows 1, changed 0).
+  const differs = columns.map((column, index) => `${quoteIdentifier(column)} IS DISTINCT FROM $${index + 1}`);
+  const update = `UPDATE ${table} SET ${set.join(', ')} WHERE ${where} AND (${differs.join(' OR ')}) RETURNING 1`;
+  const rows = `(SELECT count(*) FROM ${table} WHERE ${where})::int AS rows`;
+  return { text: `WITH changed AS (${update}) SELECT ${rows}, (SELECT count(*) FROM changed)::int AS changed`, values };
 }
 
 export interface PostgresWriterOptions {
@@ -53,7 +60,9 @@ export function createPostgresRowWriter(options: PostgresWriterOptions): RowWrit
       const statement = updateStatement(request);
       try {
         const result = await pool.query(statement);
-        return { rows: result.rowCount ?? 0 };
+        if (!request.onlyChanged) return { rows: result.rowCount ?? 0 };
+        const [{ rows, changed }] = result.rows as { rows: number; changed: number }[];
+        return { rows, changed };
       } catch (error) {
         throw postgresWriteBackError(error, `write-back to ${request.table.schema}.${request.table.name}`);
       }

@@ -10,11 +10,18 @@ export interface RowWrite {
   key: Record<string, unknown>;
   /** Column → value; null clears the column. */
   values: Record<string, string | null>;
+  /**
+   * Write only a row whose columns differ from `values`, so rewriting what the row holds makes no row
+   * version and no event (ServiceNow back to the row). PostgreSQL only; Hasura writes unconditionally.
+   */
+  onlyChanged?: boolean;
 }
 
 export interface RowWriteResult {
   /** Rows changed: 0 when the row is gone (deleted since), which is not an error. */
   rows: number;
+  /** With `onlyChanged`, through PostgreSQL: rows whose values differed and were updated (0 or 1). */
+  changed?: number;
 }
 
 export interface RowWriter {

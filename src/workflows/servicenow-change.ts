@@ -1,8 +1,9 @@
-import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { log, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { PERMANENT_ERROR_TYPES, resolvePolicy, type BridgeActivities, type EventPolicy } from '../contract';
 import type {
   InboundActivities,
   InboundDecision,
+  InboundWriteResult,
   ReconcileResult,
   ServiceNowChange,
   ServiceNowChangeResult,
@@ -41,11 +42,38 @@ function inboundActivities(policy: EventPolicy, sweep = false) {
 }
 
 /**
+ * The run's result, computed from what the activities returned (no command of its own, so histories of
+ * runs before it replay alike). The bridge's own change that found the row already holding its values is
+ * the echo: reported ignored, though written (the write changed nothing). A capped run says so.
+ */
+function finished(
+  decision: WriteDecision,
+  write: InboundWriteResult,
+  rounds: number,
+  capped = false,
+): ServiceNowChangeResult {
+  const { modCount, own } = decision;
+  const { rows, changed } = write;
+  if (capped) {
+    const why = `record still moving after ${MAX_ROUNDS} rounds; its newer changes are left to their own runs`;
+    log.warn(`ServiceNow change stopped at the round cap: ${why}`, { modCount, rows });
+  }
+  const result: ServiceNowChangeResult = { outcome: 'written', modCount, rows, rounds };
+  if (changed !== undefined) result.changed = changed;
+  if (capped) result.capped = true;
+  if (own && changed === 0 && rounds === 1) {
+    return { ...result, outcome: 'ignored', reason: "the bridge's own change: the row already holds its values" };
+  }
+  return result;
+}
+
+/**
  * One ServiceNow change flowing back to its source row. The record is re-read (the call's body is
- * never trusted) and its current values written; then it is read again, and while it has moved on
- * (another change landed during the write) the newer values are written. So whichever change's
- * workflow writes last has seen the record unchanged after its write: an older change can overwrite a
- * newer one only until that round, never at the end (README "ServiceNow back to the row").
+ * never trusted) and its current values written, whoever made the change (the write only touches a
+ * row whose values differ); then it is read again, and while it has moved on (another change landed
+ * during the write) the newer values are written. So whichever change's workflow writes last has seen
+ * the record unchanged after its write: an older change can overwrite a newer one only until that
+ * round, never at the end (README "ServiceNow back to the row").
  */
 export async function servicenowChangeWorkflow(change: ServiceNowChange): Promise<ServiceNowChangeResult> {
   const calls = inboundActivities(resolvePolicy({}, await workerPolicy()));
@@ -53,13 +81,12 @@ export async function servicenowChangeWorkflow(change: ServiceNowChange): Promis
   if (first.kind === 'ignore') return { outcome: 'ignored', reason: first.reason, modCount: first.modCount, rounds: 1 };
   let decision: WriteDecision = first;
   for (let round = 1; ; round += 1) {
-    const { rows } = await calls.writeInboundRow(decision.write);
+    const write = await calls.writeInboundRow(decision.write);
     const written: number = decision.modCount;
-    if (rows === 0 || round >= MAX_ROUNDS) return { outcome: 'written', modCount: written, rows, rounds: round };
+    if (write.rows === 0) return finished(decision, write, round);
+    if (round >= MAX_ROUNDS) return finished(decision, write, round, true);
     const again: InboundDecision = await calls.readServiceNowChange({ ...change, modCount: written });
-    if (again.kind === 'ignore' || again.modCount === written) {
-      return { outcome: 'written', modCount: written, rows, rounds: round };
-    }
+    if (again.kind === 'ignore' || again.modCount === written) return finished(decision, write, round);
     decision = again;
   }
 }

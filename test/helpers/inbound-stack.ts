@@ -13,6 +13,7 @@ import { Secret } from '../../src/common/secret';
 import { resolvePolicy } from '../../src/contract';
 import { createLogger } from '../../src/logging';
 import { createEventMapper } from '../../src/mapping/mapper';
+import type { Notifier } from '../../src/notify';
 import { loadBridgeConfig } from '../../src/settings/file/load';
 import type { RowWrite, RowWriter } from '../../src/source/row-writer';
 import { createRowWriters } from '../../src/source/writers';
@@ -83,7 +84,7 @@ function counting(inner: RowWriter): CountingRowWriter {
  * Real PostgreSQL, the simulator, the dev server, a worker and the webhook in this process; the row is
  * written by the worker's own PostgreSQL writer (`source.postgres`), wrapped to count its writes.
  */
-export async function startInboundStack(): Promise<InboundStack> {
+export async function startInboundStack(options: { notifier?: Notifier } = {}): Promise<InboundStack> {
   const pg = await startPostgres();
   const db = new PgClient({ connectionString: pg.url() });
   await db.connect();
@@ -108,7 +109,13 @@ export async function startInboundStack(): Promise<InboundStack> {
   const targets = createTargets(config);
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const activities = createActivities({
-    ...{ targets: targets.targets, config, mapper: createEventMapper(config), notifier: silentNotifier, logger },
+    ...{
+      targets: targets.targets,
+      config,
+      mapper: createEventMapper(config),
+      notifier: options.notifier ?? silentNotifier,
+      logger,
+    },
     temporal: { uiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
     policy: resolvePolicy(FAST_TEST_POLICY),
     ...{ client: temporal.client, writers: { postgres: writer } },

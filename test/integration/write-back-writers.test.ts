@@ -65,6 +65,20 @@ describe.each([
 });
 
 describe('write-back via postgres', () => {
+  test('when only changed values are to be written, then equal ones (NULL too) make no row version, and a gone row says 0', async () => {
+    const version = async () =>
+      (await db.client.query(`SELECT xmin::text AS v FROM incident_request WHERE id = ${BEYOND_2_53}`)).rows[0].v;
+    const values = { ticket_state: 'resolved', ticket_number: null, ticket_synced_at: '2026-12-02T16:00:00.000Z' };
+    const write = { table: TABLE, key: { id: BEYOND_2_53 }, values, onlyChanged: true };
+    await expect(postgresWriter().write(write)).resolves.toEqual({ rows: 1, changed: 1 });
+    const before = await version();
+    // The same instant in another zone's notation is equal: each value is compared as its column's type.
+    const same = { ...write, values: { ...values, ticket_synced_at: '2026-12-02T17:00:00+01:00' } };
+    await expect(postgresWriter().write(same)).resolves.toEqual({ rows: 1, changed: 0 });
+    expect(await version()).toBe(before);
+    await expect(postgresWriter().write({ ...write, key: { id: 424243 } })).resolves.toEqual({ rows: 0, changed: 0 });
+  });
+
   test('when identifiers hold quotes, dots, spaces and capitals, and the key is composite, then they are quoted', async () => {
     await db.client.query(`CREATE SCHEMA "Odd ""Schema"""`);
     await db.client.query(

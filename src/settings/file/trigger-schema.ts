@@ -60,7 +60,9 @@ const inboundSchema = z
       .string()
       .min(1)
       .optional()
-      .describe("sys_updated_by of the bridge's own changes, which never flow back; default the target's username"),
+      .describe(
+        "sys_updated_by of the bridge's own changes (any case), reported as echoes when they change nothing; default the target's username",
+      ),
   })
   .strict()
   .describe(

@@ -1,0 +1,63 @@
+import { Context } from '@temporalio/activity';
+import type { FailureFacts } from '../contract';
+import type { Logger } from '../logging';
+import { toApplicationFailure } from './failures';
+import type { createNotifyActivities } from './notify';
+
+/** Tells the operators of a failure: the log line always, then every configured channel. */
+export type FailureReporter = (facts: FailureFacts) => Promise<void>;
+
+export interface FailureReporting {
+  report?: FailureReporter;
+  /** The retry schedule's attempts (the worker's policy, as the change workflow reads it): the last one fails it. */
+  maximumAttempts?: number;
+}
+
+/** What a failed change names: its trigger and row once the record was read, else the ServiceNow record. */
+export interface FailedChange {
+  trigger: string;
+  table: string;
+  rowKey?: string;
+}
+
+/** The event workflows' notify activities (src/activities/notify.ts), run from inside the failing activity. */
+export function failureReporter(notify: ReturnType<typeof createNotifyActivities>, logger: Logger): FailureReporter {
+  return async (facts) => {
+    await notify.logFailure(facts);
+    for (const channel of await notify.notifyChannels()) {
+      await notify.notifyFailure(channel, facts).catch((error: unknown) => {
+        logger.warn({ channel, workflowId: facts.workflowId, error: String(error) }, 'failure notification not sent');
+      });
+    }
+  };
+}
+
+/**
+ * A change workflow has no park: it fails when one of its activities fails for good (a permanent error, or
+ * the last attempt of the retry schedule). So that activity tells the operators before its failure goes back,
+ * as a parked event does, and the failure is classified in the one place (src/activities/failures.ts): a
+ * refused row write is permanent here as in the write-back. A report that cannot be sent never hides the failure.
+ */
+export async function failingVisibly<T>(
+  deps: FailureReporting,
+  subject: () => FailedChange,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const { attempt, workflowExecution } = Context.current().info;
+    const failure = toApplicationFailure(error, { attempt });
+    const last = failure.nonRetryable || (deps.maximumAttempts !== undefined && attempt >= deps.maximumAttempts);
+    if (last && deps.report) {
+      const { workflowId = '', runId = '' } = workflowExecution ?? {};
+      const facts: FailureFacts = {
+        ...{ workflowId, runId, ...subject(), op: 'SERVICENOW_CHANGE', eventId: workflowId },
+        lastError: { message: failure.message, type: failure.type ?? undefined },
+        ...{ attempts: attempt, occurredAt: new Date().toISOString(), outcome: 'failed' as const },
+      };
+      await deps.report(facts).catch(() => undefined);
+    }
+    throw failure;
+  }
+}
