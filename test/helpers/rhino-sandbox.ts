@@ -47,8 +47,7 @@ export function assertEs5(source: string): void {
 }
 
 /** How a password2 value reads back through gs.getProperty: the stored ciphertext, not the secret. */
-export const encryptedForm = (value: string) =>
-  `enc:${Buffer.from(value).toString('base64').split('').reverse().join('')}`;
+const encryptedForm = (value: string) => `enc:${Buffer.from(value).toString('base64').split('').reverse().join('')}`;
 
 function glideRecord(table: string, fields: Record<string, string>) {
   const record: Record<string, unknown> = {
