@@ -6,7 +6,8 @@ import { loadWebhookSettings } from '../src/settings/webhook';
 import { loadWorkerSettings } from '../src/settings/worker';
 import { onShutdownSignal, runMain } from '../src/main-helpers';
 import { loadStartSettings, type StartSettings } from './start-settings';
-import { startServiceNowSimulator } from './simulator/servicenow/server';
+import { startServiceNowSimulator, type ServiceNowSimulator } from './simulator/servicenow/server';
+import { simulatorBusinessRule } from './start-business-rule';
 import { startDevServer } from './temporal/dev-server';
 import { startWorker } from '../src/worker/run';
 import { startWorkerObservability } from '../src/metrics/worker-observability';
@@ -40,7 +41,10 @@ async function ensureTemporal(settings: StartSettings, logger: Logger, stops: St
   return { defaults: { TEMPORAL_UI_URL: server.uiUrl }, overrides: { TEMPORAL_ADDRESS: server.address } };
 }
 
-async function ensureServiceNow(settings: StartSettings, stops: Stop[]): Promise<Started & { simulatorUrl?: string }> {
+async function ensureServiceNow(
+  settings: StartSettings,
+  stops: Stop[],
+): Promise<Started & { simulator?: ServiceNowSimulator }> {
   if (!settings.simulator) return { defaults: {}, overrides: {} };
   const simulator = await startServiceNowSimulator(settings.simulator);
   stops.push(() => simulator.close());
@@ -51,7 +55,7 @@ async function ensureServiceNow(settings: StartSettings, stops: Stop[]): Promise
     SERVICENOW_USERNAME: user?.username ?? 'bridge',
     SERVICENOW_PASSWORD: user?.password ?? 'bridge-password',
   };
-  return { defaults: {}, overrides, simulatorUrl: simulator.url };
+  return { defaults: {}, overrides, simulator };
 }
 
 /** `npm start`: Temporal dev server + worker + webhook (+ ServiceNow simulator) in one process. */
@@ -83,7 +87,9 @@ runMain(
     stops.push(() => worker.shutdown());
     const api = await startApi(webhookSettings, { logger });
     stops.push(() => api.close());
-    const { simulatorUrl } = serviceNow;
+    const simulatorUrl = serviceNow.simulator?.url;
+    const rule = serviceNow.simulator && simulatorBusinessRule(webhookSettings.servicenowEvents, api.url);
+    if (rule) serviceNow.simulator?.configureBusinessRule(rule);
     const serviceNowLine = simulatorUrl
       ? `${simulatorUrl}  (built-in simulator; records at ${simulatorUrl}/_sim/records/incident)`
       : settings.serviceNowUrl;
@@ -94,6 +100,7 @@ runMain(
         `  webhook      POST ${api.url}/hasura/events   (header ${webhookSettings.http.secretHeader})`,
         `  Temporal UI  ${workerSettings.temporal.uiUrl}`,
         `  ServiceNow   ${serviceNowLine}`,
+        ...(rule ? [`  ServiceNow → row  the simulator's business rule posts to ${rule.url}`] : []),
         '  Ctrl-C stops everything.',
         '',
       ].join('\n'),

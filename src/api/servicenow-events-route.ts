@@ -21,9 +21,10 @@ export const serviceNowEventSchema = z.object({
     .optional(),
 });
 
-function parseBody(text: string): unknown {
+/** The raw body as JSON: UTF-8 as RFC 8259 says, a leading BOM dropped (TextDecoder's default). */
+function parseBody(raw: unknown): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(Buffer.isBuffer(raw) ? raw : Buffer.alloc(0)));
   } catch {
     return undefined;
   }
@@ -35,7 +36,7 @@ function handler(deps: {
   retryAfterSeconds: number;
 }): RequestHandler {
   return async (req, res) => {
-    const parsed = serviceNowEventSchema.safeParse(parseBody(String(req.body ?? '')));
+    const parsed = serviceNowEventSchema.safeParse(parseBody(req.body));
     if (!parsed.success) {
       const problems = formatZodIssues(parsed.error).slice(0, 10);
       deps.logger.warn({ problems }, 'rejected malformed ServiceNow event');
@@ -59,7 +60,8 @@ function handler(deps: {
 }
 
 /**
- * POST /servicenow/events: auth over the raw body (401 before anything else), JSON (415), the body
+ * POST /servicenow/events: auth over the raw bytes, never a decoded or re-serialised copy (401 before
+ * anything else), JSON (415), the body
  * (400 naming the problem), then one workflow per change; 503 + Retry-After while Temporal is away.
  * RESTMessageV2 does not retry a 503: the reconciler picks such a change up (README).
  */
@@ -68,7 +70,7 @@ export function serviceNowEventsRoute(
   deps: { starter: ServiceNowChangeStarter; logger: Logger; retryAfterSeconds: number; bodyLimit: string },
 ): RequestHandler[] {
   return [
-    express.text({ limit: deps.bodyLimit, type: () => true, defaultCharset: 'utf-8' }),
+    express.raw({ limit: deps.bodyLimit, type: () => true }),
     requireServiceNowAuth(config),
     requireJson,
     handler(deps),

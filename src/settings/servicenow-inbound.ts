@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../common/config-error';
 import { envDuration } from './duration';
+import { Secret } from '../common/secret';
 import { parseEnv, secretFromEnv, type Env } from './env';
 import type { ServiceNowEventsConfig, ServiceNowReconcileConfig } from '../config/settings';
 
@@ -25,14 +26,35 @@ export function serviceNowEventsAuthFromEnv(env: Env): Pick<ServiceNowEventsConf
   return { auth, header: (parsed.SERVICENOW_EVENTS_HEADER ?? DEFAULT_EVENTS_HEADERS[auth]).toLowerCase() };
 }
 
+/** An HMAC-SHA256 key shorter than the hash gains nothing from HMAC (RFC 2104); the same floor for the header. */
+export const MIN_EVENTS_SECRET_BYTES = 32;
+
 /**
- * `POST /servicenow/events` (ServiceNow's business rule): on only when SERVICENOW_EVENTS_SECRET is set.
+ * One of the receiver's secrets, refused below MIN_EVENTS_SECRET_BYTES: an empty or short secret file
+ * would otherwise key the HMAC with '' and let anyone sign. The problem names the variable, never the value.
+ */
+function eventsSecret(env: Env, name: string): Secret | undefined {
+  const setting = env[`${name}_FILE`] ? `${name}_FILE` : name;
+  let secret: Secret | undefined;
+  try {
+    secret = secretFromEnv(env, name);
+  } catch (error) {
+    throw new ConfigError([`${setting}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`]);
+  }
+  if (secret === undefined || Buffer.byteLength(secret.reveal()) >= MIN_EVENTS_SECRET_BYTES) return secret;
+  const why = secret.reveal() === '' ? 'the file is empty' : 'a long random string; see README';
+  throw new ConfigError([`${setting}: must hold at least ${MIN_EVENTS_SECRET_BYTES} bytes (${why})`]);
+}
+
+/**
+ * `POST /servicenow/events` (ServiceNow's business rule): on only when SERVICENOW_EVENTS_SECRET is set,
+ * to at least 32 bytes.
  * `header` compares the header with the secret; `hmac` checks the header as the base64 HMAC-SHA256 of
  * the raw body keyed with the secret (what GlideCertificateEncryption.generateMac gives).
  */
 export function serviceNowEventsFromEnv(env: Env): ServiceNowEventsConfig | undefined {
   const signing = serviceNowEventsAuthFromEnv(env);
-  const [current, previous] = EVENT_SECRETS.map((name) => secretFromEnv(env, name));
+  const [current, previous] = EVENT_SECRETS.map((name) => eventsSecret(env, name));
   if (!current) {
     if (!previous) return undefined;
     throw new ConfigError(['SERVICENOW_EVENTS_SECRET: required when SERVICENOW_EVENTS_SECRET_PREVIOUS is set']);

@@ -136,7 +136,7 @@ triggers:
 describe('settings', () => {
   test.each([
     [
-      { SERVICENOW_EVENTS_SECRET_PREVIOUS: 'x' },
+      { SERVICENOW_EVENTS_SECRET_PREVIOUS: 'x'.repeat(32) },
       'SERVICENOW_EVENTS_SECRET: required when SERVICENOW_EVENTS_SECRET_PREVIOUS is set',
     ],
     [{ SERVICENOW_EVENTS_SECRET: 'x', SERVICENOW_EVENTS_AUTH: 'basic' }, /^SERVICENOW_EVENTS_AUTH: /],
@@ -151,7 +151,10 @@ describe('settings', () => {
 
   test('when no secret is set, then the receiver is off; with hmac the header defaults to the signature header', () => {
     expect(serviceNowEventsFromEnv({})).toBeUndefined();
-    const config = serviceNowEventsFromEnv({ SERVICENOW_EVENTS_SECRET: 'a', SERVICENOW_EVENTS_AUTH: 'hmac' });
+    const config = serviceNowEventsFromEnv({
+      SERVICENOW_EVENTS_SECRET: 'a'.repeat(32),
+      SERVICENOW_EVENTS_AUTH: 'hmac',
+    });
     expect(config).toMatchObject({ auth: 'hmac', header: 'x-servicenow-signature' });
     expect(String(config?.secrets[0])).toBe('<secret>');
   });

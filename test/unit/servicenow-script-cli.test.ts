@@ -68,12 +68,15 @@ describe('npm run servicenow-script', () => {
     const run = await script(command.replace('npm run servicenow-script -- ', '').split(' '));
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Name: x_incident_bridge.events_secret');
-    expect(run.stdout).toContain('Type: password2');
+    expect(run.stdout).toContain('Basic Auth Credentials');
+    expect(run.stdout).toContain('Name: x_incident_bridge.events_credential');
+    expect(run.stdout).toContain(".getCredentialByID(gs.getProperty('x_incident_bridge.events_credential'));");
+    expect(run.stdout).not.toContain('password2');
     expect(run.stdout).toContain('Endpoint: https://bridge.example.com/servicenow/events');
     expect(run.stdout).toContain('Table: incident');
     expect(run.stdout).toContain('When: async');
-    expect(run.stdout).toContain("Condition: current.correlation_id.toString().startsWith('incident_lifecycle:')");
+    expect(run.stdout).toContain('Filter Conditions: [Correlation ID] [starts with] [incident_lifecycle:]');
+    expect(run.stdout).toContain(`.indexOf("incident_lifecycle:") !== 0) return;`);
     expect(run.stdout).toContain("new sn_ws.RESTMessageV2('incident-bridge', 'post change')");
     expect(run.stdout).toContain("sys_mod_count: parseInt(current.getValue('sys_mod_count'), 10)");
     expect(run.stdout).toContain("request.setRequestHeader('x-servicenow-secret', secret);");

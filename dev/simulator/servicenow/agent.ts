@@ -17,6 +17,8 @@ export const agentUpdateSchema = z
     fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     /** false: as `gr.setWorkflow(false); gr.update()`: no business rule runs, so no outbound call. */
     setWorkflow: z.boolean().default(true),
+    /** false: as `gr.autoSysFields(false)`: the sys fields (sys_mod_count, sys_updated_on/by) do not move. */
+    autoSysFields: z.boolean().default(true),
   })
   .strict();
 
@@ -27,13 +29,14 @@ export function agentUpdate(
   target: { table: string; sysId: string },
   input: AgentUpdate,
 ): WriteOutcome {
-  const { user, fields, setWorkflow } = agentUpdateSchema.parse(input);
+  const { user, fields, setWorkflow, autoSysFields } = agentUpdateSchema.parse(input);
   const outcome = updateRecord(deps, {
     table: target.table,
     sysId: target.sysId,
     body: fields,
     user: { username: user, sysId: userSysId(user) },
     inputDisplayValue: false,
+    autoSysFields,
   });
   if (outcome.ok) deps.businessRule.afterUpdate(target.table, outcome.entry.fields, { setWorkflow });
   return outcome;

@@ -24,6 +24,8 @@ export interface WriteRequest {
   user: CallingUser;
   /** sysparm_input_display_value=true: references may be given by display name. */
   inputDisplayValue: boolean;
+  /** false: as a script's `gr.autoSysFields(false)`: sys_mod_count, sys_updated_on/by stay as they were. */
+  autoSysFields?: boolean;
 }
 
 export type WriteOutcome = { ok: true; entry: StoredRecord } | { ok: false; status: number; body: ServiceNowErrorBody };
@@ -132,9 +134,11 @@ export function updateRecord(deps: WriteDeps, request: WriteRequest & { sysId: s
     const refusal = applyIncidentRules(fields, changes, context);
     if (refusal) return { ok: false, status: 403, body: refusal };
   }
-  fields.sys_mod_count = String(Number(existing.fields.sys_mod_count || '0') + 1);
-  fields.sys_updated_on = timestamp;
-  fields.sys_updated_by = request.user.username;
+  if (request.autoSysFields !== false) {
+    fields.sys_mod_count = String(Number(existing.fields.sys_mod_count || '0') + 1);
+    fields.sys_updated_on = timestamp;
+    fields.sys_updated_by = request.user.username;
+  }
   const entry = { fields, journal: [...existing.journal, ...journal] };
   deps.store.put(request.table, entry);
   return { ok: true, entry };
