@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { envInt, parseEnv } from '../../src/settings/env';
 
-export type StorageMode = 'memory' | 'sqlite';
+/** The dev server's two storage modes, and the PostgreSQL that BENCH_TEMPORAL=cluster runs the full server on. */
+export type StorageMode = 'memory' | 'sqlite' | 'postgres';
+
+/** Which Temporal server the sections measure: the CLI's dev server or the full server on PostgreSQL. */
+export type TemporalKind = 'dev' | 'cluster';
 
 /** Sizes and time limits of one benchmark run; BENCH_SCALE picks a preset, BENCH_* variables override single keys. */
 export interface BenchConfig {
   scale: 'smoke' | 'default' | 'large';
+  temporal: TemporalKind;
   /** The first mode runs every section; later ones repeat only webhook ack and end to end (memory adds ~3 min). */
   storage: StorageMode[];
   /** Concurrent HTTP connections and concurrent starts in the floor loop. */
@@ -27,7 +32,7 @@ export interface BenchConfig {
   resultsPath: string;
 }
 
-const PRESETS: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'logLevel' | 'resultsPath'>> = {
+const PRESETS: Record<BenchConfig['scale'], Omit<BenchConfig, 'scale' | 'temporal' | 'logLevel' | 'resultsPath'>> = {
   smoke: {
     storage: ['memory'],
     connections: 4,
@@ -79,6 +84,7 @@ const storageList = z
 
 const schema = z.object({
   BENCH_SCALE: z.enum(['smoke', 'default', 'large']).default('default'),
+  BENCH_TEMPORAL: z.enum(['dev', 'cluster']).default('dev'),
   BENCH_STORAGE: storageList.optional(),
   BENCH_CONNECTIONS: envInt(1, 1024).optional(),
   BENCH_STEP_SECONDS: envInt(1, 600).optional(),
@@ -91,13 +97,23 @@ const schema = z.object({
   BENCH_RESULTS: z.string().min(1).default('dev/bench/results.json'),
 });
 
+/** The cluster has one storage; a storage list with it would be silently ignored, so it is refused. */
+const settings = schema.superRefine((e, ctx) => {
+  if (e.BENCH_TEMPORAL === 'cluster' && e.BENCH_STORAGE) {
+    const message = "picks the dev server's storage; BENCH_TEMPORAL=cluster always stores in PostgreSQL";
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['BENCH_STORAGE'], message });
+  }
+});
+
 export function benchConfigFromEnv(env: NodeJS.ProcessEnv): BenchConfig {
-  const e = parseEnv(schema, env);
+  const e = parseEnv(settings, env);
   const preset = PRESETS[e.BENCH_SCALE];
+  const cluster = e.BENCH_TEMPORAL === 'cluster';
   return {
     ...preset,
     scale: e.BENCH_SCALE,
-    storage: e.BENCH_STORAGE ?? preset.storage,
+    temporal: e.BENCH_TEMPORAL,
+    storage: cluster ? ['postgres'] : (e.BENCH_STORAGE ?? preset.storage),
     connections: e.BENCH_CONNECTIONS ?? preset.connections,
     stepSeconds: e.BENCH_STEP_SECONDS ?? preset.stepSeconds,
     e2eIncidents: e.BENCH_E2E_INCIDENTS ?? preset.e2eIncidents,

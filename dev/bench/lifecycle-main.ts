@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const e = parseEnv(schema, process.env);
   const workDir = mkdtempSync(path.join(tmpdir(), 'incident-bridge-bench-lifecycle-'));
   // info: the bridge's readiness line is logged at info.
-  const stack = await startBenchStack({ storage: 'sqlite', workDir, logLevel: 'info' });
+  const stack = await startBenchStack({ temporal: 'dev', storage: 'sqlite', workDir, logLevel: 'info' });
   const base = { rowIdleMs: e.BENCH_LIFECYCLE_ROW_IDLE_MS, concurrency: e.BENCH_LIFECYCLE_CONCURRENCY };
   try {
     const point = (rows: number, changesPerRow: number) => {

@@ -12,6 +12,8 @@ export interface BenchReport {
   generatedAt: string;
   machine: { cpuModel: string; cores: number; memoryMb: number; node: string; platform: string };
   settings: BenchConfig;
+  /** The Temporal server each storage mode ran on, by storage mode (e.g. `postgres`: the full server's version). */
+  servers: Record<string, string>;
   durationSeconds: number;
   sections: {
     ack: Record<string, SectionOutcome<AckResult>>;
@@ -34,9 +36,9 @@ export function describeMachine(): BenchReport['machine'] {
 }
 
 function unavailable(section: string, outcome: SectionOutcome<unknown>): Row[] {
-  return outcome.status === 'ok'
-    ? []
-    : [[section, outcome.status.toUpperCase(), outcome.message.slice(0, 60), '', '', '', 'MISS']];
+  if (outcome.status === 'ok') return [];
+  const miss = outcome.status === 'skipped' ? '' : 'MISS';
+  return [[section, outcome.status.toUpperCase(), outcome.message.slice(0, 60), '', '', '', miss]];
 }
 
 function ackRows(storage: string, outcome: SectionOutcome<AckResult>): Row[] {
@@ -210,8 +212,10 @@ export function renderTable(report: BenchReport): string {
       .join(' | ')
       .trimEnd();
   const m = report.machine;
+  const servers = Object.entries(report.servers).map(([storage, server]) => `${storage}: ${server}`);
   return [
     `incident-bridge benchmark, ${report.generatedAt}: ${m.cpuModel} × ${m.cores}, ${m.memoryMb} MiB, Node ${m.node}, scale ${report.settings.scale}, ${report.durationSeconds} s`,
+    `Temporal (BENCH_TEMPORAL=${report.settings.temporal}): ${servers.join('; ') || 'none started'}`,
     line(HEADER),
     widths.map((width) => '-'.repeat(width)).join('-|-'),
     ...rows.map(line),

@@ -7,7 +7,9 @@ export interface SectionContext {
   signal: AbortSignal;
 }
 
-export type SectionOutcome<T> = { status: 'ok'; data: T } | { status: 'timeout' | 'error'; message: string };
+/** `skipped`: not part of this kind of run (the cluster's), as opposed to a section that failed to produce figures. */
+export type SectionOutcome<T> =
+  { status: 'ok'; data: T } | { status: 'timeout' | 'error' | 'skipped'; message: string };
 
 /**
  * Runs one section under a deadline. On timeout the section's signal aborts, its own finally blocks

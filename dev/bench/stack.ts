@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../simulator/servicenow/server';
-import { freePort, startDevServer, type DevServer } from '../temporal/dev-server';
+import { freePort } from '../temporal/dev-server';
 import { distScript, spawnNode, type BenchChild } from './children';
-import type { StorageMode } from './config';
+import type { StorageMode, TemporalKind } from './config';
 import { BENCH_SECRET } from './events';
+import { startBenchServer } from './server';
 import { waitFor } from './timing';
-import { packageRoot } from '../../src/package-root';
 
 /** Short retries so outages and parks resolve within a benchmark step (same knobs as README "Configuration"). */
 export const BENCH_POLICY_ENV = {
@@ -18,12 +17,14 @@ export const BENCH_POLICY_ENV = {
   SERVICENOW_REQUEST_TIMEOUT_MS: '8000',
 };
 
-/** What every section shares: one dev server, one simulator, one client for visibility queries. */
+/** What every section shares: one Temporal server, one simulator, one client for visibility queries. */
 export interface BenchStack {
   storage: StorageMode;
   temporalAddress: string;
   /** The Temporal server's Prometheus page: its `action` counter prices the runs (./cost.ts). */
   temporalMetricsUrl: string;
+  /** Which Temporal server, on which storage (the report names it). */
+  temporalServer: string;
   simulator: ServiceNowSimulator;
   client: Client;
   workDir: string;
@@ -34,41 +35,30 @@ export interface BenchStack {
 }
 
 export async function startBenchStack(options: {
+  temporal: TemporalKind;
   storage: StorageMode;
   workDir: string;
   logLevel: string;
 }): Promise<BenchStack> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { resolveTemporalCli } = require(path.join(packageRoot(), 'scripts', 'temporal-cli.js'));
-  const dbFile =
-    options.storage === 'sqlite'
-      ? path.join(options.workDir, `temporal-${randomUUID().slice(0, 8)}.sqlite`)
-      : undefined;
-  const metricsPort = await freePort();
-  const devServer: DevServer = await startDevServer({
-    cliPath: resolveTemporalCli({ quiet: true }),
-    headless: true,
-    dbFile,
-    metricsPort,
-    startupTimeoutMs: 60_000,
-  });
-  const closers: (() => Promise<void>)[] = [devServer.stop];
+  const server = await startBenchServer(options);
+  const closers: (() => Promise<void>)[] = [server.stop];
   try {
     const simulator = await startServiceNowSimulator({ port: 0, seed: 7 });
     closers.unshift(() => simulator.close());
-    const connection = await Connection.connect({ address: devServer.address });
+    const connection = await Connection.connect({ address: server.address });
     closers.unshift(() => connection.close());
     return {
       storage: options.storage,
-      temporalAddress: devServer.address,
-      temporalMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+      temporalAddress: server.address,
+      temporalMetricsUrl: server.metricsUrl,
+      temporalServer: server.description,
       simulator,
       client: new Client({ connection }),
       workDir: options.workDir,
       logLevel: options.logLevel,
       childEnv: (taskQueue, extra = {}) => ({
         ...process.env,
-        TEMPORAL_ADDRESS: devServer.address,
+        TEMPORAL_ADDRESS: server.address,
         TEMPORAL_NAMESPACE: 'default',
         TEMPORAL_TASK_QUEUE: taskQueue,
         SERVICENOW_INSTANCE_URL: simulator.url,

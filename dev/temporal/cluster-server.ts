@@ -160,6 +160,11 @@ export class ClusterServer {
     } finally {
       closeSync(log);
     }
+    // A process that ends without close() (a signal handler's exit, a crash) still takes its server along.
+    const child = this.child;
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     try {
       await waitForFrontend(this.address, this.child, this.options.startupTimeoutMs ?? 90_000);
     } catch (error) {
