@@ -61,6 +61,11 @@ const inboundSchema = z
       .min(1)
       .optional()
       .describe("sys_updated_by of the bridge's own changes, which never flow back; default the target's username"),
+    ticket_column: columnName
+      .optional()
+      .describe(
+        'a `writeback.columns` column written as `{{ ticket.id }}`: a change is written only to the row holding its sys_id',
+      ),
   })
   .strict()
   .describe(
