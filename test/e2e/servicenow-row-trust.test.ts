@@ -10,6 +10,8 @@ import { eventually } from '../helpers/stack';
  * table the trigger writes, bound to this very ticket.
  */
 const TRIGGER = 'incident_trust';
+/** A trigger with no write-back: only its row workflows know which row has which ticket. */
+const PLAIN = 'incident_trust_plain';
 const TICKETS = 'public.incident_ticket';
 const RESOLVE = { state: '6', close_code: 'Solution provided' };
 
@@ -24,6 +26,13 @@ beforeAll(async () => {
     // The ticket columns live in a table of their own: inbound writes go there too.
     triggerYaml: `    writeback:\n      via: postgres\n      table: ${TICKETS}\n      columns: { ticket_sys_id: "{{ ticket.id }}" }`,
     inboundYaml: '      ticket_column: ticket_sys_id',
+    moreTriggersYaml: [
+      `  ${PLAIN}:`,
+      '    row_key: [id]',
+      '    lifecycle: { enabled: true, reorder_window: 300ms }',
+      '    fields: { short_description: "{{ row.title }}" }',
+      '    inbound: { columns: { status: "{{ record.state | lookup: \'sn_state_to_status\' }}" } }',
+    ].join('\n'),
   });
 }, 120_000);
 afterAll(async () => stack?.close());
@@ -32,21 +41,25 @@ type Row = Record<string, unknown>;
 const rowIn = async (table: string, id: number): Promise<Row> =>
   (await stack.db.query(`SELECT * FROM ${table} WHERE id = $1`, [id])).rows[0];
 
-/** A row inserted, its INSERT delivered, its ticket made and its sys_id written back: a row the bridge ticketed. */
-async function rowWithTicket(id: number) {
+/**
+ * A row inserted, its INSERT delivered and its ticket made: a row the bridge ticketed. Through TRIGGER its
+ * ticket's sys_id is also written back into the ticket table's row of the same id.
+ */
+async function rowWithTicket(id: number, trigger = TRIGGER) {
   await stack.db.query('INSERT INTO public.incident_request (id, title, status) VALUES ($1, $2, $3)', [
     id,
     `row ${id}`,
     'open',
   ]);
-  await stack.db.query(`INSERT INTO ${TICKETS} (id) VALUES ($1)`, [id]);
+  if (trigger === TRIGGER) await stack.db.query(`INSERT INTO ${TICKETS} (id) VALUES ($1)`, [id]);
   const row = await rowIn('public.incident_request', id);
-  const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: row });
+  const body = hasuraEventBody({ trigger, op: 'INSERT', id: randomUUID(), old: null, new: row });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = `${trigger}:public.incident_request:${id}`;
   const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: `the ticket of row ${id}`,
   });
+  if (trigger !== TRIGGER) return ticket;
   await eventually(async () => ((await rowIn(TICKETS, id)).ticket_sys_id === ticket.sys_id ? true : undefined), {
     what: `the write-back of row ${id}`,
   });
@@ -95,29 +108,39 @@ async function forgetRowWorkflow(id: number) {
   );
 }
 
-test('when an agent points a ticket at another row of the table, then that row is not written and the change is ignored, naming why', async () => {
-  const mine = await rowWithTicket(21);
-  await rowWithTicket(22);
-  const forged = agentEdit(mine.sys_id, {
-    correlation_id: `${TRIGGER}:public.incident_request:22`,
-    state: '2',
-    close_notes: 'forged',
-  });
+test("when an agent points a ticket at another row of the table, then the row's workflow refuses it: not written, ignored naming why", async () => {
+  const mine = await rowWithTicket(21, PLAIN);
+  await rowWithTicket(22, PLAIN);
+  const forged = agentEdit(mine.sys_id, { correlation_id: `${PLAIN}:public.incident_request:22`, state: '2' });
   const result = await changeResult(mine.sys_id, forged.sys_mod_count);
   expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining(`not ${mine.number}`) });
-  expect(await rowIn(TICKETS, 22)).toMatchObject({ status: null, resolution: null });
-  expect(await rowIn('public.incident_request', 22)).toMatchObject({ status: 'open', resolution: null });
+  expect(await rowIn('public.incident_request', 22)).toMatchObject({ status: 'open' });
   expect(stack.writer.writes.filter((w) => w.key.id === '22')).toHaveLength(0);
 });
 
-test('when an agent points a ticket at another table, then that table is not written and the change is ignored, naming why', async () => {
-  const mine = await rowWithTicket(23);
+test('when an agent points a ticket at another table, then no row workflow confirms it: not written, ignored naming the table', async () => {
+  const mine = await rowWithTicket(23, PLAIN);
   await stack.db.query("INSERT INTO public.payroll (id, status) VALUES (23, 'paid')");
-  const forged = agentEdit(mine.sys_id, { correlation_id: `${TRIGGER}:public.payroll:23`, state: '2' });
+  const forged = agentEdit(mine.sys_id, { correlation_id: `${PLAIN}:public.payroll:23`, state: '2' });
   const result = await changeResult(mine.sys_id, forged.sys_mod_count);
   expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('public.payroll') });
   expect(await rowIn('public.payroll', 23)).toMatchObject({ status: 'paid', resolution: null });
   expect(stack.writer.writes.filter((w) => w.table.name === 'payroll')).toHaveLength(0);
+});
+
+test('when a trigger with writeback.table gets a ticket pointed at another table, then only its own table is written, by the ticket column', async () => {
+  const mine = await rowWithTicket(27);
+  await stack.db.query("INSERT INTO public.payroll (id, status) VALUES (27, 'paid')");
+  const forged = agentEdit(mine.sys_id, { correlation_id: `${TRIGGER}:public.payroll:27`, state: '2' });
+  await changeResult(mine.sys_id, forged.sys_mod_count);
+  expect(await rowIn('public.payroll', 27)).toMatchObject({ status: 'paid', resolution: null });
+  expect(stack.writer.writes.filter((w) => w.table.name === 'payroll')).toHaveLength(0);
+  expect(stack.writer.writes.filter((w) => w.key.id === '27')).toEqual([
+    expect.objectContaining({
+      table: { schema: 'public', name: 'incident_ticket' },
+      onlyIf: { ticket_sys_id: mine.sys_id },
+    }),
+  ]);
 });
 
 test('when the trigger writes back into its own table, then an agent change lands in that table', async () => {

@@ -38,10 +38,17 @@ export interface InboundStackOptions {
   inboundYaml?: string;
   /** More statements run on the database before the worker starts (more tables, columns). */
   ddl?: string[];
+  /** More triggers, as YAML lines indented by two spaces (under `triggers:`). */
+  moreTriggersYaml?: string;
 }
 
 /** The bridge config the tests run: a lifecycle trigger whose ticket's state and close notes come back. */
-const bridgeYaml = ({ trigger = TRIGGER, triggerYaml = '', inboundYaml = '' }: InboundStackOptions) => `
+const bridgeYaml = ({
+  trigger = TRIGGER,
+  triggerYaml = '',
+  inboundYaml = '',
+  moreTriggersYaml = '',
+}: InboundStackOptions) => `
 source:
   postgres: { url: { env: SOURCE_DB_URL } }
 lookups:
@@ -59,6 +66,7 @@ ${triggerYaml}
         status: "{{ record.state | lookup: 'sn_state_to_status' }}"
         resolution: "{{ record.close_notes }}"
 ${inboundYaml}
+${moreTriggersYaml}
 `;
 
 export interface InboundStack {
@@ -87,6 +95,7 @@ function counting(inner: RowWriter): CountingRowWriter {
       writer.writes.push(request);
       return inner.write(request);
     },
+    read: (request) => inner.read(request),
     close: () => inner.close(),
   };
   return writer;
