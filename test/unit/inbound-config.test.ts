@@ -1,6 +1,8 @@
 import { ConfigError } from '../../src/common/config-error';
 import { loadBridgeConfig } from '../../src/settings/file/load';
 import { configDir } from '../fixtures/config/write-config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /* Issue 14 review: inbound columns that the bridge writes otherwise, and the ticket column that binds a row. */
 const HEAD = `source: { postgres: { url: { env: P } } }
@@ -59,4 +61,16 @@ test.each([
 test('when the ticket column is written as the sys_id, then the trigger carries it', () => {
   const config = load(`${HEAD}${WRITEBACK}    inbound: { columns: { status: x }, ticket_column: ticket_sys_id }`);
   expect(config.triggers.t.inbound).toMatchObject({ columns: { status: 'x' }, ticketColumn: 'ticket_sys_id' });
+});
+
+test("when the README's ticket_column example is loaded (with its source and target), then it binds rows by ticket_sys_id", () => {
+  const readme = readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+  const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => m[1])
+    .find((t) => t.includes('ticket_column:'));
+  const head = HEAD.slice(0, HEAD.indexOf('triggers:'));
+  const lookups = 'lookups: { sn_state_to_status: { "6": resolved } }\n';
+  const config = load(`${head}${lookups}${block}`);
+  expect(config.triggers.incident_lifecycle.inbound?.ticketColumn).toBe('ticket_sys_id');
+  expect(config.triggers.incident_lifecycle.writeback?.table).toEqual({ schema: 'public', name: 'incident_request' });
 });
