@@ -40,7 +40,7 @@ const graphql = (variables: object) =>
         '{ update_int_keyed_by_pk(pk_columns: $pk, _set: $set) { __typename } }',
       variables,
     }),
-  }).then((response) => response.json());
+  }).then((response) => response.json() as Promise<{ errors?: { message?: string }[] }>);
 
 test('when an Int key is sent as a string, then the stand-in refuses it as Hasura does', async () => {
   const answer = await graphql({ pk: { id: '1' }, set: { status: 'x' } });
