@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { graphqlError, permissionProblem, type GraphqlError, type Permissions } from './permissions';
+import { columnScalars, pkColumnsInputType, scalarProblem } from './scalars';
 
 /*
  * A stand-in for the one Hasura request the bridge makes (there is no Hasura engine on these
@@ -29,6 +30,10 @@ export interface HasuraStandin {
 
 const MUTATION =
   /^mutation\s+\w*\s*\(\s*\$pk:\s*(\w+)_pk_columns_input!\s*,\s*\$set:\s*(\w+)_set_input!\s*\)\s*\{\s*update_(\w+)_by_pk\(\s*pk_columns:\s*\$pk\s*,\s*_set:\s*\$set\s*\)\s*\{\s*__typename\s*\}\s*\}$/;
+
+// The writer's introspection of a table's key scalars (src/source/hasura-key-types.ts).
+const KEY_TYPES =
+  /^query\s+BridgeKeyTypes\s*\{\s*__type\(name:\s*"(\w+)_pk_columns_input"\)\s*\{\s*inputFields\s*\{\s*name\s+type\s*\{\s*name\s+ofType\s*\{\s*name\s*\}\s*\}\s*\}\s*\}\s*\}$/;
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const rootOf = (table: string) => {
@@ -73,6 +78,9 @@ export function createStandinHandler(options: StandinOptions, pool: Pool) {
       return { errors: [graphqlError('access-denied', '$', 'invalid x-hasura-admin-secret/x-hasura-access-key')] };
     }
     const { query, variables } = JSON.parse(text) as { query?: string; variables?: { pk?: object; set?: object } };
+    const introspection = KEY_TYPES.exec(query?.trim() ?? '');
+    const introspected = introspection && roots.get(introspection[1]);
+    if (introspected) return keyTypesAnswer(pool, options.permissions, introspected, sessionVariables(req));
     const match = MUTATION.exec(query?.trim() ?? '');
     const table = match && match[1] === match[2] && match[2] === match[3] ? roots.get(match[1]) : undefined;
     if (!match || !table || !variables?.pk || !variables.set) {
@@ -87,8 +95,22 @@ export function createStandinHandler(options: StandinOptions, pool: Pool) {
     const backendOnlyRequested = session['x-hasura-use-backend-only-permissions'] === 'true';
     const refused = permissionProblem(options.permissions, { ...request, backendOnlyRequested });
     if (refused) return { errors: [refused] };
+    const scalars = await columnScalars(pool, table);
+    const invalid =
+      scalarProblem(scalars, variables.pk as Record<string, unknown>, '$.variableValues.pk') ??
+      scalarProblem(scalars, variables.set as Record<string, unknown>, '$.variableValues.set');
+    if (invalid) return { errors: [invalid] };
     return { data: { [`update_${match[1]}_by_pk`]: await update(pool, table, variables, session) } };
   };
+}
+
+/** The key's scalars, for a role that sees the table's `_by_pk` update (else Hasura's `__type` is null). */
+async function keyTypesAnswer(pool: Pool, permissions: Permissions, table: string, session: Record<string, string>) {
+  const primary = await primaryKey(pool, table);
+  const request = { role: session['x-hasura-role'] ?? 'admin', table, root: rootOf(table), key: primary, set: [] };
+  const backendOnlyRequested = session['x-hasura-use-backend-only-permissions'] === 'true';
+  const hidden = permissionProblem(permissions, { ...request, primaryKey: primary, backendOnlyRequested });
+  return { data: hidden ? { __type: null } : pkColumnsInputType(primary, await columnScalars(pool, table)) };
 }
 
 async function update(pool: Pool, table: string, variables: { pk?: object; set?: object }, session: object) {

@@ -1,7 +1,9 @@
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { inboundVia, type BridgeConfig, type TriggerConfig } from '../config/bridge-config';
 import { ConfigError } from '../common/config-error';
 import type { InboundDecision, InboundRowWrite, InboundWriteResult, ServiceNowChange } from '../contract';
+import type { Logger } from '../logging';
 import { MappingError } from '../mapping/mapper';
 import { rowKeyColumns } from '../mapping/row-key';
 import type { RowWriters } from '../source/writers';
@@ -10,6 +12,8 @@ import { TicketNotFoundError } from '../ticketing/errors';
 import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { failingVisibly, type FailureReporting } from './inbound-failures';
+import { checkRow, type RowTrust } from './inbound-row-check';
+import { activityLogger } from './log';
 import { withFailureMapping } from './ticket';
 
 /** What the inbound activities need of the config; the worker's whole BridgeConfig fits. */
@@ -21,10 +25,13 @@ export interface InboundDeps extends FailureReporting {
   config: InboundConfigView;
   /** The source's row writers by `via` (src/source/writers.ts); absent: no `source:` is configured. */
   writers?: RowWriters;
+  /** Reads the row workflows, the bridge's own record of which row has which ticket (./inbound-row-check.ts). */
+  client?: Client;
+  logger?: Logger;
 }
 
 /** A trigger with `inbound:`, its templates parsed once and its integration user settled. */
-export interface InboundTrigger {
+export interface InboundTrigger extends RowTrust {
   name: string;
   target: string;
   /** The target's table: records of other tables are not this trigger's tickets. */
@@ -57,7 +64,8 @@ export function inboundTriggers(config: InboundConfigView, engine = createLiquid
     const integrationUser = integrationUserOf(trigger, config);
     const via = inboundVia(trigger, config.source ?? {});
     const { target: targetName, rowKey } = trigger;
-    return columns ? [{ name, target: targetName, table, rowKey, columns, integrationUser, via }] : [];
+    const trust = { writebackTable: trigger.writeback?.table, ticketColumn: trigger.inbound.ticketColumn };
+    return columns ? [{ name, target: targetName, table, rowKey, columns, integrationUser, via, ...trust }] : [];
   });
   if (problems.length) throw new ConfigError(problems);
   return found;
@@ -128,10 +136,16 @@ async function decide(deps: InboundDeps, triggers: InboundTrigger[], change: Ser
   // The bridge's own change is written too: the record may also hold an agent's change made before it, whose
   // own workflow read this version. The write is quiet (onlyChanged), so a mere echo of the row changes nothing.
   const own = isIntegrationUser(trigger, record.sys_updated_by);
+  const ticket = { id: change.sysId, number: String(record.number ?? '') };
+  const checked = await checkRow({ client: deps.client, writer: writerOf(deps, trigger) }, trigger, row, ticket);
+  if (checked.kind === 'ignore') {
+    if (deps.logger) activityLogger(deps.logger).warn({ trigger: trigger.name, ...ticket }, checked.reason);
+    return ignore(checked.reason, modCount);
+  }
   const values = await render(engine, trigger, record);
   const decision: InboundDecision = {
     kind: 'write',
-    write: { trigger: trigger.name, ...row, values },
+    write: { trigger: trigger.name, key: row.key, table: checked.table, values, onlyIf: checked.onlyIf },
     modCount,
     number: String(record.number ?? ''),
     own,
@@ -147,6 +161,13 @@ function isIntegrationUser(trigger: Pick<InboundTrigger, 'integrationUser'>, upd
 
 const ignore = (reason: string, modCount?: number): InboundDecision => ({ kind: 'ignore', reason, modCount });
 
+function writerOf(deps: InboundDeps, trigger: InboundTrigger | undefined) {
+  const writer = trigger?.via && deps.writers?.[trigger.via];
+  if (writer) return writer;
+  const fix = "configure `source:` (and the trigger's write-back) in the worker's BRIDGE_CONFIG";
+  throw ApplicationFailure.nonRetryable(`no source row writer for trigger ${trigger?.name}: ${fix}`, 'MappingError');
+}
+
 export function createInboundActivities(deps: InboundDeps) {
   const triggers = inboundTriggers(deps.config);
   return {
@@ -160,7 +181,7 @@ export function createInboundActivities(deps: InboundDeps) {
       failingVisibly(
         deps,
         () => ({ trigger: write.trigger, table: `${write.table.schema}.${write.table.name}`, rowKey: keyText(write) }),
-        () => writeRow(deps, triggers, write),
+        () => writeRow(triggers, deps, write),
       ),
   };
 }
@@ -169,17 +190,15 @@ const keyText = (write: InboundRowWrite) => Object.values(write.key).join('/');
 
 /** Through the trigger's writer, only where a value differs: rewriting what the row holds is no change. */
 async function writeRow(
-  deps: InboundDeps,
   triggers: InboundTrigger[],
+  deps: InboundDeps,
   write: InboundRowWrite,
 ): Promise<InboundWriteResult> {
-  const via = triggers.find((trigger) => trigger.name === write.trigger)?.via;
-  const writer = via && deps.writers?.[via];
-  if (!writer) {
-    const fix = "configure `source:` (and the trigger's write-back) in the worker's BRIDGE_CONFIG";
-    throw ApplicationFailure.nonRetryable(`no source row writer for trigger ${write.trigger}: ${fix}`, 'MappingError');
-  }
-  const { table, key, values } = write;
-  const { rows, changed } = await writer.write({ table, key, values, onlyChanged: true });
+  const writer = writerOf(
+    deps,
+    triggers.find((trigger) => trigger.name === write.trigger),
+  );
+  const { table, key, values, onlyIf } = write;
+  const { rows, changed } = await writer.write({ table, key, values, onlyIf, onlyChanged: true });
   return changed === undefined ? { rows } : { rows, changed };
 }

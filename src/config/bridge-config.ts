@@ -16,6 +16,11 @@ export interface InboundConfig {
   columns: Record<string, string>;
   /** sys_updated_by of the bridge's own changes; absent: the target's user name. */
   integrationUser?: string;
+  /**
+   * The row's column holding its ticket's sys_id (a write-back column written as `{{ ticket.id }}`): inbound
+   * writes only a row whose column holds the changed record's sys_id, atomically (README "ServiceNow back to the row").
+   */
+  ticketColumn?: string;
 }
 
 /** Writes the ticket back into the event's row (README "Write-back"): rendered after ticket work or a park. */

@@ -32,6 +32,8 @@ export interface InboundRowWrite {
   table: { schema: string; name: string };
   key: Record<string, string>;
   values: Record<string, string | null>;
+  /** The row's ticket column must hold this record's sys_id: checked in the UPDATE itself (inbound.ticket_column). */
+  onlyIf?: Record<string, string>;
 }
 
 export type InboundDecision =

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import type { Secret } from '../common/secret';
 import { postgresWriteBackError } from './errors';
-import type { RowWrite, RowWriter } from './row-writer';
+import type { RowRead, RowWrite, RowWriter } from './row-writer';
 
 /** `"name"` with every `"` doubled: any identifier PostgreSQL accepts, quoted, never interpolated raw. */
 export function quoteIdentifier(name: string): string {
@@ -20,21 +20,38 @@ function asParameter(value: unknown): string | null {
  */
 export function updateStatement(request: RowWrite): { text: string; values: (string | null)[] } {
   const columns = Object.keys(request.values);
-  const keys = Object.keys(request.key);
   const set = columns.map((column, index) => `${quoteIdentifier(column)} = $${index + 1}`);
-  const where = keys.map((key, index) => `${quoteIdentifier(key)} = $${columns.length + index + 1}`).join(' AND ');
-  const table = `${quoteIdentifier(request.table.schema)}.${quoteIdentifier(request.table.name)}`;
-  const values = [
-    ...columns.map((column) => request.values[column]),
-    ...keys.map((key) => asParameter(request.key[key])),
-  ];
-  if (!request.onlyChanged) return { text: `UPDATE ${table} SET ${set.join(', ')} WHERE ${where}`, values };
+  const where = whereClause({ ...request.key, ...request.onlyIf }, columns.length);
+  const table = tableName(request.table);
+  const values = [...columns.map((column) => request.values[column]), ...where.values];
+  if (!request.onlyChanged) return { text: `UPDATE ${table} SET ${set.join(', ')} WHERE ${where.text}`, values };
   // One statement: the UPDATE skips a row already holding the values (IS DISTINCT FROM: NULL equals NULL),
   // and the count of rows with the key tells a row gone (0) from one left as it was (rows 1, changed 0).
   const differs = columns.map((column, index) => `${quoteIdentifier(column)} IS DISTINCT FROM $${index + 1}`);
-  const update = `UPDATE ${table} SET ${set.join(', ')} WHERE ${where} AND (${differs.join(' OR ')}) RETURNING 1`;
-  const rows = `(SELECT count(*) FROM ${table} WHERE ${where})::int AS rows`;
+  const update = `UPDATE ${table} SET ${set.join(', ')} WHERE ${where.text} AND (${differs.join(' OR ')}) RETURNING 1`;
+  const rows = `(SELECT count(*) FROM ${table} WHERE ${where.text})::int AS rows`;
   return { text: `WITH changed AS (${update}) SELECT ${rows}, (SELECT count(*) FROM changed)::int AS changed`, values };
+}
+
+const tableName = (table: RowWrite['table']) => `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
+
+/** `"k1" = $n AND ...` from parameter `after + 1` on: the row's key and any column that must hold a value. */
+function whereClause(equal: Record<string, unknown>, after: number) {
+  const columns = Object.keys(equal);
+  return {
+    text: columns.map((column, index) => `${quoteIdentifier(column)} = $${after + index + 1}`).join(' AND '),
+    values: columns.map((column) => asParameter(equal[column])),
+  };
+}
+
+/** `SELECT "c"::text AS "c", ... FROM ... WHERE <key>`: the columns as text, whatever their type. */
+export function selectStatement(request: RowRead): { text: string; values: (string | null)[] } {
+  const columns = request.columns.map((column) => `${quoteIdentifier(column)}::text AS ${quoteIdentifier(column)}`);
+  const where = whereClause(request.key, 0);
+  return {
+    text: `SELECT ${columns.join(', ')} FROM ${tableName(request.table)} WHERE ${where.text}`,
+    values: where.values,
+  };
 }
 
 export interface PostgresWriterOptions {
@@ -65,6 +82,14 @@ export function createPostgresRowWriter(options: PostgresWriterOptions): RowWrit
         return { rows, changed };
       } catch (error) {
         throw postgresWriteBackError(error, `write-back to ${request.table.schema}.${request.table.name}`);
+      }
+    },
+    async read(request) {
+      try {
+        const result = await pool.query<Record<string, string | null>>(selectStatement(request));
+        return result.rows[0];
+      } catch (error) {
+        throw postgresWriteBackError(error, `read of ${request.table.schema}.${request.table.name}`);
       }
     },
     close: () => pool.end(),

@@ -15,6 +15,18 @@ export interface RowWrite {
    * version and no event (ServiceNow back to the row). PostgreSQL only; Hasura writes unconditionally.
    */
   onlyChanged?: boolean;
+  /**
+   * Column → the value it must hold for the row to be written, checked in the same statement (an inbound
+   * write's ticket column: a row bound to another ticket is not written, and 0 rows is the answer).
+   */
+  onlyIf?: Record<string, string>;
+}
+
+/** One row's columns, by its key: what a row's ticket column holds before an inbound write (as text). */
+export interface RowRead {
+  table: RowWrite['table'];
+  key: RowWrite['key'];
+  columns: string[];
 }
 
 export interface RowWriteResult {
@@ -26,5 +38,7 @@ export interface RowWriteResult {
 
 export interface RowWriter {
   write(request: RowWrite): Promise<RowWriteResult>;
+  /** The columns as text (null for NULL); undefined when no row has the key. */
+  read(request: RowRead): Promise<Record<string, string | null> | undefined>;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/sha256';
 import { triggerConfig, type BridgeRouting, type TriggerConfig } from '../config/bridge-config';
 import { canonicalJson } from '../mapping/row-images';
 import { currentRow, rowKeyOf } from '../mapping/row-key';
@@ -15,8 +15,6 @@ export class RowKeyError extends Error {
 }
 
 export type EventRouter = (event: HasuraEvent) => RouteDecision;
-
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Columns whose value differs between old and new, compared as canonical JSON (exact digits, any key order). */
 function changedColumns(event: HasuraEvent): string[] {

@@ -30,23 +30,46 @@ export const TRIGGER = 'incident_inbound';
 export const HASURA_SECRET = 'hasura-secret';
 export const SN_SECRET = 'sn-events-secret';
 
+/** What a suite changes of the stack: its own trigger (the dev server is shared), more trigger keys, more tables. */
+export interface InboundStackOptions {
+  trigger?: string;
+  /** More keys of the trigger, as YAML lines indented by four spaces (e.g. a `writeback:`). */
+  triggerYaml?: string;
+  /** More keys of the trigger's `inbound:`, as YAML lines indented by eight spaces. */
+  inboundYaml?: string;
+  /** More statements run on the database before the worker starts (more tables, columns). */
+  ddl?: string[];
+  /** More triggers, as YAML lines indented by two spaces (under `triggers:`). */
+  moreTriggersYaml?: string;
+  /** Who is told when a change fails for good (default: nobody). */
+  notifier?: Notifier;
+}
+
 /** The bridge config the tests run: a lifecycle trigger whose ticket's state and close notes come back. */
-const BRIDGE_YAML = `
+const bridgeYaml = ({
+  trigger = TRIGGER,
+  triggerYaml = '',
+  inboundYaml = '',
+  moreTriggersYaml = '',
+}: InboundStackOptions) => `
 source:
   postgres: { url: { env: SOURCE_DB_URL } }
 lookups:
   sn_state_to_status: { "1": open, "2": in_progress, "3": on_hold, "6": resolved, "7": closed, "8": canceled }
 triggers:
-  ${TRIGGER}:
+  ${trigger}:
     row_key: [id]
     lifecycle: { enabled: true, reorder_window: 300ms }
     fields:
       short_description: "{{ row.title }}"
     resolve_fields: { close_code: Solution provided, close_notes: "row deleted" }
+${triggerYaml}
     inbound:
       columns:
         status: "{{ record.state | lookup: 'sn_state_to_status' }}"
         resolution: "{{ record.close_notes }}"
+${inboundYaml}
+${moreTriggersYaml}
 `;
 
 export interface InboundStack {
@@ -75,6 +98,7 @@ function counting(inner: RowWriter): CountingRowWriter {
       writer.writes.push(request);
       return inner.write(request);
     },
+    read: (request) => inner.read(request),
     close: () => inner.close(),
   };
   return writer;
@@ -84,15 +108,16 @@ function counting(inner: RowWriter): CountingRowWriter {
  * Real PostgreSQL, the simulator, the dev server, a worker and the webhook in this process; the row is
  * written by the worker's own PostgreSQL writer (`source.postgres`), wrapped to count its writes.
  */
-export async function startInboundStack(options: { notifier?: Notifier } = {}): Promise<InboundStack> {
+export async function startInboundStack(options: InboundStackOptions = {}): Promise<InboundStack> {
   const pg = await startPostgres();
   const db = new PgClient({ connectionString: pg.url() });
   await db.connect();
   await db.query('CREATE TABLE public.incident_request (id int PRIMARY KEY, title text, status text, resolution text)');
+  for (const statement of options.ddl ?? []) await db.query(statement);
   const sim = await startServiceNowSimulator({ port: 0 });
   const files = configDir();
   const env = {
-    BRIDGE_CONFIG: files.write('bridge.yaml', BRIDGE_YAML),
+    BRIDGE_CONFIG: files.write('bridge.yaml', bridgeYaml(options)),
     SOURCE_DB_URL: pg.url(),
     SERVICENOW_INSTANCE_URL: sim.url,
     SERVICENOW_USERNAME: 'bridge',

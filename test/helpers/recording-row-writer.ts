@@ -16,5 +16,10 @@ export class RecordingRowWriter implements RowWriter {
     return { rows: 1 };
   }
 
+  /** Recordings never read a row (inbound writes run against the real writers). */
+  async read(): Promise<undefined> {
+    return undefined;
+  }
+
   async close(): Promise<void> {}
 }

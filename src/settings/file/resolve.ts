@@ -5,7 +5,7 @@ import { compileRestTemplates } from '../../ticketing/rest/templates';
 import { ENV_TARGET_NAME } from './from-env';
 import type { BridgeFile } from './schema';
 import type { TriggerInput } from './trigger-schema';
-import { checkInbound } from './inbound';
+import { checkInbound, toInboundConfig } from './inbound';
 import { checkWriteback, toWritebackConfig, type WritebackCheck } from './writeback';
 
 /**
@@ -57,9 +57,7 @@ function mergeTrigger(base: TriggerConfig, input: TriggerInput): TriggerConfig {
     updateFields: inheritsUpdateFields ? base.updateFields : (input.update_fields ?? fields),
     resolveFields: input.resolve_fields ?? base.resolveFields,
     workNote: input.work_note ?? base.workNote,
-    inbound: input.inbound
-      ? { columns: input.inbound.columns, integrationUser: input.inbound.integration_user }
-      : base.inbound,
+    inbound: input.inbound ? toInboundConfig(input.inbound) : base.inbound,
     writeback: input.writeback === undefined ? base.writeback : toWritebackConfig(input.writeback),
   };
 }

@@ -63,6 +63,11 @@ const inboundSchema = z
       .describe(
         "sys_updated_by of the bridge's own changes (any case), reported as echoes when they change nothing; default the target's username",
       ),
+    ticket_column: columnName
+      .optional()
+      .describe(
+        'a `writeback.columns` column written as `{{ ticket.id }}`: a change is written only to the row holding its sys_id',
+      ),
   })
   .strict()
   .describe(

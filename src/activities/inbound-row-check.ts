@@ -1,0 +1,110 @@
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { sha256Hex } from '../common/sha256';
+import { ROW_STATE_MEMO, rowWorkflowIdFor, statusQuery } from '../contract';
+import type { InboundRowWrite, RowOutcome, RowState, TicketSummary } from '../contract';
+import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
+import { rowKeyOf } from '../mapping/row-key';
+import type { RowWriter } from '../source/row-writer';
+
+/*
+ * Issue 14 review H1. A record's correlation_id names a row, but any ServiceNow user who may edit the
+ * incident can change it: it is a claim, never a permission. A change is written only to a row the
+ * bridge ticketed for this very record, in the table the trigger writes (README "ServiceNow back to the row"):
+ * - the row's workflow (the bridge's own record in Temporal) must hold this row under this trigger and
+ *   table, with this record as its ticket;
+ * - without one (past Temporal's retention), only a trigger with writeback.table and inbound.ticket_column
+ *   writes, and only when the row's ticket column holds this record's sys_id;
+ * - with inbound.ticket_column, the write itself is conditional on that column (atomic, whatever happens).
+ */
+
+/** What an inbound trigger knows about where its rows are. */
+export interface RowTrust {
+  name: string;
+  rowKey: string[];
+  /** The trigger's writeback.table: where its rows' ticket columns, and so its inbound columns, live. */
+  writebackTable?: InboundRowWrite['table'];
+  ticketColumn?: string;
+}
+
+export type RowClaim = Pick<InboundRowWrite, 'table' | 'key'>;
+
+export type RowCheck =
+  | { kind: 'write'; table: InboundRowWrite['table']; onlyIf?: Record<string, string> }
+  | { kind: 'ignore'; reason: string };
+
+interface RowRecord {
+  trigger?: string;
+  table?: string;
+  ticket?: TicketSummary;
+}
+
+const nameOf = (table: InboundRowWrite['table']) => `${table.schema}.${table.name}`;
+const keyText = (key: Record<string, string>) =>
+  Object.entries(key)
+    .map(([column, value]) => `${column}=${value}`)
+    .join(', ');
+
+/** The ticket a row workflow holds: the open run's status, a finished run's result, else the state it left. */
+async function ticketOf(client: Client, description: WorkflowExecutionDescription) {
+  const handle = client.workflow.getHandle(description.workflowId, description.runId);
+  if (description.status.name === 'RUNNING') return (await handle.query(statusQuery)).ticket;
+  if (description.status.name === 'COMPLETED') return ((await handle.result()) as RowOutcome).ticket;
+  return (description.memo?.[ROW_STATE_MEMO] as RowState | undefined)?.ticket;
+}
+
+async function rowRecord(client: Client, workflowId: string): Promise<RowRecord | undefined> {
+  let description: WorkflowExecutionDescription;
+  try {
+    description = await client.workflow.getHandle(workflowId).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+  // Set by the bridge when it started the run, from Hasura's authenticated event: not from ServiceNow.
+  const attributes = description.typedSearchAttributes;
+  const ticket = await ticketOf(client, description);
+  return { trigger: attributes.get(HasuraTrigger), table: attributes.get(HasuraTable), ticket };
+}
+
+/** The row workflow's word on the claim: undefined when it confirms it, else why not. */
+function mismatch(record: RowRecord, trigger: RowTrust, claim: RowClaim, ticket: TicketSummary) {
+  const claimed = nameOf(claim.table);
+  if (record.trigger !== trigger.name || record.table !== claimed) {
+    return `the correlation_id names ${claimed} (${keyText(claim.key)}), but the bridge ticketed that key for ${record.table}`;
+  }
+  if (record.ticket?.id === ticket.id) return undefined;
+  const held = record.ticket ? `ticket ${record.ticket.number}` : 'no ticket yet';
+  return `row ${claimed} (${keyText(claim.key)}) is the bridge's row of ${held}, not ${ticket.number}`;
+}
+
+/** Whether, and where, a change of `ticket` may be written to the row its correlation_id claims. */
+export async function checkRow(
+  deps: { client?: Client; writer: RowWriter },
+  trigger: RowTrust,
+  claim: RowClaim,
+  ticket: TicketSummary,
+): Promise<RowCheck> {
+  const ignore = (why: string): RowCheck => ({ kind: 'ignore', reason: `${why}: not written` });
+  const claimed = nameOf(claim.table);
+  const workflowId = rowWorkflowIdFor(trigger.name, claimed, rowKeyOf(claim.key, trigger.rowKey), sha256Hex);
+  const record = deps.client && (await rowRecord(deps.client, workflowId));
+  const { writebackTable, ticketColumn } = trigger;
+  if (record) {
+    const why = mismatch(record, trigger, claim, ticket);
+    if (why) return ignore(why);
+  } else if (!writebackTable || !ticketColumn) {
+    const bind = 'the trigger has no writeback.table and inbound.ticket_column to bind it by';
+    return ignore(`cannot confirm row ${claimed} (${keyText(claim.key)}): no row workflow holds it, and ${bind}`);
+  }
+  const table = writebackTable ?? claim.table;
+  if (!ticketColumn) return { kind: 'write', table };
+  if (!record) {
+    const row = await deps.writer.read({ table, key: claim.key, columns: [ticketColumn] });
+    const held = row?.[ticketColumn];
+    if (held !== ticket.id) {
+      const holds = row ? `holds ${held ?? 'NULL'} in ${ticketColumn}` : 'does not exist';
+      return ignore(`row ${nameOf(table)} (${keyText(claim.key)}) ${holds}, not ${ticket.number} (${ticket.id})`);
+    }
+  }
+  return { kind: 'write', table, onlyIf: { [ticketColumn]: ticket.id } };
+}
