@@ -27,14 +27,20 @@ const blob = 'x'.repeat(700 * 1024);
 const T = (seconds: number) => `2026-12-02T11:00:0${seconds}.100000`;
 const version = (title: string) => ({ title, priority: 'low', blob });
 
-const { WorkflowTaskFailedCause } = temporalProto.api.enums.v1;
+const { WorkflowTaskFailedCause: Cause } = temporalProto.api.enums.v1;
+/** How a payload over the limit fails a workflow task: refused by the worker's SDK, or by the server. */
+const PAYLOAD_CAUSES = new Set([
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_PAYLOADS_TOO_LARGE,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES,
+]);
 
 /**
- * A run's workflow task failures, but for a signal that arrived while it was continuing as new (the server
- * fails that task as UNHANDLED_COMMAND and the next one takes the signal). Read one event a page: a whole
- * history of such rows is over gRPC's 4 MB.
+ * A run's workflow task failures on a payload limit (others, such as a signal that arrives while the run continues
+ * as new, are Temporal's ordinary retries). One event a page: a whole history of such rows is over gRPC's 4 MB.
  */
-async function taskFailures(execution: { workflowId: string; runId: string }): Promise<string[]> {
+async function payloadFailures(execution: { workflowId: string; runId: string }): Promise<string[]> {
   const failures: string[] = [];
   let nextPageToken: Uint8Array | undefined;
   do {
@@ -46,19 +52,20 @@ async function taskFailures(execution: { workflowId: string; runId: string }): P
     });
     for (const event of page.history?.events ?? []) {
       const failed = event.workflowTaskFailedEventAttributes;
-      if (failed && failed.cause !== WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND)
-        failures.push(`${failed.cause}: ${failed.failure?.message}`);
+      const message = failed?.failure?.message ?? '';
+      if (failed && (PAYLOAD_CAUSES.has(failed.cause!) || /TMPRL1103|size limit/i.test(message)))
+        failures.push(`${Cause[failed.cause!]}: ${message}`);
     }
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);
   return failures;
 }
 
-/** Every run of the row workflow so far, with its workflow task failures. */
+/** Every run of the row workflow so far, with its workflow task failures on a payload limit. */
 async function runsOf(workflowId: string): Promise<{ runId: string; failures: string[] }[]> {
   const runs: { runId: string; failures: string[] }[] = [];
   for await (const { runId } of temporal.client.workflow.list({ query: `WorkflowId="${workflowId}"` }))
-    runs.push({ runId, failures: await taskFailures({ workflowId, runId }) });
+    runs.push({ runId, failures: await payloadFailures({ workflowId, runId }) });
   return runs;
 }
 
