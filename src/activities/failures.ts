@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { FailureDetails } from '../contract';
 import { TicketError, isPermanent } from '../ticketing/errors';
 import { MappingError } from '../mapping/mapper';
+import { RowImageTooLargeError } from '../mapping/row-images';
 import { WriteBackError } from '../source/errors';
 
 export interface FailureContext {
@@ -25,11 +26,13 @@ export function toApplicationFailure(error: unknown, context: FailureContext): A
       details: [details],
     });
   }
-  if (error instanceof MappingError) {
-    const details: FailureDetails = { attempt: context.attempt, kind: 'mapping' };
+  if (error instanceof MappingError || error instanceof RowImageTooLargeError) {
+    // The event's own data: no retry can change it.
+    const kind = error instanceof MappingError ? 'mapping' : 'rowImage';
+    const details: FailureDetails = { attempt: context.attempt, kind };
     return ApplicationFailure.create({
       message: error.message,
-      type: 'MappingError',
+      type: error.name,
       nonRetryable: true,
       details: [details],
     });

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { triggerConfig, type BridgeConfig } from '../config/bridge-config';
 import type { Logger } from '../logging';
 import type { EventMapper } from '../mapping/mapper';
-import { toRowEvent } from '../mapping/row-images';
+import { toRowEvent, withOldImage } from '../mapping/row-images';
 import { truncateCodePoints } from '../ticketing/truncate';
 import { ROW_STATE_MEMO, ROW_WORKFLOW_TYPE, rowEventSignal, type RowTicketWorkflow } from '../contract';
 import type {
@@ -88,7 +88,8 @@ function rowRun(input: ForwardInput, event: RowEvent, state: RowState | undefine
 async function forwardToRowWorkflow(deps: LifecycleDeps, input: ForwardInput): Promise<void> {
   const { client } = deps;
   if (!client) throw new Error('this worker has no Temporal client for lifecycle triggers');
-  const event = toRowEvent(input.event);
+  // A row image too large for the row workflow parks this event, which names the limit (src/activities/failures.ts).
+  const event = await withFailureMapping(async () => toRowEvent(input.event));
   const within = withinAttempt(client);
   const { route } = input;
   try {
@@ -110,7 +111,9 @@ async function applyRowEvent(deps: LifecycleDeps, input: ApplyRowEventInput): Pr
   const targetName = targetForTrigger(deps.config, input.trigger);
   return withFailureMapping(async (signal) => {
     const target = targetNamed(deps.targets, targetName);
-    const change = await changeRowTicket({ input, target, mapper: deps.mapper, ctx: { signal } });
+    const event = withOldImage(input.event, input.previousRow);
+    const call = { input: { ...input, event }, target, mapper: deps.mapper, ctx: { signal } };
+    const change = await changeRowTicket(call);
     const { action, note, created } = change;
     return { action, target: targetName, ticket: change.ticket && summarize(change.ticket), attempt, note, created };
   });

@@ -1,6 +1,6 @@
 import type { CatchUpCounts, CatchUpInput } from './catch-up';
 import type { EventPolicy } from './event-policy';
-import type { EventRoute, HasuraEvent, LifecycleRules, Row, WriteBackPlan } from './events';
+import type { EventRoute, HasuraEvent, LifecycleRules, Row, RowEvent, WriteBackPlan } from './events';
 import type { RowAction, TicketSummary } from './workflows';
 
 /*
@@ -81,7 +81,8 @@ export interface ForwardInput {
 export interface ApplyRowEventInput {
   trigger: string;
   correlationId: string;
-  event: HasuraEvent;
+  /** An UPDATE's `data.old` may be left out when it is `previousRow` (images.before is its digest). */
+  event: RowEvent;
   previousRow?: Row;
   rules: LifecycleRules;
   overrides: Record<string, string>;

@@ -9,7 +9,8 @@ export interface FailureDetails {
 
 /**
  * Failure types Temporal must never retry: the activities' `nonRetryableErrorTypes`. They are the
- * class names of src/ticketing/errors.ts's permanent ticket errors, and the mapping's MappingError.
+ * class names of src/ticketing/errors.ts's permanent ticket errors, the mapping's MappingError, and a row image
+ * too large for a row workflow (RowImageTooLargeError).
  */
 export const PERMANENT_ERROR_TYPES = [
   'TicketValidationError',
@@ -17,4 +18,5 @@ export const PERMANENT_ERROR_TYPES = [
   'TicketNotFoundError',
   'TicketConflictError',
   'MappingError',
+  'RowImageTooLargeError',
 ] as const;

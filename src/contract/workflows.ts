@@ -54,6 +54,15 @@ export interface RowOrderState {
   unsettled?: number;
 }
 
+/*
+ * Temporal refuses any payload over its blob size limit (2 MiB by default, `limit.blobSize.error`): a row run
+ * whose ticket call or continue-as-new input passed it would fail its workflow task forever. These bound what a
+ * row run sends: each row image (the forward refuses a larger one), and each payload of its own — a ticket call
+ * (the new image and the ticket's last one), the state it carries into its next run (README "Mappings, lifecycle").
+ */
+export const ROW_IMAGE_BYTES_LIMIT = 768 * 1024;
+export const ROW_PAYLOAD_BYTES_LIMIT = 1792 * 1024;
+
 /** What a row workflow remembers between batches and across continue-as-new. */
 export interface RowState {
   ticket?: TicketSummary;
@@ -62,8 +71,13 @@ export interface RowState {
   /** Recently seen event ids: a re-forwarded delivery is applied once. */
   seen: string[];
   pending: HasuraEvent[];
-  /** The row image of the last applied event: the base for "what changed" on the next update. */
+  /**
+   * The row image of the last applied event: the base for "what changed" on the next update. A carried state
+   * (issue 12's bounded carry) leaves it out when a held event has it (`lastRowDigest`), or when it does not fit.
+   */
   lastRow?: Row;
+  /** lastRow's digest (RowImages): an UPDATE whose images.before it is needs no before-image of its own. */
+  lastRowDigest?: string | null;
   applied: number;
   skipped: number;
   /** Set by runs from issue 12 on; `seen` and `pending` then stay empty. */

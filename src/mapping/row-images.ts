@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { HasuraEvent, Row, RowEvent, RowImages } from '../contract';
+import { ROW_IMAGE_BYTES_LIMIT, type HasuraEvent, type Row, type RowEvent, type RowImages } from '../contract';
 
 /** JSON with object keys sorted at every level: one text per value, whatever the column order. */
 export function canonicalJson(value: unknown): string {
@@ -26,7 +26,37 @@ export function rowImagesOf(event: HasuraEvent): RowImages {
   return { before: before && digest(before), after: after && digest(after) };
 }
 
-/** The event as its row workflow receives it. */
+/**
+ * The event as its row workflow receives it. Each image must fit ROW_IMAGE_BYTES_LIMIT: a row run sends up to two
+ * in one ticket call and carries one into its next run, all under Temporal's blob size limit.
+ */
 export function toRowEvent(event: HasuraEvent): RowEvent {
+  for (const side of ['old', 'new'] as const) {
+    const image = event.data[side];
+    const bytes = image ? Buffer.byteLength(JSON.stringify(image)) : 0;
+    if (bytes > ROW_IMAGE_BYTES_LIMIT) throw new RowImageTooLargeError(side, bytes);
+  }
   return { ...event, images: rowImagesOf(event) };
+}
+
+/** A row image over ROW_IMAGE_BYTES_LIMIT: permanent, the event parks for an operator (src/activities/failures.ts). */
+export class RowImageTooLargeError extends Error {
+  constructor(side: 'old' | 'new', bytes: number) {
+    super(
+      `the row's ${side} image is ${Math.ceil(bytes / 1024)} KiB, over the ${ROW_IMAGE_BYTES_LIMIT / 1024} KiB a ` +
+        `row workflow takes per image (Temporal's 2 MiB payload limit; README "Mappings, lifecycle"): the ` +
+        `row's ticket cannot follow this change; narrow the trigger's columns, then abandon this event`,
+    );
+    this.name = 'RowImageTooLargeError';
+  }
+}
+
+/**
+ * An UPDATE whose before-image a row run left out (it was the ticket's last image, `previousRow`: the same
+ * digest), with that image back, so templates and "what changed" see the event as delivered.
+ */
+export function withOldImage(event: RowEvent, previousRow: Row | undefined): RowEvent {
+  const { op, data, images } = event;
+  if (op !== 'UPDATE' || data.old || !previousRow || !images?.before) return event;
+  return digest(previousRow) === images.before ? { ...event, data: { ...data, old: previousRow } } : event;
 }

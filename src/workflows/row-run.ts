@@ -4,6 +4,7 @@ import { DEFAULT_POLICY, ROW_STATE_MEMO, rowEventSignal, statusQuery } from '../
 import type { ApplyRowEventResult, BridgeActivities, EventPolicy, EventStatus, LifecycleRules } from '../contract';
 import type { RowAction, RowEvent, RowOutcome, RowState, RowTicketWorkflow, RowWorkflowInput } from '../contract';
 import { OperatorInbox } from './operator';
+import { carriedLastRow, carriedState, forTicketCall, imageDigestOf, imageOf } from './row-carry';
 import { runWithRecovery, type Recovered } from './recovery';
 import { RowOrder } from './row-order';
 import { HISTORY_LIMIT } from './row-workflow-legacy';
@@ -18,6 +19,13 @@ import { parkWriteBack, writeBack, WRITE_BACK_PATCH } from './write-back';
  * create's result, only when it was an operator's retry.
  */
 export const ROW_OPERATOR_RETRY_CHECK_PATCH = '12-row-operator-retry-check';
+
+/**
+ * Before this patch a run carried held events with both images and the ticket's last image beside them, and sent
+ * a ticket call both images plus that one: rows of ~700 KiB passed Temporal's 2 MiB payload limit and the run's
+ * workflow task failed forever. Asked at run start (./row-carry.ts).
+ */
+export const BOUNDED_CARRY_PATCH = '12-bounded-carry';
 
 // Large row images make few events heavy: continue as new well before the server's 50 MB.
 const HISTORY_BYTES_LIMIT = 4 * 1024 * 1024;
@@ -59,13 +67,26 @@ export class RowRun {
   private lastAction?: RowAction;
   /** Run started with issue 13's code: write-backs may be scheduled (asked at run start). */
   private readonly writeBackOn: boolean;
+  /** What the run sends is bounded (BOUNDED_CARRY_PATCH). */
+  private readonly boundedCarry: boolean;
 
   constructor(private readonly input: RowWorkflowInput) {
-    const { ticket, lastRow, applied = 0 } = input.state ?? {};
+    const { ticket, lastRowDigest, applied = 0 } = input.state ?? {};
     this.order = new RowOrder(input.state);
-    this.state = { seen: [], pending: [], applied, skipped: 0, ticket, lastRow, order: this.order.state };
+    const lastRow = carriedLastRow(input.state);
+    this.state = {
+      seen: [],
+      pending: [],
+      applied,
+      skipped: 0,
+      ticket,
+      lastRow,
+      lastRowDigest,
+      order: this.order.state,
+    };
     this.policy = new RunPolicy(input.policy);
     this.writeBackOn = patched(WRITE_BACK_PATCH);
+    this.boundedCarry = patched(BOUNDED_CARRY_PATCH);
     if (ticket) this.tracker.status.ticket = ticket;
     setHandler(statusQuery, () => this.status());
     setHandler(rowEventSignal, (event) => void this.order.add(event));
@@ -100,7 +121,8 @@ export class RowRun {
       this.tracker.moveTo('applying');
       const { trigger, correlationId } = this.input;
       const { lastRow: previousRow, ticket } = this.state;
-      const apply = { trigger, correlationId, event, previousRow, rules: this.rules, overrides, ticket };
+      const sent = this.boundedCarry ? forTicketCall(event, this.state) : event;
+      const apply = { trigger, correlationId, event: sent, previousRow, rules: this.rules, overrides, ticket };
       return ticketActivities(policy).applyRowEvent(apply);
     }).catch((error: unknown) => givenUp(error, event));
     this.order.consumed(event);
@@ -115,7 +137,8 @@ export class RowRun {
     policy: EventPolicy,
     retriedByOperator: boolean,
   ): Promise<void> {
-    this.state.lastRow = event.data.new ?? event.data.old ?? undefined;
+    this.state.lastRow = imageOf(event);
+    if (this.boundedCarry) this.state.lastRowDigest = imageDigestOf(event);
     this.state.applied += 1;
     this.lastAction = result.action;
     // The ticket first: the state change that follows carries it into the search attributes (issue 16).
@@ -157,7 +180,8 @@ export class RowRun {
   }
 
   private snapshot(): RowState {
-    return { ...this.state, skipped: this.skipped(), order: this.order.state };
+    const state = { ...this.state, skipped: this.skipped(), order: this.order.state };
+    return this.boundedCarry ? carriedState(state) : state;
   }
 
   /** Finishes; the next event's forward starts a run that resumes from the state left in the memo. */

@@ -102,6 +102,16 @@ const WRITE_BACK_13 = [
   ),
   'row-lifecycle-closed-13-writeback',
 ];
+/**
+ * Issue 12's review (patched('12-bounded-carry')): a ticket call without the before-image the ticket already has,
+ * a continue-as-new and an idle memo carrying held events without before-images and the last image once.
+ */
+const BOUNDED_CARRY_12 = [
+  ...['event-forwarded', 'row-lifecycle-continue-as-new', 'row-lifecycle-closed', 'row-resumed-after-idle'].map(
+    (name) => `${name}-12-bounded-carry`,
+  ),
+  'row-update-sent-once',
+];
 const RECORDED = [
   ...RECORDED_15,
   ...CREATE_PATH_11,
@@ -110,6 +120,7 @@ const RECORDED = [
   ...REVIEW_11,
   ...FEWER_ACTIONS_16,
   ...WRITE_BACK_13,
+  ...BOUNDED_CARRY_12,
 ];
 
 /**

@@ -44,6 +44,21 @@ export const ISSUE_12_PATHS: Record<string, Path> = {
     return { workflowId: rowWorkflowId, runId: resumed };
   },
 
+  // Issue 12's review (patched('12-bounded-carry')): the idle run carried the ticket's last image once, in its held
+  // INSERT; the resumed run finds it by digest and sends the UPDATE's ticket call without the same before-image.
+  'row-update-sent-once': async (h) => {
+    const v1 = { id: 15, title: 'Disk almost full', priority: 'low' };
+    const v2 = { ...v1, priority: 'high' };
+    const insert = body({ trigger: 'replay_row', op: 'INSERT', old: null, new: v1 });
+    const update = body({ trigger: 'replay_row', op: 'UPDATE', old: v1, new: v2 });
+    const rowWorkflowId = await forwardedTo(h, { ...insert, created_at: '2026-11-27T10:00:00.100000' });
+    const first = await idleRun(h.client, rowWorkflowId);
+    await forwardedTo(h, { ...update, created_at: '2026-11-27T10:00:01.100000' });
+    await idleRun(h.client, rowWorkflowId, first);
+    // The resumed chain's first run applied the UPDATE (the server's low threshold may have split it).
+    return { workflowId: rowWorkflowId, runId: (await runChain(h.client, rowWorkflowId))[0] };
+  },
+
   // Issue 12: the INSERT parks and its park expires; the UPDATE that arrived meanwhile is applied.
   'row-park-expired': async (h) => {
     const v1 = { id: 12, title: 'Disk almost full', priority: 'low' };

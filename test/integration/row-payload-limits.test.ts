@@ -1,0 +1,114 @@
+import { temporal as temporalProto } from '@temporalio/proto';
+import { abandonSignal, ROW_IMAGE_BYTES_LIMIT, statusQuery, type EventOutcome } from '../../src/contract';
+import { eventually } from '../helpers/stack';
+import { freshRowIds, RowLane } from '../helpers/row-lane';
+import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
+
+/*
+ * Temporal refuses any payload over its blob size limit (2 MiB, the dev server's `limit.blobSize.error`): a row
+ * run whose ticket call or continue-as-new input passed it would fail its workflow task forever. Large row
+ * images must stay within it by design (README "Mappings, lifecycle"): what a run carries is bounded, and an
+ * image too large for that bound parks its event instead.
+ */
+
+let temporal: TestTemporal;
+let lane: RowLane;
+beforeAll(async () => {
+  temporal = await connectTestTemporal();
+  lane = await new RowLane(temporal, { policy: { rowIdleMs: 1_000, attemptTimeoutMs: 10_000 } }).start();
+}, 180_000);
+afterAll(async () => {
+  await lane?.stop();
+  await temporal?.close();
+});
+
+// Unmapped: three such images (a delivery's old and new, and the ticket's last image) are over 2 MiB.
+const blob = 'x'.repeat(700 * 1024);
+const T = (seconds: number) => `2026-12-02T11:00:0${seconds}.100000`;
+const version = (title: string) => ({ title, priority: 'low', blob });
+
+const { WorkflowTaskFailedCause: Cause } = temporalProto.api.enums.v1;
+/** How a payload over the limit fails a workflow task: refused by the worker's SDK, or by the server. */
+const PAYLOAD_CAUSES = new Set([
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_PAYLOADS_TOO_LARGE,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES,
+  Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES,
+]);
+
+/**
+ * A run's workflow task failures on a payload limit (others, such as a signal that arrives while the run continues
+ * as new, are Temporal's ordinary retries). One event a page: a whole history of such rows is over gRPC's 4 MB.
+ */
+async function payloadFailures(execution: { workflowId: string; runId: string }): Promise<string[]> {
+  const failures: string[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await temporal.client.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution,
+      maximumPageSize: 1,
+      nextPageToken,
+    });
+    for (const event of page.history?.events ?? []) {
+      const failed = event.workflowTaskFailedEventAttributes;
+      const message = failed?.failure?.message ?? '';
+      if (failed && (PAYLOAD_CAUSES.has(failed.cause!) || /TMPRL1103|size limit/i.test(message)))
+        failures.push(`${Cause[failed.cause!]}: ${message}`);
+    }
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return failures;
+}
+
+/** Every run of the row workflow so far, with its workflow task failures on a payload limit. */
+async function runsOf(workflowId: string): Promise<{ runId: string; failures: string[] }[]> {
+  const runs: { runId: string; failures: string[] }[] = [];
+  for await (const { runId } of temporal.client.workflow.list({ query: `WorkflowId="${workflowId}"` }))
+    runs.push({ runId, failures: await payloadFailures({ workflowId, runId }) });
+  return runs;
+}
+
+test('when rows of 700 KiB change while deliveries are reordered until the run continues as new, then the ticket follows the row to its last change', async () => {
+  const [id] = freshRowIds(1);
+  const row = await lane.deliver({ op: 'INSERT', new: { id, ...version('v1') }, at: T(1) });
+  await lane.settled(row);
+  await lane.deliver({ op: 'UPDATE', old: { id, ...version('v1') }, new: { id, ...version('v2') }, at: T(2) });
+  // Delivered newest first: the run holds both while it places them.
+  const v4 = lane.deliver({ op: 'UPDATE', old: { id, ...version('v3') }, new: { id, ...version('v4') }, at: T(4) });
+  const v3 = lane.deliver({ op: 'UPDATE', old: { id, ...version('v2') }, new: { id, ...version('v3') }, at: T(3) });
+  await Promise.all([v3, v4]);
+  await lane.deliver({ op: 'UPDATE', old: { id, ...version('v4') }, new: { id, ...version('v5') }, at: T(5) });
+
+  await eventually(() => (lane.ticketsOf(id)[0]?.fields.short_description === 'v5' ? true : undefined), {
+    what: 'the ticket at the row’s last change',
+    timeoutMs: 60_000,
+  });
+  expect(lane.ticketsOf(id)).toHaveLength(1);
+  const runs = await runsOf(row);
+  // The case under test: the run did continue as new, and no run's workflow task failed on a payload.
+  expect(runs.length).toBeGreaterThan(1);
+  expect(runs.flatMap((run) => run.failures)).toEqual([]);
+}, 120_000);
+
+test('when a row image is larger than a row run can carry, then its event parks naming the limit and the ticket keeps the row’s last change', async () => {
+  const [id] = freshRowIds(1);
+  const small = { id, title: 'small', priority: 'low' };
+  const row = await lane.deliver({ op: 'INSERT', new: small, at: T(1) });
+  await lane.settled(row);
+  const big = { ...small, title: 'big', blob: 'x'.repeat(ROW_IMAGE_BYTES_LIMIT) };
+  const event = temporal.client.workflow.getHandle(await lane.send({ op: 'UPDATE', old: small, new: big, at: T(2) }));
+  const status = await eventually(
+    async () => {
+      const current = await event.query(statusQuery);
+      return current.state === 'waiting-for-operator' ? current : undefined;
+    },
+    { what: 'the oversized event parked', timeoutMs: 60_000 },
+  );
+  expect(status.lastError?.message).toContain(`${ROW_IMAGE_BYTES_LIMIT / 1024} KiB`);
+  expect(status.lastError?.type).toBe('RowImageTooLargeError');
+  await event.signal(abandonSignal, { reason: 'row image too large' });
+  const outcome: EventOutcome = await event.result();
+  expect(outcome.status).toBe('abandoned');
+  expect(lane.ticketsOf(id).map((ticket) => ticket.fields.short_description)).toEqual(['small']);
+}, 120_000);
