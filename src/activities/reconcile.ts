@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { ReconcileInput, ReconcileResult, ServiceNowChange } from '../contract';
-import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
+import type { ServiceNowRecords, SweepPosition, TableRecord } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import type { InboundTrigger } from './inbound';
 import { withFailureMapping } from './ticket';
@@ -10,6 +10,8 @@ export interface ReconcileDeps {
   /** Starts a change's workflow as the webhook does (src/starting); duplicate when it exists. */
   startServiceNowChange?: (change: ServiceNowChange) => Promise<{ duplicate: boolean }>;
   now?: () => number;
+  /** Records per query page; default SWEEP_PAGE. */
+  pageSize?: number;
 }
 
 /** Records per query page. */
@@ -40,30 +42,29 @@ async function startChange(deps: ReconcileDeps, table: string, record: TableReco
 }
 
 /**
- * One trigger's tickets, oldest change first, paged by keyset: each page starts at the last page's
- * newest second, skipping the records of that second already read, so a record changed during the
- * sweep (it moves to the end) cannot push an unread one out of the window.
+ * One trigger's tickets, oldest change first, paged by keyset (sys_updated_on, sys_id): each page starts
+ * right after the last record read, so a record changed during the sweep (it moves to the end) cannot
+ * shift an unread one out of the next page, as an offset would.
  */
 async function sweepTrigger(deps: ReconcileDeps, trigger: InboundTrigger, since: string, sweep: Sweep) {
   const reader = deps.targets[trigger.target] as TicketTarget & ServiceNowRecords;
-  let cursor = since;
-  let atCursor = 0;
+  const limit = deps.pageSize ?? SWEEP_PAGE;
+  let after: SweepPosition | undefined;
   for (;;) {
-    const query = { since: cursor, correlationPrefix: `${trigger.name}:`, offset: atCursor, limit: SWEEP_PAGE };
+    const query = { since, after, correlationPrefix: `${trigger.name}:`, limit };
     const fields = ['sys_id', 'sys_mod_count', 'sys_updated_on', 'sys_updated_by'];
     const page = await withFailureMapping((signal) => reader.listUpdatedSince({ ...query, fields }, { signal }));
     for (const record of page) {
       const updatedOn = String(record.sys_updated_on);
-      atCursor = updatedOn === cursor ? atCursor + 1 : 1;
-      cursor = updatedOn;
+      after = { updatedOn, sysId: String(record.sys_id) };
       sweep.seen += 1;
       // The bridge's own change would only be read and ignored by its workflow: skip the workflow.
       const own = trigger.integrationUser !== undefined && record.sys_updated_by === trigger.integrationUser;
       if (!own && (await startChange(deps, trigger.table, record))) sweep.started += 1;
       if (updatedOn > sweep.newest) sweep.newest = updatedOn;
     }
-    Context.current().heartbeat({ trigger: trigger.name, cursor });
-    if (page.length < SWEEP_PAGE) return;
+    Context.current().heartbeat({ trigger: trigger.name, after });
+    if (page.length < limit) return;
   }
 }
 

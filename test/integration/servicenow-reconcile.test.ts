@@ -1,0 +1,93 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
+import { createReconcileActivities, type ReconcileDeps } from '../../src/activities/reconcile';
+import type { InboundTrigger } from '../../src/activities/inbound';
+import { Secret } from '../../src/common/secret';
+import type { ReconcileResult, ServiceNowChange } from '../../src/contract';
+import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
+import { createServiceNowTarget } from '../../src/ticketing/servicenow';
+import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+
+/*
+ * The reconciler's sweep against the simulator over real HTTP, starting real workflows on the dev server
+ * (a task queue no worker polls: what a sweep starts is the point, not what the workflows then do).
+ */
+const TRIGGER: InboundTrigger = {
+  name: 'reconciled',
+  target: 'servicenow',
+  table: 'incident',
+  rowKey: ['id'],
+  columns: {},
+  integrationUser: 'bridge',
+};
+const T0 = Date.parse('2026-03-01T10:00:00Z');
+
+let clock = T0;
+let sim: ServiceNowSimulator;
+let target: ReturnType<typeof createServiceNowTarget>;
+let temporal: TestTemporal;
+const startedIds: string[] = [];
+
+beforeAll(async () => {
+  sim = await startServiceNowSimulator({ now: () => clock });
+  const auth = { type: 'basic' as const, username: 'bridge', password: new Secret('bridge-password') };
+  target = createServiceNowTarget({ instanceUrl: sim.url, auth });
+  temporal = await connectTestTemporal();
+});
+afterAll(async () => {
+  await Promise.all(startedIds.map((id) => temporal.client.workflow.getHandle(id).terminate('test over')));
+  await target?.close();
+  await sim?.close();
+  await temporal?.close();
+});
+beforeEach(() => {
+  sim.reset();
+  clock = T0;
+});
+
+/** `count` of the bridge's tickets, each then changed by an agent at `at`: all in one second. */
+async function ticketsChangedAt(count: number, at: number) {
+  for (let i = 0; i < count; i += 1) {
+    await target.create({ correlationId: `${TRIGGER.name}:public.t:${i}`, fields: { short_description: `row ${i}` } });
+  }
+  clock = at;
+  return sim.records().map((r) => sim.agentUpdate(r.sys_id, { fields: { state: '2' } }));
+}
+
+/** The real starter, remembering what it was asked to start; `during` runs before a start goes out. */
+function recordingStarter(during?: (change: ServiceNowChange) => void) {
+  const starter = createServiceNowChangeStarter({ client: temporal.client, taskQueue: uniqueTaskQueue('sweep') });
+  const changes: ServiceNowChange[] = [];
+  const start = async (change: ServiceNowChange) => {
+    during?.(change);
+    changes.push(change);
+    const started = await starter.start(change);
+    if (!started.duplicate) startedIds.push(started.workflowId);
+    return started;
+  };
+  return { start, changes };
+}
+
+function sweep(deps: Omit<ReconcileDeps, 'targets'>, since: string, env = new MockActivityEnvironment()) {
+  const activities = createReconcileActivities({ ...deps, targets: { servicenow: target } }, [TRIGGER]);
+  return env.run(activities.sweepServiceNowChanges, { since }) as Promise<ReconcileResult>;
+}
+
+const changeOf = (record: Record<string, string>) => `${record.sys_id}@${record.sys_mod_count}`;
+
+test('when records of one second outnumber a page and one changes mid-sweep, then every current change is started', async () => {
+  const records = await ticketsChangedAt(7, T0 + 5_000);
+  const bySysId = [...records].sort((a, b) => a.sys_id.localeCompare(b.sys_id));
+  let moved: Record<string, string> | undefined;
+  const starter = recordingStarter(() => {
+    // After the first page's first start, its first record changes again: it moves to the sweep's end.
+    if (moved) return;
+    clock = T0 + 9_000;
+    moved = sim.agentUpdate(bySysId[0].sys_id, { fields: { state: '3', hold_reason: '1' } });
+  });
+  await sweep({ startServiceNowChange: starter.start, pageSize: 2 }, '2026-03-01 10:00:00');
+  const current = sim.records().map(changeOf);
+  const started = starter.changes.map((c) => `${c.sysId}@${c.modCount}`);
+  expect(moved).toBeDefined();
+  expect(started).toEqual(expect.arrayContaining(current));
+});
