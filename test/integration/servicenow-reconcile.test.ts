@@ -35,7 +35,9 @@ beforeAll(async () => {
   temporal = await connectTestTemporal();
 });
 afterAll(async () => {
-  await Promise.all(startedIds.map((id) => temporal.client.workflow.getHandle(id).terminate('test over')));
+  // Nothing polls their queue: they would stay open on the shared dev server (one may have ended: a test's retry).
+  const terminate = (id: string) => temporal.client.workflow.getHandle(id).terminate('test over');
+  await Promise.all([...new Set(startedIds)].map((id) => terminate(id).catch(() => undefined)));
   await target?.close();
   await sim?.close();
   await temporal?.close();
@@ -90,4 +92,53 @@ test('when records of one second outnumber a page and one changes mid-sweep, the
   const started = starter.changes.map((c) => `${c.sysId}@${c.modCount}`);
   expect(moved).toBeDefined();
   expect(started).toEqual(expect.arrayContaining(current));
+});
+
+test('when an attempt fails mid-sweep, then the retried attempt resumes from its heartbeat, not from the start', async () => {
+  await ticketsChangedAt(6, T0 + 5_000);
+  let calls = 0;
+  const failing = recordingStarter(() => {
+    calls += 1;
+    if (calls === 4) throw new Error('Temporal went away');
+  });
+  const first = new MockActivityEnvironment();
+  const heartbeats: unknown[] = [];
+  first.on('heartbeat', (details: unknown) => heartbeats.push(details));
+  await expect(
+    sweep({ startServiceNowChange: failing.start, pageSize: 2 }, '2026-03-01 10:00:00', first),
+  ).rejects.toThrow('Temporal went away');
+  const doneBefore = failing.changes.map((c) => c.sysId);
+  expect(doneBefore).toHaveLength(3);
+
+  const retried = recordingStarter();
+  const second = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: heartbeats.at(-1) });
+  const result = await sweep({ startServiceNowChange: retried.start, pageSize: 2 }, '2026-03-01 10:00:00', second);
+  const doneAfter = retried.changes.map((c) => c.sysId);
+  expect(doneAfter.filter((id) => doneBefore.includes(id))).toEqual([]);
+  expect(new Set([...doneBefore, ...doneAfter])).toEqual(new Set(sim.records().map((r) => r.sys_id)));
+  expect(result.seen).toBe(6);
+});
+
+test('when the backlog is larger than one run may take, then the run stops at a second boundary and the next run continues', async () => {
+  const early = await ticketsChangedAt(3, T0 + 5_000);
+  clock = T0 + 7_000;
+  for (let i = 3; i < 6; i += 1) {
+    await target.create({ correlationId: `${TRIGGER.name}:public.t:${i}`, fields: { short_description: `row ${i}` } });
+  }
+  clock = T0 + 8_000;
+  const late = sim
+    .records()
+    .filter((r) => !early.some((e) => e.sys_id === r.sys_id))
+    .map((r) => sim.agentUpdate(r.sys_id, { fields: { state: '2' } }));
+  const limits = { pageSize: 2, maxRecords: 2, now: () => T0 + 3_600_000 };
+  const firstRun = recordingStarter();
+  const first = await sweep({ ...limits, startServiceNowChange: firstRun.start }, '2026-03-01 10:00:00');
+  // Two records reach the cap; the third is of the same second: the run finishes that second, then stops.
+  expect(firstRun.changes.map((c) => c.sysId).sort()).toEqual(early.map((r) => r.sys_id).sort());
+  expect(first.since).toBe('2026-03-01 10:00:08');
+
+  const nextRun = recordingStarter();
+  const next = await sweep({ ...limits, startServiceNowChange: nextRun.start }, first.since);
+  expect(nextRun.changes.map((c) => c.sysId).sort()).toEqual(late.map((r) => r.sys_id).sort());
+  expect(next.since).toBe('2026-03-01 10:00:08');
 });
