@@ -23,8 +23,10 @@ export function serviceNowChangeWorkflowIdFor(change: ServiceNowChange): string 
 
 export const SERVICENOW_CHANGE_WORKFLOW_TYPE = 'servicenowChangeWorkflow';
 export const SERVICENOW_RECONCILE_WORKFLOW_TYPE = 'servicenowReconcileWorkflow';
-/** The worker's schedule (one per namespace and task queue's bridge). */
-export const SERVICENOW_RECONCILE_SCHEDULE_ID = 'servicenow-reconcile';
+/** The reconciler's Schedule before it had one per task queue; an upgraded worker retires the one that was its own. */
+export const LEGACY_RECONCILE_SCHEDULE_ID = 'servicenow-reconcile';
+/** The reconciler's Schedule is per task queue: deployments sharing a namespace do not overwrite each other's. */
+export const serviceNowReconcileScheduleId = (taskQueue: string) => `${LEGACY_RECONCILE_SCHEDULE_ID}-${taskQueue}`;
 
 /** The source row a record maps back to, and the column values its trigger's `inbound:` renders. */
 export interface InboundRowWrite {

@@ -1,11 +1,15 @@
+import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { createReconcileActivities, type ReconcileDeps } from '../../src/activities/reconcile';
 import type { InboundTrigger } from '../../src/activities/inbound';
 import { Secret } from '../../src/common/secret';
+import { LEGACY_RECONCILE_SCHEDULE_ID, serviceNowReconcileScheduleId } from '../../src/contract';
 import type { ReconcileResult, ServiceNowChange } from '../../src/contract';
+import { createLogger } from '../../src/logging';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow';
+import { ensureReconcileSchedule } from '../../src/worker/reconcile-schedule';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
 /*
@@ -141,4 +145,45 @@ test('when the backlog is larger than one run may take, then the run stops at a 
   const next = await sweep({ ...limits, startServiceNowChange: nextRun.start }, first.since);
   expect(nextRun.changes.map((c) => c.sysId).sort()).toEqual(late.map((r) => r.sys_id).sort());
   expect(next.since).toBe('2026-03-01 10:00:08');
+});
+
+describe('the Schedule', () => {
+  const logger = createLogger({ level: 'silent' });
+  const scheduleOf = (taskQueue: string) =>
+    temporal.client.schedule.getHandle(serviceNowReconcileScheduleId(taskQueue));
+
+  test('when two deployments share a namespace, then each keeps its own Schedule, and runs never pile up', async () => {
+    const [a, b] = [uniqueTaskQueue('deploy-a'), uniqueTaskQueue('deploy-b')];
+    await ensureReconcileSchedule(temporal.client, { intervalMs: 60_000, taskQueue: a, logger });
+    await ensureReconcileSchedule(temporal.client, { intervalMs: 120_000, taskQueue: b, logger });
+    try {
+      const [ofA, ofB] = await Promise.all([scheduleOf(a).describe(), scheduleOf(b).describe()]);
+      expect(ofA.action).toMatchObject({ type: 'startWorkflow', taskQueue: a });
+      expect(ofA.spec.intervals?.[0].every).toBe(60_000);
+      expect(ofB.action).toMatchObject({ type: 'startWorkflow', taskQueue: b });
+      expect(ofA.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+    } finally {
+      await Promise.all([scheduleOf(a).delete(), scheduleOf(b).delete()]);
+    }
+  });
+
+  test('when the old shared Schedule drives this queue, then the upgrade replaces it; one for another queue is kept', async () => {
+    const legacy = temporal.client.schedule.getHandle(LEGACY_RECONCILE_SCHEDULE_ID);
+    const [mine, theirs] = [uniqueTaskQueue('upgraded'), uniqueTaskQueue('not-yet')];
+    const legacyFor = (taskQueue: string) =>
+      temporal.client.schedule.create({
+        scheduleId: LEGACY_RECONCILE_SCHEDULE_ID,
+        spec: { intervals: [{ every: 60_000 }] },
+        action: { type: 'startWorkflow', workflowType: 'servicenowReconcileWorkflow', taskQueue, args: [] },
+      });
+    await legacyFor(theirs);
+    await ensureReconcileSchedule(temporal.client, { intervalMs: 60_000, taskQueue: mine, logger });
+    expect((await legacy.describe()).action).toMatchObject({ taskQueue: theirs });
+    await legacy.delete();
+    await legacyFor(mine);
+    await ensureReconcileSchedule(temporal.client, { intervalMs: 60_000, taskQueue: mine, logger });
+    await expect(legacy.describe()).rejects.toThrow(ScheduleNotFoundError);
+    expect((await scheduleOf(mine).describe()).action).toMatchObject({ taskQueue: mine });
+    await scheduleOf(mine).delete();
+  });
 });
