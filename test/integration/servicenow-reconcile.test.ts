@@ -187,3 +187,15 @@ describe('the Schedule', () => {
     await scheduleOf(mine).delete();
   });
 });
+
+test('when a change without sys_mod_count arrives while such a run is going, then it gets a run of its own', async () => {
+  // No worker polls this queue: the first run stays open, as one still writing its row would.
+  const starter = recordingStarter();
+  const change = { table: 'incident', sysId: 'a'.repeat(32) };
+  const first = await starter.start(change);
+  const second = await starter.start(change);
+  expect(second.duplicate).toBe(false);
+  expect(second.workflowId).not.toBe(first.workflowId);
+  const running = await temporal.client.workflow.getHandle(first.workflowId).describe();
+  expect(running.status.name).toBe('RUNNING');
+});
