@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { ReconcileInput, ReconcileResult, ServiceNowChange } from '../contract';
-import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
+import type { ServiceNowRecords, SweepPosition, TableRecord } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import type { InboundTrigger } from './inbound';
 import { withFailureMapping } from './ticket';
@@ -10,10 +10,20 @@ export interface ReconcileDeps {
   /** Starts a change's workflow as the webhook does (src/starting); duplicate when it exists. */
   startServiceNowChange?: (change: ServiceNowChange) => Promise<{ duplicate: boolean }>;
   now?: () => number;
+  /** Defaults SWEEP_LIMITS; tests make them small. */
+  pageSize?: number;
+  maxRecords?: number;
+  maxMs?: number;
 }
 
-/** Records per query page. */
-export const SWEEP_PAGE = 200;
+export const SWEEP_LIMITS = {
+  /** Records per query page. */
+  pageSize: 200,
+  /** Records one run starts per trigger; then it finishes that second and stops (the next run goes on). */
+  maxRecords: 5_000,
+  /** Time one attempt sweeps, shared equally by the triggers: well inside the sweep's 15-minute start-to-close. */
+  maxMs: 10 * 60_000,
+};
 /** The first sweep (no earlier run) looks back this far. */
 export const FIRST_SWEEP_WINDOW_MS = 24 * 3600_000;
 /**
@@ -26,10 +36,25 @@ export const SWEEP_OVERLAP_MS = 60_000;
 const glide = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const epochOf = (glideTime: string) => Date.parse(`${glideTime.replace(' ', 'T')}Z`);
 
-interface Sweep {
+/** Where a sweep stands: heartbeated after each record, so a retried attempt resumes right there. */
+interface SweepProgress {
+  /** The trigger being swept (an index into the worker's inbound triggers); those before it are done. */
+  trigger: number;
+  /** Its last record whose change was started. */
+  after?: SweepPosition;
   seen: number;
   started: number;
   newest: string;
+  /** The earliest second a trigger stopped at for the run's cap: from there on it is unread. */
+  stoppedAt?: string;
+}
+
+/** One trigger's share of this attempt: spent after maxRecords records or its part of maxMs. */
+function budgetOf(deps: ReconcileDeps, now: () => number, triggers: number) {
+  const maxRecords = deps.maxRecords ?? SWEEP_LIMITS.maxRecords;
+  const deadline = now() + (deps.maxMs ?? SWEEP_LIMITS.maxMs) / triggers;
+  let records = 0;
+  return { spend: () => void (records += 1), spent: () => records > 0 && (records >= maxRecords || now() >= deadline) };
 }
 
 /** Starts one change's workflow unless it exists (the receiver got there first, or an earlier sweep). */
@@ -40,30 +65,48 @@ async function startChange(deps: ReconcileDeps, table: string, record: TableReco
 }
 
 /**
- * One trigger's tickets, oldest change first, paged by keyset: each page starts at the last page's
- * newest second, skipping the records of that second already read, so a record changed during the
- * sweep (it moves to the end) cannot push an unread one out of the window.
+ * One trigger's tickets, oldest change first, paged by keyset (sys_updated_on, sys_id): each page starts
+ * right after the last record read, so a record changed during the sweep (it moves to the end) cannot
+ * shift an unread one out of the next page, as an offset would. Once the budget is spent it stops where
+ * a new second begins, so the next run (which starts at a whole second) repeats nothing of it.
  */
-async function sweepTrigger(deps: ReconcileDeps, trigger: InboundTrigger, since: string, sweep: Sweep) {
+async function sweepTrigger(deps: ReconcileDeps, triggers: InboundTrigger[], since: string, sweep: SweepProgress) {
+  const trigger = triggers[sweep.trigger];
   const reader = deps.targets[trigger.target] as TicketTarget & ServiceNowRecords;
-  let cursor = since;
-  let atCursor = 0;
+  const limit = deps.pageSize ?? SWEEP_LIMITS.pageSize;
+  const budget = budgetOf(deps, deps.now ?? Date.now, triggers.length);
   for (;;) {
-    const query = { since: cursor, correlationPrefix: `${trigger.name}:`, offset: atCursor, limit: SWEEP_PAGE };
+    const query = { since, after: sweep.after, correlationPrefix: `${trigger.name}:`, limit };
     const fields = ['sys_id', 'sys_mod_count', 'sys_updated_on', 'sys_updated_by'];
     const page = await withFailureMapping((signal) => reader.listUpdatedSince({ ...query, fields }, { signal }));
     for (const record of page) {
       const updatedOn = String(record.sys_updated_on);
-      atCursor = updatedOn === cursor ? atCursor + 1 : 1;
-      cursor = updatedOn;
+      if (budget.spent() && updatedOn !== sweep.after?.updatedOn) {
+        if (!sweep.stoppedAt || updatedOn < sweep.stoppedAt) sweep.stoppedAt = updatedOn;
+        return;
+      }
       sweep.seen += 1;
       // The bridge's own changes too: an agent's change before it (its call lost) shows only in this version.
       if (await startChange(deps, trigger.table, record)) sweep.started += 1;
       if (updatedOn > sweep.newest) sweep.newest = updatedOn;
+      sweep.after = { updatedOn, sysId: String(record.sys_id) };
+      budget.spend();
+      // A copy: the SDK sends throttled details later, and this sweep object goes on changing.
+      Context.current().heartbeat({ ...sweep });
     }
-    Context.current().heartbeat({ trigger: trigger.name, cursor });
-    if (page.length < SWEEP_PAGE) return;
+    if (page.length < limit) return;
   }
+}
+
+/**
+ * Where the next run starts. A finished sweep: 60 s before the newest change seen. One a trigger stopped
+ * for the cap: at the second it stopped at, and no later than 60 s before this worker's clock (what
+ * every other trigger read may still gain a late commit there): each run moves on by a second at least.
+ */
+function nextSince(since: string, sweep: SweepProgress, now: number): string {
+  const floor = epochOf(since);
+  if (!sweep.stoppedAt) return glide(Math.max(floor, epochOf(sweep.newest) - SWEEP_OVERLAP_MS));
+  return glide(Math.max(floor, Math.min(epochOf(sweep.stoppedAt), now - SWEEP_OVERLAP_MS)));
 }
 
 export function createReconcileActivities(deps: ReconcileDeps, triggers: InboundTrigger[]) {
@@ -71,10 +114,12 @@ export function createReconcileActivities(deps: ReconcileDeps, triggers: Inbound
   return {
     async sweepServiceNowChanges(input: ReconcileInput): Promise<ReconcileResult> {
       const since = input.since ?? glide(now() - FIRST_SWEEP_WINDOW_MS);
-      const sweep: Sweep = { seen: 0, started: 0, newest: since };
-      for (const trigger of triggers) await sweepTrigger(deps, trigger, since, sweep);
-      const next = glide(Math.max(epochOf(since), epochOf(sweep.newest) - SWEEP_OVERLAP_MS));
-      return { since: next, seen: sweep.seen, started: sweep.started };
+      const resumed = Context.current().info.heartbeatDetails as SweepProgress | undefined;
+      const sweep: SweepProgress = resumed ?? { trigger: 0, seen: 0, started: 0, newest: since };
+      for (; sweep.trigger < triggers.length; sweep.trigger += 1, sweep.after = undefined) {
+        await sweepTrigger(deps, triggers, since, sweep);
+      }
+      return { since: nextSince(since, sweep, now()), seen: sweep.seen, started: sweep.started };
     },
   };
 }

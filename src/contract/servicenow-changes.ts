@@ -13,18 +13,21 @@ export interface ServiceNowChange {
 
 /**
  * One workflow per change: table + sys_id + sys_mod_count, so a repeated call, a retried call and the
- * reconciler's sweep of the same change start nothing. Without a count (a rule that does not send
- * it) the id ends in `latest`: repeats while one runs join it; the run re-reads the record anyway.
+ * reconciler's sweep of the same change start nothing. Without a count (a rule that does not send it)
+ * there is no change to name: each call gets its own run, `latest-<arrival>`, so a call landing while an
+ * earlier run is past its last read still reads the record once more (joining that run would lose it).
  */
-export function serviceNowChangeWorkflowIdFor(change: ServiceNowChange): string {
-  const mod = change.modCount === undefined ? 'latest' : String(change.modCount);
+export function serviceNowChangeWorkflowIdFor(change: ServiceNowChange, arrival?: string): string {
+  const mod = change.modCount === undefined ? `latest-${arrival}` : String(change.modCount);
   return `servicenow-${change.table}-${change.sysId}-${mod}`;
 }
 
 export const SERVICENOW_CHANGE_WORKFLOW_TYPE = 'servicenowChangeWorkflow';
 export const SERVICENOW_RECONCILE_WORKFLOW_TYPE = 'servicenowReconcileWorkflow';
-/** The worker's schedule (one per namespace and task queue's bridge). */
-export const SERVICENOW_RECONCILE_SCHEDULE_ID = 'servicenow-reconcile';
+/** The reconciler's Schedule before it had one per task queue; an upgraded worker retires the one that was its own. */
+export const LEGACY_RECONCILE_SCHEDULE_ID = 'servicenow-reconcile';
+/** The reconciler's Schedule is per task queue: deployments sharing a namespace do not overwrite each other's. */
+export const serviceNowReconcileScheduleId = (taskQueue: string) => `${LEGACY_RECONCILE_SCHEDULE_ID}-${taskQueue}`;
 
 /** The source row a record maps back to, and the column values its trigger's `inbound:` renders. */
 export interface InboundRowWrite {
@@ -94,16 +97,15 @@ export interface InboundActivities {
 /**
  * How the receiver and the reconciler start a change's workflow, alike: a running one is joined; a
  * finished one is not run again (the change is applied), unless it failed. A change without a count
- * (`latest`) may run again once the last run is over: each run re-reads the record.
+ * has an id of its own per call (`arrival`, the starter's): each such run re-reads the record.
  */
-export function serviceNowChangeStart(change: ServiceNowChange, taskQueue: string) {
+export function serviceNowChangeStart(change: ServiceNowChange, taskQueue: string, arrival: string) {
   return {
-    workflowId: serviceNowChangeWorkflowIdFor(change),
+    workflowId: serviceNowChangeWorkflowIdFor(change, arrival),
     taskQueue,
     args: [change] as [ServiceNowChange],
     workflowIdConflictPolicy: 'USE_EXISTING' as const,
-    workflowIdReusePolicy:
-      change.modCount === undefined ? ('ALLOW_DUPLICATE' as const) : ('ALLOW_DUPLICATE_FAILED_ONLY' as const),
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' as const,
     staticSummary: `ServiceNow ${change.table} ${change.sysId} change ${change.modCount ?? 'latest'} → source row`,
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { serviceNowChangeStart, type ServiceNowChange } from '../contract';
 import { servicenowChangeWorkflow } from '../workflows';
@@ -20,7 +21,7 @@ export function createServiceNowChangeStarter(options: {
   const deadline = () => Date.now() + (options.startTimeoutMs ?? 5_000);
   return {
     async start(change) {
-      const start = serviceNowChangeStart(change, taskQueue);
+      const start = serviceNowChangeStart(change, taskQueue, randomUUID());
       try {
         await client.connection.withDeadline(deadline(), () => client.workflow.start(servicenowChangeWorkflow, start));
         return { workflowId: start.workflowId, duplicate: false };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import {
-  SERVICENOW_RECONCILE_SCHEDULE_ID,
+  serviceNowReconcileScheduleId,
   type ReconcileInput,
   type ReconcileResult,
   type ServiceNowChangeResult,
@@ -51,7 +51,7 @@ async function rowWithTicket(id: number) {
 /** The reconciler's runs, oldest first: each sweep's input and, once done, its result. */
 async function reconcileRuns() {
   const { client } = stack.temporal;
-  const query = `TemporalScheduledById = '${SERVICENOW_RECONCILE_SCHEDULE_ID}'`;
+  const query = `TemporalScheduledById = '${serviceNowReconcileScheduleId(stack.taskQueue)}'`;
   const runs: { input?: ReconcileInput; result?: ReconcileResult; start: number }[] = [];
   for await (const run of client.workflow.list({ query })) {
     const handle = client.workflow.getHandle(run.workflowId, run.runId);
@@ -195,9 +195,11 @@ test('when the business rule call is dropped, then the reconciler brings the cha
       taskQueue: stack.taskQueue,
       logger: silentLogger,
     });
-    const description = await stack.temporal.client.schedule.getHandle(SERVICENOW_RECONCILE_SCHEDULE_ID).describe();
+    const description = await stack.temporal.client.schedule
+      .getHandle(serviceNowReconcileScheduleId(stack.taskQueue))
+      .describe();
     expect(description.spec.intervals?.[0].every).toBe(intervalMs);
   } finally {
-    await stack.temporal.client.schedule.getHandle(SERVICENOW_RECONCILE_SCHEDULE_ID).delete();
+    await stack.temporal.client.schedule.getHandle(serviceNowReconcileScheduleId(stack.taskQueue)).delete();
   }
 });

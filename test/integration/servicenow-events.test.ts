@@ -147,10 +147,10 @@ describe('the body', () => {
     expect(count).toBe(1);
   });
 
-  test('when sys_mod_count is not sent, then the workflow id ends in latest', async () => {
+  test('when sys_mod_count is not sent, then the workflow id ends in latest and an id of its own', async () => {
     const response = await authed(JSON.stringify(change(null)));
     expect(response.status).toBe(200);
-    expect(response.body.workflowId).toMatch(/-latest$/);
+    expect(response.body.workflowId).toMatch(/-latest-[0-9a-f-]{36}$/);
   });
 });
 

@@ -46,6 +46,8 @@ export interface SimulatorOptions {
   tables?: string[];
   /** The after-update business rule posting changes out; default none. */
   businessRule?: BusinessRuleConfig;
+  /** The instance's clock (sys_*_on, tokens, faults); default Date.now. Tests put many changes in one second. */
+  now?: () => number;
 }
 
 export interface ServiceNowSimulator extends OutboundControls {
@@ -79,7 +81,7 @@ export const DEFAULT_OAUTH_CLIENT = { clientId: 'bridge-client', clientSecret: '
 const DEFAULT_TOKEN_TTL_SEC = 1799;
 
 function createParts(options: SimulatorOptions) {
-  const now = (): number => Date.now();
+  const now = options.now ?? ((): number => Date.now());
   const users = options.users ?? [DEFAULT_SIMULATOR_USER];
   const rng = createRng(options.seed);
   const tables = [...new Set([...(options.tables ?? ['incident']), ...DIRECTORY_TABLES])];
@@ -100,8 +102,6 @@ function createParts(options: SimulatorOptions) {
   };
   const tokens = new TokenStore(rng, now, options.tokenTtlSec ?? DEFAULT_TOKEN_TTL_SEC);
   const mandatoryFields = [...(options.mandatoryFields ?? [])];
-  const stats = new StatsRecorder();
-  const pendingCommits = new PendingCommits();
   const businessRule = new BusinessRule(rng);
   businessRule.configure(options.businessRule);
   return {
@@ -113,9 +113,9 @@ function createParts(options: SimulatorOptions) {
     credentials,
     tokens,
     mandatoryFields,
-    stats,
+    stats: new StatsRecorder(),
     rateLimiter: new RateLimiter(now),
-    pendingCommits,
+    pendingCommits: new PendingCommits(),
   };
 }
 

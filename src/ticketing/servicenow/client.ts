@@ -7,6 +7,7 @@ import { classifyResponse, SERVICENOW } from './classify';
 import { DEFAULT_TABLE, type ServiceNowOptions } from './options';
 import { asRecord, checkCorrelationId, createdThenNumber, limitLengths, resultOf, stringField } from './records';
 import type { TableRecord } from './records';
+import { sweepQuery, type UpdatedSinceQuery } from './sweep-query';
 
 export const CORRELATION_DISPLAY = 'incident-bridge';
 const REF_FIELDS = 'sys_id,number,state,sys_created_on';
@@ -23,15 +24,6 @@ export interface ServiceNowRecords {
   readRecord(sysId: string, ctx?: CallContext): Promise<TableRecord>;
   /** Records whose correlation_id starts with the prefix, updated at or after `since`, oldest first. */
   listUpdatedSince(query: UpdatedSinceQuery, ctx?: CallContext): Promise<TableRecord[]>;
-}
-
-export interface UpdatedSinceQuery {
-  /** `YYYY-MM-DD HH:MM:SS`, UTC: sys_updated_on's format. */
-  since: string;
-  correlationPrefix: string;
-  offset: number;
-  limit: number;
-  fields: string[];
 }
 
 export function createServiceNowTarget(
@@ -105,14 +97,11 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
 
   async listUpdatedSince(request: UpdatedSinceQuery, ctx: CallContext = {}) {
     checkCorrelationId(request.correlationPrefix);
-    const { since, correlationPrefix, offset, limit } = request;
     const query = {
-      // sys_id breaks ties inside one second, so pages do not shuffle between two reads.
-      sysparm_query: `correlation_idSTARTSWITH${correlationPrefix}^sys_updated_on>=${since}^ORDERBYsys_updated_on^ORDERBYsys_id`,
+      sysparm_query: sweepQuery(request),
       sysparm_fields: request.fields.join(','),
       sysparm_exclude_reference_link: 'true',
-      sysparm_offset: String(offset),
-      sysparm_limit: String(limit),
+      sysparm_limit: String(request.limit),
     };
     const call: TableCall = { operation: 'listUpdatedSince', method: 'GET', url: this.tablePath, query };
     const result = await this.callTable({ ...call, signal: ctx.signal });
