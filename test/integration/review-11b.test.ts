@@ -90,7 +90,14 @@ test('when a retry Update arrives in the same workflow task as the park deadline
   const historyTypes = async () =>
     ((await handle.fetchHistory()).events ?? []).map((event) => EventType[event.eventType ?? 0]);
   const first = await worker();
-  const parked = await first.runUntil(untilState(handle, 'waiting-for-operator'));
+  // The park's deadline timer must be recorded before the worker stops: the query can report the park while the
+  // workflow task carrying the timer command is still in flight, and a task lost with its worker makes no timer.
+  const parked = await first.runUntil(async () => {
+    const state = await untilState(handle, 'waiting-for-operator');
+    const started = async () => ((await historyTypes()).includes('EVENT_TYPE_TIMER_STARTED') ? true : undefined);
+    await eventually(started, { timeoutMs: 30_000, what: 'the park deadline timer recorded' });
+    return state;
+  });
   // No worker while the deadline passes: the timer fires into a workflow task nobody takes yet.
   expect(Date.parse(parked.parkedUntil ?? '') - Date.now()).toBeGreaterThan(0);
   await eventually(async () => ((await historyTypes()).includes('EVENT_TYPE_TIMER_FIRED') ? true : undefined), {
