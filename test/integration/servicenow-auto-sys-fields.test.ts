@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceNowChangeResult } from '../../src/contract';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
-import { HASURA_SECRET, SN_SECRET, startInboundStack, TRIGGER, type InboundStack } from '../helpers/inbound-stack';
+import { HASURA_SECRET, SN_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
+
+// Its own trigger: other inbound suites use the same row ids on the shared dev server (one row workflow each).
+const TRIGGER = 'incident_autosys';
 
 /**
  * A script's `autoSysFields(false)` update leaves sys_mod_count as it was, so the Business Rule posts
@@ -11,7 +14,7 @@ import { eventually } from '../helpers/stack';
  */
 let stack: InboundStack;
 beforeAll(async () => {
-  stack = await startInboundStack();
+  stack = await startInboundStack({ trigger: TRIGGER });
   stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
 }, 120_000);
 afterAll(async () => stack?.close());

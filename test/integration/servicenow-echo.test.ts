@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICENOW_RECONCILE_WORKFLOW_TYPE, type ServiceNowChangeResult } from '../../src/contract';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
-import { HASURA_SECRET, signedPost, startInboundStack, TRIGGER, type InboundStack } from '../helpers/inbound-stack';
+import { HASURA_SECRET, signedPost, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
+
+// Its own trigger: other inbound suites use the same row ids on the shared dev server (one row workflow each).
+const TRIGGER = 'incident_echo';
 
 /*
  * Issue 14's review (H2, H3): the bridge's own ticket update (sys_updated_by = its integration user) must never
@@ -11,7 +14,7 @@ import { eventually } from '../helpers/stack';
  */
 let stack: InboundStack;
 beforeAll(async () => {
-  stack = await startInboundStack();
+  stack = await startInboundStack({ trigger: TRIGGER });
 }, 120_000);
 afterAll(async () => stack?.close());
 afterEach(() => {
