@@ -1,4 +1,5 @@
-import { ROW_PAYLOAD_BYTES_LIMIT, type Row, type RowEvent, type RowState } from '../contract';
+import { ROW_PAYLOAD_BYTES_LIMIT, type Row, type RowEvent, type RowOrderState, type RowState } from '../contract';
+import { RowOrder } from './row-order';
 
 /*
  * What a row run sends stays within Temporal's blob size limit by design (README "Mappings, lifecycle"): every
@@ -33,27 +34,56 @@ export function forTicketCall(event: RowEvent, state: RowState): RowEvent {
 
 /**
  * The state a run hands to its next run (continue-as-new input, the idle memo), within ROW_PAYLOAD_BYTES_LIMIT:
- * held events without their before-images, the newest always (one image fits), older ones newest first while
- * they fit; the ticket's last image only where no held event has it, and only if it fits — without it, the next
- * update writes every mapped field instead of the changed ones. `skipped` and the links stay as they are.
+ * held events without their before-images; the ticket's last image only where no held event has it, and only if
+ * it fits — without it, the next update writes every mapped field instead of the changed ones. `skipped` and the
+ * links stay as they are. With keepOpenHeads (patch 12-keep-open-heads) the held events are the run's own order's
+ * open heads (RowOrder.settled), all of them, in the database's order: carryFits says whether they fit. Without
+ * it, the newest by array position always, older ones while they fit (a dropped one could be the newest: lost).
  */
-export function carriedState(state: RowState): RowState {
-  const order = state.order!;
+export function carriedState(state: RowState, keepOpenHeads = true): RowState {
+  const order = keepOpenHeads ? settledOrder(state) : state.order!;
   let bytes = jsonBytes({ ...state, lastRow: undefined, order: { ...order, held: [] } });
   const kept = order.held
     .map(withoutOld)
     .reverse()
     .filter((event, index) => {
       const size = jsonBytes(event) + 1;
-      if (index > 0 && bytes + size > ROW_PAYLOAD_BYTES_LIMIT) return false;
+      if (!keepOpenHeads && index > 0 && bytes + size > ROW_PAYLOAD_BYTES_LIMIT) return false;
       bytes += size;
       return true;
     })
     .reverse();
   const digest = state.lastRowDigest;
-  const held = digest !== undefined && digest !== null && kept.some((event) => imageDigestOf(event) === digest);
+  const holds = digest !== undefined && digest !== null && kept.some((event) => imageDigestOf(event) === digest);
   const fits = state.lastRow !== undefined && bytes + jsonBytes(state.lastRow) <= ROW_PAYLOAD_BYTES_LIMIT;
-  return { ...state, lastRow: !held && fits ? state.lastRow : undefined, order: { ...order, held: kept } };
+  return { ...state, lastRow: !holds && fits ? state.lastRow : undefined, order: { ...order, held: kept } };
+}
+
+/** The run's order with what is superseded forgotten (the run's own compaction, on a copy). */
+function settledOrder(state: RowState): RowOrderState {
+  const order = new RowOrder({ ...state, order: { ...state.order! } }, true);
+  order.settled();
+  return order.state;
+}
+
+/**
+ * The state a run ends with (bounded with BOUNDED_CARRY_PATCH). With keepOpenHeads, when the events that may still
+ * be the newest do not fit one payload: none, and why. The run then postpones its end and keeps them: parked, they
+ * would wait for an operator who cannot make them fit either; a later change that follows them lets them go.
+ */
+export function nextRunState(
+  state: RowState,
+  boundedCarry: boolean,
+  keepOpenHeads: boolean,
+): { carried?: RowState; refused?: string } {
+  if (!boundedCarry) return { carried: state };
+  const carried = carriedState(state, keepOpenHeads);
+  if (!keepOpenHeads || jsonBytes(carried) <= ROW_PAYLOAD_BYTES_LIMIT) return { carried };
+  const held = carried.order!.held.map((event) => event.eventId).join(', ');
+  const refused =
+    `the row's held events that may still be its newest change (${held}) need ${jsonBytes(carried)} bytes, over ` +
+    `ROW_PAYLOAD_BYTES_LIMIT (${ROW_PAYLOAD_BYTES_LIMIT}): the run goes on instead of continuing as new or idling`;
+  return { refused };
 }
 
 /** The ticket's last image of a carried state: carried itself, or the held event's whose digest it has. */

@@ -1,6 +1,13 @@
 import type { ChainLink, RowEvent, RowOrderState, RowState } from '../contract';
 import { chainOrder, instantKey } from './row-chain';
 
+/**
+ * Before this patch a run kept at most 32 open held events within 256 K characters (and carried the newest by
+ * arrival): a dropped one that was or became the row's newest was lost, the ticket stayed behind the row. With it
+ * only superseded events leave (openHeads). Asked at run start (./row-run.ts).
+ */
+export const KEEP_OPEN_HEADS_PATCH = '12-keep-open-heads';
+
 /** Changes remembered to place late deliveries; older ones are placed by created_at alone. */
 const LINK_LIMIT = 200;
 /** Whole events kept while their place is open: they bound the state that continue-as-new and the memo carry. */
@@ -34,7 +41,14 @@ function fromLegacy(state: RowState | undefined): RowOrderState {
 export class RowOrder {
   readonly state: RowOrderState;
 
-  constructor(state: RowState | undefined) {
+  /**
+   * keepOpenHeads (patch 12-keep-open-heads): held events are forgotten only when superseded (openHeads), never to
+   * fit a bound; without it, the newest 32 open ones within 256 K characters were kept, and a dropped one was lost.
+   */
+  constructor(
+    state: RowState | undefined,
+    private readonly keepOpenHeads = true,
+  ) {
     this.state = state?.order ?? fromLegacy(state);
     for (const event of state?.order ? [] : (state?.pending ?? [])) this.add(event);
   }
@@ -72,10 +86,17 @@ export class RowOrder {
     this.state.appliedId = event.eventId;
   }
 
+  /** The held events in the database's order (oldest first), superseded ones forgotten: what a run carries. */
+  settled(): RowEvent[] {
+    this.compact();
+    return this.state.held;
+  }
+
   /** Orders what is remembered and forgets what can no longer matter; returns the newest change. */
   private compact(): ChainLink | undefined {
     const { order, followed } = chainOrder(this.state.links);
     const newest = order.at(-1);
+    if (this.keepOpenHeads) return this.keepHeads(order, openHeads(order, followed));
     const applied = this.applied;
     const kept = order.slice(-LINK_LIMIT);
     if (applied && !kept.includes(applied)) kept.unshift(applied);
@@ -88,6 +109,31 @@ export class RowOrder {
     this.state.held = keepWithin(candidates).reverse();
     return newest;
   }
+
+  /** compact() with patch 12-keep-open-heads: every open head stays held, and its link with it. */
+  private keepHeads(order: ChainLink[], open: Set<string>): ChainLink | undefined {
+    const applied = this.applied;
+    const kept = order.filter((link, index) => index >= order.length - LINK_LIMIT || open.has(link.id));
+    if (applied && !kept.includes(applied)) kept.unshift(applied);
+    this.state.links = kept;
+    const position = new Map(order.map((link, index) => [link.id, index]));
+    const held = this.state.held.filter((event) => open.has(event.eventId));
+    this.state.held = held.sort((a, b) => position.get(a.eventId)! - position.get(b.eventId)!);
+    return order.at(-1);
+  }
+}
+
+/**
+ * The changes that may still turn out to be the row's newest (ids): the newest, and every change no other known
+ * change follows in the chain. A change is superseded only by its known successor: created_at does not supersede,
+ * as a late delivery's edge may still put the earlier-stamped change last (a re-INSERT whose transaction began
+ * before the DELETE's). So each gap the chain keeps open (a change no event reported) keeps one change held.
+ */
+function openHeads(order: ChainLink[], followed: Set<string>): Set<string> {
+  const open = new Set(order.filter((link) => !followed.has(link.id)).map((link) => link.id));
+  const newest = order.at(-1);
+  if (newest) open.add(newest.id);
+  return open;
 }
 
 /** Newest first: the first is always kept; the rest while they fit the count and size bounds. */

@@ -4,9 +4,9 @@ import { DEFAULT_POLICY, ROW_STATE_MEMO, rowEventSignal, statusQuery } from '../
 import type { ApplyRowEventResult, BridgeActivities, EventPolicy, EventStatus, LifecycleRules } from '../contract';
 import type { RowAction, RowEvent, RowOutcome, RowState, RowTicketWorkflow, RowWorkflowInput } from '../contract';
 import { OperatorInbox } from './operator';
-import { carriedLastRow, carriedState, forTicketCall, imageDigestOf, imageOf } from './row-carry';
+import { carriedLastRow, forTicketCall, imageDigestOf, imageOf, nextRunState } from './row-carry';
 import { runWithRecovery, type Recovered } from './recovery';
-import { RowOrder } from './row-order';
+import { KEEP_OPEN_HEADS_PATCH, RowOrder } from './row-order';
 import { HISTORY_LIMIT } from './row-workflow-legacy';
 import { RunPolicy } from './run-policy';
 import { StatusTracker } from './status';
@@ -69,10 +69,11 @@ export class RowRun {
   private readonly writeBackOn: boolean;
   /** What the run sends is bounded (BOUNDED_CARRY_PATCH). */
   private readonly boundedCarry: boolean;
+  private readonly keepOpenHeads = patched(KEEP_OPEN_HEADS_PATCH); // held events leave only when superseded
 
   constructor(private readonly input: RowWorkflowInput) {
     const { ticket, lastRowDigest, applied = 0 } = input.state ?? {};
-    this.order = new RowOrder(input.state);
+    this.order = new RowOrder(input.state, this.keepOpenHeads);
     const lastRow = carriedLastRow(input.state);
     this.state = {
       seen: [],
@@ -99,14 +100,17 @@ export class RowRun {
       this.tracker.moveTo('waiting-for-events');
       const arrived = await condition(() => this.order.waiting > 0, idleMs(policy));
       // A delivery in the same workflow task as the timeout still counts: it must not be dropped.
-      if (!arrived && this.order.waiting === 0) return this.finishIdle();
+      const carried = !arrived && this.order.waiting === 0 ? this.snapshot() : undefined;
+      if (carried) return this.finishIdle(carried);
+      if (!arrived && this.order.waiting === 0) continue;
       await sleep(this.rules.reorderWindowMs);
       const next = this.order.decide();
       if (next) await this.apply(next);
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT || info.historySize > HISTORY_BYTES_LIMIT) {
         await condition(allHandlersFinished);
-        await continueAsNew<RowTicketWorkflow>({ ...this.input, state: this.snapshot() });
+        const carried = this.snapshot();
+        if (carried) await continueAsNew<RowTicketWorkflow>({ ...this.input, state: carried });
       }
     }
   }
@@ -179,14 +183,17 @@ export class RowRun {
     return { ...this.tracker.status, rowKey: this.input.rowKey, row: { ...row, lastAction: this.lastAction } };
   }
 
-  private snapshot(): RowState {
+  /** The state for the next run; none while it does not fit (the run goes on and says so: nextRunState). */
+  private snapshot(): RowState | undefined {
     const state = { ...this.state, skipped: this.skipped(), order: this.order.state };
-    return this.boundedCarry ? carriedState(state) : state;
+    const { carried, refused } = nextRunState(state, this.boundedCarry, this.keepOpenHeads);
+    if (refused) log.warn((this.tracker.status.operatorNote = refused), { rowKey: this.input.rowKey });
+    return carried;
   }
 
   /** Finishes; the next event's forward starts a run that resumes from the state left in the memo. */
-  private finishIdle(): RowOutcome {
-    upsertMemo({ [ROW_STATE_MEMO]: this.snapshot() });
+  private finishIdle(carried: RowState): RowOutcome {
+    upsertMemo({ [ROW_STATE_MEMO]: carried });
     this.tracker.moveTo('idle');
     return { status: 'idle', ticket: this.state.ticket, applied: this.state.applied, skipped: this.skipped() };
   }

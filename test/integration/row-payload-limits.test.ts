@@ -112,3 +112,31 @@ test('when a row image is larger than a row run can carry, then its event parks 
   expect(outcome.status).toBe('abandoned');
   expect(lane.ticketsOf(id).map((ticket) => ticket.fields.short_description)).toEqual(['small']);
 }, 120_000);
+
+test('when the held changes that may still be the newest do not fit one payload, then the run goes on naming the limit, and ends once later changes supersede them', async () => {
+  const [id] = freshRowIds(1);
+  const change = (from: string, to: string, seconds: number) =>
+    lane.deliver({ op: 'UPDATE', old: { id, ...version(from) }, new: { id, ...version(to) }, at: T(seconds) });
+  const row = await lane.deliver({ op: 'INSERT', new: { id, ...version('v1') }, at: T(1) });
+  // v1→v2 and v3→v4 not delivered yet: three open heads (v1, v3, v5), each 700 KiB, are over 1.75 MiB together.
+  await Promise.all([change('v2', 'v3', 3), change('v4', 'v5', 5)]);
+  const handle = temporal.client.workflow.getHandle(row);
+  const refused = await eventually(
+    async () => {
+      const status = await handle.query(statusQuery);
+      return status.operatorNote?.includes('ROW_PAYLOAD_BYTES_LIMIT') ? status : undefined;
+    },
+    { what: 'the run to refuse a carry over the payload limit', timeoutMs: 60_000 },
+  );
+  expect(refused.state).toBe('waiting-for-events');
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  expect(lane.ticketsOf(id)[0]?.fields.short_description).toBe('v5');
+
+  await Promise.all([change('v1', 'v2', 2), change('v3', 'v4', 4)]);
+  const runs = await eventually(
+    async () => ((await handle.describe()).status.name === 'COMPLETED' ? runsOf(row) : undefined),
+    { what: 'the run to finish idle once the gaps are filled', timeoutMs: 60_000 },
+  );
+  expect(lane.ticketsOf(id).map((ticket) => ticket.fields.short_description)).toEqual(['v5']);
+  expect(runs.flatMap((run) => run.failures)).toEqual([]);
+}, 120_000);

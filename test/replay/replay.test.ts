@@ -112,6 +112,10 @@ const BOUNDED_CARRY_12 = [
   ),
   'row-update-sent-once',
 ];
+/** Review 12b (patched('12-keep-open-heads')): held events leave only when superseded, carried in chain order. */
+const KEEP_OPEN_HEADS_12 = ['row-lifecycle-continue-as-new', 'row-lifecycle-closed', 'row-resumed-after-idle'].map(
+  (name) => `${name}-12-keep-open-heads`,
+);
 const RECORDED = [
   ...RECORDED_15,
   ...CREATE_PATH_11,
@@ -121,6 +125,7 @@ const RECORDED = [
   ...FEWER_ACTIONS_16,
   ...WRITE_BACK_13,
   ...BOUNDED_CARRY_12,
+  ...KEEP_OPEN_HEADS_12,
 ];
 
 /**

@@ -6,7 +6,7 @@ import {
   type RowState,
 } from '../../src/contract';
 import { toRowEvent, withOldImage } from '../../src/mapping/row-images';
-import { carriedLastRow, carriedState, forTicketCall } from '../../src/workflows/row-carry';
+import { carriedLastRow, carriedState, forTicketCall, nextRunState } from '../../src/workflows/row-carry';
 import { linkOf } from '../../src/workflows/row-order';
 
 /*
@@ -58,15 +58,43 @@ test('when several held events have images at the limit, then the carried state 
 });
 
 test('when the ticket’s last image is no held event’s and does not fit beside them, then it is left out, never the newest event', () => {
+  // Runs from before patch 12-keep-open-heads: held events by array position, the newest kept.
   const events = updates(3);
   const state = stateWith([events[1], events[2]], events[0]);
-  const carried = carriedState(state);
+  const carried = carriedState(state, false);
   expect(bytes(carried)).toBeLessThanOrEqual(ROW_PAYLOAD_BYTES_LIMIT);
   expect(carried.order!.held.map((event) => event.eventId)).toContain(events[2].eventId);
   expect(carriedLastRow(carried)).toBeUndefined();
   // Small enough, it is carried.
-  const small = carriedState({ ...state, order: { ...state.order!, held: [events[2]] } });
+  const small = carriedState({ ...state, order: { ...state.order!, held: [events[2]] } }, false);
   expect(carriedLastRow(small)).toEqual(image(1));
+});
+
+test('when two open heads (a gap between them) leave no room for the ticket’s last image, then both are carried in chain order and the image is left out', () => {
+  // v1→v2 and v3→v4: the change v2→v3 was not reported, so either may still turn out to be the newest.
+  const events = updates(4);
+  const state = stateWith([events[3], events[1]], events[0]);
+  const { carried, refused } = nextRunState(state, true, true);
+  expect(refused).toBeUndefined();
+  expect(bytes(carried)).toBeLessThanOrEqual(ROW_PAYLOAD_BYTES_LIMIT);
+  expect(carried!.order!.held.map((event) => event.eventId)).toEqual([events[1].eventId, events[3].eventId]);
+  expect(carriedLastRow(carried)).toBeUndefined();
+  // A superseded held event (v0→v1 is followed by v1→v2) is what leaves, not an open head.
+  const superseded = nextRunState(stateWith([events[3], events[0], events[1]], events[0]), true, true).carried!;
+  expect(superseded.order!.held.map((event) => event.eventId)).toEqual([events[1].eventId, events[3].eventId]);
+});
+
+test('when the open heads alone do not fit one payload, then no state is carried: the run goes on and says why, naming the limit', () => {
+  // Three changes with gaps between them (v0→v1, v2→v3, v4→v5): none is superseded.
+  const events = updates(5);
+  const heads = [events[4], events[0], events[2]];
+  const { carried, refused } = nextRunState(stateWith(heads, events[0]), true, true);
+  expect(carried).toBeUndefined();
+  expect(refused).toContain('ROW_PAYLOAD_BYTES_LIMIT');
+  for (const head of heads) expect(refused).toContain(head.eventId);
+  // Before patch 12-keep-open-heads the same state was cut to fit, losing open heads.
+  const old = nextRunState(stateWith(heads, events[0]), true, false).carried!;
+  expect(old.order!.held.length).toBeLessThan(heads.length);
 });
 
 test('when a ticket call’s before-image is the ticket’s last image, then it is sent once and the activity puts it back', () => {

@@ -192,3 +192,25 @@ test('when created_at carries a zone offset, then it is converted to UTC, not st
   expect(instantKey('2026-11-27T08:30:00-0230')).toBe('2026-11-27T11:00:00.000000000Z');
   expect(instantKey('2026-11-27T12:00:01+02:00') < instantKey('2026-11-27T10:00:02')).toBe(true);
 });
+
+test('when 40 changes with gaps between them are held (over the old 32), then every one stays held until its successor arrives', () => {
+  // Every other change of an 80-change history: each delivered one's successor is missing, so none is superseded.
+  const all = eventsOf(
+    Array.from({ length: 80 }, (_, k) => ({ op: 'UPDATE', row: { ...v1, title: `v${k}` }, at: T(1) })),
+  );
+  const delivered = all.filter((_, k) => k % 2 === 0);
+  const order = new RowOrder(undefined);
+  for (const event of delivered) order.add(event);
+  order.decide();
+  const held = () => order.state.held.map((event) => event.eventId).sort();
+  expect(held()).toEqual(delivered.map((event) => event.eventId).sort());
+  // The first one's successor arrives: both are superseded (the successor's own successor is held); the rest stay.
+  order.add(all[1]);
+  order.decide();
+  expect(held()).toEqual(
+    delivered
+      .slice(1)
+      .map((event) => event.eventId)
+      .sort(),
+  );
+});
