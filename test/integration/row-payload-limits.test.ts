@@ -129,8 +129,10 @@ test('when the held changes that may still be the newest do not fit one payload,
     { what: 'the run to refuse a carry over the payload limit', timeoutMs: 60_000 },
   );
   expect(refused.state).toBe('waiting-for-events');
+  // The newest known change reaches the ticket (its update may still be in flight when the note is set).
+  const newest = () => (lane.ticketsOf(id)[0]?.fields.short_description === 'v5' ? true : undefined);
+  await eventually(newest, { what: 'the ticket at v5', timeoutMs: 60_000 });
   expect((await handle.describe()).status.name).toBe('RUNNING');
-  expect(lane.ticketsOf(id)[0]?.fields.short_description).toBe('v5');
 
   await Promise.all([change('v1', 'v2', 2), change('v3', 'v4', 4)]);
   const runs = await eventually(
