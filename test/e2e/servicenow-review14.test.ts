@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { ServiceNowChangeResult } from '../../src/contract';
+import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
+import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
+import { HASURA_SECRET, SN_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
+import { eventually } from '../helpers/stack';
+
+/*
+ * Review 14 (second, adversarial): failing tests for findings, on branch review14. Production code unchanged.
+ */
+const TRIGGER = 'incident_review14';
+
+let stack: InboundStack;
+beforeAll(async () => {
+  stack = await startInboundStack({ trigger: TRIGGER });
+}, 120_000);
+afterAll(async () => stack?.close());
+
+const rowIn = async (id: number) =>
+  (await stack.db.query('SELECT * FROM public.incident_request WHERE id = $1', [id])).rows[0];
+
+const changeResult = (sysId: string, mod: unknown) =>
+  eventually(
+    async () => {
+      try {
+        const handle = stack.temporal.client.workflow.getHandle(`servicenow-incident-${sysId}-${String(mod)}`);
+        return (await handle.result()) as ServiceNowChangeResult;
+      } catch (error) {
+        if (/not found/i.test(String(error))) return undefined;
+        throw error;
+      }
+    },
+    { what: `the change workflow of ${sysId} at ${String(mod)}` },
+  );
+
+/**
+ * R1: an agent's change that lands while the row workflow has not yet recorded its ticket (the create's answer
+ * is late or lost; ServiceNow's own rules and flows touch a new incident within seconds) is checked against
+ * the row workflow, which says "no ticket yet", and is *ignored* — a completed run. Its workflow id
+ * (table + sys_id + sys_mod_count) is then spent: the reconciler's sweep of that very change starts nothing
+ * (duplicate), so the row never learns it until some later change of the record.
+ */
+test('R1: an agent change landing before the row workflow holds its ticket still reaches the row (not lost for good)', async () => {
+  const id = 301;
+  stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
+  // The create commits at once, its answer comes 2 s later (inside the 3 s request timeout): an ordinary slow answer.
+  stack.sim.setFaults({
+    delayedCommit: { count: 1, commitAfterMs: 0, answer: 'late', lateByMs: 2_000 },
+    scope: { correlationIdPrefix: `${TRIGGER}:` },
+  });
+  await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'r1', 'open')", [id]);
+  const row = await rowIn(id);
+  const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: row });
+  await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
+  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
+    what: 'the committed ticket',
+  });
+  // An agent (or an assignment rule) moves it to in progress while the bridge still waits for the create's answer.
+  const moved = stack.sim.agentUpdate(ticket.sys_id, { user: 'ann.agent', fields: { state: '2' } });
+  const first = await changeResult(ticket.sys_id, moved.sys_mod_count);
+  stack.sim.setFaults({});
+  // The reconciler's sweep of the same change, once the row workflow holds the ticket: as src/activities/reconcile.ts.
+  const starter = createServiceNowChangeStarter({ client: stack.temporal.client, taskQueue: stack.taskQueue });
+  await eventually(
+    async () => {
+      const handle = stack.temporal.client.workflow.getHandle(`row-${TRIGGER}-public.incident_request-${id}`);
+      const status = await handle.query<{ ticket?: { id: string } }>('status');
+      return status.ticket?.id === ticket.sys_id ? true : undefined;
+    },
+    { what: 'the row workflow holding its ticket' },
+  );
+  await starter.start({ table: 'incident', sysId: ticket.sys_id, modCount: Number(moved.sys_mod_count) });
+  const status = await eventually(
+    async () => ((await rowIn(id)).status === 'in_progress' ? 'in_progress' : undefined),
+    { timeoutMs: 15_000, what: `row ${id} learning in_progress (first run: ${JSON.stringify(first)})` },
+  );
+  expect(status).toBe('in_progress');
+}, 90_000);
