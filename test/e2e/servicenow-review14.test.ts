@@ -77,3 +77,45 @@ test('R1: an agent change landing before the row workflow holds its ticket still
   );
   expect(status).toBe('in_progress');
 }, 90_000);
+
+/** A row inserted, its INSERT delivered and its ticket made. */
+async function rowWithTicket(id: number) {
+  await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'r', 'open')", [id]);
+  const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: await rowIn(id) });
+  await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
+  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
+    what: `the ticket of row ${id}`,
+  });
+  await eventually(
+    async () => {
+      const handle = stack.temporal.client.workflow.getHandle(`row-${TRIGGER}-public.incident_request-${id}`);
+      const status = await handle.query<{ ticket?: { id: string } }>('status');
+      return status.ticket?.id === ticket.sys_id ? true : undefined;
+    },
+    { what: `row ${id}'s workflow holding its ticket` },
+  );
+  return ticket;
+}
+
+/**
+ * R2: without inbound.ticket_column (the README's step-1 config) the only binding is the row workflow, which
+ * learns the database's changes from Hasura's events, asynchronously (seconds to minutes behind under load,
+ * longer while the webhook is down). A row deleted and inserted again with the same key is a new row the
+ * bridge has not ticketed yet, but its workflow still holds the old row's ticket: the old ticket's change
+ * (an agent closing it, or the bridge's own resolve for the DELETE) is written into the new row, and nothing
+ * later takes it back (the new row's ticket is created, not updated: no change event).
+ */
+test("R2: a row deleted and inserted again (Hasura's events not yet delivered) does not get the old ticket's change", async () => {
+  const id = 302;
+  stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
+  const old = await rowWithTicket(id);
+  await stack.db.query('DELETE FROM public.incident_request WHERE id = $1', [id]);
+  await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'new row', 'new')", [id]);
+  const closed = stack.sim.agentUpdate(old.sys_id, {
+    user: 'ann.agent',
+    fields: { state: '6', close_code: 'Solution provided', close_notes: 'the old row' },
+  });
+  const result = await changeResult(old.sys_id, closed.sys_mod_count);
+  expect({ result, row: await rowIn(id) }).toMatchObject({ row: { status: 'new', resolution: null } });
+}, 90_000);
