@@ -169,3 +169,20 @@ test("R4: an incident another user pointed at the row's correlation key beforeha
     row: { status: 'open', resolution: null },
   });
 }, 90_000);
+
+/**
+ * R5: a row workflow that ended other than by finishing idle (an operator terminated it, or it failed) left
+ * only the memo of its start: for a row's first run, no ticket. inbound-row-check.ts ticketOf reads that memo,
+ * so every later change of the row's real ticket is ignored ("no ticket yet"), with or without ticket_column
+ * (a row workflow exists, so the ticket column is never consulted), until a new row event starts a new run.
+ */
+test("R5: after the row's workflow was terminated, its own ticket's changes still reach the row", async () => {
+  const id = 305;
+  stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
+  const ticket = await rowWithTicket(id);
+  const handle = stack.temporal.client.workflow.getHandle(`row-${TRIGGER}-public.incident_request-${id}`);
+  await handle.terminate('an operator ends a stuck run');
+  const moved = stack.sim.agentUpdate(ticket.sys_id, { user: 'ann.agent', fields: { state: '2' } });
+  const result = await changeResult(ticket.sys_id, moved.sys_mod_count);
+  expect({ result, row: await rowIn(id) }).toMatchObject({ row: { status: 'in_progress' } });
+}, 90_000);
