@@ -88,3 +88,50 @@ test('R3: a page shortened by an ACL is not the end: the changes after it are st
   const visible = records.filter((r) => r.sys_id !== hidden).map((r) => r.sys_id);
   expect(new Set(starter.changes.map((c) => c.sysId))).toEqual(new Set(visible));
 });
+
+/**
+ * R6: one `since` for every trigger, taken from the newest record any of them read, though each trigger is read
+ * at its own time (one after the other). A change of an early trigger's ticket made after that trigger was read,
+ * while a later trigger is still being swept, falls before the next run's `since` (newest − 60 s) once the later
+ * trigger's sweep outlasts a minute (a backlog: thousands of starts). Neither run reads it: lost to the reconciler.
+ */
+test("R6: a change of the first trigger's ticket made while the second trigger is swept is started by the next run", async () => {
+  sim.reset();
+  clock = T0;
+  const alpha: InboundTrigger = { ...TRIGGER, name: 'alpha' };
+  const beta: InboundTrigger = { ...TRIGGER, name: 'beta' };
+  for (const [trigger, i] of [
+    [alpha, 0],
+    [beta, 1],
+    [beta, 2],
+  ] as const) {
+    await target.create({ correlationId: `${trigger.name}:public.t:${i}`, fields: { short_description: `row ${i}` } });
+  }
+  clock = T0 + 5_000;
+  const [a0, b1, b2] = sim.records().map((r) => sim.agentUpdate(r.sys_id, { fields: { state: '2' } }));
+  let late: Record<string, string> | undefined;
+  const starter = recordingStarter();
+  const start = async (change: ServiceNowChange) => {
+    if (!late && change.sysId !== a0.sys_id) {
+      // Beta's sweep has begun (alpha's is over): alpha's ticket changes; beta's sweep goes on for minutes.
+      clock = T0 + 100_000;
+      late = sim.agentUpdate(a0.sys_id, { fields: { state: '3', hold_reason: '1' } });
+      clock = T0 + 200_000;
+      sim.agentUpdate([b1, b2].find((b) => b.sys_id !== change.sysId)!.sys_id, { fields: { state: '1' } });
+    }
+    return starter.start(change);
+  };
+  const activities = createReconcileActivities(
+    { targets: { servicenow: target }, startServiceNowChange: start, pageSize: 1, now: () => clock },
+    [alpha, beta],
+  );
+  const run = (since: string) =>
+    new MockActivityEnvironment().run(activities.sweepServiceNowChanges, { since }) as Promise<ReconcileResult>;
+  const first = await run('2026-03-01 10:00:00');
+  clock = T0 + 300_000;
+  await run(first.since);
+  const started = starter.changes.map((c) => `${c.sysId}@${c.modCount}`);
+  expect({ since: first.since, started }).toMatchObject({
+    started: expect.arrayContaining([`${late?.sys_id}@${late?.sys_mod_count}`]),
+  });
+});
