@@ -186,3 +186,62 @@ test("R5: after the row's workflow was terminated, its own ticket's changes stil
   const result = await changeResult(ticket.sys_id, moved.sys_mod_count);
   expect({ result, row: await rowIn(id) }).toMatchObject({ row: { status: 'in_progress' } });
 }, 90_000);
+
+/**
+ * R8: the "last write was current after it" argument needs the older change's run to finish its
+ * re-read. When that run writes its older version after the newer change's run finished (its write was slow),
+ * and then fails (ServiceNow away past the retry schedule), the row keeps the older version. The README says a
+ * failed run is started again by "the next call or sweep of that change", but the sweep starts only the
+ * record's current count, whose run (the newer change's) completed: nothing ever repairs the row.
+ */
+test('R8: an older change written after the newer one, whose run then fails, does not leave the row stale for good', async () => {
+  const id = 306;
+  const ticket = await rowWithTicket(id);
+  const starter = createServiceNowChangeStarter({ client: stack.temporal.client, taskQueue: stack.taskQueue });
+  const inner = stack.writer.write;
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  stack.writer.write = async (request) => {
+    if (request.key.id === String(id) && request.values.status === 'in_progress' && !held) {
+      held = true;
+      await gate;
+    }
+    return inner(request);
+  };
+  try {
+    // Two agent changes whose calls were lost (no business rule runs): started as the reconciler would.
+    const older = stack.sim.agentUpdate(ticket.sys_id, {
+      user: 'ann.agent',
+      fields: { state: '2' },
+      setWorkflow: false,
+    });
+    const a = await starter.start({ table: 'incident', sysId: ticket.sys_id, modCount: Number(older.sys_mod_count) });
+    await eventually(() => (held ? true : undefined), { what: "the older change's write under way" });
+    const newer = stack.sim.agentUpdate(ticket.sys_id, {
+      user: 'bob.agent',
+      fields: { state: '6', close_code: 'Solution provided', close_notes: 'fixed' },
+      setWorkflow: false,
+    });
+    await starter.start({ table: 'incident', sysId: ticket.sys_id, modCount: Number(newer.sys_mod_count) });
+    await changeResult(ticket.sys_id, newer.sys_mod_count);
+    stack.sim.setFaults({ outage: { forMs: 60_000 } });
+    release();
+    await stack.temporal.client.workflow
+      .getHandle(a.workflowId)
+      .result()
+      .catch(() => undefined);
+    stack.sim.setFaults({});
+    // The reconciler's next sweep: the record's current change, whose run completed.
+    await starter.start({ table: 'incident', sysId: ticket.sys_id, modCount: Number(newer.sys_mod_count) });
+    const olderRun = (await stack.temporal.client.workflow.getHandle(a.workflowId).describe()).status.name;
+    expect({ olderRun, row: await rowIn(id) }).toMatchObject({
+      olderRun: 'FAILED',
+      row: { status: 'resolved', resolution: 'fixed' },
+    });
+  } finally {
+    release();
+    stack.writer.write = inner;
+    stack.sim.setFaults({});
+  }
+}, 90_000);
