@@ -156,9 +156,8 @@ export function createReconcileActivities(deps: ReconcileDeps, triggers: Inbound
           newest: sinceOf(sweep.trigger + 1),
         });
       }
-      const cursors = sweep.cursors;
-      const earliest = Object.values(cursors).reduce((a, b) => (b < a ? b : a), Object.values(cursors)[0] ?? since);
-      return { since: earliest, cursors, seen: sweep.seen, started: sweep.started };
+      const { cursors, seen, started } = sweep;
+      return { since: Object.values(cursors).sort()[0] ?? since, cursors, seen, started };
     },
   };
 }
