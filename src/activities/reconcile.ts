@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { ReconcileInput, ReconcileResult, ServiceNowChange } from '../contract';
-import type { ServiceNowRecords, SweepPosition, TableRecord } from '../ticketing/servicenow';
+import type { ServiceNowRecords, SweepPage, SweepPosition, TableRecord } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import type { InboundTrigger } from './inbound';
 import { withFailureMapping } from './ticket';
@@ -42,11 +42,16 @@ interface SweepProgress {
   trigger: number;
   /** Its last record whose change was started. */
   after?: SweepPosition;
+  /** Records after it passed over: whole pages that ACLs emptied (the server said more follow). */
+  skipped: number;
   seen: number;
   started: number;
+  /** The newest sys_updated_on this trigger read. */
   newest: string;
-  /** The earliest second a trigger stopped at for the run's cap: from there on it is unread. */
+  /** The second this trigger stopped at for the run's cap: from there on it is unread. */
   stoppedAt?: string;
+  /** The finished triggers' next cursors, by name. */
+  cursors: Record<string, string>;
 }
 
 /** One trigger's share of this attempt: spent after maxRecords records or its part of maxMs. */
@@ -54,7 +59,8 @@ function budgetOf(deps: ReconcileDeps, now: () => number, triggers: number) {
   const maxRecords = deps.maxRecords ?? SWEEP_LIMITS.maxRecords;
   const deadline = now() + (deps.maxMs ?? SWEEP_LIMITS.maxMs) / triggers;
   let records = 0;
-  return { spend: () => void (records += 1), spent: () => records > 0 && (records >= maxRecords || now() >= deadline) };
+  const late = () => now() >= deadline;
+  return { spend: () => void (records += 1), spent: () => records > 0 && (records >= maxRecords || late()), late };
 }
 
 /** Starts one change's workflow unless it exists (the receiver got there first, or an earlier sweep). */
@@ -69,6 +75,8 @@ async function startChange(deps: ReconcileDeps, table: string, record: TableReco
  * right after the last record read, so a record changed during the sweep (it moves to the end) cannot
  * shift an unread one out of the next page, as an offset would. Once the budget is spent it stops where
  * a new second begins, so the next run (which starts at a whole second) repeats nothing of it.
+ * A short page is not the end (ACLs drop records after the limit): only the server's "no more", or an
+ * empty page it says nothing about. An emptied page with more after it is passed over by offset.
  */
 async function sweepTrigger(deps: ReconcileDeps, triggers: InboundTrigger[], since: string, sweep: SweepProgress) {
   const trigger = triggers[sweep.trigger];
@@ -76,32 +84,51 @@ async function sweepTrigger(deps: ReconcileDeps, triggers: InboundTrigger[], sin
   const limit = deps.pageSize ?? SWEEP_LIMITS.pageSize;
   const budget = budgetOf(deps, deps.now ?? Date.now, triggers.length);
   for (;;) {
-    const query = { since, after: sweep.after, correlationPrefix: `${trigger.name}:`, limit };
+    const query = { since, after: sweep.after, offset: sweep.skipped, correlationPrefix: `${trigger.name}:`, limit };
     const fields = ['sys_id', 'sys_mod_count', 'sys_updated_on', 'sys_updated_by'];
-    const page = await withFailureMapping((signal) => reader.listUpdatedSince({ ...query, fields }, { signal }));
+    const page: SweepPage = await withFailureMapping((signal) =>
+      reader.listUpdatedSince({ ...query, fields }, { signal }),
+    );
     for (const record of page) {
-      const updatedOn = String(record.sys_updated_on);
-      if (budget.spent() && updatedOn !== sweep.after?.updatedOn) {
-        if (!sweep.stoppedAt || updatedOn < sweep.stoppedAt) sweep.stoppedAt = updatedOn;
-        return;
-      }
-      sweep.seen += 1;
-      // The bridge's own changes too: an agent's change before it (its call lost) shows only in this version.
-      if (await startChange(deps, trigger.table, record)) sweep.started += 1;
-      if (updatedOn > sweep.newest) sweep.newest = updatedOn;
-      sweep.after = { updatedOn, sysId: String(record.sys_id) };
-      budget.spend();
-      // A copy: the SDK sends throttled details later, and this sweep object goes on changing.
-      Context.current().heartbeat({ ...sweep });
+      if (!(await sweepRecord(deps, trigger, record, sweep, budget))) return;
     }
-    if (page.length < limit) return;
+    if (page.more === false || (page.length === 0 && page.more !== true)) return;
+    if (page.length > 0) continue;
+    if (budget.late()) return void (sweep.stoppedAt = sweep.after?.updatedOn ?? since);
+    sweep.skipped += limit;
+    Context.current().heartbeat({ ...sweep });
   }
 }
 
+/** Starts one record's change; false once the budget is spent (the trigger stops before that record). */
+async function sweepRecord(
+  deps: ReconcileDeps,
+  trigger: InboundTrigger,
+  record: TableRecord,
+  sweep: SweepProgress,
+  budget: ReturnType<typeof budgetOf>,
+): Promise<boolean> {
+  const updatedOn = String(record.sys_updated_on);
+  if (budget.spent() && updatedOn !== sweep.after?.updatedOn) {
+    sweep.stoppedAt = updatedOn;
+    return false;
+  }
+  sweep.seen += 1;
+  // The bridge's own changes too: an agent's change before it (its call lost) shows only in this version.
+  if (await startChange(deps, trigger.table, record)) sweep.started += 1;
+  if (updatedOn > sweep.newest) sweep.newest = updatedOn;
+  sweep.after = { updatedOn, sysId: String(record.sys_id) };
+  sweep.skipped = 0;
+  budget.spend();
+  // A copy: the SDK sends throttled details later, and this sweep object goes on changing.
+  Context.current().heartbeat({ ...sweep });
+  return true;
+}
+
 /**
- * Where the next run starts. A finished sweep: 60 s before the newest change seen. One a trigger stopped
- * for the cap: at the second it stopped at, and no later than 60 s before this worker's clock (what
- * every other trigger read may still gain a late commit there): each run moves on by a second at least.
+ * Where the trigger's next run starts. A finished sweep: 60 s before the newest change it saw. One stopped
+ * for the cap: at the second it stopped at, and no later than 60 s before this worker's clock (what it read
+ * may still gain a late commit there): each run moves on by a second at least.
  */
 function nextSince(since: string, sweep: SweepProgress, now: number): string {
   const floor = epochOf(since);
@@ -114,12 +141,23 @@ export function createReconcileActivities(deps: ReconcileDeps, triggers: Inbound
   return {
     async sweepServiceNowChanges(input: ReconcileInput): Promise<ReconcileResult> {
       const since = input.since ?? glide(now() - FIRST_SWEEP_WINDOW_MS);
+      const sinceOf = (index: number) => input.cursors?.[triggers[index]?.name] ?? since;
       const resumed = Context.current().info.heartbeatDetails as SweepProgress | undefined;
-      const sweep: SweepProgress = resumed ?? { trigger: 0, seen: 0, started: 0, newest: since };
-      for (; sweep.trigger < triggers.length; sweep.trigger += 1, sweep.after = undefined) {
-        await sweepTrigger(deps, triggers, since, sweep);
+      const first = { trigger: 0, skipped: 0, seen: 0, started: 0, newest: sinceOf(0), cursors: {} };
+      // Details heartbeated before cursors existed lack them: the defaults fill in.
+      const sweep: SweepProgress = { ...first, ...resumed };
+      for (; sweep.trigger < triggers.length; sweep.trigger += 1) {
+        await sweepTrigger(deps, triggers, sinceOf(sweep.trigger), sweep);
+        sweep.cursors[triggers[sweep.trigger].name] = nextSince(sinceOf(sweep.trigger), sweep, now());
+        Object.assign(sweep, {
+          after: undefined,
+          skipped: 0,
+          stoppedAt: undefined,
+          newest: sinceOf(sweep.trigger + 1),
+        });
       }
-      return { since: nextSince(since, sweep, now()), seen: sweep.seen, started: sweep.started };
+      const { cursors, seen, started } = sweep;
+      return { since: Object.values(cursors).sort()[0] ?? since, cursors, seen, started };
     },
   };
 }

@@ -76,11 +76,19 @@ export interface ServiceNowChangeResult {
 export interface ReconcileInput {
   /** ServiceNow `YYYY-MM-DD HH:MM:SS` (UTC): sweep records updated at or after this; absent: the first sweep. */
   since?: string;
+  /** Where each trigger (by name) starts; a trigger without one (a result from before them) starts at `since`. */
+  cursors?: Record<string, string>;
 }
 
 export interface ReconcileResult {
-  /** Where the next sweep starts: the newest sys_updated_on seen, minus the overlap; never moves back. */
+  /** The earliest of the cursors: where a reader of only `since` (a result from before them) starts every trigger. */
   since: string;
+  /**
+   * Where the next sweep starts each trigger: its newest sys_updated_on seen, minus the overlap; never moves back.
+   * One per trigger, as each is read at its own time: a change made after one was read must not fall behind
+   * a cursor taken from a later trigger's newer records.
+   */
+  cursors: Record<string, string>;
   seen: number;
   started: number;
 }

@@ -99,5 +99,5 @@ export async function servicenowChangeWorkflow(change: ServiceNowChange): Promis
 export async function servicenowReconcileWorkflow(): Promise<ReconcileResult> {
   const last = workflowInfo().lastResult as ReconcileResult | undefined;
   const policy = resolvePolicy({}, await workerPolicy());
-  return inboundActivities(policy, true).sweepServiceNowChanges({ since: last?.since });
+  return inboundActivities(policy, true).sweepServiceNowChanges({ since: last?.since, cursors: last?.cursors });
 }

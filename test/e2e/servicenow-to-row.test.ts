@@ -180,7 +180,7 @@ test('when the business rule call is dropped, then the reconciler brings the cha
     });
     const result = await changeResult(ticket.sys_id, Number(agent.sys_mod_count));
     expect(result).toMatchObject({ outcome: 'written', rows: 1 });
-    // The next sweep starts where the last one stopped: carried by the Schedule, not by a worker.
+    // The next sweep starts where the last one stopped (each trigger at its cursor): carried by the Schedule.
     const [first, second] = await eventually(
       async () => {
         const runs = await reconcileRuns();
@@ -188,7 +188,7 @@ test('when the business rule call is dropped, then the reconciler brings the cha
       },
       { what: 'two reconciler runs', timeoutMs: intervalMs + 15_000 },
     );
-    expect(second.input).toEqual({ since: first.result?.since });
+    expect(second.input).toEqual({ since: first.result?.since, cursors: first.result?.cursors });
     // A second worker (or a restart) finds the schedule and leaves one in place.
     await ensureReconcileSchedule(stack.temporal.client, {
       intervalMs,

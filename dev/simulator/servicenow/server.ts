@@ -70,6 +70,8 @@ export interface ServiceNowSimulator extends OutboundControls {
   patchFaults(faults: Partial<FaultConfig>): void;
   /** Expires every access token now (refresh tokens stay valid). */
   expireTokens(): void;
+  /** An ACL: the user (default the first) may not read the record; lists drop it after the limit, as ServiceNow does. */
+  denyRead(sysId: string, username?: string): void;
   /** Clears records, stats, faults, tokens and rate-limit windows. */
   reset(): void;
   /** Closes the server and every open socket, including held slow-then-commit answers. */
@@ -188,6 +190,7 @@ export async function startServiceNowSimulator(options: SimulatorOptions = {}): 
     setFaults: (faults) => void parts.faults.replace(faults),
     patchFaults: (faults) => void parts.faults.merge(faults),
     expireTokens,
+    denyRead: (sysId, username = parts.credentials.integrationUser) => parts.store.denyRead(sysId, username),
     reset,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -32,6 +32,8 @@ const SYSTEM_FIELDS = [
 /** The in-memory tables, in insertion order (which is the order of an unsorted list read). */
 export class RecordStore {
   private readonly tables = new Map<string, Map<string, StoredRecord>>();
+  /** Read ACLs: sys_id -> the users who may not read it (a real instance's ACLs, reduced to a deny list). */
+  private readonly readDenied = new Map<string, Set<string>>();
   private nextNumber = FIRST_INCIDENT_NUMBER;
 
   constructor(
@@ -44,6 +46,7 @@ export class RecordStore {
   /** Drops every record, re-seeds the directory tables and restarts numbering at INC0010001. */
   clear(): void {
     this.nextNumber = FIRST_INCIDENT_NUMBER;
+    this.readDenied.clear();
     for (const table of this.tableNames) {
       const rows = (this.seeds[table]?.() ?? []).map((fields): [string, StoredRecord] => [
         fields.sys_id,
@@ -51,6 +54,14 @@ export class RecordStore {
       ]);
       this.tables.set(table, new Map(rows));
     }
+  }
+
+  denyRead(sysId: string, username: string): void {
+    this.readDenied.set(sysId, new Set([...(this.readDenied.get(sysId) ?? []), username]));
+  }
+
+  mayRead(sysId: string, username = ''): boolean {
+    return !this.readDenied.get(sysId)?.has(username);
   }
 
   hasTable(table: string): boolean {

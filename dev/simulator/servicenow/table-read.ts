@@ -49,7 +49,7 @@ function paginationLinks(req: Request, deps: ReadDeps, page: { offset: number; l
 
 export function listRecords(deps: ReadDeps) {
   return (req: Request, res: Response): void => {
-    const { table, version } = tableCallOf(res);
+    const { table, version, user } = tableCallOf(res);
     const text = typeof req.query.sysparm_query === 'string' ? req.query.sysparm_query : '';
     const selected = applyQuery(deps.store.records(table), text, (field) => deps.store.isKnownField(table, field));
     const offset = nonNegativeInt(req.query.sysparm_offset, 0);
@@ -61,16 +61,17 @@ export function listRecords(deps: ReadDeps) {
     if (version === 'v1' && selected.length === 0) {
       return sendJson(res, 404, errorBody('No Record found', 'Records matching query not found'));
     }
-    const page = selected.slice(offset, offset + limit);
+    // The limit is applied before ACLs (and counted in X-Total-Count): a page can come back short, even empty.
+    const page = selected.slice(offset, offset + limit).filter((r) => deps.store.mayRead(r.sys_id, user?.username));
     sendJson(res, 200, { result: page.map((record) => renderForRequest(deps, req, table, record)) });
   };
 }
 
 export function getRecord(deps: ReadDeps) {
   return (req: Request, res: Response): void => {
-    const { table, sysId = '' } = tableCallOf(res);
+    const { table, sysId = '', user } = tableCallOf(res);
     const entry = deps.store.get(table, sysId);
-    if (!entry) return sendJson(res, 404, NO_RECORD_FOUND);
+    if (!entry || !deps.store.mayRead(sysId, user?.username)) return sendJson(res, 404, NO_RECORD_FOUND);
     sendJson(res, 200, { result: renderForRequest(deps, req, table, entry.fields) });
   };
 }

@@ -1,13 +1,13 @@
 import { TicketUnavailableError, TicketValidationError } from '../errors';
 import { CORRELATION_MATCH_LIMIT } from '../correlation-matches';
-import { TargetHttp, type HttpCall } from '../http';
+import { TargetHttp, type HttpAnswer, type HttpCall } from '../http';
 import type { CallContext, PooledTarget, TicketFields, TicketRef } from '../ticket-target';
 import { createAuthProvider } from './auth';
 import { classifyResponse, SERVICENOW } from './classify';
 import { DEFAULT_TABLE, type ServiceNowOptions } from './options';
 import { asRecord, checkCorrelationId, createdThenNumber, limitLengths, resultOf, stringField } from './records';
 import type { TableRecord } from './records';
-import { sweepQuery, type UpdatedSinceQuery } from './sweep-query';
+import { moreAfter, sweepQuery, type SweepPage, type UpdatedSinceQuery } from './sweep-query';
 
 export const CORRELATION_DISPLAY = 'incident-bridge';
 const REF_FIELDS = 'sys_id,number,state,sys_created_on';
@@ -23,7 +23,7 @@ export interface ServiceNowRecords {
   /** The whole record, every value a string, references as sys_ids: the truth, whatever a caller said. */
   readRecord(sysId: string, ctx?: CallContext): Promise<TableRecord>;
   /** Records whose correlation_id starts with the prefix, updated at or after `since`, oldest first. */
-  listUpdatedSince(query: UpdatedSinceQuery, ctx?: CallContext): Promise<TableRecord[]>;
+  listUpdatedSince(query: UpdatedSinceQuery, ctx?: CallContext): Promise<SweepPage>;
 }
 
 export function createServiceNowTarget(
@@ -95,18 +95,21 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
     return asRecord(await this.callTable({ ...call, signal: ctx.signal }));
   }
 
-  async listUpdatedSince(request: UpdatedSinceQuery, ctx: CallContext = {}) {
+  async listUpdatedSince(request: UpdatedSinceQuery, ctx: CallContext = {}): Promise<SweepPage> {
     checkCorrelationId(request.correlationPrefix);
+    const offset = request.offset ?? 0;
     const query = {
       sysparm_query: sweepQuery(request),
       sysparm_fields: request.fields.join(','),
       sysparm_exclude_reference_link: 'true',
       sysparm_limit: String(request.limit),
+      ...(offset > 0 && { sysparm_offset: String(offset) }),
     };
     const call: TableCall = { operation: 'listUpdatedSince', method: 'GET', url: this.tablePath, query };
-    const result = await this.callTable({ ...call, signal: ctx.signal });
+    const answer = await this.sendTable({ ...call, signal: ctx.signal });
+    const result = resultOf(answer);
     if (!Array.isArray(result)) throw new TicketUnavailableError('ServiceNow query answer is not a list');
-    return result.map(asRecord);
+    return Object.assign(result.map(asRecord), { more: moreAfter(answer, { offset, limit: request.limit }) });
   }
 
   update(ref: TicketRef, fields: TicketFields, ctx: CallContext = {}) {
@@ -141,8 +144,12 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
     return this.http.close();
   }
 
-  /** One Table API call; an OAuth 401 gets one token renewal and one retry, then it is final. */
   private async callTable(call: TableCall): Promise<unknown> {
+    return resultOf(await this.sendTable(call));
+  }
+
+  /** One Table API call; an OAuth 401 gets one token renewal and one retry, then it is final. */
+  private async sendTable(call: TableCall): Promise<HttpAnswer> {
     const credentials = await this.auth.headers(call.signal);
     let response = await this.http.send({ ...call, headers: credentials });
     if (response.status === 401 && (await this.auth.renewAfterRejection(credentials, call.signal))) {
@@ -150,7 +157,7 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
     }
     const error = classifyResponse(response);
     if (error) throw error;
-    return resultOf(response);
+    return response;
   }
 
   private toRef(record: TableRecord): TicketRef {
