@@ -112,6 +112,12 @@ const BOUNDED_CARRY_12 = [
   ),
   'row-update-sent-once',
 ];
+/** Issue 14's review: the first fixtures of servicenowChangeWorkflow and servicenowReconcileWorkflow, before any patch. */
+const SERVICENOW_14 = [
+  'servicenow-change-two-rounds',
+  'servicenow-change-reread-retried',
+  'servicenow-reconcile-swept',
+];
 const RECORDED = [
   ...RECORDED_15,
   ...CREATE_PATH_11,
@@ -121,6 +127,7 @@ const RECORDED = [
   ...FEWER_ACTIONS_16,
   ...WRITE_BACK_13,
   ...BOUNDED_CARRY_12,
+  ...SERVICENOW_14,
 ];
 
 /**
