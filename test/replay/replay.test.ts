@@ -118,6 +118,10 @@ const SERVICENOW_14 = [
   'servicenow-change-reread-retried',
   'servicenow-reconcile-swept',
 ];
+/** The change paths again as the code behind patched('14-reread-until-seen') runs them (re-read without a maximum). */
+const REREAD_14 = ['servicenow-change-two-rounds', 'servicenow-change-reread-retried'].map(
+  (name) => `${name}-14-reread-until-seen`,
+);
 const RECORDED = [
   ...RECORDED_15,
   ...CREATE_PATH_11,
@@ -128,6 +132,7 @@ const RECORDED = [
   ...WRITE_BACK_13,
   ...BOUNDED_CARRY_12,
   ...SERVICENOW_14,
+  ...REREAD_14,
 ];
 
 /**
