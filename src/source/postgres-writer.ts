@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type QueryConfig } from 'pg';
 import type { Secret } from '../common/secret';
 import { postgresWriteBackError } from './errors';
 import { textComparedColumns, type TextCompared } from './postgres-columns';
@@ -86,7 +86,7 @@ export function createPostgresRowWriter(options: PostgresWriterOptions): RowWrit
     async write(request) {
       try {
         const statement = updateStatement(request, request.onlyChanged ? await columnTypes(request.table) : {});
-        const result = await pool.query(statement);
+        const result = await boundedQuery(pool, statement, request.timeoutMs, timeoutMs);
         if (!request.onlyChanged) return { rows: result.rowCount ?? 0 };
         const [{ rows, changed }] = result.rows as { rows: number; changed: number }[];
         return { rows, changed };
@@ -104,4 +104,26 @@ export function createPostgresRowWriter(options: PostgresWriterOptions): RowWrit
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * One statement; with a bound below the pool's, under `SET LOCAL statement_timeout` in a transaction of its own,
+ * so the server ends it (and nothing commits) when the activity's attempt would have timed out.
+ */
+async function boundedQuery(pool: Pool, statement: QueryConfig, limitMs: number | undefined, poolMs: number) {
+  if (limitMs === undefined || limitMs >= poolMs) return pool.query(statement);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(limitMs))}`);
+    const result = await client.query(statement);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
