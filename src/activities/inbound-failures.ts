@@ -46,9 +46,11 @@ export async function failingVisibly<T>(
   try {
     return await work();
   } catch (error) {
-    const { attempt, workflowExecution } = Context.current().info;
+    const { attempt, workflowExecution, retryPolicy } = Context.current().info;
     const failure = toApplicationFailure(error, { attempt });
-    const last = failure.nonRetryable || (deps.maximumAttempts !== undefined && attempt >= deps.maximumAttempts);
+    // The schedule the workflow asked for this call (the re-read after a write has no maximum: 0 or absent).
+    const maximum = retryPolicy ? retryPolicy.maximumAttempts || undefined : deps.maximumAttempts;
+    const last = failure.nonRetryable || (maximum !== undefined && attempt >= maximum);
     if (last && deps.report) {
       const { workflowId = '', runId = '' } = workflowExecution ?? {};
       const facts: FailureFacts = {

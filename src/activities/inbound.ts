@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { inboundVia, type BridgeConfig, type TriggerConfig } from '../config/bridge-config';
@@ -199,6 +200,17 @@ async function writeRow(
     triggers.find((trigger) => trigger.name === write.trigger),
   );
   const { table, key, values, onlyIf } = write;
-  const { rows, changed } = await writer.write({ table, key, values, onlyIf, onlyChanged: true });
+  const timeoutMs = attemptTimeLeftMs();
+  const { rows, changed } = await writer.write({ table, key, values, onlyIf, onlyChanged: true, timeoutMs });
   return changed === undefined ? { rows } : { rows, changed };
+}
+
+/**
+ * The attempt's time left, less a second for the answer: a write outliving its attempt could commit after the
+ * retry's (or the next round's) re-read, leaving older values for good. Counted from when the attempt was scheduled.
+ */
+function attemptTimeLeftMs(): number | undefined {
+  const { startToCloseTimeoutMs, currentAttemptScheduledTimestampMs } = Context.current().info;
+  if (!startToCloseTimeoutMs) return undefined;
+  return Math.max(1, currentAttemptScheduledTimestampMs + startToCloseTimeoutMs - Date.now() - 1_000);
 }

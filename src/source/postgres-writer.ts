@@ -1,6 +1,7 @@
-import { Pool } from 'pg';
+import { Pool, type QueryConfig } from 'pg';
 import type { Secret } from '../common/secret';
 import { postgresWriteBackError } from './errors';
+import { textComparedColumns, type TextCompared } from './postgres-columns';
 import type { RowRead, RowWrite, RowWriter } from './row-writer';
 
 /** `"name"` with every `"` doubled: any identifier PostgreSQL accepts, quoted, never interpolated raw. */
@@ -18,7 +19,10 @@ function asParameter(value: unknown): string | null {
  * `UPDATE "schema"."table" SET "c1" = $1, ... WHERE "k1" = $n AND ...`: values and keys are untyped
  * text parameters, so PostgreSQL casts each to its column's type (a bigint key past 2^53 stays exact).
  */
-export function updateStatement(request: RowWrite): { text: string; values: (string | null)[] } {
+export function updateStatement(
+  request: RowWrite,
+  textCompared: TextCompared = {},
+): { text: string; values: (string | null)[] } {
   const columns = Object.keys(request.values);
   const set = columns.map((column, index) => `${quoteIdentifier(column)} = $${index + 1}`);
   const where = whereClause({ ...request.key, ...request.onlyIf }, columns.length);
@@ -27,7 +31,12 @@ export function updateStatement(request: RowWrite): { text: string; values: (str
   if (!request.onlyChanged) return { text: `UPDATE ${table} SET ${set.join(', ')} WHERE ${where.text}`, values };
   // One statement: the UPDATE skips a row already holding the values (IS DISTINCT FROM: NULL equals NULL),
   // and the count of rows with the key tells a row gone (0) from one left as it was (rows 1, changed 0).
-  const differs = columns.map((column, index) => `${quoteIdentifier(column)} IS DISTINCT FROM $${index + 1}`);
+  const differs = columns.map((column, index) => {
+    const type = textCompared[column];
+    const name = quoteIdentifier(column);
+    if (type === undefined) return `${name} IS DISTINCT FROM $${index + 1}`;
+    return `${name}::text IS DISTINCT FROM ($${index + 1}::${type})::text`;
+  });
   const update = `UPDATE ${table} SET ${set.join(', ')} WHERE ${where.text} AND (${differs.join(' OR ')}) RETURNING 1`;
   const rows = `(SELECT count(*) FROM ${table} WHERE ${where.text})::int AS rows`;
   return { text: `WITH changed AS (${update}) SELECT ${rows}, (SELECT count(*) FROM changed)::int AS changed`, values };
@@ -72,11 +81,12 @@ export function createPostgresRowWriter(options: PostgresWriterOptions): RowWrit
   });
   // An idle client whose server went away emits here; without a listener it would crash the worker.
   pool.on('error', () => undefined);
+  const columnTypes = textComparedColumns(pool, tableName);
   return {
     async write(request) {
-      const statement = updateStatement(request);
       try {
-        const result = await pool.query(statement);
+        const statement = updateStatement(request, request.onlyChanged ? await columnTypes(request.table) : {});
+        const result = await boundedQuery(pool, statement, request.timeoutMs, timeoutMs);
         if (!request.onlyChanged) return { rows: result.rowCount ?? 0 };
         const [{ rows, changed }] = result.rows as { rows: number; changed: number }[];
         return { rows, changed };
@@ -94,4 +104,26 @@ export function createPostgresRowWriter(options: PostgresWriterOptions): RowWrit
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * One statement; with a bound below the pool's, under `SET LOCAL statement_timeout` in a transaction of its own,
+ * so the server ends it (and nothing commits) when the activity's attempt would have timed out.
+ */
+async function boundedQuery(pool: Pool, statement: QueryConfig, limitMs: number | undefined, poolMs: number) {
+  if (limitMs === undefined || limitMs >= poolMs) return pool.query(statement);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(limitMs))}`);
+    const result = await client.query(statement);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }

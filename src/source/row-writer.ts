@@ -20,6 +20,8 @@ export interface RowWrite {
    * write's ticket column: a row bound to another ticket is not written, and 0 rows is the answer).
    */
   onlyIf?: Record<string, string>;
+  /** Ends the write's statement after this long, if below the writer's own timeout (PostgreSQL only). */
+  timeoutMs?: number;
 }
 
 /** One row's columns, by its key: what a row's ticket column holds before an inbound write (as text). */

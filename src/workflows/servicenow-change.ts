@@ -1,4 +1,4 @@
-import { log, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { log, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { PERMANENT_ERROR_TYPES, resolvePolicy, type BridgeActivities, type EventPolicy } from '../contract';
 import type {
   InboundActivities,
@@ -24,8 +24,20 @@ const { workerPolicy } = proxyLocalActivities<BridgeActivities>({
   retry: { maximumAttempts: 3 },
 });
 
-/** ServiceNow reads and row writes on the worker's ticket schedule; permanent errors fail at once. */
-function inboundActivities(policy: EventPolicy, sweep = false) {
+/**
+ * Issue 14's review: the re-read after a write is retried until it answers (Temporal's backoff, capped at the
+ * schedule's maximum interval), not for the schedule's attempts only: a run that wrote and then failed while
+ * ServiceNow was away left an older change's values in the row for good (the sweep restarts only the record's
+ * current change, whose run had completed). Only a permanent error ends it, and that one tells the operators.
+ */
+const REREAD_UNTIL_SEEN = '14-reread-until-seen';
+
+/**
+ * ServiceNow reads and row writes on the worker's ticket schedule; permanent errors fail at once. `reread`:
+ * without a maximum of attempts.
+ */
+function inboundActivities(policy: EventPolicy, kind: 'calls' | 'sweep' | 'reread' = 'calls') {
+  const sweep = kind === 'sweep';
   return proxyActivities<InboundActivities>({
     taskQueue: policy.ticketTaskQueue,
     // A sweep reads many pages: it heartbeats each one within the attempt timeout instead.
@@ -35,7 +47,7 @@ function inboundActivities(policy: EventPolicy, sweep = false) {
       initialInterval: policy.ticketRetry.initialIntervalMs,
       backoffCoefficient: policy.ticketRetry.backoffCoefficient,
       maximumInterval: policy.ticketRetry.maximumIntervalMs,
-      maximumAttempts: policy.ticketRetry.maximumAttempts,
+      maximumAttempts: kind === 'reread' ? undefined : policy.ticketRetry.maximumAttempts,
       nonRetryableErrorTypes: [...PERMANENT_ERROR_TYPES],
     },
   });
@@ -76,7 +88,8 @@ function finished(
  * round, never at the end (README "ServiceNow back to the row").
  */
 export async function servicenowChangeWorkflow(change: ServiceNowChange): Promise<ServiceNowChangeResult> {
-  const calls = inboundActivities(resolvePolicy({}, await workerPolicy()));
+  const policy = resolvePolicy({}, await workerPolicy());
+  const calls = inboundActivities(policy);
   const first = await calls.readServiceNowChange(change);
   if (first.kind === 'ignore') return { outcome: 'ignored', reason: first.reason, modCount: first.modCount, rounds: 1 };
   let decision: WriteDecision = first;
@@ -85,7 +98,9 @@ export async function servicenowChangeWorkflow(change: ServiceNowChange): Promis
     const written: number = decision.modCount;
     if (write.rows === 0) return finished(decision, write, round);
     if (round >= MAX_ROUNDS) return finished(decision, write, round, true);
-    const again: InboundDecision = await calls.readServiceNowChange({ ...change, modCount: written });
+    // Asked right after the write (an ordinary activity), where replay asks it too.
+    const reread = patched(REREAD_UNTIL_SEEN) ? inboundActivities(policy, 'reread') : calls;
+    const again: InboundDecision = await reread.readServiceNowChange({ ...change, modCount: written });
     if (again.kind === 'ignore' || again.modCount === written) return finished(decision, write, round);
     decision = again;
   }
@@ -99,5 +114,5 @@ export async function servicenowChangeWorkflow(change: ServiceNowChange): Promis
 export async function servicenowReconcileWorkflow(): Promise<ReconcileResult> {
   const last = workflowInfo().lastResult as ReconcileResult | undefined;
   const policy = resolvePolicy({}, await workerPolicy());
-  return inboundActivities(policy, true).sweepServiceNowChanges({ since: last?.since, cursors: last?.cursors });
+  return inboundActivities(policy, 'sweep').sweepServiceNowChanges({ since: last?.since, cursors: last?.cursors });
 }

@@ -235,8 +235,10 @@ test('R8: an older change written after the newer one, whose run then fails, doe
     // The reconciler's next sweep: the record's current change, whose run completed.
     await starter.start({ table: 'incident', sysId: ticket.sys_id, modCount: Number(newer.sys_mod_count) });
     const olderRun = (await stack.temporal.client.workflow.getHandle(a.workflowId).describe()).status.name;
+    // The fix (patched('14-reread-until-seen')): the older run's re-read waits ServiceNow out instead of failing,
+    // then writes the newer change it finds: it completes, and the row holds the record's current values.
     expect({ olderRun, row: await rowIn(id) }).toMatchObject({
-      olderRun: 'FAILED',
+      olderRun: 'COMPLETED',
       row: { status: 'resolved', resolution: 'fixed' },
     });
   } finally {

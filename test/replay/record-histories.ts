@@ -33,6 +33,7 @@ import {
 import { OPERATOR_PATHS } from './paths-operator';
 import { ISSUE_12_PATHS } from './row-paths';
 import { WRITE_BACK_PATHS } from './paths-write-back';
+import { SERVICENOW_PATHS } from './paths-servicenow';
 
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
 
@@ -139,6 +140,7 @@ const PATHS: Record<string, Path> = {
   ...OPERATOR_PATHS,
   ...ISSUE_12_PATHS,
   ...WRITE_BACK_PATHS,
+  ...SERVICENOW_PATHS,
 };
 
 /** Paths that record more than one file. */

@@ -116,6 +116,16 @@ const BOUNDED_CARRY_12 = [
 const KEEP_OPEN_HEADS_12 = ['row-lifecycle-continue-as-new', 'row-lifecycle-closed', 'row-resumed-after-idle'].map(
   (name) => `${name}-12-keep-open-heads`,
 );
+/** Issue 14's review: the first fixtures of servicenowChangeWorkflow and servicenowReconcileWorkflow, before any patch. */
+const SERVICENOW_14 = [
+  'servicenow-change-two-rounds',
+  'servicenow-change-reread-retried',
+  'servicenow-reconcile-swept',
+];
+/** The change paths again as the code behind patched('14-reread-until-seen') runs them (re-read without a maximum). */
+const REREAD_14 = ['servicenow-change-two-rounds', 'servicenow-change-reread-retried'].map(
+  (name) => `${name}-14-reread-until-seen`,
+);
 const RECORDED = [
   ...RECORDED_15,
   ...CREATE_PATH_11,
@@ -126,6 +136,8 @@ const RECORDED = [
   ...WRITE_BACK_13,
   ...BOUNDED_CARRY_12,
   ...KEEP_OPEN_HEADS_12,
+  ...SERVICENOW_14,
+  ...REREAD_14,
 ];
 
 /**
