@@ -36,6 +36,17 @@ interface RowRecord {
   trigger?: string;
   table?: string;
   ticket?: TicketSummary;
+  /** The run is open: a ticket it does not hold yet (its create's answer is still coming) it may hold soon. */
+  open: boolean;
+}
+
+/**
+ * The row workflow is open and holds no ticket yet: not an answer. Retryable (src/activities/failures.ts treats
+ * every unclassified error so), so the activity's retry schedule asks again instead of spending the change's
+ * workflow id on an ignore (review 14 R1).
+ */
+export class RowTicketNotYetKnownError extends Error {
+  override name = 'RowTicketNotYetKnownError';
 }
 
 const nameOf = (table: InboundRowWrite['table']) => `${table.schema}.${table.name}`;
@@ -44,12 +55,17 @@ const keyText = (key: Record<string, string>) =>
     .map(([column, value]) => `${column}=${value}`)
     .join(', ');
 
-/** The ticket a row workflow holds: the open run's status, a finished run's result, else the state it left. */
+/**
+ * The ticket a row workflow holds: the open run's status, a finished run's result. A run that ended otherwise
+ * (terminated, failed, timed out) is asked too: a query replays its history, which has the ticket it learned
+ * even when the memo of its start has none (review 14 R5); the memo is the answer only if that query fails.
+ */
 async function ticketOf(client: Client, description: WorkflowExecutionDescription) {
   const handle = client.workflow.getHandle(description.workflowId, description.runId);
   if (description.status.name === 'RUNNING') return (await handle.query(statusQuery)).ticket;
   if (description.status.name === 'COMPLETED') return ((await handle.result()) as RowOutcome).ticket;
-  return (description.memo?.[ROW_STATE_MEMO] as RowState | undefined)?.ticket;
+  const left = (description.memo?.[ROW_STATE_MEMO] as RowState | undefined)?.ticket;
+  return (await handle.query(statusQuery).catch(() => undefined))?.ticket ?? left;
 }
 
 async function rowRecord(client: Client, workflowId: string): Promise<RowRecord | undefined> {
@@ -63,7 +79,8 @@ async function rowRecord(client: Client, workflowId: string): Promise<RowRecord 
   // Set by the bridge when it started the run, from Hasura's authenticated event: not from ServiceNow.
   const attributes = description.typedSearchAttributes;
   const ticket = await ticketOf(client, description);
-  return { trigger: attributes.get(HasuraTrigger), table: attributes.get(HasuraTable), ticket };
+  const open = description.status.name === 'RUNNING';
+  return { trigger: attributes.get(HasuraTrigger), table: attributes.get(HasuraTable), ticket, open };
 }
 
 /** The row workflow's word on the claim: undefined when it confirms it, else why not. */
@@ -73,6 +90,11 @@ function mismatch(record: RowRecord, trigger: RowTrust, claim: RowClaim, ticket:
     return `the correlation_id names ${claimed} (${keyText(claim.key)}), but the bridge ticketed that key for ${record.table}`;
   }
   if (record.ticket?.id === ticket.id) return undefined;
+  if (!record.ticket && record.open) {
+    throw new RowTicketNotYetKnownError(
+      `row ${claimed} (${keyText(claim.key)}): its workflow holds no ticket yet (its create may still answer)`,
+    );
+  }
   const held = record.ticket ? `ticket ${record.ticket.number}` : 'no ticket yet';
   return `row ${claimed} (${keyText(claim.key)}) is the bridge's row of ${held}, not ${ticket.number}`;
 }
@@ -87,7 +109,9 @@ export async function checkRow(
   const ignore = (why: string): RowCheck => ({ kind: 'ignore', reason: `${why}: not written` });
   const claimed = nameOf(claim.table);
   const workflowId = rowWorkflowIdFor(trigger.name, claimed, rowKeyOf(claim.key, trigger.rowKey), sha256Hex);
-  const record = deps.client && (await rowRecord(deps.client, workflowId));
+  const found = deps.client && (await rowRecord(deps.client, workflowId));
+  // A run that ended without a ticket it can tell cannot say whose row it is: the ticket column decides.
+  const record = found && (found.ticket || found.open) ? found : undefined;
   const { writebackTable, ticketColumn } = trigger;
   if (record) {
     const why = mismatch(record, trigger, claim, ticket);
