@@ -106,19 +106,25 @@ async function rowWithTicket(id: number) {
  * (an agent closing it, or the bridge's own resolve for the DELETE) is written into the new row, and nothing
  * later takes it back (the new row's ticket is created, not updated: no change event).
  */
-test("R2: a row deleted and inserted again (Hasura's events not yet delivered) does not get the old ticket's change", async () => {
-  const id = 302;
-  stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
-  const old = await rowWithTicket(id);
-  await stack.db.query('DELETE FROM public.incident_request WHERE id = $1', [id]);
-  await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'new row', 'new')", [id]);
-  const closed = stack.sim.agentUpdate(old.sys_id, {
-    user: 'ann.agent',
-    fields: { state: '6', close_code: 'Solution provided', close_notes: 'the old row' },
-  });
-  const result = await changeResult(old.sys_id, closed.sys_mod_count);
-  expect({ result, row: await rowIn(id) }).toMatchObject({ row: { status: 'new', resolution: null } });
-}, 90_000);
+// Still open (issue 14, README "ServiceNow back to the row"): the fix makes inbound.ticket_column required. Marked
+// `failing` so it reports the hole while it exists and turns red the day the fix lands (then make it a plain test).
+test.failing(
+  "R2: a row deleted and inserted again (Hasura's events not yet delivered) does not get the old ticket's change",
+  async () => {
+    const id = 302;
+    stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
+    const old = await rowWithTicket(id);
+    await stack.db.query('DELETE FROM public.incident_request WHERE id = $1', [id]);
+    await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'new row', 'new')", [id]);
+    const closed = stack.sim.agentUpdate(old.sys_id, {
+      user: 'ann.agent',
+      fields: { state: '6', close_code: 'Solution provided', close_notes: 'the old row' },
+    });
+    const result = await changeResult(old.sys_id, closed.sys_mod_count);
+    expect({ result, row: await rowIn(id) }).toMatchObject({ row: { status: 'new', resolution: null } });
+  },
+  90_000,
+);
 
 /**
  * R4: the row workflow is the trust anchor of H1's fix, but it takes its ticket from a correlation_id search
