@@ -23,8 +23,6 @@ export interface RowCall {
 /** Carried to the next attempt in the heartbeat details: a ticket this call created is not created again. */
 interface RowAttemptMemo {
   created?: TicketSummary;
-  /** A create was sent: its answer may be lost, so the next attempt looks the row's key up. */
-  creating?: boolean;
 }
 
 /** Only the fields whose rendered value differs from the previous row's (all of them without one). */
@@ -54,19 +52,14 @@ async function workNote(call: RowCall): Promise<string> {
  */
 async function currentTicket(call: RowCall): Promise<TicketRef | undefined> {
   const { target, input, ctx } = call;
-  const memo = Context.current().info.heartbeatDetails as RowAttemptMemo | undefined;
-  const known = memo?.created ?? input.ticket;
+  const known = (Context.current().info.heartbeatDetails as RowAttemptMemo | undefined)?.created ?? input.ticket;
   if (known && target.get) return target.get(known, ctx);
-  // An INSERT is the row's first event: no ticket of it exists unless this call sent a create whose answer was
-  // lost. Any other record with the row's key had it set by hand, and is never adopted (review 14 R4).
-  if (!known && input.event.op === 'INSERT' && !memo?.creating) return undefined;
   const found = await target.findByCorrelation(input.correlationId, ctx);
   if (known) return found.find((ref) => ref.id === known.id) ?? known;
   return found.find((ref) => !ref.closed) ?? found[0];
 }
 
 async function create(call: RowCall, fields: TicketFields): Promise<TicketRef> {
-  Context.current().heartbeat({ creating: true } satisfies RowAttemptMemo);
   const ticket = await call.target.create({ correlationId: call.input.correlationId, fields }, call.ctx);
   // Recorded at once: if this attempt fails later, the next one continues with this ticket.
   Context.current().heartbeat({

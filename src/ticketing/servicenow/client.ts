@@ -71,26 +71,14 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
     checkCorrelationId(correlationId);
     const query = {
       sysparm_query: `correlation_id=${correlationId}^ORDERBYsys_created_on`,
-      sysparm_fields: `${REF_FIELDS},sys_created_by`,
+      sysparm_fields: REF_FIELDS,
       sysparm_exclude_reference_link: 'true',
       sysparm_limit: CORRELATION_MATCH_LIMIT,
     };
     const call: TableCall = { operation: 'findByCorrelation', method: 'GET', url: this.tablePath, query };
     const result = await this.callTable({ ...call, signal: ctx.signal });
     if (!Array.isArray(result)) throw new TicketUnavailableError('ServiceNow query answer is not a list');
-    const own = result.map(asRecord).filter((record) => this.createdByBridge(record));
-    return own.map((record) => this.toRef(record)).sort(createdThenNumber);
-  }
-
-  /**
-   * Any user who may edit an incident can set its correlation_id to a future row's (predictable) key; only
-   * records the bridge's own user created are its tickets (sys_created_by is not editable; user names compare
-   * case-insensitively). Review 14 R4. With no user name (api-key, OAuth client credentials) it cannot tell.
-   */
-  private createdByBridge(record: TableRecord): boolean {
-    const { auth } = this.options;
-    const user = 'username' in auth ? auth.username : undefined;
-    return !user || String(record.sys_created_by ?? '').toLowerCase() === user.toLowerCase();
+    return result.map((record) => this.toRef(asRecord(record))).sort(createdThenNumber);
   }
 
   async get(ref: TicketRef, ctx: CallContext = {}) {
