@@ -195,22 +195,25 @@ async function writeRow(
   deps: InboundDeps,
   write: InboundRowWrite,
 ): Promise<InboundWriteResult> {
+  const startedAt = Date.now();
   const writer = writerOf(
     deps,
     triggers.find((trigger) => trigger.name === write.trigger),
   );
   const { table, key, values, onlyIf } = write;
-  const timeoutMs = attemptTimeLeftMs();
+  const timeoutMs = attemptTimeLeftMs(startedAt);
   const { rows, changed } = await writer.write({ table, key, values, onlyIf, onlyChanged: true, timeoutMs });
   return changed === undefined ? { rows } : { rows, changed };
 }
 
 /**
  * The attempt's time left, less a second for the answer: a write outliving its attempt could commit after the
- * retry's (or the next round's) re-read, leaving older values for good. Counted from when the attempt was scheduled.
+ * retry's (or the next round's) re-read, leaving older values for good. Counted from the attempt's start, as
+ * Temporal counts its timeout: behind a backlog an attempt waits in the queue longer than that, and a bound
+ * counted from the schedule would fail every retry at once (test/unit/inbound-write-bound.test.ts).
  */
-function attemptTimeLeftMs(): number | undefined {
-  const { startToCloseTimeoutMs, currentAttemptScheduledTimestampMs } = Context.current().info;
+function attemptTimeLeftMs(startedAt: number): number | undefined {
+  const { startToCloseTimeoutMs } = Context.current().info;
   if (!startToCloseTimeoutMs) return undefined;
-  return Math.max(1, currentAttemptScheduledTimestampMs + startToCloseTimeoutMs - Date.now() - 1_000);
+  return Math.max(1, startedAt + startToCloseTimeoutMs - Date.now() - 1_000);
 }

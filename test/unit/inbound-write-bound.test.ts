@@ -1,0 +1,48 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createInboundActivities } from '../../src/activities/inbound';
+import { loadBridgeConfig } from '../../src/settings/file/load';
+import type { RowWrite, RowWriter } from '../../src/source/row-writer';
+import { configDir } from '../fixtures/config/write-config';
+
+const files = configDir();
+afterAll(() => files.remove());
+
+const YAML = `
+source: { postgres: { url: { env: P } } }
+targets:
+  sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: svc, password: { env: P } } }
+triggers:
+  orders:
+    target: sn
+    row_key: [id]
+    lifecycle: { enabled: true }
+    fields: { short_description: "{{ row.title }}" }
+    inbound: { columns: { status: "{{ record.state }}" } }
+`;
+
+/** Records the time bound each write is given. */
+class BoundRecorder implements RowWriter {
+  readonly bounds: (number | undefined)[] = [];
+  async write(request: RowWrite) {
+    this.bounds.push(request.timeoutMs);
+    return { rows: 1, changed: 1 };
+  }
+  async read() {
+    return undefined;
+  }
+  async close() {}
+}
+
+test('when the write attempt waited in the task queue longer than its timeout, then its statement still gets the whole attempt (counted from its start, not its schedule)', async () => {
+  const config = loadBridgeConfig({ env: { P: 'p' }, path: files.write('bound.yaml', YAML) });
+  const writer = new BoundRecorder();
+  const activities = createInboundActivities({ targets: {}, config, writers: { postgres: writer } } as never);
+  const env = new MockActivityEnvironment({
+    startToCloseTimeoutMs: 30_000,
+    currentAttemptScheduledTimestampMs: Date.now() - 60_000, // a backlog: scheduled a minute ago
+  });
+  const write = { trigger: 'orders', table: { schema: 'public', name: 'orders' }, key: { id: '1' }, values: {} };
+  await env.run(activities.writeInboundRow, write);
+  expect(writer.bounds[0]).toBeGreaterThan(25_000);
+  expect(writer.bounds[0]).toBeLessThanOrEqual(29_000);
+});
