@@ -1,7 +1,8 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { sha256Hex } from '../common/sha256';
 import { ROW_STATE_MEMO, rowWorkflowIdFor, statusQuery } from '../contract';
-import type { InboundRowWrite, RowOutcome, RowState, TicketSummary } from '../contract';
+import type { EventStatus, InboundRowWrite, ReadChangeOptions, RowOutcome, RowState, TicketSummary } from '../contract';
 import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import { rowKeyOf } from '../mapping/row-key';
 import type { RowWriter } from '../source/row-writer';
@@ -30,7 +31,8 @@ export type RowClaim = Pick<InboundRowWrite, 'table' | 'key'>;
 
 export type RowCheck =
   | { kind: 'write'; table: InboundRowWrite['table']; onlyIf?: Record<string, string> }
-  | { kind: 'ignore'; reason: string };
+  | { kind: 'ignore'; reason: string }
+  | { kind: 'wait'; reason: string };
 
 interface RowRecord {
   trigger?: string;
@@ -38,12 +40,17 @@ interface RowRecord {
   ticket?: TicketSummary;
   /** The run is open: a ticket it does not hold yet (its create's answer is still coming) it may hold soon. */
   open: boolean;
+  /** The open run is applying an event (or parked on one): a create it sent may answer with another ticket. */
+  applying: boolean;
 }
 
+/** Row workflow states in which a ticket call is under way or parked (a create with on_closed: create-new too). */
+const APPLYING_STATES: ReadonlySet<string> = new Set(['applying', 'creating', 'waiting-for-operator']);
+
 /**
- * The row workflow is open and holds no ticket yet: not an answer. Retryable (src/activities/failures.ts treats
- * every unclassified error so), so the activity's retry schedule asks again instead of spending the change's
- * workflow id on an ignore (review 14 R1).
+ * The row workflow cannot answer yet: it holds no ticket, or another one while it applies an event (on_closed:
+ * create-new makes the new ticket there). Retryable for a caller from before the wait (src/activities/failures.ts
+ * treats every unclassified error so, review 14 R1); permanent once the change workflow's wait is over.
  */
 export class RowTicketNotYetKnownError extends Error {
   override name = 'RowTicketNotYetKnownError';
@@ -55,17 +62,19 @@ const keyText = (key: Record<string, string>) =>
     .map(([column, value]) => `${column}=${value}`)
     .join(', ');
 
+type HeldTicket = Partial<Pick<EventStatus, 'ticket' | 'state'>>;
+
 /**
- * The ticket a row workflow holds: the open run's status, a finished run's result. A run that ended otherwise
+ * The ticket a row workflow holds (and, open, what it is doing): the open run's status, a finished run's result. A run that ended otherwise
  * (terminated, failed, timed out) is asked too: a query replays its history, which has the ticket it learned
  * even when the memo of its start has none (review 14 R5); the memo is the answer only if that query fails.
  */
-async function ticketOf(client: Client, description: WorkflowExecutionDescription) {
+async function ticketOf(client: Client, description: WorkflowExecutionDescription): Promise<HeldTicket> {
   const handle = client.workflow.getHandle(description.workflowId, description.runId);
-  if (description.status.name === 'RUNNING') return (await handle.query(statusQuery)).ticket;
-  if (description.status.name === 'COMPLETED') return ((await handle.result()) as RowOutcome).ticket;
+  if (description.status.name === 'RUNNING') return handle.query(statusQuery);
+  if (description.status.name === 'COMPLETED') return { ticket: ((await handle.result()) as RowOutcome).ticket };
   const left = (description.memo?.[ROW_STATE_MEMO] as RowState | undefined)?.ticket;
-  return (await handle.query(statusQuery).catch(() => undefined))?.ticket ?? left;
+  return { ticket: (await handle.query(statusQuery).catch(() => undefined))?.ticket ?? left };
 }
 
 async function rowRecord(client: Client, workflowId: string): Promise<RowRecord | undefined> {
@@ -78,9 +87,10 @@ async function rowRecord(client: Client, workflowId: string): Promise<RowRecord 
   }
   // Set by the bridge when it started the run, from Hasura's authenticated event: not from ServiceNow.
   const attributes = description.typedSearchAttributes;
-  const ticket = await ticketOf(client, description);
+  const { ticket, state } = await ticketOf(client, description);
   const open = description.status.name === 'RUNNING';
-  return { trigger: attributes.get(HasuraTrigger), table: attributes.get(HasuraTable), ticket, open };
+  const applying = open && state !== undefined && APPLYING_STATES.has(state);
+  return { trigger: attributes.get(HasuraTrigger), table: attributes.get(HasuraTable), ticket, open, applying };
 }
 
 /** The row workflow's word on the claim: undefined when it confirms it, else why not. */
@@ -90,13 +100,25 @@ function mismatch(record: RowRecord, trigger: RowTrust, claim: RowClaim, ticket:
     return `the correlation_id names ${claimed} (${keyText(claim.key)}), but the bridge ticketed that key for ${record.table}`;
   }
   if (record.ticket?.id === ticket.id) return undefined;
-  if (!record.ticket && record.open) {
-    throw new RowTicketNotYetKnownError(
-      `row ${claimed} (${keyText(claim.key)}): its workflow holds no ticket yet (its create may still answer)`,
-    );
-  }
   const held = record.ticket ? `ticket ${record.ticket.number}` : 'no ticket yet';
   return `row ${claimed} (${keyText(claim.key)}) is the bridge's row of ${held}, not ${ticket.number}`;
+}
+
+/** Why the row workflow cannot answer yet (review 14 (6), (7)); undefined when it can. */
+function notYet(record: RowRecord, claim: RowClaim, ticket: TicketSummary): string | undefined {
+  if (!record.open || record.ticket?.id === ticket.id) return undefined;
+  const row = `row ${nameOf(claim.table)} (${keyText(claim.key)})`;
+  if (!record.ticket) return `${row}: its workflow holds no ticket yet (its create may still answer)`;
+  if (!record.applying) return undefined;
+  return `${row}: its workflow holds ${record.ticket.number} while it applies an event (a create of ${ticket.number} may still answer)`;
+}
+
+/** A row workflow that cannot answer yet, as the caller asked: wait, fail for good, or (absent) retry. */
+function notReady(why: string, rowNotReady: ReadChangeOptions['rowNotReady']): RowCheck {
+  if (rowNotReady === 'wait') return { kind: 'wait', reason: why };
+  const error = new RowTicketNotYetKnownError(why);
+  if (rowNotReady === 'fail') throw ApplicationFailure.nonRetryable(why, error.name);
+  throw error;
 }
 
 /** Whether, and where, a change of `ticket` may be written to the row its correlation_id claims. */
@@ -105,6 +127,7 @@ export async function checkRow(
   trigger: RowTrust,
   claim: RowClaim,
   ticket: TicketSummary,
+  rowNotReady?: ReadChangeOptions['rowNotReady'],
 ): Promise<RowCheck> {
   const ignore = (why: string): RowCheck => ({ kind: 'ignore', reason: `${why}: not written` });
   const claimed = nameOf(claim.table);
@@ -114,6 +137,8 @@ export async function checkRow(
   const record = found && (found.ticket || found.open) ? found : undefined;
   const { writebackTable, ticketColumn } = trigger;
   if (record) {
+    const wait = notYet(record, claim, ticket);
+    if (wait) return notReady(wait, rowNotReady);
     const why = mismatch(record, trigger, claim, ticket);
     if (why) return ignore(why);
   } else if (!writebackTable || !ticketColumn) {

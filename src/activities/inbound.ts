@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { inboundVia, type BridgeConfig, type TriggerConfig } from '../config/bridge-config';
 import { ConfigError } from '../common/config-error';
-import type { InboundDecision, InboundRowWrite, InboundWriteResult, ServiceNowChange } from '../contract';
+import type { InboundDecision, InboundRowWrite, InboundWriteResult, ReadChangeOptions } from '../contract';
+import type { ServiceNowChange } from '../contract';
 import type { Logger } from '../logging';
 import { MappingError } from '../mapping/mapper';
 import { rowKeyColumns } from '../mapping/row-key';
@@ -122,7 +123,12 @@ async function render(
 }
 
 /** The decision for one change, from the record as ServiceNow holds it now (README "ServiceNow back to the row"). */
-async function decide(deps: InboundDeps, triggers: InboundTrigger[], change: ServiceNowChange) {
+async function decide(
+  deps: InboundDeps,
+  triggers: InboundTrigger[],
+  change: ServiceNowChange,
+  options: ReadChangeOptions = {},
+) {
   const engine = createLiquid(deps.config.lookups);
   const candidates = triggers.filter((trigger) => trigger.table === change.table);
   const reader = candidates.map((trigger) => recordsOf(deps.targets[trigger.target])).find(Boolean);
@@ -138,7 +144,9 @@ async function decide(deps: InboundDeps, triggers: InboundTrigger[], change: Ser
   // own workflow read this version. The write is quiet (onlyChanged), so a mere echo of the row changes nothing.
   const own = isIntegrationUser(trigger, record.sys_updated_by);
   const ticket = { id: change.sysId, number: String(record.number ?? '') };
-  const checked = await checkRow({ client: deps.client, writer: writerOf(deps, trigger) }, trigger, row, ticket);
+  const via = { client: deps.client, writer: writerOf(deps, trigger) };
+  const checked = await checkRow(via, trigger, row, ticket, options.rowNotReady);
+  if (checked.kind === 'wait') return checked;
   if (checked.kind === 'ignore') {
     if (deps.logger) activityLogger(deps.logger).warn({ trigger: trigger.name, ...ticket }, checked.reason);
     return ignore(checked.reason, modCount);
@@ -172,11 +180,11 @@ function writerOf(deps: InboundDeps, trigger: InboundTrigger | undefined) {
 export function createInboundActivities(deps: InboundDeps) {
   const triggers = inboundTriggers(deps.config);
   return {
-    readServiceNowChange: (change: ServiceNowChange): Promise<InboundDecision> =>
+    readServiceNowChange: (change: ServiceNowChange, options?: ReadChangeOptions): Promise<InboundDecision> =>
       failingVisibly(
         deps,
         () => ({ trigger: 'inbound', table: `ServiceNow ${change.table} ${change.sysId}` }),
-        () => decide(deps, triggers, change),
+        () => decide(deps, triggers, change, options),
       ),
     writeInboundRow: (write: InboundRowWrite): Promise<InboundWriteResult> =>
       failingVisibly(

@@ -41,6 +41,8 @@ export interface InboundRowWrite {
 
 export type InboundDecision =
   | { kind: 'ignore'; reason: string; modCount?: number }
+  /** The row workflow cannot answer yet (no ticket, or a create under way): asked with `rowNotReady: 'wait'` only. */
+  | { kind: 'wait'; reason: string }
   | {
       kind: 'write';
       write: InboundRowWrite;
@@ -93,9 +95,18 @@ export interface ReconcileResult {
   started: number;
 }
 
+/**
+ * What a read does when the row workflow cannot answer yet: `wait` answers so (the change workflow waits on a
+ * timer), `fail` fails for good and tells the operators (its wait is over); absent (a workflow from before the
+ * wait) fails the attempt, retryably.
+ */
+export interface ReadChangeOptions {
+  rowNotReady?: 'wait' | 'fail';
+}
+
 export interface InboundActivities {
-  /** Re-reads the record (the truth) and decides: ignore with the reason, or the row write. */
-  readServiceNowChange(change: ServiceNowChange): Promise<InboundDecision>;
+  /** Re-reads the record (the truth) and decides: ignore with the reason, or the row write (or wait, if asked). */
+  readServiceNowChange(change: ServiceNowChange, options?: ReadChangeOptions): Promise<InboundDecision>;
   /** Writes the rendered columns to the source row through the RowWriter. */
   writeInboundRow(write: InboundRowWrite): Promise<InboundWriteResult>;
   /** One reconciler sweep: starts the change workflow of every bridge ticket updated since `since`. */
