@@ -10,7 +10,7 @@ import { createEventRouter } from '../../src/starting/event-routing';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { createEventStarter } from '../../src/starting/event-starter';
 import { Secret } from '../../src/common/secret';
-import { resolvePolicy } from '../../src/contract';
+import { resolvePolicy, type EventPolicy } from '../../src/contract';
 import { createLogger } from '../../src/logging';
 import { createEventMapper } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
@@ -43,6 +43,8 @@ export interface InboundStackOptions {
   moreTriggersYaml?: string;
   /** Who is told when a change fails for good (default: nobody). */
   notifier?: Notifier;
+  /** The worker's policy over FAST_TEST_POLICY (e.g. a short park timeout). */
+  policy?: Partial<EventPolicy>;
 }
 
 /** The bridge config the tests run: a lifecycle trigger whose ticket's state and close notes come back. */
@@ -142,7 +144,7 @@ export async function startInboundStack(options: InboundStackOptions = {}): Prom
       logger,
     },
     temporal: { uiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
-    policy: resolvePolicy(FAST_TEST_POLICY),
+    policy: resolvePolicy({ ...FAST_TEST_POLICY, ...options.policy }),
     ...{ client: temporal.client, writers: { postgres: writer } },
     startServiceNowChange: createServiceNowChangeStarter({ client: temporal.client, taskQueue }).start,
   });
