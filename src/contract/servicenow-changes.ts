@@ -75,11 +75,28 @@ export interface ServiceNowChangeResult {
   capped?: boolean;
 }
 
+/** A place in the sweep's order (sys_updated_on, sys_id): what an update of another record cannot shift. */
+export interface ReconcilePosition {
+  updatedOn: string;
+  sysId: string;
+}
+
+/**
+ * Where a trigger's sweep stopped inside a stretch of records the integration user may not read (review 14 (3)):
+ * all up to `after` is read or hidden; `until`, the range being narrowed. The next run goes on from there.
+ */
+export interface ReconcileCarry {
+  after: ReconcilePosition;
+  until?: ReconcilePosition;
+}
+
 export interface ReconcileInput {
   /** ServiceNow `YYYY-MM-DD HH:MM:SS` (UTC): sweep records updated at or after this; absent: the first sweep. */
   since?: string;
   /** Where each trigger (by name) starts; a trigger without one (a result from before them) starts at `since`. */
   cursors?: Record<string, string>;
+  /** Triggers (by name) stopped inside a hidden stretch: they go on after its position instead of their cursor. */
+  positions?: Record<string, ReconcileCarry>;
 }
 
 export interface ReconcileResult {
@@ -91,8 +108,12 @@ export interface ReconcileResult {
    * a cursor taken from a later trigger's newer records.
    */
   cursors: Record<string, string>;
+  /** Triggers stopped inside a stretch of hidden records, where their next run goes on (none: absent). */
+  positions?: Record<string, ReconcileCarry>;
   seen: number;
   started: number;
+  /** Records passed over unread: their prefix is the trigger's, but ACLs hide them from the integration user. */
+  hidden?: number;
 }
 
 /**

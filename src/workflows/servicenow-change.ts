@@ -122,5 +122,7 @@ export async function servicenowChangeWorkflow(change: ServiceNowChange): Promis
 export async function servicenowReconcileWorkflow(): Promise<ReconcileResult> {
   const last = workflowInfo().lastResult as ReconcileResult | undefined;
   const policy = resolvePolicy({}, await workerPolicy());
-  return inboundActivities(policy, 'sweep').sweepServiceNowChanges({ since: last?.since, cursors: last?.cursors });
+  // Same command as before positions: only the activity's input grows (Temporal does not compare inputs on replay).
+  const { since, cursors, positions } = last ?? {};
+  return inboundActivities(policy, 'sweep').sweepServiceNowChanges({ since, cursors, positions });
 }
