@@ -58,6 +58,12 @@ async function deliver(
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
 }
 
+/** The change's run wrote its values: the row holds the agent's state. */
+async function expectWritten(sysId: string, mod: unknown, id: number) {
+  const end = await changeEnd(sysId, mod);
+  expect({ end, row: await rowIn(id) }).toMatchObject({ end: { outcome: 'written' }, row: { status: 'in_progress' } });
+}
+
 const ticketsOf = (trigger: string, id: number) =>
   stack.sim.records().filter((r) => r.correlation_id === `${trigger}:public.incident_request:${id}`);
 
@@ -81,11 +87,7 @@ test('(7) a change landing long before the row workflow holds its ticket reaches
     await deliver(TRIGGER, 'INSERT', id);
     const ticket = await eventually(() => ticketsOf(TRIGGER, id)[0], { what: 'the committed ticket' });
     const moved = stack.sim.agentUpdate(ticket.sys_id, { user: 'ann.agent', fields: { state: '2' } });
-    const end = await changeEnd(ticket.sys_id, moved.sys_mod_count);
-    expect({ end, row: await rowIn(id) }).toMatchObject({
-      end: { outcome: 'written' },
-      row: { status: 'in_progress' },
-    });
+    await expectWritten(ticket.sys_id, moved.sys_mod_count, id);
   } finally {
     stack.sim.setFaults({});
   }
@@ -118,11 +120,7 @@ test('(6) a change of the new ticket made before the row workflow records it rea
       what: 'the new ticket committed',
     });
     const moved = stack.sim.agentUpdate(fresh.sys_id, { user: 'ann.agent', fields: { state: '2', close_notes: '' } });
-    const end = await changeEnd(fresh.sys_id, moved.sys_mod_count);
-    expect({ end, row: await rowIn(id) }).toMatchObject({
-      end: { outcome: 'written' },
-      row: { status: 'in_progress' },
-    });
+    await expectWritten(fresh.sys_id, moved.sys_mod_count, id);
   } finally {
     stack.sim.setFaults({});
   }

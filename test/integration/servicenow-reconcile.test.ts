@@ -2,7 +2,6 @@ import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { createReconcileActivities, type ReconcileDeps } from '../../src/activities/reconcile';
-import type { InboundTrigger } from '../../src/activities/inbound';
 import { Secret } from '../../src/common/secret';
 import { LEGACY_RECONCILE_SCHEDULE_ID, serviceNowReconcileScheduleId } from '../../src/contract';
 import type { ReconcileResult, ServiceNowChange } from '../../src/contract';
@@ -10,20 +9,14 @@ import { createLogger } from '../../src/logging';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow';
 import { ensureReconcileSchedule } from '../../src/worker/reconcile-schedule';
+import { sweptTrigger } from '../helpers/sweep-trigger';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
 /*
  * The reconciler's sweep against the simulator over real HTTP, starting real workflows on the dev server
  * (a task queue no worker polls: what a sweep starts is the point, not what the workflows then do).
  */
-const TRIGGER: InboundTrigger = {
-  name: 'reconciled',
-  target: 'servicenow',
-  table: 'incident',
-  rowKey: ['id'],
-  columns: {},
-  integrationUser: 'bridge',
-};
+const TRIGGER = sweptTrigger('reconciled');
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
 let clock = T0;

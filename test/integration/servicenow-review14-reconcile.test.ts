@@ -7,19 +7,13 @@ import type { ReconcileResult, ServiceNowChange } from '../../src/contract';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow';
 import type { TicketTarget } from '../../src/ticketing/ticket-target';
+import { sweptTrigger } from '../helpers/sweep-trigger';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
 /*
  * Review 14 (second, adversarial), the reconciler: failing tests on branch review14; production code unchanged.
  */
-const TRIGGER: InboundTrigger = {
-  name: 'reviewed',
-  target: 'servicenow',
-  table: 'incident',
-  rowKey: ['id'],
-  columns: {},
-  integrationUser: 'bridge',
-};
+const TRIGGER = sweptTrigger('reviewed');
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
 let clock = T0;

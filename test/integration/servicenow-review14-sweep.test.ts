@@ -1,26 +1,19 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Logger } from '@temporalio/common';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
-import type { InboundTrigger } from '../../src/activities/inbound';
 import { createReconcileActivities, type ReconcileDeps } from '../../src/activities/reconcile';
 import { Secret } from '../../src/common/secret';
 import type { ReconcileInput, ReconcileResult, ServiceNowChange } from '../../src/contract';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow';
 import type { TicketTarget } from '../../src/ticketing/ticket-target';
+import { sweptTrigger, ticketChanger } from '../helpers/sweep-trigger';
 
 /*
  * Review 14 (third), the sweep against the simulator's read ACL (denyRead): (4) no offset past hidden pages,
  * (3) a hidden stretch longer than a run's share is crossed over several runs, (10) old heartbeat details resume.
  * Changes are recorded, not started: what the sweep reads is the question here.
  */
-const TRIGGER: InboundTrigger = {
-  name: 'swept',
-  target: 'servicenow',
-  table: 'incident',
-  rowKey: ['id'],
-  columns: {},
-  integrationUser: 'bridge',
-};
+const TRIGGER = sweptTrigger('swept');
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 const SINCE = '2026-03-01 09:59:00';
 
@@ -70,15 +63,11 @@ function sweeper(deps: Partial<ReconcileDeps>, triggers = [TRIGGER]) {
   return { run, changes };
 }
 
-/** A ticket of the trigger's, changed by an agent at `at` (one second each: the sweep's order is theirs). */
-async function changedTicket(trigger: InboundTrigger, i: number, at: number) {
-  clock = at;
-  const ref = await target.create({
-    correlationId: `${trigger.name}:public.t:${i}`,
-    fields: { short_description: 'x' },
-  });
-  return sim.agentUpdate(ref.id, { fields: { state: '2' } });
-}
+const changedTicket = ticketChanger(
+  () => sim,
+  () => target,
+  (at) => (clock = at),
+);
 
 test('(4) a hidden record updated between two pages does not hide a visible one (no offset)', async () => {
   const records: Awaited<ReturnType<typeof changedTicket>>[] = [];
@@ -130,7 +119,7 @@ test('(3) a hidden stretch longer than one run crosses over runs: each continues
 });
 
 test('(10) heartbeat details from before the cursors resume with a cursor for every trigger, none too late', async () => {
-  const early: InboundTrigger = { ...TRIGGER, name: 'early' };
+  const early = sweptTrigger('early');
   const a = await changedTicket(early, 0, T0 + 10_000);
   const b = await changedTicket(TRIGGER, 1, T0 + 20_000);
   const c = await changedTicket(TRIGGER, 2, T0 + 30_000);
