@@ -100,8 +100,8 @@ function mismatch(record: RowRecord, trigger: RowTrust, claim: RowClaim, ticket:
     return `the correlation_id names ${claimed} (${keyText(claim.key)}), but the bridge ticketed that key for ${record.table}`;
   }
   if (record.ticket?.id === ticket.id) return undefined;
-  const held = record.ticket ? `ticket ${record.ticket.number}` : 'no ticket yet';
-  return `row ${claimed} (${keyText(claim.key)}) is the bridge's row of ${held}, not ${ticket.number}`;
+  // A record without a ticket is an open run (./checkRow keeps no other), which notYet has answered.
+  return `row ${claimed} (${keyText(claim.key)}) is the bridge's row of ticket ${record.ticket?.number}, not ${ticket.number}`;
 }
 
 /** Why the row workflow cannot answer yet (review 14 (6), (7)); undefined when it can. */
