@@ -71,7 +71,7 @@ export function resumedFrom(
 ) {
   const details = Context.current().info.heartbeatDetails as Partial<SweepProgress> | undefined;
   if (!details || details.cursors) return { ...first, ...details };
-  const trigger = details.trigger ?? 0;
+  const trigger = Math.min(details.trigger ?? 0, triggers.length);
   const cursors: Record<string, string> = {};
   const old = { ...first, ...details };
   for (let index = 0; index < trigger; index += 1) cursors[triggers[index].name] = nextSince(sinceOf(index), old, now);
