@@ -11,6 +11,7 @@ import { createEventMapper } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
 import { loadBridgeConfig } from '../../src/settings/file/load';
 import { createBridgeWorker } from '../../src/worker/create-worker';
+import { CORRELATION_ENV } from './correlation';
 import { FAST_TEST_POLICY, FakeTarget, silentNotifier } from './fake-target';
 import { hasuraEventBody } from './hasura';
 import { eventually } from './stack';
@@ -23,6 +24,7 @@ const UNUSED_SERVICENOW_ENV = {
   SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9',
   SERVICENOW_USERNAME: 'unused',
   SERVICENOW_PASSWORD: 'unused',
+  ...CORRELATION_ENV,
 };
 
 export interface RowChange {

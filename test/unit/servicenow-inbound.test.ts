@@ -1,4 +1,5 @@
-import { inboundTriggers, rowOfCorrelation } from '../../src/activities/inbound';
+import { inboundTriggers } from '../../src/activities/inbound';
+import { rowOfCorrelation } from '../../src/activities/inbound-key';
 import { ConfigError } from '../../src/common/config-error';
 import { rowCorrelationIdFor } from '../../src/contract';
 import { rowKeyColumns, rowKeyOf } from '../../src/mapping/row-key';
@@ -6,20 +7,21 @@ import { loadBridgeConfig } from '../../src/settings/file/load';
 import { serviceNowEventsFromEnv, serviceNowReconcileFromEnv } from '../../src/settings/servicenow-inbound';
 import { configDir } from '../fixtures/config/write-config';
 import { createHash } from 'node:crypto';
+import { CORRELATION_ENV, CORRELATION_YAML } from '../helpers/correlation';
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const SN = (auth: string) => `sn: { type: servicenow, instance_url: https://x.service-now.com, auth: ${auth} }`;
 const BASIC = '{ type: basic, username: svc, password: { env: P } }';
 const API_KEY = '{ type: api-key, api_key: { env: P } }';
 // Inbound writes the row, so every config here has a source to write it with.
-const PG = 'source: { postgres: { url: { env: P } } }\n';
-const HASURA = 'source: { hasura: { url: "http://hasura:8080", admin_secret: { env: P }, role: incident_bridge } }\n';
+const PG = `source: { postgres: { url: { env: P } } }\n${CORRELATION_YAML}`;
+const HASURA = `source: { hasura: { url: "http://hasura:8080", admin_secret: { env: P }, role: incident_bridge } }\n${CORRELATION_YAML}`;
 const files = configDir();
 afterAll(() => files.remove());
 
 function problemsOf(yaml: string): string[] {
   try {
-    loadBridgeConfig({ env: { P: 'p' }, path: files.write('inbound.yaml', yaml) });
+    loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path: files.write('inbound.yaml', yaml) });
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -124,7 +126,7 @@ triggers:
   a: { ${lifecycle}, inbound: { columns: { s: "{{ record.state }}" } } }
   b: { target: sn2, ${lifecycle}, inbound: { columns: { s: x }, integration_user: svc.api } }`,
     );
-    const triggers = inboundTriggers(loadBridgeConfig({ env: { P: 'p' }, path }));
+    const triggers = inboundTriggers(loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path }));
     expect(triggers.map(({ via }) => via)).toEqual(['postgres', 'postgres']);
     expect(triggers.map(({ name, table, integrationUser }) => ({ name, table, integrationUser }))).toEqual([
       { name: 'a', table: 'incident', integrationUser: 'svc' },
