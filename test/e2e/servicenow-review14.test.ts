@@ -53,7 +53,7 @@ test('R1: an agent change landing before the row workflow holds its ticket still
   const row = await rowIn(id);
   const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: row });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(TRIGGER, 'public.incident_request', id);
   const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: 'the committed ticket',
   });
@@ -84,7 +84,7 @@ async function rowWithTicket(id: number) {
   await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'r', 'open')", [id]);
   const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: await rowIn(id) });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(TRIGGER, 'public.incident_request', id);
   const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: `the ticket of row ${id}`,
   });

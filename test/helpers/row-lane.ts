@@ -16,6 +16,7 @@ import { FAST_TEST_POLICY, FakeTarget, silentNotifier } from './fake-target';
 import { hasuraEventBody } from './hasura';
 import { eventually } from './stack';
 import { testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
+import { rowTicketKey } from './correlation';
 
 export const LIFECYCLE_TRIGGER = 'incident_lifecycle';
 const LIFECYCLE_CONFIG = path.resolve(__dirname, '..', 'fixtures', 'lifecycle.yaml');
@@ -124,7 +125,9 @@ export class RowLane {
   }
 
   ticketsOf(rowKey: string | number, trigger = LIFECYCLE_TRIGGER) {
-    return this.target.tickets.filter((t) => t.correlationId === `${trigger}:public.incident_request:${rowKey}`);
+    return this.target.tickets.filter(
+      (t) => t.correlationId === rowTicketKey(trigger, 'public.incident_request', rowKey),
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import type { ReconcileInput, ReconcileResult, ServiceNowChange } from '../../sr
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+import { rowTicketKey } from '../helpers/correlation';
 
 /*
  * The sweep against records the integration user may not read (review 14 R3), over real HTTP: the simulator
@@ -69,7 +70,7 @@ function sweeper(triggers: InboundTrigger[], pageSize: number) {
 async function changedTicket(trigger: InboundTrigger, i: number, at: number) {
   clock = at;
   const ref = await target.create({
-    correlationId: `${trigger.name}:public.t:${i}`,
+    correlationId: rowTicketKey(trigger.name, 'public.t', i),
     fields: { short_description: 'x' },
   });
   return sim.agentUpdate(ref.id, { fields: { state: '2' } });
