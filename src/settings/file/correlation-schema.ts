@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CorrelationConfig } from '../../common/correlation-tag';
+import { Secret } from '../../common/secret';
 import { secretRefSchema, type SecretSource } from './secret-ref';
 
 /** HMAC-SHA256 keys shorter than its block add nothing but guessability. */
@@ -16,6 +17,7 @@ export function correlationSchema(secrets: SecretSource) {
     .object({
       secret: secretRefSchema(secrets)
         .superRefine((secret, ctx) => {
+          if (!(secret instanceof Secret)) return; // the reference itself was refused, and said why
           const bytes = Buffer.byteLength(secret.reveal());
           if (bytes < MIN_SECRET_BYTES) {
             const hint = 'e.g. `openssl rand -base64 32`';
