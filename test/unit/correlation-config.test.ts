@@ -26,7 +26,11 @@ function problemsOf(yaml: string, env?: Record<string, string>): string[] {
 
 test.each([
   ['a trigger enables lifecycle', LIFECYCLE, /^correlation\.secret: required: triggers\.t enable lifecycle/],
-  ['the defaults enable lifecycle', 'defaults: { lifecycle: { enabled: true } }\n', /^correlation\.secret: required: defaults enable lifecycle/],
+  [
+    'the defaults enable lifecycle',
+    'defaults: { lifecycle: { enabled: true } }\n',
+    /^correlation\.secret: required: defaults enable lifecycle/,
+  ],
   [
     'the secret is shorter than 32 bytes',
     `${LIFECYCLE}correlation: { secret: { env: SHORT } }\n`,
