@@ -3,7 +3,7 @@ import type { CorrelationConfig } from '../../common/correlation-tag';
 import { Secret } from '../../common/secret';
 import { secretRefSchema, type SecretSource } from './secret-ref';
 
-/** HMAC-SHA256 keys shorter than its block add nothing but guessability. */
+/** Every ticket shows a key and what it signs: a short secret could be found offline by trying them all. */
 const MIN_SECRET_BYTES = 32;
 /** An instant, never a local time: every process must read the same one. */
 const INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
