@@ -7,19 +7,19 @@ import type { InboundDecision, InboundRowWrite, InboundWriteResult, ReadChangeOp
 import type { ServiceNowChange } from '../contract';
 import type { Logger } from '../logging';
 import { MappingError } from '../mapping/mapper';
-import { rowKeyColumns } from '../mapping/row-key';
 import type { RowWriters } from '../source/writers';
 import { compileTemplates, createLiquid, type CompiledTemplate } from '../templating/liquid';
 import { TicketNotFoundError } from '../ticketing/errors';
 import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { failingVisibly, type FailureReporting } from './inbound-failures';
+import { NOT_A_ROW_TICKET, rowOfCorrelation, signedByTheBridge, UNSIGNED_KEY } from './inbound-key';
 import { checkRow, type RowTrust } from './inbound-row-check';
 import { activityLogger } from './log';
 import { withFailureMapping } from './ticket';
 
 /** What the inbound activities need of the config; the worker's whole BridgeConfig fits. */
-export type InboundConfigView = Pick<BridgeConfig, 'triggers' | 'defaults'> &
+export type InboundConfigView = Pick<BridgeConfig, 'triggers' | 'defaults' | 'correlation'> &
   Partial<Pick<BridgeConfig, 'lookups' | 'targets' | 'source'>>;
 
 export interface InboundDeps extends FailureReporting {
@@ -45,9 +45,6 @@ export interface InboundTrigger extends RowTrust {
   via?: 'postgres' | 'hasura';
 }
 
-export const NOT_A_ROW_TICKET =
-  "not a row ticket of an inbound trigger (another system's ticket, a single-event ticket, or a row key hashed past 100 characters)";
-
 function integrationUserOf(trigger: TriggerConfig, config: InboundConfigView): string | undefined {
   const target = config.targets?.[trigger.target];
   const auth = target?.type === 'servicenow' ? target.auth : undefined;
@@ -71,20 +68,6 @@ export function inboundTriggers(config: InboundConfigView, engine = createLiquid
   });
   if (problems.length) throw new ConfigError(problems);
   return found;
-}
-
-/** `<trigger>:<schema>.<table>:<row key>` (src/contract/ids.ts) back to the row; undefined for other keys. */
-export function rowOfCorrelation(
-  correlationId: string,
-  trigger: Pick<InboundTrigger, 'name' | 'rowKey'>,
-): Pick<InboundRowWrite, 'table' | 'key'> | undefined {
-  if (!correlationId.startsWith(`${trigger.name}:`)) return undefined;
-  const rest = correlationId.slice(trigger.name.length + 1);
-  const colon = rest.indexOf(':');
-  const dot = rest.indexOf('.');
-  if (colon < 0 || dot < 0 || dot > colon) return undefined;
-  const key = rowKeyColumns(rest.slice(colon + 1), trigger.rowKey);
-  return key && { table: { schema: rest.slice(0, dot), name: rest.slice(dot + 1, colon) }, key };
 }
 
 function recordsOf(target: TicketTarget | undefined): (TicketTarget & ServiceNowRecords) | undefined {
@@ -140,6 +123,8 @@ async function decide(
   const trigger = candidates.find((t) => rowOfCorrelation(correlationId, t));
   const row = trigger && rowOfCorrelation(correlationId, trigger);
   if (!trigger || !row) return ignore(NOT_A_ROW_TICKET, modCount);
+  if (!signedByTheBridge(deps.config.correlation, trigger.name, row, record.sys_created_on))
+    return ignore(UNSIGNED_KEY, modCount);
   // The bridge's own change is written too: the record may also hold an agent's change made before it, whose
   // own workflow read this version. The write is quiet (onlyChanged), so a mere echo of the row changes nothing.
   const own = isIntegrationUser(trigger, record.sys_updated_by);

@@ -1,4 +1,5 @@
 // The bridge config's types; src/settings/file/load.ts builds one from BRIDGE_CONFIG (or SERVICENOW_*).
+import type { CorrelationConfig } from '../common/correlation-tag';
 import type { HasuraOp } from '../contract';
 import type { TargetConfig } from '../ticketing/target-config';
 import type { SourceConfig } from './source';
@@ -55,13 +56,16 @@ export interface BridgeConfig {
   defaults: TriggerConfig;
   /** Effective: defaults already merged. */
   triggers: Record<string, TriggerConfig>;
+  /** Signs row ticket keys; present whenever a lifecycle trigger is (the loader requires it). */
+  correlation?: CorrelationConfig;
 }
 
 /**
  * What the webhook needs of the config to route events: which ops a trigger takes, its lifecycle and
- * write-back columns, and the Hasura role the bridge writes as (`source.hasura.role`; not a secret).
+ * write-back columns, the Hasura role the bridge writes as (`source.hasura.role`; not a secret), and the
+ * secret that signs row ticket keys.
  */
-export type BridgeRouting = Pick<BridgeConfig, 'defaults' | 'triggers'> & { hasuraRole?: string };
+export type BridgeRouting = Pick<BridgeConfig, 'defaults' | 'triggers' | 'correlation'> & { hasuraRole?: string };
 
 /** The settings for a Hasura trigger; one the file does not name gets the defaults. */
 export function triggerConfig(config: BridgeRouting, trigger: string): TriggerConfig {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceNowChangeResult } from '../../src/contract';
+import { rowTicketKey } from '../helpers/correlation';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, SN_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
@@ -65,7 +66,7 @@ async function expectWritten(sysId: string, mod: unknown, id: number) {
 }
 
 const ticketsOf = (trigger: string, id: number) =>
-  stack.sim.records().filter((r) => r.correlation_id === `${trigger}:public.incident_request:${id}`);
+  stack.sim.records().filter((r) => r.correlation_id === rowTicketKey(trigger, 'public.incident_request', id));
 
 const heldBy = async (trigger: string, id: number) => {
   const handle = stack.temporal.client.workflow.getHandle(`row-${trigger}-public.incident_request-${id}`);

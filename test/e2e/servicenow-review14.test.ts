@@ -3,6 +3,7 @@ import type { ServiceNowChangeResult } from '../../src/contract';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, SN_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
+import { rowTicketKey } from '../helpers/correlation';
 import { eventually } from '../helpers/stack';
 
 /*
@@ -52,7 +53,7 @@ test('R1: an agent change landing before the row workflow holds its ticket still
   const row = await rowIn(id);
   const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: row });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(TRIGGER, 'public.incident_request', id);
   const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: 'the committed ticket',
   });
@@ -83,7 +84,7 @@ async function rowWithTicket(id: number) {
   await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'r', 'open')", [id]);
   const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: await rowIn(id) });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(TRIGGER, 'public.incident_request', id);
   const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: `the ticket of row ${id}`,
   });
@@ -134,13 +135,19 @@ test.failing(
  * adopts it instead of creating one (or, with a late duplicate, keeps it and cancels its own), and from then on that user's edits of their incident are "confirmed" and written
  * into the row (and the row's fields are sent to their incident).
  */
-// Still open (issue 14, README "ServiceNow back to the row"): the first fix broke exactly-once on operator retries
-// and was reverted. Marked `failing` so it reports the hole while it exists and turns red when fixed.
-test.failing(
-  "R4: an incident another user pointed at the row's correlation key beforehand never becomes the row's ticket",
-  async () => {
-    const id = 304;
-    const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+// The key is signed (src/common/correlation-tag.ts): neither the untagged form nor a tag made with another
+// secret is the row's key, so the row's lookup never finds the planted incident.
+test.each([
+  ['an untagged key', 304, (id: number) => `${TRIGGER}:public.incident_request:${id}`],
+  [
+    'a key tagged with the wrong secret',
+    314,
+    (id: number) => rowTicketKey(TRIGGER, 'public.incident_request', id, 'another-secret-of-at-least-32-bytes!!'),
+  ],
+])(
+  "R4: an incident another user pointed at the row's correlation key beforehand never becomes the row's ticket (%s)",
+  async (_form, id, plantedKey) => {
+    const correlationId = plantedKey(id);
     stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
     const answer = await fetch(`${stack.sim.url}/api/now/table/incident`, {
       method: 'POST',

@@ -3,6 +3,7 @@ import type { ServiceNowChangeResult } from '../../src/contract';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
+import { rowTicketKey } from '../helpers/correlation';
 
 /*
  * Issue 14 review H1: the incident's correlation_id is editable by any ServiceNow user who may edit the
@@ -55,7 +56,7 @@ async function rowWithTicket(id: number, trigger = TRIGGER) {
   const row = await rowIn('public.incident_request', id);
   const body = hasuraEventBody({ trigger, op: 'INSERT', id: randomUUID(), old: null, new: row });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${trigger}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(trigger, 'public.incident_request', id);
   const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: `the ticket of row ${id}`,
   });
@@ -111,7 +112,10 @@ async function forgetRowWorkflow(id: number) {
 test("when an agent points a ticket at another row of the table, then the row's workflow refuses it: not written, ignored naming why", async () => {
   const mine = await rowWithTicket(21, PLAIN);
   await rowWithTicket(22, PLAIN);
-  const forged = agentEdit(mine.sys_id, { correlation_id: `${PLAIN}:public.incident_request:22`, state: '2' });
+  const forged = agentEdit(mine.sys_id, {
+    correlation_id: rowTicketKey(PLAIN, 'public.incident_request', 22),
+    state: '2',
+  });
   const result = await changeResult(mine.sys_id, forged.sys_mod_count);
   expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining(`not ${mine.number}`) });
   expect(await rowIn('public.incident_request', 22)).toMatchObject({ status: 'open' });
@@ -121,7 +125,7 @@ test("when an agent points a ticket at another row of the table, then the row's 
 test('when an agent points a ticket at another table, then no row workflow confirms it: not written, ignored naming the table', async () => {
   const mine = await rowWithTicket(23, PLAIN);
   await stack.db.query("INSERT INTO public.payroll (id, status) VALUES (23, 'paid')");
-  const forged = agentEdit(mine.sys_id, { correlation_id: `${PLAIN}:public.payroll:23`, state: '2' });
+  const forged = agentEdit(mine.sys_id, { correlation_id: rowTicketKey(PLAIN, 'public.payroll', 23), state: '2' });
   const result = await changeResult(mine.sys_id, forged.sys_mod_count);
   expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('public.payroll') });
   expect(await rowIn('public.payroll', 23)).toMatchObject({ status: 'paid', resolution: null });
@@ -131,7 +135,7 @@ test('when an agent points a ticket at another table, then no row workflow confi
 test('when a trigger with writeback.table gets a ticket pointed at another table, then only its own table is written, by the ticket column', async () => {
   const mine = await rowWithTicket(27);
   await stack.db.query("INSERT INTO public.payroll (id, status) VALUES (27, 'paid')");
-  const forged = agentEdit(mine.sys_id, { correlation_id: `${TRIGGER}:public.payroll:27`, state: '2' });
+  const forged = agentEdit(mine.sys_id, { correlation_id: rowTicketKey(TRIGGER, 'public.payroll', 27), state: '2' });
   await changeResult(mine.sys_id, forged.sys_mod_count);
   expect(await rowIn('public.payroll', 27)).toMatchObject({ status: 'paid', resolution: null });
   expect(stack.writer.writes.filter((w) => w.table.name === 'payroll')).toHaveLength(0);
@@ -157,7 +161,10 @@ test('when the row workflow is past retention, then the ticket column still bind
   const other = await rowWithTicket(26);
   await forgetRowWorkflow(25);
   await forgetRowWorkflow(26);
-  const forged = agentEdit(other.sys_id, { correlation_id: `${TRIGGER}:public.incident_request:25`, state: '2' });
+  const forged = agentEdit(other.sys_id, {
+    correlation_id: rowTicketKey(TRIGGER, 'public.incident_request', 25),
+    state: '2',
+  });
   const forgedResult = await changeResult(other.sys_id, forged.sys_mod_count);
   expect(forgedResult).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining(`not ${other.number}`) });
   expect(await rowIn(TICKETS, 25)).toMatchObject({ status: null });

@@ -11,6 +11,7 @@ import { ensureReconcileSchedule } from '../../src/worker/reconcile-schedule';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, signedPost, startInboundStack, TRIGGER, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
+import { rowTicketKey } from '../helpers/correlation';
 
 const silentLogger = createLogger({ level: 'silent' });
 let stack: InboundStack;
@@ -42,7 +43,7 @@ async function rowWithTicket(id: number) {
     'open',
   ]);
   await deliver('INSERT', null, await rowOf(id));
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(TRIGGER, 'public.incident_request', id);
   return eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: `the ticket of row ${id}`,
   });

@@ -20,6 +20,7 @@ import { createRowWriters } from '../../src/source/writers';
 import { createTargets } from '../../src/ticketing/create-targets';
 import { createBridgeWorker } from '../../src/worker/create-worker';
 import { configDir } from '../fixtures/config/write-config';
+import { CORRELATION_ENV } from './correlation';
 import { FAST_TEST_POLICY, silentNotifier } from './fake-target';
 import { startPostgres, type Postgres } from './postgres';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
@@ -56,6 +57,7 @@ const bridgeYaml = ({
 }: InboundStackOptions) => `
 source:
   postgres: { url: { env: SOURCE_DB_URL } }
+correlation: { secret: { env: BRIDGE_CORRELATION_SECRET } }
 lookups:
   sn_state_to_status: { "1": open, "2": in_progress, "3": on_hold, "6": resolved, "7": closed, "8": canceled }
 triggers:
@@ -125,6 +127,7 @@ export async function startInboundStack(options: InboundStackOptions = {}): Prom
     SERVICENOW_USERNAME: 'bridge',
     SERVICENOW_PASSWORD: 'bridge-password',
     SERVICENOW_REQUEST_TIMEOUT_MS: '3000',
+    ...CORRELATION_ENV,
   };
   const config = loadBridgeConfig({ env });
   files.remove();

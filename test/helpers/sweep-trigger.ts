@@ -1,6 +1,7 @@
 import type { ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import type { InboundTrigger } from '../../src/activities/inbound';
 import type { createServiceNowTarget } from '../../src/ticketing/servicenow';
+import { rowTicketKey } from './correlation';
 
 /** An inbound trigger as the reconciler sees it: the sweep reads by its name's prefix, no template runs. */
 export const sweptTrigger = (name: string): InboundTrigger => ({
@@ -21,7 +22,7 @@ export function ticketChanger(
   return async (trigger: InboundTrigger, i: number, at: number) => {
     setClock(at);
     const ref = await target().create({
-      correlationId: `${trigger.name}:public.t:${i}`,
+      correlationId: rowTicketKey(trigger.name, 'public.t', i),
       fields: { short_description: 'x' },
     });
     return sim().agentUpdate(ref.id, { fields: { state: '2' } });

@@ -3,6 +3,7 @@ import { SERVICENOW_RECONCILE_WORKFLOW_TYPE, type ServiceNowChangeResult } from 
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, signedPost, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
+import { rowTicketKey } from '../helpers/correlation';
 
 // Its own trigger: other inbound suites use the same row ids on the shared dev server (one row workflow each).
 const TRIGGER = 'incident_echo';
@@ -33,7 +34,7 @@ async function rowWithTicket(id: number) {
   ]);
   const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: await rowOf(id) });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(TRIGGER, 'public.incident_request', id);
   return eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), { what: 'the ticket' });
 }
 

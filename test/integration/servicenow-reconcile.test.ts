@@ -11,6 +11,7 @@ import { createServiceNowTarget } from '../../src/ticketing/servicenow';
 import { ensureReconcileSchedule } from '../../src/worker/reconcile-schedule';
 import { sweptTrigger } from '../helpers/sweep-trigger';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+import { rowTicketKey } from '../helpers/correlation';
 
 /*
  * The reconciler's sweep against the simulator over real HTTP, starting real workflows on the dev server
@@ -47,7 +48,10 @@ beforeEach(() => {
 /** `count` of the bridge's tickets, each then changed by an agent at `at`: all in one second. */
 async function ticketsChangedAt(count: number, at: number) {
   for (let i = 0; i < count; i += 1) {
-    await target.create({ correlationId: `${TRIGGER.name}:public.t:${i}`, fields: { short_description: `row ${i}` } });
+    await target.create({
+      correlationId: rowTicketKey(TRIGGER.name, 'public.t', i),
+      fields: { short_description: `row ${i}` },
+    });
   }
   clock = at;
   return sim.records().map((r) => sim.agentUpdate(r.sys_id, { fields: { state: '2' } }));
@@ -120,7 +124,10 @@ test('when the backlog is larger than one run may take, then the run stops at a 
   const early = await ticketsChangedAt(3, T0 + 5_000);
   clock = T0 + 7_000;
   for (let i = 3; i < 6; i += 1) {
-    await target.create({ correlationId: `${TRIGGER.name}:public.t:${i}`, fields: { short_description: `row ${i}` } });
+    await target.create({
+      correlationId: rowTicketKey(TRIGGER.name, 'public.t', i),
+      fields: { short_description: `row ${i}` },
+    });
   }
   clock = T0 + 8_000;
   const late = sim

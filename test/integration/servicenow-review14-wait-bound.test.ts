@@ -2,6 +2,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { RecordingNotifier } from '../helpers/event-harness';
+import { rowTicketKey } from '../helpers/correlation';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
@@ -52,7 +53,7 @@ test('a change whose row workflow never holds a ticket waits the park timeout, t
   };
   await eventually(parked, { what: 'the row create parked', timeoutMs: 40_000 });
   stack.sim.setFaults({});
-  const planted = await plantedFor(`${TRIGGER}:public.incident_request:${id}`);
+  const planted = await plantedFor(rowTicketKey(TRIGGER, 'public.incident_request', id));
   const starter = createServiceNowChangeStarter({ client: stack.temporal.client, taskQueue: stack.taskQueue });
   const startedAt = Date.now();
   const { workflowId } = await starter.start({

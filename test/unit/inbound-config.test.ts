@@ -3,10 +3,11 @@ import { loadBridgeConfig } from '../../src/settings/file/load';
 import { configDir } from '../fixtures/config/write-config';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CORRELATION_ENV, CORRELATION_YAML } from '../helpers/correlation';
 
 /* Issue 14 review: inbound columns that the bridge writes otherwise, and the ticket column that binds a row. */
 const HEAD = `source: { postgres: { url: { env: P } } }
-targets: { sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: svc, password: { env: P } } } }
+${CORRELATION_YAML}targets: { sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: svc, password: { env: P } } } }
 triggers:
   t:
     row_key: [id]
@@ -16,7 +17,8 @@ const WRITEBACK = `    writeback: { via: postgres, columns: { ticket_sys_id: "{{
 const files = configDir();
 afterAll(() => files.remove());
 
-const load = (yaml: string) => loadBridgeConfig({ env: { P: 'p' }, path: files.write('inbound.yaml', yaml) });
+const load = (yaml: string) =>
+  loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path: files.write('inbound.yaml', yaml) });
 
 function problemsOf(yaml: string): string[] {
   try {

@@ -3,13 +3,14 @@ import { createInboundActivities } from '../../src/activities/inbound';
 import { loadBridgeConfig } from '../../src/settings/file/load';
 import type { RowWrite, RowWriter } from '../../src/source/row-writer';
 import { configDir } from '../fixtures/config/write-config';
+import { CORRELATION_ENV, CORRELATION_YAML } from '../helpers/correlation';
 
 const files = configDir();
 afterAll(() => files.remove());
 
 const YAML = `
 source: { postgres: { url: { env: P } } }
-targets:
+${CORRELATION_YAML}targets:
   sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: svc, password: { env: P } } }
 triggers:
   orders:
@@ -34,7 +35,7 @@ class BoundRecorder implements RowWriter {
 }
 
 test('when the write attempt waited in the task queue longer than its timeout, then its statement still gets the whole attempt (counted from its start, not its schedule)', async () => {
-  const config = loadBridgeConfig({ env: { P: 'p' }, path: files.write('bound.yaml', YAML) });
+  const config = loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path: files.write('bound.yaml', YAML) });
   const writer = new BoundRecorder();
   const activities = createInboundActivities({ targets: {}, config, writers: { postgres: writer } } as never);
   const env = new MockActivityEnvironment({

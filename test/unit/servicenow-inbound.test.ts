@@ -1,25 +1,24 @@
-import { inboundTriggers, rowOfCorrelation } from '../../src/activities/inbound';
+import { inboundTriggers } from '../../src/activities/inbound';
+import { rowOfCorrelation } from '../../src/activities/inbound-key';
 import { ConfigError } from '../../src/common/config-error';
-import { rowCorrelationIdFor } from '../../src/contract';
-import { rowKeyColumns, rowKeyOf } from '../../src/mapping/row-key';
+import { rowKeyColumns } from '../../src/mapping/row-key';
 import { loadBridgeConfig } from '../../src/settings/file/load';
 import { serviceNowEventsFromEnv, serviceNowReconcileFromEnv } from '../../src/settings/servicenow-inbound';
 import { configDir } from '../fixtures/config/write-config';
-import { createHash } from 'node:crypto';
+import { CORRELATION_ENV, CORRELATION_YAML, rowTicketKey } from '../helpers/correlation';
 
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const SN = (auth: string) => `sn: { type: servicenow, instance_url: https://x.service-now.com, auth: ${auth} }`;
 const BASIC = '{ type: basic, username: svc, password: { env: P } }';
 const API_KEY = '{ type: api-key, api_key: { env: P } }';
 // Inbound writes the row, so every config here has a source to write it with.
-const PG = 'source: { postgres: { url: { env: P } } }\n';
-const HASURA = 'source: { hasura: { url: "http://hasura:8080", admin_secret: { env: P }, role: incident_bridge } }\n';
+const PG = `source: { postgres: { url: { env: P } } }\n${CORRELATION_YAML}`;
+const HASURA = `source: { hasura: { url: "http://hasura:8080", admin_secret: { env: P }, role: incident_bridge } }\n${CORRELATION_YAML}`;
 const files = configDir();
 afterAll(() => files.remove());
 
 function problemsOf(yaml: string): string[] {
   try {
-    loadBridgeConfig({ env: { P: 'p' }, path: files.write('inbound.yaml', yaml) });
+    loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path: files.write('inbound.yaml', yaml) });
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -27,22 +26,10 @@ function problemsOf(yaml: string): string[] {
   throw new Error('the config loaded, but it should have been refused');
 }
 
+// Signed keys back to their rows: test/unit/correlation-key.test.ts.
 describe('from a ticket back to its row', () => {
   test.each([
-    [['id'], { id: '42' }],
-    [['tenant', 'id'], { tenant: 'a/b', id: 'c' }],
-    [['tenant', 'id'], { tenant: '100%', id: '%2F literally' }],
-  ])('when the key columns are %j, then the correlation key gives the row key back', (columns, key) => {
-    const correlationId = rowCorrelationIdFor('orders', 'public.orders', rowKeyOf(key, columns), sha256Hex);
-    expect(rowOfCorrelation(correlationId, { name: 'orders', rowKey: columns })).toEqual({
-      table: { schema: 'public', name: 'orders' },
-      key,
-    });
-    expect(rowKeyColumns(rowKeyOf(key, columns), columns)).toEqual(key);
-  });
-
-  test.each([
-    ['a key hashed past 100 characters', rowCorrelationIdFor('orders', 'public.orders', 'x'.repeat(120), sha256Hex)],
+    ['a key hashed past 100 characters', rowTicketKey('orders', 'public.orders', 'x'.repeat(120))],
     ['a single-event ticket', 'orders:5f0b5c0e-1e7a-4bb0-9d1d-8a1c0b8e2f11'],
     ["another trigger's ticket", 'orders_v2:public.orders:1'],
     ["another system's ticket", 'JIRA-123'],
@@ -95,7 +82,7 @@ describe('the inbound: section', () => {
     ],
     [
       'no source to write the row with',
-      `targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
+      `${CORRELATION_YAML}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
       'triggers.t.inbound: needs a source: configure source.postgres.url or source.hasura, which writes the row',
     ],
     [
@@ -124,7 +111,7 @@ triggers:
   a: { ${lifecycle}, inbound: { columns: { s: "{{ record.state }}" } } }
   b: { target: sn2, ${lifecycle}, inbound: { columns: { s: x }, integration_user: svc.api } }`,
     );
-    const triggers = inboundTriggers(loadBridgeConfig({ env: { P: 'p' }, path }));
+    const triggers = inboundTriggers(loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path }));
     expect(triggers.map(({ via }) => via)).toEqual(['postgres', 'postgres']);
     expect(triggers.map(({ name, table, integrationUser }) => ({ name, table, integrationUser }))).toEqual([
       { name: 'a', table: 'incident', integrationUser: 'svc' },
