@@ -12,9 +12,10 @@ import type { RowWriter } from '../source/row-writer';
  * bridge ticketed for this very record, in the table the trigger writes (README "ServiceNow back to the row"):
  * - the row's workflow (the bridge's own record in Temporal) must hold this row under this trigger and
  *   table, with this record as its ticket;
- * - without one (past Temporal's retention), only a trigger with writeback.table and inbound.ticket_column
- *   writes, and only when the row's ticket column holds this record's sys_id;
- * - with inbound.ticket_column, the write itself is conditional on that column (atomic, whatever happens).
+ * - without one (past Temporal's retention), only a trigger with writeback.table writes, and only when the
+ *   row's ticket column holds this record's sys_id;
+ * - the write itself is conditional on the ticket column (atomic, whatever happens): the row workflow learns
+ *   of its row's DELETE and INSERT only from Hasura's events, later (review 14 R2).
  */
 
 /** What an inbound trigger knows about where its rows are. */
@@ -23,13 +24,14 @@ export interface RowTrust {
   rowKey: string[];
   /** The trigger's writeback.table: where its rows' ticket columns, and so its inbound columns, live. */
   writebackTable?: InboundRowWrite['table'];
-  ticketColumn?: string;
+  /** inbound.ticket_column: the row's column holding its ticket's sys_id. */
+  ticketColumn: string;
 }
 
 export type RowClaim = Pick<InboundRowWrite, 'table' | 'key'>;
 
 export type RowCheck =
-  | { kind: 'write'; table: InboundRowWrite['table']; onlyIf?: Record<string, string> }
+  | { kind: 'write'; table: InboundRowWrite['table']; onlyIf: Record<string, string> }
   | { kind: 'ignore'; reason: string };
 
 interface RowRecord {
@@ -38,12 +40,14 @@ interface RowRecord {
   ticket?: TicketSummary;
   /** The run is open: a ticket it does not hold yet (its create's answer is still coming) it may hold soon. */
   open: boolean;
+  /** The open run has written nothing back yet: the ticket it holds may not be in the row's ticket column yet. */
+  writeBackDue?: boolean;
 }
 
 /**
- * The row workflow is open and holds no ticket yet: not an answer. Retryable (src/activities/failures.ts treats
- * every unclassified error so), so the activity's retry schedule asks again instead of spending the change's
- * workflow id on an ignore (review 14 R1).
+ * The row workflow is open and holds no ticket yet, or has not written it back into the row yet: not an answer.
+ * Retryable (src/activities/failures.ts treats every unclassified error so), so the activity's retry schedule
+ * asks again instead of spending the change's workflow id on an ignore (review 14 R1).
  */
 export class RowTicketNotYetKnownError extends Error {
   override name = 'RowTicketNotYetKnownError';
@@ -62,10 +66,13 @@ const keyText = (key: Record<string, string>) =>
  */
 async function ticketOf(client: Client, description: WorkflowExecutionDescription) {
   const handle = client.workflow.getHandle(description.workflowId, description.runId);
-  if (description.status.name === 'RUNNING') return (await handle.query(statusQuery)).ticket;
-  if (description.status.name === 'COMPLETED') return ((await handle.result()) as RowOutcome).ticket;
+  if (description.status.name === 'RUNNING') {
+    const status = await handle.query(statusQuery);
+    return { ticket: status.ticket, writeBackDue: !status.writeBack };
+  }
+  if (description.status.name === 'COMPLETED') return { ticket: ((await handle.result()) as RowOutcome).ticket };
   const left = (description.memo?.[ROW_STATE_MEMO] as RowState | undefined)?.ticket;
-  return (await handle.query(statusQuery).catch(() => undefined))?.ticket ?? left;
+  return { ticket: (await handle.query(statusQuery).catch(() => undefined))?.ticket ?? left };
 }
 
 async function rowRecord(client: Client, workflowId: string): Promise<RowRecord | undefined> {
@@ -78,9 +85,9 @@ async function rowRecord(client: Client, workflowId: string): Promise<RowRecord 
   }
   // Set by the bridge when it started the run, from Hasura's authenticated event: not from ServiceNow.
   const attributes = description.typedSearchAttributes;
-  const ticket = await ticketOf(client, description);
+  const held = await ticketOf(client, description);
   const open = description.status.name === 'RUNNING';
-  return { trigger: attributes.get(HasuraTrigger), table: attributes.get(HasuraTable), ticket, open };
+  return { trigger: attributes.get(HasuraTrigger), table: attributes.get(HasuraTable), ...held, open };
 }
 
 /** The row workflow's word on the claim: undefined when it confirms it, else why not. */
@@ -116,19 +123,20 @@ export async function checkRow(
   if (record) {
     const why = mismatch(record, trigger, claim, ticket);
     if (why) return ignore(why);
-  } else if (!writebackTable || !ticketColumn) {
-    const bind = 'the trigger has no writeback.table and inbound.ticket_column to bind it by';
+  } else if (!writebackTable) {
+    const bind = 'the trigger has no writeback.table to bind it by';
     return ignore(`cannot confirm row ${claimed} (${keyText(claim.key)}): no row workflow holds it, and ${bind}`);
   }
+  // The row workflow learns of its row's DELETE and INSERT later (Hasura's events): a row inserted again with
+  // the key still has the old ticket in its workflow. Only the row's own ticket column tells (review 14 R2).
   const table = writebackTable ?? claim.table;
-  if (!ticketColumn) return { kind: 'write', table };
-  if (!record) {
-    const row = await deps.writer.read({ table, key: claim.key, columns: [ticketColumn] });
-    const held = row?.[ticketColumn];
-    if (held !== ticket.id) {
-      const holds = row ? `holds ${held ?? 'NULL'} in ${ticketColumn}` : 'does not exist';
-      return ignore(`row ${nameOf(table)} (${keyText(claim.key)}) ${holds}, not ${ticket.number} (${ticket.id})`);
-    }
+  const where = `row ${nameOf(table)} (${keyText(claim.key)})`;
+  const row = await deps.writer.read({ table, key: claim.key, columns: [ticketColumn] });
+  const held = row?.[ticketColumn];
+  if (held === ticket.id) return { kind: 'write', table, onlyIf: { [ticketColumn]: ticket.id } };
+  if (row && record?.writeBackDue) {
+    throw new RowTicketNotYetKnownError(`${where}: its workflow has not written ${ticket.number} back into it yet`);
   }
-  return { kind: 'write', table, onlyIf: { [ticketColumn]: ticket.id } };
+  const holds = row ? `holds ${held ?? 'NULL'} in ${ticketColumn}` : 'does not exist';
+  return ignore(`${where} ${holds}, not ${ticket.number} (${ticket.id})`);
 }

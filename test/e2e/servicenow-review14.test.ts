@@ -99,32 +99,34 @@ async function rowWithTicket(id: number) {
 }
 
 /**
- * R2: without inbound.ticket_column (the README's step-1 config) the only binding is the row workflow, which
+ * R2: without inbound.ticket_column (once the README's step-1 config) the only binding was the row workflow, which
  * learns the database's changes from Hasura's events, asynchronously (seconds to minutes behind under load,
  * longer while the webhook is down). A row deleted and inserted again with the same key is a new row the
  * bridge has not ticketed yet, but its workflow still holds the old row's ticket: the old ticket's change
  * (an agent closing it, or the bridge's own resolve for the DELETE) is written into the new row, and nothing
  * later takes it back (the new row's ticket is created, not updated: no change event).
  */
-// Still open (issue 14, README "ServiceNow back to the row"): the fix makes inbound.ticket_column required. Marked
-// `failing` so it reports the hole while it exists and turns red the day the fix lands (then make it a plain test).
-test.failing(
-  "R2: a row deleted and inserted again (Hasura's events not yet delivered) does not get the old ticket's change",
-  async () => {
-    const id = 302;
-    stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
-    const old = await rowWithTicket(id);
-    await stack.db.query('DELETE FROM public.incident_request WHERE id = $1', [id]);
-    await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'new row', 'new')", [id]);
-    const closed = stack.sim.agentUpdate(old.sys_id, {
-      user: 'ann.agent',
-      fields: { state: '6', close_code: 'Solution provided', close_notes: 'the old row' },
-    });
-    const result = await changeResult(old.sys_id, closed.sys_mod_count);
-    expect({ result, row: await rowIn(id) }).toMatchObject({ row: { status: 'new', resolution: null } });
-  },
-  90_000,
-);
+// Fixed: inbound.ticket_column is required, and every inbound write is conditional on it (the stack's trigger).
+test("R2: a row deleted and inserted again (Hasura's events not yet delivered) does not get the old ticket's change", async () => {
+  const id = 302;
+  stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
+  const old = await rowWithTicket(id);
+  // The old row fully ticketed (its write-back landed) before it is deleted and inserted again.
+  await eventually(async () => ((await rowIn(id)).ticket_sys_id === old.sys_id ? true : undefined), {
+    what: `row ${id}'s write-back`,
+  });
+  await stack.db.query('DELETE FROM public.incident_request WHERE id = $1', [id]);
+  await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'new row', 'new')", [id]);
+  const closed = stack.sim.agentUpdate(old.sys_id, {
+    user: 'ann.agent',
+    fields: { state: '6', close_code: 'Solution provided', close_notes: 'the old row' },
+  });
+  const result = await changeResult(old.sys_id, closed.sys_mod_count);
+  expect({ result, row: await rowIn(id) }).toMatchObject({
+    result: { outcome: 'ignored' },
+    row: { status: 'new', resolution: null },
+  });
+}, 90_000);
 
 /**
  * R4: the row workflow is the trust anchor of H1's fix, but it takes its ticket from a correlation_id search

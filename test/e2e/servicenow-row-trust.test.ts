@@ -10,7 +10,7 @@ import { eventually } from '../helpers/stack';
  * table the trigger writes, bound to this very ticket.
  */
 const TRIGGER = 'incident_trust';
-/** A trigger with no write-back: only its row workflows know which row has which ticket. */
+/** A trigger writing back into the event's own table (no writeback.table): past retention, no row is confirmed. */
 const PLAIN = 'incident_trust_plain';
 const TICKETS = 'public.incident_ticket';
 const RESOLVE = { state: '6', close_code: 'Solution provided' };
@@ -24,14 +24,16 @@ beforeAll(async () => {
       'CREATE TABLE public.payroll (id int PRIMARY KEY, status text, resolution text)',
     ],
     // The ticket columns live in a table of their own: inbound writes go there too.
-    triggerYaml: `    writeback:\n      via: postgres\n      table: ${TICKETS}\n      columns: { ticket_sys_id: "{{ ticket.id }}" }`,
-    inboundYaml: '      ticket_column: ticket_sys_id',
+    writebackYaml: `    writeback:\n      via: postgres\n      table: ${TICKETS}\n      columns: { ticket_sys_id: "{{ ticket.id }}" }`,
     moreTriggersYaml: [
       `  ${PLAIN}:`,
       '    row_key: [id]',
       '    lifecycle: { enabled: true, reorder_window: 300ms }',
       '    fields: { short_description: "{{ row.title }}" }',
-      '    inbound: { columns: { status: "{{ record.state | lookup: \'sn_state_to_status\' }}" } }',
+      '    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }',
+      '    inbound:',
+      '      ticket_column: ticket_sys_id',
+      '      columns: { status: "{{ record.state | lookup: \'sn_state_to_status\' }}" }',
     ].join('\n'),
   });
 }, 120_000);

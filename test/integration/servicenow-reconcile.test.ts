@@ -23,6 +23,7 @@ const TRIGGER: InboundTrigger = {
   rowKey: ['id'],
   columns: {},
   integrationUser: 'bridge',
+  ticketColumn: 'ticket_sys_id',
 };
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
