@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { ServiceNowChangeResult } from '../../src/contract';
 import { operatorActions } from '../../src/notify/summary';
 import { WriteBackError } from '../../src/source/errors';
 import { RecordingNotifier } from '../helpers/event-harness';
-import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
-import { HASURA_SECRET, SN_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
+import { rowOf, ticketedRow } from '../helpers/inbound-rows';
+import { SN_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
 
 /*
@@ -21,23 +20,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => stack?.close());
 
-const rowIn = async (id: number) =>
-  (await stack.db.query('SELECT * FROM public.incident_request WHERE id = $1', [id])).rows[0];
-
-/** A row inserted, its INSERT delivered, its ticket made and written back into the row. */
-async function rowWithTicket(id: number) {
-  await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'r', 'open')", [id]);
-  const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: await rowIn(id) });
-  await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
-  const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
-    what: `the ticket of row ${id}`,
-  });
-  await eventually(async () => ((await rowIn(id)).ticket_sys_id === ticket.sys_id ? true : undefined), {
-    what: `row ${id}'s write-back`,
-  });
-  return ticket;
-}
+const rowIn = (id: number) => rowOf(stack, id);
+const rowWithTicket = (id: number) => ticketedRow(stack, TRIGGER, id);
 
 /**
  * The source database goes away right after the change's inbound write: the re-read's check of the row fails
