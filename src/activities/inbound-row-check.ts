@@ -13,9 +13,10 @@ import type { RowWriter } from '../source/row-writer';
  * bridge ticketed for this very record, in the table the trigger writes (README "ServiceNow back to the row"):
  * - the row's workflow (the bridge's own record in Temporal) must hold this row under this trigger and
  *   table, with this record as its ticket;
- * - without one (past Temporal's retention), only a trigger with writeback.table and inbound.ticket_column
- *   writes, and only when the row's ticket column holds this record's sys_id;
- * - with inbound.ticket_column, the write itself is conditional on that column (atomic, whatever happens).
+ * - without one (past Temporal's retention), only a trigger with writeback.table writes, and only when the
+ *   row's ticket column holds this record's sys_id;
+ * - the write itself is conditional on the ticket column (atomic, whatever happens): the row workflow learns
+ *   of its row's DELETE and INSERT only from Hasura's events, later (review 14 R2).
  */
 
 /** What an inbound trigger knows about where its rows are. */
@@ -24,13 +25,14 @@ export interface RowTrust {
   rowKey: string[];
   /** The trigger's writeback.table: where its rows' ticket columns, and so its inbound columns, live. */
   writebackTable?: InboundRowWrite['table'];
-  ticketColumn?: string;
+  /** inbound.ticket_column: the row's column holding its ticket's sys_id. */
+  ticketColumn: string;
 }
 
 export type RowClaim = Pick<InboundRowWrite, 'table' | 'key'>;
 
 export type RowCheck =
-  | { kind: 'write'; table: InboundRowWrite['table']; onlyIf?: Record<string, string> }
+  | { kind: 'write'; table: InboundRowWrite['table']; onlyIf: Record<string, string> }
   | { kind: 'ignore'; reason: string }
   | { kind: 'wait'; reason: string };
 
@@ -42,15 +44,19 @@ interface RowRecord {
   open: boolean;
   /** The open run is applying an event (or parked on one): a create it sent may answer with another ticket. */
   applying: boolean;
+  /** The open run has written nothing back yet: the ticket it holds may not be in the row's ticket column yet. */
+  writeBackDue?: boolean;
 }
 
 /** Row workflow states in which a ticket call is under way or parked (a create with on_closed: create-new too). */
 const APPLYING_STATES: ReadonlySet<string> = new Set(['applying', 'creating', 'waiting-for-operator']);
 
 /**
- * The row workflow cannot answer yet: it holds no ticket, or another one while it applies an event (on_closed:
- * create-new makes the new ticket there). Retryable for a caller from before the wait (src/activities/failures.ts
- * treats every unclassified error so, review 14 R1); permanent once the change workflow's wait is over.
+
+ * The row workflow cannot answer yet: it holds no ticket, another one while it applies an event (on_closed:
+ * create-new makes the new ticket there), or it has not written its ticket back into the row yet. Retryable for a
+ * caller from before the wait (src/activities/failures.ts treats every unclassified error so, review 14 R1);
+ * permanent once the change workflow's wait is over.
  */
 export class RowTicketNotYetKnownError extends Error {
   override name = 'RowTicketNotYetKnownError';
@@ -62,7 +68,7 @@ const keyText = (key: Record<string, string>) =>
     .map(([column, value]) => `${column}=${value}`)
     .join(', ');
 
-type HeldTicket = Partial<Pick<EventStatus, 'ticket' | 'state'>>;
+type HeldTicket = Partial<Pick<EventStatus, 'ticket' | 'state'>> & { writeBackDue?: boolean };
 
 /**
  * The ticket a row workflow holds (and, open, what it is doing): the open run's status, a finished run's result. A run that ended otherwise
@@ -71,7 +77,10 @@ type HeldTicket = Partial<Pick<EventStatus, 'ticket' | 'state'>>;
  */
 async function ticketOf(client: Client, description: WorkflowExecutionDescription): Promise<HeldTicket> {
   const handle = client.workflow.getHandle(description.workflowId, description.runId);
-  if (description.status.name === 'RUNNING') return handle.query(statusQuery);
+  if (description.status.name === 'RUNNING') {
+    const status = await handle.query(statusQuery);
+    return { ticket: status.ticket, state: status.state, writeBackDue: !status.writeBack };
+  }
   if (description.status.name === 'COMPLETED') return { ticket: ((await handle.result()) as RowOutcome).ticket };
   const left = (description.memo?.[ROW_STATE_MEMO] as RowState | undefined)?.ticket;
   return { ticket: (await handle.query(statusQuery).catch(() => undefined))?.ticket ?? left };
@@ -87,10 +96,11 @@ async function rowRecord(client: Client, workflowId: string): Promise<RowRecord 
   }
   // Set by the bridge when it started the run, from Hasura's authenticated event: not from ServiceNow.
   const attributes = description.typedSearchAttributes;
-  const { ticket, state } = await ticketOf(client, description);
+  const { ticket, state, writeBackDue } = await ticketOf(client, description);
   const open = description.status.name === 'RUNNING';
   const applying = open && state !== undefined && APPLYING_STATES.has(state);
-  return { trigger: attributes.get(HasuraTrigger), table: attributes.get(HasuraTable), ticket, open, applying };
+  const [trigger, table] = [attributes.get(HasuraTrigger), attributes.get(HasuraTable)];
+  return { trigger, table, ticket, open, applying, writeBackDue };
 }
 
 /** The row workflow's word on the claim: undefined when it confirms it, else why not. */
@@ -141,19 +151,20 @@ export async function checkRow(
     if (wait) return notReady(wait, rowNotReady);
     const why = mismatch(record, trigger, claim, ticket);
     if (why) return ignore(why);
-  } else if (!writebackTable || !ticketColumn) {
-    const bind = 'the trigger has no writeback.table and inbound.ticket_column to bind it by';
+  } else if (!writebackTable) {
+    const bind = 'the trigger has no writeback.table to bind it by';
     return ignore(`cannot confirm row ${claimed} (${keyText(claim.key)}): no row workflow holds it, and ${bind}`);
   }
+  // The row workflow learns of its row's DELETE and INSERT later (Hasura's events): a row inserted again with
+  // the key still has the old ticket in its workflow. Only the row's own ticket column tells (review 14 R2).
   const table = writebackTable ?? claim.table;
-  if (!ticketColumn) return { kind: 'write', table };
-  if (!record) {
-    const row = await deps.writer.read({ table, key: claim.key, columns: [ticketColumn] });
-    const held = row?.[ticketColumn];
-    if (held !== ticket.id) {
-      const holds = row ? `holds ${held ?? 'NULL'} in ${ticketColumn}` : 'does not exist';
-      return ignore(`row ${nameOf(table)} (${keyText(claim.key)}) ${holds}, not ${ticket.number} (${ticket.id})`);
-    }
+  const where = `row ${nameOf(table)} (${keyText(claim.key)})`;
+  const row = await deps.writer.read({ table, key: claim.key, columns: [ticketColumn] });
+  const held = row?.[ticketColumn];
+  if (held === ticket.id) return { kind: 'write', table, onlyIf: { [ticketColumn]: ticket.id } };
+  if (row && record?.writeBackDue) {
+    return notReady(`${where}: its workflow has not written ${ticket.number} back into it yet`, rowNotReady);
   }
-  return { kind: 'write', table, onlyIf: { [ticketColumn]: ticket.id } };
+  const holds = row ? `holds ${held ?? 'NULL'} in ${ticketColumn}` : 'does not exist';
+  return ignore(`${where} ${holds}, not ${ticket.number} (${ticket.id})`);
 }

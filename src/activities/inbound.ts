@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { inboundVia, type BridgeConfig, type TriggerConfig } from '../config/bridge-config';
+import type { BridgeConfig, TriggerConfig } from '../config/bridge-config';
 import { ConfigError } from '../common/config-error';
 import type { InboundDecision, InboundRowWrite, InboundWriteResult, ReadChangeOptions } from '../contract';
 import type { ServiceNowChange } from '../contract';
@@ -20,7 +20,7 @@ import { withFailureMapping } from './ticket';
 
 /** What the inbound activities need of the config; the worker's whole BridgeConfig fits. */
 export type InboundConfigView = Pick<BridgeConfig, 'triggers' | 'defaults' | 'correlation'> &
-  Partial<Pick<BridgeConfig, 'lookups' | 'targets' | 'source'>>;
+  Partial<Pick<BridgeConfig, 'lookups' | 'targets'>>;
 
 export interface InboundDeps extends FailureReporting {
   targets: Record<string, TicketTarget>;
@@ -41,7 +41,7 @@ export interface InboundTrigger extends RowTrust {
   rowKey: string[];
   columns: Record<string, CompiledTemplate>;
   integrationUser?: string;
-  /** The writer its rows are written through (src/config/bridge-config.ts `inboundVia`). */
+  /** The writer its rows are written through: its write-back's, which holds the ticket column. */
   via?: 'postgres' | 'hasura';
 }
 
@@ -61,7 +61,7 @@ export function inboundTriggers(config: InboundConfigView, engine = createLiquid
     const target = config.targets?.[trigger.target];
     const table = (target?.type === 'servicenow' && target.table) || 'incident';
     const integrationUser = integrationUserOf(trigger, config);
-    const via = inboundVia(trigger, config.source ?? {});
+    const via = trigger.writeback?.via;
     const { target: targetName, rowKey } = trigger;
     const trust = { writebackTable: trigger.writeback?.table, ticketColumn: trigger.inbound.ticketColumn };
     return columns ? [{ name, target: targetName, table, rowKey, columns, integrationUser, via, ...trust }] : [];
@@ -194,6 +194,11 @@ async function writeRow(
     triggers.find((trigger) => trigger.name === write.trigger),
   );
   const { table, key, values, onlyIf } = write;
+  // A decision made by a worker from before inbound.ticket_column was required carries no condition (review 14 R2).
+  if (!onlyIf) {
+    const why = 'decided before inbound.ticket_column was required, so not bound to its ticket: not written';
+    throw ApplicationFailure.nonRetryable(`inbound write to ${table.schema}.${table.name}: ${why}`, 'MappingError');
+  }
   const timeoutMs = attemptTimeLeftMs(startedAt);
   const { rows, changed } = await writer.write({ table, key, values, onlyIf, onlyChanged: true, timeoutMs });
   return changed === undefined ? { rows } : { rows, changed };

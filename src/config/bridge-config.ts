@@ -21,7 +21,7 @@ export interface InboundConfig {
    * The row's column holding its ticket's sys_id (a write-back column written as `{{ ticket.id }}`): inbound
    * writes only a row whose column holds the changed record's sys_id, atomically (README "ServiceNow back to the row").
    */
-  ticketColumn?: string;
+  ticketColumn: string;
 }
 
 /** Writes the ticket back into the event's row (README "Write-back"): rendered after ticket work or a park. */
@@ -70,14 +70,4 @@ export type BridgeRouting = Pick<BridgeConfig, 'defaults' | 'triggers' | 'correl
 /** The settings for a Hasura trigger; one the file does not name gets the defaults. */
 export function triggerConfig(config: BridgeRouting, trigger: string): TriggerConfig {
   return Object.hasOwn(config.triggers, trigger) ? config.triggers[trigger] : config.defaults;
-}
-
-/**
- * Which row writer an inbound trigger writes through: its write-back's `via`, else the only configured
- * source (the settings loader rejects an inbound trigger for which this is undefined).
- */
-export function inboundVia(trigger: TriggerConfig, source: SourceConfig): WritebackConfig['via'] | undefined {
-  if (trigger.writeback) return trigger.writeback.via;
-  const configured = (['postgres', 'hasura'] as const).filter((via) => source[via]);
-  return configured.length === 1 ? configured[0] : undefined;
 }

@@ -36,7 +36,7 @@ export interface InboundRowWrite {
   key: Record<string, string>;
   values: Record<string, string | null>;
   /** The row's ticket column must hold this record's sys_id: checked in the UPDATE itself (inbound.ticket_column). */
-  onlyIf?: Record<string, string>;
+  onlyIf: Record<string, string>;
 }
 
 export type InboundDecision =

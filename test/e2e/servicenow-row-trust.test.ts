@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ServiceNowChangeResult } from '../../src/contract';
+import type { EventStatus, ServiceNowChangeResult } from '../../src/contract';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
@@ -11,7 +11,7 @@ import { rowTicketKey } from '../helpers/correlation';
  * table the trigger writes, bound to this very ticket.
  */
 const TRIGGER = 'incident_trust';
-/** A trigger with no write-back: only its row workflows know which row has which ticket. */
+/** A trigger writing back into the event's own table (no writeback.table): past retention, no row is confirmed. */
 const PLAIN = 'incident_trust_plain';
 const TICKETS = 'public.incident_ticket';
 const RESOLVE = { state: '6', close_code: 'Solution provided' };
@@ -25,14 +25,16 @@ beforeAll(async () => {
       'CREATE TABLE public.payroll (id int PRIMARY KEY, status text, resolution text)',
     ],
     // The ticket columns live in a table of their own: inbound writes go there too.
-    triggerYaml: `    writeback:\n      via: postgres\n      table: ${TICKETS}\n      columns: { ticket_sys_id: "{{ ticket.id }}" }`,
-    inboundYaml: '      ticket_column: ticket_sys_id',
+    writebackYaml: `    writeback:\n      via: postgres\n      table: ${TICKETS}\n      columns: { ticket_sys_id: "{{ ticket.id }}" }`,
     moreTriggersYaml: [
       `  ${PLAIN}:`,
       '    row_key: [id]',
       '    lifecycle: { enabled: true, reorder_window: 300ms }',
       '    fields: { short_description: "{{ row.title }}" }',
-      '    inbound: { columns: { status: "{{ record.state | lookup: \'sn_state_to_status\' }}" } }',
+      '    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }',
+      '    inbound:',
+      '      ticket_column: ticket_sys_id',
+      '      columns: { status: "{{ record.state | lookup: \'sn_state_to_status\' }}" }',
     ].join('\n'),
   });
 }, 120_000);
@@ -174,4 +176,42 @@ test('when the row workflow is past retention, then the ticket column still bind
   const result = await changeResult(mine.sys_id, resolved.sys_mod_count);
   expect(result).toMatchObject({ outcome: 'written', rows: 1 });
   expect(await rowIn(TICKETS, 25)).toMatchObject({ status: 'resolved', resolution: 'after retention' });
+});
+
+test("when an agent changes the ticket before the row's write-back has put it into the ticket column, then the change waits for it and reaches the row", async () => {
+  const id = 28;
+  const inner = stack.writer.write;
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  // Holds the write-back of the row's new ticket (the inbound writes carry onlyIf, the write-back does not).
+  stack.writer.write = async (request) => {
+    if (request.key.id === id && !request.onlyIf) await gate;
+    return inner(request);
+  };
+  try {
+    const ticket = await rowWithTicket(id, PLAIN);
+    const rowWorkflow = stack.temporal.client.workflow.getHandle(`row-${PLAIN}-public.incident_request-${id}`);
+    await eventually(async () => ((await rowWorkflow.query<EventStatus>('status')).ticket ? true : undefined), {
+      what: `row ${id}'s workflow holding its ticket`,
+    });
+    const moved = agentEdit(ticket.sys_id, { state: '2' }, 'ann.agent');
+    const change = stack.temporal.client.workflow.getHandle(
+      `servicenow-incident-${ticket.sys_id}-${moved.sys_mod_count}`,
+    );
+    // The change has found the ticket column empty at least once (or has ended) before the write-back lands.
+    await eventually(
+      async () => {
+        const run = await change.describe().catch(() => undefined);
+        const retried = run?.raw.pendingActivities?.some((activity) => (activity.attempt ?? 0) >= 2);
+        return retried || (run && run.status.name !== 'RUNNING') || undefined;
+      },
+      { what: 'the change retrying its read' },
+    );
+    release();
+    expect(await changeResult(ticket.sys_id, moved.sys_mod_count)).toMatchObject({ outcome: 'written', rows: 1 });
+    expect(await rowIn('public.incident_request', id)).toMatchObject({ status: 'in_progress' });
+  } finally {
+    release();
+    stack.writer.write = inner;
+  }
 });

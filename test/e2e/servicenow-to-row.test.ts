@@ -3,6 +3,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import {
   serviceNowReconcileScheduleId,
   type ReconcileInput,
+  type EventStatus,
   type ReconcileResult,
   type ServiceNowChangeResult,
 } from '../../src/contract';
@@ -129,6 +130,11 @@ test('when the bridge itself updates the ticket, then that change flows back as 
   const before = await rowOf(2);
   await stack.db.query("UPDATE public.incident_request SET title = 'row 2, renamed' WHERE id = 2");
   await deliver('UPDATE', before, await rowOf(2));
+  // The write-back of that UPDATE (the ticket column again) makes a row version of its own: counted from after it.
+  const row = stack.temporal.client.workflow.getHandle(`row-${TRIGGER}-public.incident_request-2`);
+  await eventually(async () => (await row.query<EventStatus>('status')).writeBack?.action === 'updated' || undefined, {
+    what: "the write-back of row 2's UPDATE",
+  });
   const version = await rowVersion(2);
   const updated = await eventually(
     () => {

@@ -34,10 +34,13 @@ export const SN_SECRET = 'sn-events-secret';
 /** What a suite changes of the stack: its own trigger (the dev server is shared), more trigger keys, more tables. */
 export interface InboundStackOptions {
   trigger?: string;
-  /** More keys of the trigger, as YAML lines indented by four spaces (e.g. a `writeback:`). */
+  /** More keys of the trigger, as YAML lines indented by four spaces. */
   triggerYaml?: string;
-  /** More keys of the trigger's `inbound:`, as YAML lines indented by eight spaces. */
-  inboundYaml?: string;
+  /**
+   * The trigger's `writeback:`, as YAML lines indented by four spaces; it must write `ticket_sys_id` (the inbound
+   * ticket column) as `{{ ticket.id }}`. Default: into the row's own `ticket_sys_id`.
+   */
+  writebackYaml?: string;
   /** More statements run on the database before the worker starts (more tables, columns). */
   ddl?: string[];
   /** More triggers, as YAML lines indented by two spaces (under `triggers:`). */
@@ -52,7 +55,7 @@ export interface InboundStackOptions {
 const bridgeYaml = ({
   trigger = TRIGGER,
   triggerYaml = '',
-  inboundYaml = '',
+  writebackYaml = '    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }',
   moreTriggersYaml = '',
 }: InboundStackOptions) => `
 source:
@@ -68,11 +71,12 @@ triggers:
       short_description: "{{ row.title }}"
     resolve_fields: { close_code: Solution provided, close_notes: "row deleted" }
 ${triggerYaml}
+${writebackYaml}
     inbound:
+      ticket_column: ticket_sys_id
       columns:
         status: "{{ record.state | lookup: 'sn_state_to_status' }}"
         resolution: "{{ record.close_notes }}"
-${inboundYaml}
 ${moreTriggersYaml}
 `;
 
@@ -116,7 +120,9 @@ export async function startInboundStack(options: InboundStackOptions = {}): Prom
   const pg = await startPostgres();
   const db = new PgClient({ connectionString: pg.url() });
   await db.connect();
-  await db.query('CREATE TABLE public.incident_request (id int PRIMARY KEY, title text, status text, resolution text)');
+  await db.query(
+    'CREATE TABLE public.incident_request (id int PRIMARY KEY, title text, status text, resolution text, ticket_sys_id text)',
+  );
   for (const statement of options.ddl ?? []) await db.query(statement);
   const sim = await startServiceNowSimulator({ port: 0 });
   const files = configDir();

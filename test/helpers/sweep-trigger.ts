@@ -11,6 +11,7 @@ export const sweptTrigger = (name: string): InboundTrigger => ({
   rowKey: ['id'],
   columns: {},
   integrationUser: 'bridge',
+  ticketColumn: 'ticket_sys_id',
 });
 
 /** A ticket of the trigger's, changed by an agent at `at` (one second each: the sweep's order is theirs). */

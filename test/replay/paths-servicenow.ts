@@ -21,6 +21,7 @@ const WRITE = {
   table: { schema: 'public', name: 'incident_request' },
   key: { id: '7' },
   values: { status: 'in_progress' },
+  onlyIf: { ticket_sys_id: 'a1b2c3' },
 };
 const decision = (modCount: number, status: string): InboundDecision => ({
   kind: 'write',

@@ -18,8 +18,14 @@ triggers:
     row_key: [id]
     lifecycle: { enabled: true }
     fields: { short_description: "{{ row.title }}" }
-    inbound: { columns: { status: "{{ record.state }}" } }
+    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }
+    inbound: { columns: { status: "{{ record.state }}" }, ticket_column: ticket_sys_id }
 `;
+
+const WRITE = {
+  ...{ trigger: 'orders', table: { schema: 'public', name: 'orders' }, key: { id: '1' }, values: {} },
+  onlyIf: { ticket_sys_id: 'a1b2c3' },
+};
 
 /** Records the time bound each write is given. */
 class BoundRecorder implements RowWriter {
@@ -42,8 +48,17 @@ test('when the write attempt waited in the task queue longer than its timeout, t
     startToCloseTimeoutMs: 30_000,
     currentAttemptScheduledTimestampMs: Date.now() - 60_000, // a backlog: scheduled a minute ago
   });
-  const write = { trigger: 'orders', table: { schema: 'public', name: 'orders' }, key: { id: '1' }, values: {} };
-  await env.run(activities.writeInboundRow, write);
+  await env.run(activities.writeInboundRow, WRITE);
   expect(writer.bounds[0]).toBeGreaterThan(25_000);
   expect(writer.bounds[0]).toBeLessThanOrEqual(29_000);
+});
+
+test('when a write decided by a worker from before the ticket column was required comes without its condition, then it writes nothing and fails for good', async () => {
+  const config = loadBridgeConfig({ env: { P: 'p' }, path: files.write('legacy.yaml', YAML) });
+  const writer = new BoundRecorder();
+  const activities = createInboundActivities({ targets: {}, config, writers: { postgres: writer } } as never);
+  const { onlyIf: _none, ...legacy } = WRITE;
+  const written = new MockActivityEnvironment().run(activities.writeInboundRow, legacy as typeof WRITE);
+  await expect(written).rejects.toMatchObject({ nonRetryable: true, message: expect.stringContaining('not written') });
+  expect(writer.bounds).toEqual([]);
 });

@@ -13,6 +13,9 @@ const API_KEY = '{ type: api-key, api_key: { env: P } }';
 // Inbound writes the row, so every config here has a source to write it with.
 const PG = `source: { postgres: { url: { env: P } } }\n${CORRELATION_YAML}`;
 const HASURA = `source: { hasura: { url: "http://hasura:8080", admin_secret: { env: P }, role: incident_bridge } }\n${CORRELATION_YAML}`;
+// Every inbound trigger binds its rows by the ticket column its write-back writes (review 14 R2).
+const WB = (via = 'postgres') => `writeback: { via: ${via}, columns: { ticket_sys_id: "{{ ticket.id }}" } }`;
+const BOUND = 'ticket_column: ticket_sys_id';
 const files = configDir();
 afterAll(() => files.remove());
 
@@ -47,52 +50,47 @@ describe('the inbound: section', () => {
   test.each([
     [
       'a trigger without lifecycle',
-      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { inbound: { columns: { status: "{{ record.state }}" } } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${WB()}, inbound: { columns: { status: "{{ record.state }}" }, ${BOUND} } } }`,
       'triggers.t.inbound: needs lifecycle.enabled: true (a ticket per row is how a change finds its row)',
     ],
     [
       'a template that does not parse',
-      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { status: "{{ record.state " } } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { status: "{{ record.state " }, ${BOUND} } } }`,
       /^triggers\.t\.inbound\.columns\.status: template error/,
     ],
     [
       'an unknown lookup table',
-      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: "{{ record.state | lookup: 'x' }}" } } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { s: "{{ record.state | lookup: 'x' }}" }, ${BOUND} } } }`,
       'triggers.t.inbound.columns.s: unknown lookup table "x" (defined under lookups: none)',
     ],
     [
       'an unknown key',
-      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x }, colums: {} } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { s: x }, colums: {}, ${BOUND} } } }`,
       "triggers.t.inbound: Unrecognized key(s) in object: 'colums'",
     ],
     [
       'no columns',
-      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: {} } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: {}, ${BOUND} } } }`,
       'triggers.t.inbound.columns: name at least one column',
     ],
     [
       'a target that has no user name and no integration_user',
-      `${PG}targets: { ${SN(API_KEY)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
+      `${PG}targets: { ${SN(API_KEY)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { s: x }, ${BOUND} } } }`,
       /^triggers\.t\.inbound\.integration_user: required/,
     ],
     [
       'a Jira target',
-      `${PG}targets: { j: { type: jira, base_url: https://a.atlassian.net, project: OPS, email: a@example.com, api_token: { env: P } } }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
+      `${PG}targets: { j: { type: jira, base_url: https://a.atlassian.net, project: OPS, email: a@example.com, api_token: { env: P } } }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { s: x }, ${BOUND} } } }`,
       'triggers.t.inbound: needs a servicenow target (j is jira)',
     ],
     [
       'no source to write the row with',
-      `${CORRELATION_YAML}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
-      'triggers.t.inbound: needs a source: configure source.postgres.url or source.hasura, which writes the row',
-    ],
-    [
-      'two sources and no writeback.via to choose',
-      `source: { postgres: { url: { env: P } }, ${HASURA.slice(10, -2)} }\ntargets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
-      'triggers.t.inbound: needs a source: both source.postgres and source.hasura are configured: give the trigger a writeback with via',
+      `${CORRELATION_YAML}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { s: x }, ${BOUND} } } }`,
+      'triggers.t.writeback.via: postgres needs source.postgres.url, which is not configured',
     ],
     [
       'a column Hasura cannot expose, written through Hasura',
-      `${HASURA}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { "close notes": x } } } }`,
+      `${HASURA}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB('hasura')}, inbound: { columns: { "close notes": x }, ${BOUND} } } }`,
       'triggers.t.inbound.columns: "close notes" is not a GraphQL name, so Hasura cannot expose it (use via: postgres)',
     ],
   ])('when it has %s, then loading fails naming the key', (_name, yaml, problem) => {
@@ -108,8 +106,8 @@ describe('the inbound: section', () => {
       `${PG}targets: { ${SN(BASIC)}, sn2: { type: servicenow, instance_url: https://y.service-now.com, table: sc_task, auth: ${API_KEY} } }
 defaults: { target: sn }
 triggers:
-  a: { ${lifecycle}, inbound: { columns: { s: "{{ record.state }}" } } }
-  b: { target: sn2, ${lifecycle}, inbound: { columns: { s: x }, integration_user: svc.api } }`,
+  a: { ${lifecycle}, ${WB()}, inbound: { columns: { s: "{{ record.state }}" }, ${BOUND} } }
+  b: { target: sn2, ${lifecycle}, ${WB()}, inbound: { columns: { s: x }, integration_user: svc.api, ${BOUND} } }`,
     );
     const triggers = inboundTriggers(loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path }));
     expect(triggers.map(({ via }) => via)).toEqual(['postgres', 'postgres']);

@@ -19,7 +19,8 @@ lookups: { st: { "6": resolved } }
 triggers:
   incident_lifecycle:
     lifecycle: { enabled: true }
-    inbound: { columns: { status: "{{ record.state | lookup: 'st' }}" } }
+    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }
+    inbound: { columns: { status: "{{ record.state | lookup: 'st' }}" }, ticket_column: ticket_sys_id }
   orders_plain: {}
 `,
 );

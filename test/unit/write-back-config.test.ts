@@ -130,7 +130,10 @@ describe('loop guards (webhook routing)', () => {
     const inbound = `${SOURCE.replace(/ {2}hasura.*\n/, '')}${CORRELATION_YAML}triggers:
   i:
     lifecycle: { enabled: true }
-    inbound: { columns: { status: "{{ record.state }}", resolution: "{{ record.close_notes }}" } }
+    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }
+    inbound:
+      columns: { status: "{{ record.state }}", resolution: "{{ record.close_notes }}" }
+      ticket_column: ticket_sys_id
 `;
     const routing = loadBridgeRouting({ ...CORRELATION_ENV, BRIDGE_CONFIG: files.write('i.yaml', inbound) });
     const event = { ...update({ status: 'open' }, { status: 'resolved', resolution: 'fixed' }), trigger: 'i' };

@@ -33,7 +33,7 @@ export function resolveRouting(file: BridgeFile, targetNames: string[], problems
   for (const [name, trigger] of Object.entries(file.triggers))
     checkSection(trigger, { ...check, path: `triggers.${name}` });
   const { engine } = check;
-  for (const [name, trigger] of Object.entries(triggers)) checkInbound(trigger, `triggers.${name}`, check);
+  for (const [name, trigger] of Object.entries(triggers)) checkInbound(trigger, `triggers.${name}`, problems);
   for (const [name, target] of Object.entries(file.targets ?? {})) {
     if (target.type === 'rest') compileRestTemplates(engine, target, { path: `targets.${name}`, problems });
   }
