@@ -51,6 +51,9 @@ export class StatusTracker {
 
   /** The ticket goes into the search attributes with the next state change, in the same upsert. */
   recordTicket(ticket: TicketSummary): void {
+    // A new ticket (on_closed: create-new) is not in the row's ticket column until its own write-back: the old
+    // report must not tell inbound changes it is (review 14 R2). Query state only: no command, replays as before.
+    if (this.status.ticket && this.status.ticket.id !== ticket.id) this.status.writeBack = undefined;
     this.status.ticket = ticket;
     if (this.fewerActions) this.unlistedTicket = ticket.number;
     else upsertSearchAttributes([{ key: IncidentNumber, value: ticket.number }]);

@@ -18,7 +18,9 @@ const createNewYaml = `
     lifecycle: { enabled: true, on_closed: create-new, reorder_window: 300ms }
     fields:
       short_description: "{{ row.title }}"
+    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }
     inbound:
+      ticket_column: ticket_sys_id
       columns:
         status: "{{ record.state | lookup: 'sn_state_to_status' }}"
         resolution: "{{ record.close_notes }}"

@@ -54,7 +54,7 @@ test('when the write attempt waited in the task queue longer than its timeout, t
 });
 
 test('when a write decided by a worker from before the ticket column was required comes without its condition, then it writes nothing and fails for good', async () => {
-  const config = loadBridgeConfig({ env: { P: 'p' }, path: files.write('legacy.yaml', YAML) });
+  const config = loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path: files.write('legacy.yaml', YAML) });
   const writer = new BoundRecorder();
   const activities = createInboundActivities({ targets: {}, config, writers: { postgres: writer } } as never);
   const { onlyIf: _none, ...legacy } = WRITE;
