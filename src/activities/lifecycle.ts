@@ -88,8 +88,9 @@ function rowRun(input: ForwardInput, event: RowEvent, state: RowState | undefine
 async function forwardToRowWorkflow(deps: LifecycleDeps, input: ForwardInput): Promise<void> {
   const { client } = deps;
   if (!client) throw new Error('this worker has no Temporal client for lifecycle triggers');
-  // A row image too large for the row workflow parks this event, which names the limit (src/activities/failures.ts).
-  const event = await withFailureMapping(async () => toRowEvent(input.event));
+  // An image over the limit keeps its mapped columns; one too large even so parks this event naming the limit
+  // (src/activities/failures.ts).
+  const event = await withFailureMapping(async () => toRowEvent(input.event, deps.mapper.mappedColumns(input.event)));
   const within = withinAttempt(client);
   const { route } = input;
   try {
