@@ -17,6 +17,7 @@ import type {
 } from '../contract';
 import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import type { TicketTarget } from '../ticketing/ticket-target';
+import { temporalCallMayPass } from './failures';
 import { changeRowTicket } from './row-ticket';
 import { withFailureMapping } from './ticket';
 import { writeBackPlanOf } from './write-back';
@@ -31,15 +32,37 @@ export interface LifecycleDeps {
   client?: Client;
 }
 
+/** The shortest call worth making: a busy row run holds a signal until its deadline minus 500 ms. */
+const CALL_MIN_MS = 1_500;
+const CALL_MAX_MS = 10_000;
+
+/** A call's deadline: a quarter of the attempt's time left (room to retry), within CALL_MIN_MS–CALL_MAX_MS. */
+const callMs = (left: number) => Math.min(left, Math.max(CALL_MIN_MS, Math.min(CALL_MAX_MS, left / 4)));
+
 /**
  * Every call ends within one start-to-close timeout of this attempt's start: with ROW_IDLE never shorter,
  * no run can start and finish idle between this forward's look at the row and its start of the next run.
  * Counted from the start, as Temporal counts it, not from the schedule: behind a backlog an attempt waits
  * in the task queue longer than its timeout, and a deadline already past would fail every retry at once.
+ * A hot row's run answers BUSY_WORKFLOW only at a call's deadline, and the client's own retry then starts past
+ * it: so each call gets a share of the time left, and a call that may pass is made again while time is left.
+ * A signal retried after its answer was lost arrives twice; the row run drops the second by its event id.
  */
 function withinAttempt(client: Client): <T>(call: () => Promise<T>) => Promise<T> {
-  const deadline = Date.now() + Context.current().info.startToCloseTimeoutMs;
-  return (call) => client.connection.withDeadline(deadline, call);
+  const context = Context.current();
+  const end = Date.now() + context.info.startToCloseTimeoutMs;
+  return async (call) => {
+    for (let retry = 0; ; retry++) {
+      const start = Date.now();
+      try {
+        return await client.connection.withDeadline(start + callMs(end - start), call);
+      } catch (error) {
+        const pauseMs = Math.min(1_000, 100 * 2 ** retry) * (0.5 + Math.random());
+        if (!temporalCallMayPass(error) || end - Date.now() < pauseMs + CALL_MIN_MS) throw error;
+        await context.sleep(pauseMs);
+      }
+    }
+  };
 }
 
 /** The state the row's last run left when it finished idle; none when it never ran or ended otherwise. */
