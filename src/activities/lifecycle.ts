@@ -19,6 +19,7 @@ import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { temporalCallMayPass } from './failures';
 import { changeRowTicket } from './row-ticket';
+import { RowTurns } from './row-turns';
 import { withFailureMapping } from './ticket';
 import { writeBackPlanOf } from './write-back';
 import { summarize, targetForTrigger, targetNamed } from './targets';
@@ -48,9 +49,8 @@ const callMs = (left: number) => Math.min(left, Math.max(CALL_MIN_MS, Math.min(C
  * it: so each call gets a share of the time left, and a call that may pass is made again while time is left.
  * A signal retried after its answer was lost arrives twice; the row run drops the second by its event id.
  */
-function withinAttempt(client: Client): <T>(call: () => Promise<T>) => Promise<T> {
+function withinAttempt(client: Client, end: number): <T>(call: () => Promise<T>) => Promise<T> {
   const context = Context.current();
-  const end = Date.now() + context.info.startToCloseTimeoutMs;
   return async (call) => {
     for (let retry = 0; ; retry++) {
       const start = Date.now();
@@ -108,22 +108,25 @@ function rowRun(input: ForwardInput, event: RowEvent, state: RowState | undefine
  * (signal-with-start) that resumes from the state the last one left, so a stale event stays stale.
  * The images' digests let the row workflow order its events as the database made them.
  */
-async function forwardToRowWorkflow(deps: LifecycleDeps, input: ForwardInput): Promise<void> {
+async function forwardToRowWorkflow(deps: LifecycleDeps, turns: RowTurns, input: ForwardInput): Promise<void> {
   const { client } = deps;
   if (!client) throw new Error('this worker has no Temporal client for lifecycle triggers');
+  const end = Date.now() + Context.current().info.startToCloseTimeoutMs;
   // An image over the limit keeps its mapped columns; one too large even so parks this event naming the limit
   // (src/activities/failures.ts).
   const event = await withFailureMapping(async () => toRowEvent(input.event, deps.mapper.mappedColumns(input.event)));
-  const within = withinAttempt(client);
-  const { route } = input;
-  try {
-    return await within(() => client.workflow.getHandle(route.rowWorkflowId).signal(rowEventSignal, event));
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
-  }
-  const state = await within(() => lastRunState(client, route.rowWorkflowId));
-  const start = { ...rowRun(input, event, state), signal: rowEventSignal, signalArgs: [event] as [RowEvent] };
-  await within(() => client.workflow.signalWithStart<RowTicketWorkflow, [RowEvent]>(ROW_WORKFLOW_TYPE, start));
+  const within = withinAttempt(client, end);
+  const { rowWorkflowId } = input.route;
+  await turns.run(rowWorkflowId, end - CALL_MIN_MS, async () => {
+    try {
+      return await within(() => client.workflow.getHandle(rowWorkflowId).signal(rowEventSignal, event));
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    const state = await within(() => lastRunState(client, rowWorkflowId));
+    const start = { ...rowRun(input, event, state), signal: rowEventSignal, signalArgs: [event] as [RowEvent] };
+    await within(() => client.workflow.signalWithStart<RowTicketWorkflow, [RowEvent]>(ROW_WORKFLOW_TYPE, start));
+  });
 }
 
 /**
@@ -144,8 +147,9 @@ async function applyRowEvent(deps: LifecycleDeps, input: ApplyRowEventInput): Pr
 }
 
 export function createLifecycleActivities(deps: LifecycleDeps) {
+  const turns = new RowTurns();
   return {
-    forwardToRowWorkflow: (input: ForwardInput) => forwardToRowWorkflow(deps, input),
+    forwardToRowWorkflow: (input: ForwardInput) => forwardToRowWorkflow(deps, turns, input),
     applyRowEvent: (input: ApplyRowEventInput) => applyRowEvent(deps, input),
     /** The worker's current rules, read by each row run: not frozen into the run's first start. */
     async lifecycleRules(trigger: string): Promise<LifecycleRules> {

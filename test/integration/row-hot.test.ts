@@ -110,7 +110,8 @@ test(`when ${BURST} forwards to one served row run at once, then each lands with
       forwards.map((forward) => attempt(BURST_ATTEMPT_MS).run(forwardToRowWorkflow, forward)),
     );
     const failed = results.filter((result) => result.status === 'rejected');
-    const reasons = [...new Set(failed.map((result) => String((result as PromiseRejectedResult).reason)))];
+    const reasonOf = ({ reason }: PromiseRejectedResult) => `${reason}: ${(reason as Error).cause ?? ''}`;
+    const reasons = [...new Set(failed.map((result) => reasonOf(result as PromiseRejectedResult)))];
     console.info(
       `hot row: ${BURST - failed.length}/${BURST} forwards landed within one ${BURST_ATTEMPT_MS} ms attempt ` +
         `(all settled after ${Date.now() - started} ms); failures: ${reasons.slice(0, 3).join(' | ')}`,
