@@ -97,7 +97,8 @@ test('when the row run answers BUSY_WORKFLOW to the first signals, then the forw
 }, 60_000);
 
 const BURST = 500;
-const BURST_ATTEMPT_MS = 5_000;
+// 10 s keeps the guard clear of a loaded CI machine; the README's figures ran it with HOT_ROW_ATTEMPT_MS=5000.
+const BURST_ATTEMPT_MS = Number(process.env.HOT_ROW_ATTEMPT_MS ?? 10_000);
 
 test(`when ${BURST} forwards to one served row run at once, then each lands within one ${BURST_ATTEMPT_MS / 1000} s attempt`, async () => {
   const lane = await new RowLane(temporal, { policy: { rowIdleMs: 60_000 } }).start();
