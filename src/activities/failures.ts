@@ -4,6 +4,7 @@ import { TicketError, isPermanent } from '../ticketing/errors';
 import { MappingError } from '../mapping/mapper';
 import { RowImageTooLargeError } from '../mapping/row-images';
 import { WriteBackError } from '../source/errors';
+import { temporalRefusal } from '../starting/temporal-refusals';
 
 export interface FailureContext {
   attempt: number;
@@ -86,4 +87,15 @@ export function ticketMayExistAfter(error: unknown): boolean {
   if (!(error instanceof TicketError)) return true;
   if (error.status !== undefined && NOT_WRITTEN_STATUSES.has(error.status)) return false;
   return causeCode(error.cause) !== 'ECONNREFUSED';
+}
+
+/**
+ * Whether a Temporal call that failed may pass when made again: Temporal away or overloaded, a busy workflow
+ * (RESOURCE_EXHAUSTED, BUSY_WORKFLOW), a deadline — the answers the webhook gives 503 without a fix for, decided in
+ * one place (src/starting/temporal-refusals.ts). A refusal an operator must fix, a missing workflow or a bug: never.
+ */
+export function temporalCallMayPass(error: unknown): boolean {
+  // The namespace only words an operator's fix, which a passing call has none of.
+  const refusal = temporalRefusal(error, '');
+  return refusal !== undefined && refusal.fix === undefined;
 }

@@ -19,7 +19,9 @@ import type {
 } from '../contract';
 import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import type { TicketTarget } from '../ticketing/ticket-target';
+import { temporalCallMayPass } from './failures';
 import { changeRowTicket, type LegacyKey } from './row-ticket';
+import { RowTurns } from './row-turns';
 import { withFailureMapping } from './ticket';
 import { writeBackPlanOf } from './write-back';
 import { summarize, targetForTrigger, targetNamed } from './targets';
@@ -33,15 +35,36 @@ export interface LifecycleDeps {
   client?: Client;
 }
 
+/** The shortest call worth making: a busy row run holds a signal until its deadline minus 500 ms. */
+const CALL_MIN_MS = 1_500;
+const CALL_MAX_MS = 10_000;
+
+/** A call's deadline: a quarter of the attempt's time left (room to retry), within CALL_MIN_MS–CALL_MAX_MS. */
+const callMs = (left: number) => Math.min(left, Math.max(CALL_MIN_MS, Math.min(CALL_MAX_MS, left / 4)));
+
 /**
  * Every call ends within one start-to-close timeout of this attempt's start: with ROW_IDLE never shorter,
  * no run can start and finish idle between this forward's look at the row and its start of the next run.
  * Counted from the start, as Temporal counts it, not from the schedule: behind a backlog an attempt waits
  * in the task queue longer than its timeout, and a deadline already past would fail every retry at once.
+ * A hot row's run answers BUSY_WORKFLOW only at a call's deadline, and the client's own retry then starts past
+ * it: so each call gets a share of the time left, and a call that may pass is made again while time is left.
+ * A signal retried after its answer was lost arrives twice; the row run drops the second by its event id.
  */
-function withinAttempt(client: Client): <T>(call: () => Promise<T>) => Promise<T> {
-  const deadline = Date.now() + Context.current().info.startToCloseTimeoutMs;
-  return (call) => client.connection.withDeadline(deadline, call);
+function withinAttempt(client: Client, end: number): <T>(call: () => Promise<T>) => Promise<T> {
+  const context = Context.current();
+  return async (call) => {
+    for (let retry = 0; ; retry++) {
+      const start = Date.now();
+      try {
+        return await client.connection.withDeadline(start + callMs(end - start), call);
+      } catch (error) {
+        const pauseMs = Math.min(1_000, 100 * 2 ** retry) * (0.5 + Math.random());
+        if (!temporalCallMayPass(error) || end - Date.now() < pauseMs + CALL_MIN_MS) throw error;
+        await context.sleep(pauseMs);
+      }
+    }
+  };
 }
 
 /** The state the row's last run left when it finished idle; none when it never ran or ended otherwise. */
@@ -87,21 +110,25 @@ function rowRun(input: ForwardInput, event: RowEvent, state: RowState | undefine
  * (signal-with-start) that resumes from the state the last one left, so a stale event stays stale.
  * The images' digests let the row workflow order its events as the database made them.
  */
-async function forwardToRowWorkflow(deps: LifecycleDeps, input: ForwardInput): Promise<void> {
+async function forwardToRowWorkflow(deps: LifecycleDeps, turns: RowTurns, input: ForwardInput): Promise<void> {
   const { client } = deps;
   if (!client) throw new Error('this worker has no Temporal client for lifecycle triggers');
-  // A row image too large for the row workflow parks this event, which names the limit (src/activities/failures.ts).
-  const event = await withFailureMapping(async () => toRowEvent(input.event));
-  const within = withinAttempt(client);
-  const { route } = input;
-  try {
-    return await within(() => client.workflow.getHandle(route.rowWorkflowId).signal(rowEventSignal, event));
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
-  }
-  const state = await within(() => lastRunState(client, route.rowWorkflowId));
-  const start = { ...rowRun(input, event, state), signal: rowEventSignal, signalArgs: [event] as [RowEvent] };
-  await within(() => client.workflow.signalWithStart<RowTicketWorkflow, [RowEvent]>(ROW_WORKFLOW_TYPE, start));
+  const end = Date.now() + Context.current().info.startToCloseTimeoutMs;
+  // An image over the limit keeps its mapped columns; one too large even so parks this event naming the limit
+  // (src/activities/failures.ts).
+  const event = await withFailureMapping(async () => toRowEvent(input.event, deps.mapper.mappedColumns(input.event)));
+  const within = withinAttempt(client, end);
+  const { rowWorkflowId } = input.route;
+  await turns.run(rowWorkflowId, end - CALL_MIN_MS, async () => {
+    try {
+      return await within(() => client.workflow.getHandle(rowWorkflowId).signal(rowEventSignal, event));
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    const state = await within(() => lastRunState(client, rowWorkflowId));
+    const start = { ...rowRun(input, event, state), signal: rowEventSignal, signalArgs: [event] as [RowEvent] };
+    await within(() => client.workflow.signalWithStart<RowTicketWorkflow, [RowEvent]>(ROW_WORKFLOW_TYPE, start));
+  });
 }
 
 /** With `correlation.legacy_before`, the row's pre-tag key (README "Correlation keys"); the worker holds the config. */
@@ -136,8 +163,9 @@ async function applyRowEvent(deps: LifecycleDeps, input: ApplyRowEventInput): Pr
 }
 
 export function createLifecycleActivities(deps: LifecycleDeps) {
+  const turns = new RowTurns();
   return {
-    forwardToRowWorkflow: (input: ForwardInput) => forwardToRowWorkflow(deps, input),
+    forwardToRowWorkflow: (input: ForwardInput) => forwardToRowWorkflow(deps, turns, input),
     applyRowEvent: (input: ApplyRowEventInput) => applyRowEvent(deps, input),
     /** The worker's current rules, read by each row run: not frozen into the run's first start. */
     async lifecycleRules(trigger: string): Promise<LifecycleRules> {

@@ -4,6 +4,7 @@ import { ConfigError } from '../common/config-error';
 import type { HasuraEvent, TicketFields } from '../contract';
 import type { Liquid } from 'liquidjs';
 import { compileTemplates, createLiquid, type CompiledTemplate } from '../templating/liquid';
+import { imageColumnsRead } from './mapped-columns';
 import { currentRow, rowKeyOf } from './row-key';
 
 /** What a mapper needs of the config; a whole BridgeConfig fits. */
@@ -54,6 +55,8 @@ export interface EventMapper {
   fields(event: HasuraEvent, set: FieldSet, extras?: ScopeExtras): Promise<TicketFields>;
   /** The trigger's work note; `changes` defaults to rowChanges(event). */
   workNote(event: HasuraEvent, extras?: ScopeExtras & { changes?: FieldChange[] }): Promise<string>;
+  /** The row columns the event's trigger reads (its templates and key); undefined: any column may matter. */
+  mappedColumns(event: HasuraEvent): string[] | undefined;
 }
 
 /** Columns whose value differs between the old and new image (UPDATE only); a missing column counts as null. */
@@ -76,6 +79,7 @@ interface CompiledTrigger {
   sources: Record<FieldSet, Record<string, string>>;
   sets: Record<FieldSet, Record<string, CompiledTemplate>>;
   workNote: CompiledTemplate;
+  mappedColumns: string[] | undefined;
 }
 
 /** Parses every template once, up front; a config that slipped past the loader fails here, not per event. */
@@ -96,7 +100,11 @@ function compileTrigger(engine: Liquid, config: TriggerConfig, path: string, pro
     writebackColumns: compile(sources.writebackColumns, 'writeback.columns'),
     writebackErrorColumns: compile(sources.writebackErrorColumns, 'writeback.error_columns'),
   };
-  return { config, sources, sets, workNote: compile({ work_note: config.workNote }, 'work_note').work_note };
+  const workNote = compile({ work_note: config.workNote }, 'work_note').work_note;
+  const templates = [workNote, ...Object.values(sets).flatMap((set) => Object.values(set))].filter(Boolean);
+  const read = imageColumnsRead(engine, templates);
+  const mappedColumns = read && [...new Set([...config.rowKey, ...read])];
+  return { config, sources, sets, workNote, mappedColumns };
 }
 
 /** Every trigger's templates, parsed; all problems reported at once. */
@@ -155,6 +163,7 @@ export function createEventMapper(config: MappingConfig): EventMapper {
       const what = { trigger: event.trigger, field: 'work_note', source: compiled.config.workNote };
       return renderOne(engine, compiled.workNote, scope, what);
     },
+    mappedColumns: (event) => compiledFor(event).mappedColumns,
   };
 }
 

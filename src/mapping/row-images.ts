@@ -26,26 +26,46 @@ export function rowImagesOf(event: HasuraEvent): RowImages {
   return { before: before && digest(before), after: after && digest(after) };
 }
 
-/**
- * The event as its row workflow receives it. Each image must fit ROW_IMAGE_BYTES_LIMIT: a row run sends up to two
- * in one ticket call and carries one into its next run, all under Temporal's blob size limit.
- */
-export function toRowEvent(event: HasuraEvent): RowEvent {
-  for (const side of ['old', 'new'] as const) {
-    const image = event.data[side];
-    const bytes = image ? Buffer.byteLength(JSON.stringify(image)) : 0;
-    if (bytes > ROW_IMAGE_BYTES_LIMIT) throw new RowImageTooLargeError(side, bytes);
-  }
-  return { ...event, images: rowImagesOf(event) };
+const jsonBytes = (row: Row) => Buffer.byteLength(JSON.stringify(row));
+
+/** The image with only `columns`, or undefined when it is too large even then (or any column may matter). */
+function trimmed(image: Row, columns: string[] | undefined): Row | undefined {
+  if (!columns) return undefined;
+  const kept = Object.fromEntries(columns.filter((column) => Object.hasOwn(image, column)).map((c) => [c, image[c]]));
+  return jsonBytes(kept) <= ROW_IMAGE_BYTES_LIMIT ? kept : undefined;
 }
 
-/** A row image over ROW_IMAGE_BYTES_LIMIT: permanent, the event parks for an operator (src/activities/failures.ts). */
+/**
+ * The event as its row workflow receives it. Each image must fit ROW_IMAGE_BYTES_LIMIT: a row run sends up to two
+ * in one ticket call and carries one into its next run, all under Temporal's blob size limit. An image over it
+ * keeps only `mappedColumns` (the trigger's templates and key: all a ticket call reads); its digest is the full
+ * image's, so the run orders its events as the database made them. Images that fit are carried whole.
+ */
+export function toRowEvent(event: HasuraEvent, mappedColumns?: string[]): RowEvent {
+  const data = { ...event.data };
+  for (const side of ['old', 'new'] as const) {
+    const image = data[side];
+    if (!image || jsonBytes(image) <= ROW_IMAGE_BYTES_LIMIT) continue;
+    const kept = trimmed(image, mappedColumns);
+    if (!kept) throw new RowImageTooLargeError(side, jsonBytes(image), mappedColumns !== undefined);
+    data[side] = kept;
+  }
+  return { ...event, data, images: rowImagesOf(event) };
+}
+
+/**
+ * A row image over ROW_IMAGE_BYTES_LIMIT even with only its mapped columns: permanent, the event parks for an
+ * operator (src/activities/failures.ts).
+ */
 export class RowImageTooLargeError extends Error {
-  constructor(side: 'old' | 'new', bytes: number) {
+  constructor(side: 'old' | 'new', bytes: number, trimmable: boolean) {
+    const why = trimmable
+      ? 'even with only the columns its templates and key read'
+      : 'and a template reads the whole image (row, old or new without a column), so no column can be left out';
     super(
       `the row's ${side} image is ${Math.ceil(bytes / 1024)} KiB, over the ${ROW_IMAGE_BYTES_LIMIT / 1024} KiB a ` +
-        `row workflow takes per image (Temporal's 2 MiB payload limit; README "Mappings, lifecycle"): the ` +
-        `row's ticket cannot follow this change; narrow the trigger's columns, then abandon this event`,
+        `row workflow takes per image (Temporal's 2 MiB payload limit; README "Mappings, lifecycle") ${why}: the ` +
+        `row's ticket cannot follow this change; narrow the mapped columns or the trigger's, then abandon this event`,
     );
     this.name = 'RowImageTooLargeError';
   }

@@ -4,8 +4,31 @@ import http2, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:
 /** gRPC status codes the gatekeeper answers with (fixed by the gRPC spec). */
 export const GRPC_PERMISSION_DENIED = 7;
 export const GRPC_UNAUTHENTICATED = 16;
+export const GRPC_RESOURCE_EXHAUSTED = 8;
 
-export type Verdict = 'pass' | { code: number; message: string };
+/**
+ * `holdMs`: answer only after this long, given the call's own deadline (its `grpc-timeout`; undefined: none), as a
+ * server does that waits for a lock until shortly before the caller gives up.
+ */
+export type Verdict = 'pass' | { code: number; message: string; holdMs?: (timeoutMs: number | undefined) => number };
+
+/**
+ * What Temporal's history service answers a signal that waited for a busy workflow's lock: it waits until the
+ * caller's deadline minus 500 ms, then RESOURCE_EXHAUSTED (cause BUSY_WORKFLOW) "Workflow is busy.".
+ */
+export const BUSY_WORKFLOW: Verdict = {
+  code: GRPC_RESOURCE_EXHAUSTED,
+  message: 'Workflow is busy.',
+  holdMs: (timeoutMs) => Math.max(0, (timeoutMs ?? 0) - 500),
+};
+
+const TIMEOUT_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1_000, m: 1, u: 1e-3, n: 1e-6 };
+
+/** The gRPC `grpc-timeout` header ("4999m", "5S") in milliseconds. */
+function timeoutMsOf(header: string | string[] | undefined): number | undefined {
+  const match = /^(\d+)([HMSmun])$/.exec(String(header ?? ''));
+  return match ? Number(match[1]) * TIMEOUT_UNIT_MS[match[2]] : undefined;
+}
 
 export interface GrpcGatekeeper {
   /** host:port to dial instead of the Temporal frontend. */
@@ -40,15 +63,20 @@ export async function startGrpcGatekeeper(target: string): Promise<GrpcGatekeepe
     const verdict = policy(headers.authorization, method);
     if (verdict !== 'pass') {
       const grpcMessage = encodeURIComponent(verdict.message);
-      stream.respond(
-        {
-          ':status': 200,
-          'content-type': 'application/grpc',
-          'grpc-status': verdict.code,
-          'grpc-message': grpcMessage,
-        },
-        { endStream: true },
-      );
+      const answer = () =>
+        !stream.destroyed &&
+        stream.respond(
+          {
+            ':status': 200,
+            'content-type': 'application/grpc',
+            'grpc-status': verdict.code,
+            'grpc-message': grpcMessage,
+          },
+          { endStream: true },
+        );
+      const holdMs = verdict.holdMs?.(timeoutMsOf(headers['grpc-timeout'])) ?? 0;
+      if (holdMs > 0) setTimeout(answer, holdMs);
+      else answer();
       return;
     }
     const call = upstream.request(forwardable(headers));

@@ -1,0 +1,48 @@
+import { ROW_IMAGE_BYTES_LIMIT, type HasuraEvent } from '../../src/contract';
+import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
+import { rowImagesOf, RowImageTooLargeError, toRowEvent } from '../../src/mapping/row-images';
+
+const mapperWith = (fields: Record<string, string>) =>
+  createEventMapper({ ...DEFAULT_MAPPING, defaults: { ...DEFAULT_MAPPING.defaults, fields, rowKey: ['id'] } });
+
+const event = (old: Record<string, unknown> | null, row: Record<string, unknown> | null): HasuraEvent => ({
+  eventId: 'e1',
+  trigger: 't',
+  table: { schema: 'public', name: 'r' },
+  op: row ? 'UPDATE' : 'DELETE',
+  createdAt: '2026-12-03T09:00:00.000000',
+  data: { old, new: row },
+  sessionVariables: null,
+});
+const huge = 'x'.repeat(ROW_IMAGE_BYTES_LIMIT);
+
+test('when templates read columns by name, then the mapped columns are those and the key', () => {
+  const mapper = mapperWith({ short_description: "{{ row.title }} {{ old['a b'] }} {{ new.owner.nested_key }}" });
+  const columns = mapper.mappedColumns(event(null, { id: 1 }));
+  expect(columns).toEqual(expect.arrayContaining(['id', 'title', 'a b', 'owner']));
+  expect(columns).not.toContain('nested_key');
+});
+
+test('when a template reads a whole image or a computed column, then any column may matter', () => {
+  expect(mapperWith({ description: '{{ row | json }}' }).mappedColumns(event(null, { id: 1 }))).toBeUndefined();
+  expect(mapperWith({ description: '{{ new[col] }}' }).mappedColumns(event(null, { id: 1 }))).toBeUndefined();
+});
+
+test('when an image is over the limit, then it keeps its mapped columns and the digest of the whole image', () => {
+  const full = event({ id: 1, title: 'a', blob: huge }, null);
+  const row = toRowEvent(full, ['id', 'title']);
+  expect(row.data.old).toEqual({ id: 1, title: 'a' });
+  expect(row.images).toEqual(rowImagesOf(full));
+});
+
+test('when an image fits, then it is carried whole', () => {
+  const small = event({ id: 1, title: 'a', note: 'n' }, { id: 1, title: 'b', note: 'm' });
+  expect(toRowEvent(small, ['id', 'title']).data).toEqual(small.data);
+});
+
+test('when even the mapped columns are over the limit, or any column may matter, then the event is refused naming the limit', () => {
+  const mappedHuge = event({ id: 1, title: huge }, null);
+  expect(() => toRowEvent(mappedHuge, ['id', 'title'])).toThrow(RowImageTooLargeError);
+  expect(() => toRowEvent(mappedHuge, ['id', 'title'])).toThrow(`${ROW_IMAGE_BYTES_LIMIT / 1024} KiB`);
+  expect(() => toRowEvent(event({ id: 1, blob: huge }, null), undefined)).toThrow(/reads the whole image/);
+});
