@@ -7,6 +7,7 @@ import { hasuraEventSchema } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';
 import { createEventMapper } from '../../src/mapping/mapper';
 import { loadBridgeConfig } from '../../src/settings/file/load';
+import { CORRELATION_ENV } from '../helpers/correlation';
 import { createEventRouter } from '../../src/starting/event-routing';
 import { toWorkflowEvent } from '../../src/starting/event-starter';
 import { FakeTarget } from '../helpers/fake-target';
@@ -38,7 +39,12 @@ afterAll(async () => {
 });
 
 const config = loadBridgeConfig({
-  env: { SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9', SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' },
+  env: {
+    SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9',
+    SERVICENOW_USERNAME: 'u',
+    SERVICENOW_PASSWORD: 'p',
+    ...CORRELATION_ENV,
+  },
   path: path.resolve(__dirname, '..', 'fixtures', 'lifecycle.yaml'),
 });
 const router = createEventRouter(config);
