@@ -198,14 +198,17 @@ test("when an agent changes the ticket before the row's write-back has put it in
     const change = stack.temporal.client.workflow.getHandle(
       `servicenow-incident-${ticket.sys_id}-${moved.sys_mod_count}`,
     );
-    // The change has found the ticket column empty at least once (or has ended) before the write-back lands.
+    // The change has found the ticket column empty at least once (it waits on a timer: patched
+    // '14-wait-for-row-ticket'; or has ended) before the write-back lands.
     await eventually(
       async () => {
         const run = await change.describe().catch(() => undefined);
-        const retried = run?.raw.pendingActivities?.some((activity) => (activity.attempt ?? 0) >= 2);
-        return retried || (run && run.status.name !== 'RUNNING') || undefined;
+        if (!run) return undefined;
+        const { events } = await change.fetchHistory();
+        const waited = events?.some((event) => event.timerStartedEventAttributes);
+        return waited || run.status.name !== 'RUNNING' || undefined;
       },
-      { what: 'the change retrying its read' },
+      { what: 'the change waiting to read again' },
     );
     release();
     expect(await changeResult(ticket.sys_id, moved.sys_mod_count)).toMatchObject({ outcome: 'written', rows: 1 });
