@@ -56,6 +56,26 @@ export interface CreateTicketResult {
   ticketMayExist?: boolean;
 }
 
+export interface EventTicketInput {
+  event: HasuraEvent;
+  correlationId: string;
+  /** Operator-supplied field values that win over the mapping. */
+  overrides: Record<string, string>;
+  /** True after a reset or an operator retry: look the key up before creating. */
+  ticketMayExist: boolean;
+  /** The workflow input's policy overrides, over the worker's policy. */
+  policy?: Partial<EventPolicy>;
+  /** The run's start (ISO 8601): the old-event rule measures the event's age at it. */
+  runStartedAt: string;
+}
+
+/** The create's result with what the workflow needs afterwards: the policy it ran under, the row key, write-backs. */
+export interface EventTicketResult extends CreateTicketResult {
+  policy: EventPolicy;
+  rowKey: string;
+  writeBack?: WriteBackPlan;
+}
+
 export interface DuplicateCheckInput {
   target: string;
   correlationId: string;
@@ -152,6 +172,8 @@ export interface BridgeActivities {
   /** Local activity: the worker's timing, for runs that have no transformEvent result yet. */
   workerPolicy(): Promise<EventPolicy>;
   createTicket(input: CreateTicketInput): Promise<CreateTicketResult>;
+  /** singleTicketWorkflow's one activity: mapping, old-event rule and create, under the worker's policy. */
+  createEventTicket(input: EventTicketInput): Promise<EventTicketResult>;
   /** Keeps the oldest ticket of a correlation key and cancels the rest (a late-committed duplicate). */
   cancelDuplicateTickets(input: DuplicateCheckInput): Promise<DuplicateCheckResult>;
   /** Signal-with-start of the row's workflow. */

@@ -1,0 +1,65 @@
+import { Context } from '@temporalio/activity';
+import {
+  isOldEvent,
+  resolvePolicy,
+  type EventPolicy,
+  type EventTicketInput,
+  type EventTicketResult,
+} from '../contract';
+import { attemptsSpent, toApplicationFailure, underSchedule } from './failures';
+import { createOrReuse, type TicketDeps } from './ticket';
+import { mapEvent, type TransformDeps } from './transform';
+
+type EventTicketDeps = TicketDeps & TransformDeps;
+
+/** A call running this long heartbeats (every HEARTBEAT_EVERY_MS), so a dead worker's attempt times out in 20 s. */
+const HEARTBEAT_AFTER_MS = 10_000;
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/**
+ * Heartbeats only for a slow call: each heartbeat that reaches the server is a billable action, and a quick create
+ * needs none. Without details, so the next attempt finds no memo of this one and looks the ticket up first.
+ */
+function heartbeatWhileSlow(context: Context): () => void {
+  let every: NodeJS.Timeout | undefined;
+  const start = setTimeout(() => {
+    context.heartbeat();
+    every = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  }, HEARTBEAT_AFTER_MS);
+  return () => {
+    clearTimeout(start);
+    clearInterval(every);
+  };
+}
+
+/**
+ * singleTicketWorkflow's one activity: the mapping, the old-event rule and the create, under the worker's policy
+ * (the input's overrides win) that the workflow's fixed schedule does not know: the attempt's deadline
+ * (TICKET_ATTEMPT_TIMEOUT, from the attempt's start: no request outlives it), the retry delays, the last attempt.
+ */
+async function createEventTicket(deps: EventTicketDeps, input: EventTicketInput): Promise<EventTicketResult> {
+  const context = Context.current();
+  const { attempt } = context.info;
+  const policy: EventPolicy = resolvePolicy(input.policy, deps.policy);
+  const spent = attemptsSpent(attempt, policy.ticketRetry);
+  if (spent) throw spent;
+  const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(policy.attemptTimeoutMs)]);
+  const stopHeartbeats = heartbeatWhileSlow(context);
+  try {
+    const mapped = await mapEvent(deps, { event: input.event, overrides: input.overrides });
+    const oldEvent = isOldEvent(input.event, policy, new Date(input.runStartedAt));
+    const ticketMayExist = input.ticketMayExist || oldEvent;
+    const call = { target: mapped.target, correlationId: input.correlationId, fields: mapped.fields, ticketMayExist };
+    const created = await createOrReuse(deps, call, signal);
+    const result = { ...created, policy: deps.policy, rowKey: mapped.rowKey };
+    return mapped.writeBack ? { ...result, writeBack: mapped.writeBack } : result;
+  } catch (error) {
+    throw underSchedule(toApplicationFailure(error, { attempt }), attempt, policy.ticketRetry);
+  } finally {
+    stopHeartbeats();
+  }
+}
+
+export function createEventTicketActivities(deps: EventTicketDeps) {
+  return { createEventTicket: (input: EventTicketInput) => createEventTicket(deps, input) };
+}
