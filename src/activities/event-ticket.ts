@@ -1,11 +1,6 @@
-import { Context } from '@temporalio/activity';
-import {
-  isOldEvent,
-  resolvePolicy,
-  type EventPolicy,
-  type EventTicketInput,
-  type EventTicketResult,
-} from '../contract';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { isOldEvent, resolvePolicy, type EventPolicy, type EventTicketFacts, type EventTicketInput } from '../contract';
+import type { EventTicketResult } from '../contract';
 import { attemptsSpent, toApplicationFailure, underSchedule } from './failures';
 import { createOrReuse, type TicketDeps } from './ticket';
 import { mapEvent, type TransformDeps } from './transform';
@@ -32,6 +27,21 @@ function heartbeatWhileSlow(context: Context): () => void {
   };
 }
 
+/** The failure with what the mapping learned as `details[1]`: the workflow parks with the row key and write-backs. */
+function carrying(failure: ApplicationFailure, facts: EventTicketFacts | undefined): ApplicationFailure {
+  if (!facts) return failure;
+  const { message, type, nonRetryable, nextRetryDelay, cause } = failure;
+  const details = [failure.details?.[0], facts];
+  return ApplicationFailure.create({
+    message,
+    type: type ?? undefined,
+    nonRetryable: nonRetryable ?? false,
+    details,
+    cause,
+    nextRetryDelay: nextRetryDelay ?? undefined,
+  });
+}
+
 /**
  * singleTicketWorkflow's one activity: the mapping, the old-event rule and the create, under the worker's policy
  * (the input's overrides win) that the workflow's fixed schedule does not know: the attempt's deadline
@@ -45,16 +55,16 @@ async function createEventTicket(deps: EventTicketDeps, input: EventTicketInput)
   if (spent) throw spent;
   const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(policy.attemptTimeoutMs)]);
   const stopHeartbeats = heartbeatWhileSlow(context);
+  let facts: EventTicketFacts | undefined;
   try {
     const mapped = await mapEvent(deps, { event: input.event, overrides: input.overrides });
+    facts = { policy: deps.policy, rowKey: mapped.rowKey, ...(mapped.writeBack && { writeBack: mapped.writeBack }) };
     const oldEvent = isOldEvent(input.event, policy, new Date(input.runStartedAt));
     const ticketMayExist = input.ticketMayExist || oldEvent;
     const call = { target: mapped.target, correlationId: input.correlationId, fields: mapped.fields, ticketMayExist };
-    const created = await createOrReuse(deps, call, signal);
-    const result = { ...created, policy: deps.policy, rowKey: mapped.rowKey };
-    return mapped.writeBack ? { ...result, writeBack: mapped.writeBack } : result;
+    return { ...(await createOrReuse(deps, call, signal)), ...facts };
   } catch (error) {
-    throw underSchedule(toApplicationFailure(error, { attempt }), attempt, policy.ticketRetry);
+    throw carrying(underSchedule(toApplicationFailure(error, { attempt }), attempt, policy.ticketRetry), facts);
   } finally {
     stopHeartbeats();
   }

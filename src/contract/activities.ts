@@ -69,12 +69,17 @@ export interface EventTicketInput {
   runStartedAt: string;
 }
 
-/** The create's result with what the workflow needs afterwards: the policy it ran under, the row key, write-backs. */
-export interface EventTicketResult extends CreateTicketResult {
+/**
+ * What createEventTicket learned before its create: the worker's policy, the row key, the trigger's write-backs.
+ * In its result, and in a failure after the mapping as `details[1]`: a parked event's run needs them too.
+ */
+export interface EventTicketFacts {
   policy: EventPolicy;
   rowKey: string;
   writeBack?: WriteBackPlan;
 }
+
+export type EventTicketResult = CreateTicketResult & EventTicketFacts;
 
 export interface DuplicateCheckInput {
   target: string;

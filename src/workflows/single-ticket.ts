@@ -1,6 +1,12 @@
-import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { PERMANENT_ERROR_TYPES, statusQuery, ticketingQueueOf } from '../contract';
-import type { BridgeActivities, EventOutcome, EventTicketResult, EventWorkflowInput } from '../contract';
+import type {
+  BridgeActivities,
+  EventOutcome,
+  EventTicketFacts,
+  EventTicketResult,
+  EventWorkflowInput,
+} from '../contract';
 import { OperatorInbox } from './operator';
 import { runWithRecovery, type StepInput } from './recovery';
 import { RunPolicy } from './run-policy';
@@ -50,16 +56,30 @@ export async function singleTicketWorkflow(input: EventWorkflowInput): Promise<E
 async function create(run: TicketRun, step: StepInput): Promise<EventTicketResult> {
   const { input, tracker } = run;
   tracker.moveTo('creating');
-  const created = await eventTicketActivities().createEventTicket({
+  const call = {
     event: input.event,
     correlationId: input.correlationId,
     overrides: step.overrides,
     ticketMayExist: step.ticketMayExist,
     policy: input.policy,
     runStartedAt: workflowInfo().startTime.toISOString(),
-  });
-  run.policy.learn(created.policy);
-  run.plan = created.writeBack;
-  tracker.status.rowKey = created.rowKey;
-  return created;
+  };
+  try {
+    const created = await eventTicketActivities().createEventTicket(call);
+    learn(run, created);
+    return created;
+  } catch (error) {
+    // A create that failed after the mapping says what it learned: the park writes back, notifies with the row key,
+    // and needs no local activity for the worker's policy.
+    const cause = error instanceof ActivityFailure ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure) learn(run, cause.details?.[1] as EventTicketFacts | undefined);
+    throw error;
+  }
+}
+
+function learn(run: TicketRun, facts: EventTicketFacts | undefined): void {
+  if (!facts) return;
+  run.policy.learn(facts.policy);
+  run.plan = facts.writeBack;
+  run.tracker.status.rowKey = facts.rowKey;
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { statusQuery, ticketingQueueOf, type EventPolicy, type EventWorkflowInput } from '../../src/contract';
+import { statusQuery, type EventPolicy, type EventWorkflowInput } from '../../src/contract';
 import { hasuraEventWorkflow, singleTicketWorkflow } from '../../src/workflows';
-import { createBridgeWorker, createTicketingWorker } from '../../src/worker/create-worker';
+import { createQueueWorkers } from './queue-workers';
 import { activitiesWithFake, FakeTarget, FAST_TEST_POLICY } from './fake-target';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
 
@@ -25,17 +25,17 @@ export function createPathHarness(type: SingleEventWorkflow = 'hasuraEventWorkfl
   async function withWorker(test: (target: FakeTarget, taskQueue: string) => Promise<void>): Promise<void> {
     const target = new FakeTarget();
     const taskQueue = uniqueTaskQueue('interleave');
-    const activities = activitiesWithFake(target);
     // A create left hanging by a reset run's predecessor is aborted at shutdown, not waited for.
-    const shared = {
-      connection: temporal.nativeConnection,
-      namespace: 'default',
-      activities,
-      shutdownGraceTime: 1_000,
-    };
-    const worker = await createBridgeWorker({ ...shared, taskQueue, workflowBundle: await testWorkflowBundle() });
-    const ticketing = await createTicketingWorker({ ...shared, taskQueue: ticketingQueueOf(taskQueue) });
-    await ticketing.runUntil(worker.runUntil(test(target, taskQueue)));
+    const workers = await createQueueWorkers({
+      ...{
+        connection: temporal.nativeConnection,
+        namespace: 'default',
+        taskQueue,
+        activities: activitiesWithFake(target),
+      },
+      ...{ workflowBundle: await testWorkflowBundle(), shutdownGraceTime: 1_000 },
+    });
+    await workers.runUntil(test(target, taskQueue));
   }
 
   const start = (taskQueue: string, args: EventWorkflowInput) =>
