@@ -1,4 +1,5 @@
-import { TicketUnavailableError } from '../../src/ticketing/errors';
+import { TicketRateLimitedError, TicketUnavailableError } from '../../src/ticketing/errors';
+import { abandonSignal, statusQuery } from '../../src/contract';
 import { afterCall } from '../helpers/fake-target';
 import {
   createPathHarness,
@@ -53,6 +54,22 @@ describe.each(Object.keys(SINGLE_EVENT_WORKFLOWS) as (keyof typeof SINGLE_EVENT_
       const rerun = await resetToFirstWorkflowTask(handle);
       expect(await rerun.result()).toMatchObject({ status: 'created', duplicatesCancelled: 1 });
       await expectOneReported(target, rerun);
+    });
+  });
+
+  test("when every attempt is refused with a retryable error, then the event parks after the policy's last attempt, counting them all", async () => {
+    await withWorker(async (target, taskQueue) => {
+      // 429 each time: provably not written, so every attempt creates directly (FAST_TEST_POLICY: 3 attempts).
+      target.createFailures = [1, 2, 3, 4].map(() => new TicketRateLimitedError('Too Many Requests', { status: 429 }));
+      const handle = await start(taskQueue, input());
+      const status = await eventually(async () => {
+        const current = await handle.query(statusQuery);
+        return current.state === 'waiting-for-operator' ? current : undefined;
+      });
+      expect(status).toMatchObject({ attempts: 3, lastError: { type: 'TicketRateLimitedError' } });
+      expect(target.calls).toEqual(['create', 'create', 'create']);
+      await handle.signal(abandonSignal, { reason: 'test done' });
+      await expect(handle.result()).resolves.toMatchObject({ status: 'abandoned' });
     });
   });
 });
