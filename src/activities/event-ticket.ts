@@ -53,7 +53,9 @@ async function createEventTicket(deps: EventTicketDeps, input: EventTicketInput)
   const policy: EventPolicy = resolvePolicy(input.policy, deps.policy);
   const spent = attemptsSpent(attempt, policy.ticketRetry);
   if (spent) throw spent;
-  const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(policy.attemptTimeoutMs)]);
+  // Temporal ends the attempt at its start-to-close without telling the activity: no request may outlive either.
+  const deadlineMs = Math.min(policy.attemptTimeoutMs, context.info.startToCloseTimeoutMs ?? Infinity);
+  const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(deadlineMs)]);
   const stopHeartbeats = heartbeatWhileSlow(context);
   let facts: EventTicketFacts | undefined;
   try {
