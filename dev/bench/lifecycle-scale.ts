@@ -6,6 +6,7 @@ import { packageRoot } from '../../src/package-root';
 import { deliverLikeHasura, hasuraEventBody, HttpPool } from '../chaos/hasura-deliverer';
 import { BENCH_SECRET } from './events';
 import { sampleRssPeaks } from './rss';
+import { CHAOS_CORRELATION_ENV } from '../chaos/lifecycle/run';
 import { startBridge, type BenchStack } from './stack';
 import { round, waitFor } from './timing';
 
@@ -91,7 +92,10 @@ async function deliver(url: string, options: ScaleOptions, runTag: string): Prom
  */
 export async function measureScale(stack: BenchStack, options: ScaleOptions): Promise<ScalePoint> {
   const { simulator, client } = stack;
-  const env = { BRIDGE_CONFIG: CONFIG, ROW_IDLE: `${options.rowIdleMs}ms`, TICKET_ATTEMPT_TIMEOUT: '5s' };
+  const env = {
+    ...{ BRIDGE_CONFIG: CONFIG, ROW_IDLE: `${options.rowIdleMs}ms`, TICKET_ATTEMPT_TIMEOUT: '5s' },
+    ...CHAOS_CORRELATION_ENV,
+  };
   const bridge = await startBridge(stack, { name: `lifecycle-${options.rows}x${options.changesPerRow}`, env });
   try {
     simulator.reset();

@@ -37,6 +37,8 @@ export function failureReporter(notify: ReturnType<typeof createNotifyActivities
  * the last attempt of the retry schedule). So that activity tells the operators before its failure goes back,
  * as a parked event does, and the failure is classified in the one place (src/activities/failures.ts): a
  * refused row write is permanent here as in the write-back. A report that cannot be sent never hides the failure.
+ * The read after a write has no last attempt: when it reaches the schedule's maximum it tells them once that
+ * the change is `stuck` (third review, finding 8), and keeps retrying.
  */
 export async function failingVisibly<T>(
   deps: FailureReporting,
@@ -49,14 +51,16 @@ export async function failingVisibly<T>(
     const { attempt, workflowExecution, retryPolicy } = Context.current().info;
     const failure = toApplicationFailure(error, { attempt });
     // The schedule the workflow asked for this call (the re-read after a write has no maximum: 0 or absent).
+    const unlimited = retryPolicy !== undefined && !retryPolicy.maximumAttempts;
     const maximum = retryPolicy ? retryPolicy.maximumAttempts || undefined : deps.maximumAttempts;
     const last = failure.nonRetryable || (maximum !== undefined && attempt >= maximum);
-    if (last && deps.report) {
+    const stuck = !last && unlimited && attempt === deps.maximumAttempts;
+    if ((last || stuck) && deps.report) {
       const { workflowId = '', runId = '' } = workflowExecution ?? {};
       const facts: FailureFacts = {
         ...{ workflowId, runId, ...subject(), op: 'SERVICENOW_CHANGE', eventId: workflowId },
         lastError: { message: failure.message, type: failure.type ?? undefined },
-        ...{ attempts: attempt, occurredAt: new Date().toISOString(), outcome: 'failed' as const },
+        ...{ attempts: attempt, occurredAt: new Date().toISOString(), outcome: last ? 'failed' : 'stuck' },
       };
       await deps.report(facts).catch(() => undefined);
     }

@@ -1,7 +1,8 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { sha256Hex } from '../common/sha256';
 import { ROW_STATE_MEMO, rowWorkflowIdFor, statusQuery } from '../contract';
-import type { InboundRowWrite, RowOutcome, RowState, TicketSummary } from '../contract';
+import type { EventStatus, InboundRowWrite, ReadChangeOptions, RowOutcome, RowState, TicketSummary } from '../contract';
 import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import { rowKeyOf } from '../mapping/row-key';
 import type { RowWriter } from '../source/row-writer';
@@ -12,9 +13,10 @@ import type { RowWriter } from '../source/row-writer';
  * bridge ticketed for this very record, in the table the trigger writes (README "ServiceNow back to the row"):
  * - the row's workflow (the bridge's own record in Temporal) must hold this row under this trigger and
  *   table, with this record as its ticket;
- * - without one (past Temporal's retention), only a trigger with writeback.table and inbound.ticket_column
- *   writes, and only when the row's ticket column holds this record's sys_id;
- * - with inbound.ticket_column, the write itself is conditional on that column (atomic, whatever happens).
+ * - without one (past Temporal's retention), only a trigger with writeback.table writes, and only when the
+ *   row's ticket column holds this record's sys_id;
+ * - the write itself is conditional on the ticket column (atomic, whatever happens): the row workflow learns
+ *   of its row's DELETE and INSERT only from Hasura's events, later (review 14 R2).
  */
 
 /** What an inbound trigger knows about where its rows are. */
@@ -23,14 +25,16 @@ export interface RowTrust {
   rowKey: string[];
   /** The trigger's writeback.table: where its rows' ticket columns, and so its inbound columns, live. */
   writebackTable?: InboundRowWrite['table'];
-  ticketColumn?: string;
+  /** inbound.ticket_column: the row's column holding its ticket's sys_id. */
+  ticketColumn: string;
 }
 
 export type RowClaim = Pick<InboundRowWrite, 'table' | 'key'>;
 
 export type RowCheck =
-  | { kind: 'write'; table: InboundRowWrite['table']; onlyIf?: Record<string, string> }
-  | { kind: 'ignore'; reason: string };
+  | { kind: 'write'; table: InboundRowWrite['table']; onlyIf: Record<string, string> }
+  | { kind: 'ignore'; reason: string }
+  | { kind: 'wait'; reason: string };
 
 interface RowRecord {
   trigger?: string;
@@ -38,12 +42,21 @@ interface RowRecord {
   ticket?: TicketSummary;
   /** The run is open: a ticket it does not hold yet (its create's answer is still coming) it may hold soon. */
   open: boolean;
+  /** The open run is applying an event (or parked on one): a create it sent may answer with another ticket. */
+  applying: boolean;
+  /** The open run has written nothing back yet: the ticket it holds may not be in the row's ticket column yet. */
+  writeBackDue?: boolean;
 }
 
+/** Row workflow states in which a ticket call is under way or parked (a create with on_closed: create-new too). */
+const APPLYING_STATES: ReadonlySet<string> = new Set(['applying', 'creating', 'waiting-for-operator']);
+
 /**
- * The row workflow is open and holds no ticket yet: not an answer. Retryable (src/activities/failures.ts treats
- * every unclassified error so), so the activity's retry schedule asks again instead of spending the change's
- * workflow id on an ignore (review 14 R1).
+
+ * The row workflow cannot answer yet: it holds no ticket, another one while it applies an event (on_closed:
+ * create-new makes the new ticket there), or it has not written its ticket back into the row yet. Retryable for a
+ * caller from before the wait (src/activities/failures.ts treats every unclassified error so, review 14 R1);
+ * permanent once the change workflow's wait is over.
  */
 export class RowTicketNotYetKnownError extends Error {
   override name = 'RowTicketNotYetKnownError';
@@ -55,17 +68,22 @@ const keyText = (key: Record<string, string>) =>
     .map(([column, value]) => `${column}=${value}`)
     .join(', ');
 
+type HeldTicket = Partial<Pick<EventStatus, 'ticket' | 'state'>> & { writeBackDue?: boolean };
+
 /**
- * The ticket a row workflow holds: the open run's status, a finished run's result. A run that ended otherwise
+ * The ticket a row workflow holds (and, open, what it is doing): the open run's status, a finished run's result. A run that ended otherwise
  * (terminated, failed, timed out) is asked too: a query replays its history, which has the ticket it learned
  * even when the memo of its start has none (review 14 R5); the memo is the answer only if that query fails.
  */
-async function ticketOf(client: Client, description: WorkflowExecutionDescription) {
+async function ticketOf(client: Client, description: WorkflowExecutionDescription): Promise<HeldTicket> {
   const handle = client.workflow.getHandle(description.workflowId, description.runId);
-  if (description.status.name === 'RUNNING') return (await handle.query(statusQuery)).ticket;
-  if (description.status.name === 'COMPLETED') return ((await handle.result()) as RowOutcome).ticket;
+  if (description.status.name === 'RUNNING') {
+    const status = await handle.query(statusQuery);
+    return { ticket: status.ticket, state: status.state, writeBackDue: !status.writeBack };
+  }
+  if (description.status.name === 'COMPLETED') return { ticket: ((await handle.result()) as RowOutcome).ticket };
   const left = (description.memo?.[ROW_STATE_MEMO] as RowState | undefined)?.ticket;
-  return (await handle.query(statusQuery).catch(() => undefined))?.ticket ?? left;
+  return { ticket: (await handle.query(statusQuery).catch(() => undefined))?.ticket ?? left };
 }
 
 async function rowRecord(client: Client, workflowId: string): Promise<RowRecord | undefined> {
@@ -78,9 +96,11 @@ async function rowRecord(client: Client, workflowId: string): Promise<RowRecord 
   }
   // Set by the bridge when it started the run, from Hasura's authenticated event: not from ServiceNow.
   const attributes = description.typedSearchAttributes;
-  const ticket = await ticketOf(client, description);
+  const { ticket, state, writeBackDue } = await ticketOf(client, description);
   const open = description.status.name === 'RUNNING';
-  return { trigger: attributes.get(HasuraTrigger), table: attributes.get(HasuraTable), ticket, open };
+  const applying = open && state !== undefined && APPLYING_STATES.has(state);
+  const [trigger, table] = [attributes.get(HasuraTrigger), attributes.get(HasuraTable)];
+  return { trigger, table, ticket, open, applying, writeBackDue };
 }
 
 /** The row workflow's word on the claim: undefined when it confirms it, else why not. */
@@ -90,13 +110,25 @@ function mismatch(record: RowRecord, trigger: RowTrust, claim: RowClaim, ticket:
     return `the correlation_id names ${claimed} (${keyText(claim.key)}), but the bridge ticketed that key for ${record.table}`;
   }
   if (record.ticket?.id === ticket.id) return undefined;
-  if (!record.ticket && record.open) {
-    throw new RowTicketNotYetKnownError(
-      `row ${claimed} (${keyText(claim.key)}): its workflow holds no ticket yet (its create may still answer)`,
-    );
-  }
-  const held = record.ticket ? `ticket ${record.ticket.number}` : 'no ticket yet';
-  return `row ${claimed} (${keyText(claim.key)}) is the bridge's row of ${held}, not ${ticket.number}`;
+  // A record without a ticket is an open run (./checkRow keeps no other), which notYet has answered.
+  return `row ${claimed} (${keyText(claim.key)}) is the bridge's row of ticket ${record.ticket?.number}, not ${ticket.number}`;
+}
+
+/** Why the row workflow cannot answer yet (review 14 (6), (7)); undefined when it can. */
+function notYet(record: RowRecord, claim: RowClaim, ticket: TicketSummary): string | undefined {
+  if (!record.open || record.ticket?.id === ticket.id) return undefined;
+  const row = `row ${nameOf(claim.table)} (${keyText(claim.key)})`;
+  if (!record.ticket) return `${row}: its workflow holds no ticket yet (its create may still answer)`;
+  if (!record.applying) return undefined;
+  return `${row}: its workflow holds ${record.ticket.number} while it applies an event (a create of ${ticket.number} may still answer)`;
+}
+
+/** A row workflow that cannot answer yet, as the caller asked: wait, fail for good, or (absent) retry. */
+function notReady(why: string, rowNotReady: ReadChangeOptions['rowNotReady']): RowCheck {
+  if (rowNotReady === 'wait') return { kind: 'wait', reason: why };
+  const error = new RowTicketNotYetKnownError(why);
+  if (rowNotReady === 'fail') throw ApplicationFailure.nonRetryable(why, error.name);
+  throw error;
 }
 
 /** Whether, and where, a change of `ticket` may be written to the row its correlation_id claims. */
@@ -105,6 +137,7 @@ export async function checkRow(
   trigger: RowTrust,
   claim: RowClaim,
   ticket: TicketSummary,
+  rowNotReady?: ReadChangeOptions['rowNotReady'],
 ): Promise<RowCheck> {
   const ignore = (why: string): RowCheck => ({ kind: 'ignore', reason: `${why}: not written` });
   const claimed = nameOf(claim.table);
@@ -114,21 +147,24 @@ export async function checkRow(
   const record = found && (found.ticket || found.open) ? found : undefined;
   const { writebackTable, ticketColumn } = trigger;
   if (record) {
+    const wait = notYet(record, claim, ticket);
+    if (wait) return notReady(wait, rowNotReady);
     const why = mismatch(record, trigger, claim, ticket);
     if (why) return ignore(why);
-  } else if (!writebackTable || !ticketColumn) {
-    const bind = 'the trigger has no writeback.table and inbound.ticket_column to bind it by';
+  } else if (!writebackTable) {
+    const bind = 'the trigger has no writeback.table to bind it by';
     return ignore(`cannot confirm row ${claimed} (${keyText(claim.key)}): no row workflow holds it, and ${bind}`);
   }
+  // The row workflow learns of its row's DELETE and INSERT later (Hasura's events): a row inserted again with
+  // the key still has the old ticket in its workflow. Only the row's own ticket column tells (review 14 R2).
   const table = writebackTable ?? claim.table;
-  if (!ticketColumn) return { kind: 'write', table };
-  if (!record) {
-    const row = await deps.writer.read({ table, key: claim.key, columns: [ticketColumn] });
-    const held = row?.[ticketColumn];
-    if (held !== ticket.id) {
-      const holds = row ? `holds ${held ?? 'NULL'} in ${ticketColumn}` : 'does not exist';
-      return ignore(`row ${nameOf(table)} (${keyText(claim.key)}) ${holds}, not ${ticket.number} (${ticket.id})`);
-    }
+  const where = `row ${nameOf(table)} (${keyText(claim.key)})`;
+  const row = await deps.writer.read({ table, key: claim.key, columns: [ticketColumn] });
+  const held = row?.[ticketColumn];
+  if (held === ticket.id) return { kind: 'write', table, onlyIf: { [ticketColumn]: ticket.id } };
+  if (row && record?.writeBackDue) {
+    return notReady(`${where}: its workflow has not written ${ticket.number} back into it yet`, rowNotReady);
   }
-  return { kind: 'write', table, onlyIf: { [ticketColumn]: ticket.id } };
+  const holds = row ? `holds ${held ?? 'NULL'} in ${ticketColumn}` : 'does not exist';
+  return ignore(`${where} ${holds}, not ${ticket.number} (${ticket.id})`);
 }

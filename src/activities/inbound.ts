@@ -1,25 +1,26 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { inboundVia, type BridgeConfig, type TriggerConfig } from '../config/bridge-config';
+import type { BridgeConfig, TriggerConfig } from '../config/bridge-config';
 import { ConfigError } from '../common/config-error';
-import type { InboundDecision, InboundRowWrite, InboundWriteResult, ServiceNowChange } from '../contract';
+import type { InboundDecision, InboundRowWrite, InboundWriteResult, ReadChangeOptions } from '../contract';
+import type { ServiceNowChange } from '../contract';
 import type { Logger } from '../logging';
 import { MappingError } from '../mapping/mapper';
-import { rowKeyColumns } from '../mapping/row-key';
 import type { RowWriters } from '../source/writers';
 import { compileTemplates, createLiquid, type CompiledTemplate } from '../templating/liquid';
 import { TicketNotFoundError } from '../ticketing/errors';
 import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { failingVisibly, type FailureReporting } from './inbound-failures';
+import { NOT_A_ROW_TICKET, rowOfCorrelation, signedByTheBridge, UNSIGNED_KEY } from './inbound-key';
 import { checkRow, type RowTrust } from './inbound-row-check';
 import { activityLogger } from './log';
 import { withFailureMapping } from './ticket';
 
 /** What the inbound activities need of the config; the worker's whole BridgeConfig fits. */
-export type InboundConfigView = Pick<BridgeConfig, 'triggers' | 'defaults'> &
-  Partial<Pick<BridgeConfig, 'lookups' | 'targets' | 'source'>>;
+export type InboundConfigView = Pick<BridgeConfig, 'triggers' | 'defaults' | 'correlation'> &
+  Partial<Pick<BridgeConfig, 'lookups' | 'targets'>>;
 
 export interface InboundDeps extends FailureReporting {
   targets: Record<string, TicketTarget>;
@@ -40,12 +41,9 @@ export interface InboundTrigger extends RowTrust {
   rowKey: string[];
   columns: Record<string, CompiledTemplate>;
   integrationUser?: string;
-  /** The writer its rows are written through (src/config/bridge-config.ts `inboundVia`). */
+  /** The writer its rows are written through: its write-back's, which holds the ticket column. */
   via?: 'postgres' | 'hasura';
 }
-
-export const NOT_A_ROW_TICKET =
-  "not a row ticket of an inbound trigger (another system's ticket, a single-event ticket, or a row key hashed past 100 characters)";
 
 function integrationUserOf(trigger: TriggerConfig, config: InboundConfigView): string | undefined {
   const target = config.targets?.[trigger.target];
@@ -63,27 +61,13 @@ export function inboundTriggers(config: InboundConfigView, engine = createLiquid
     const target = config.targets?.[trigger.target];
     const table = (target?.type === 'servicenow' && target.table) || 'incident';
     const integrationUser = integrationUserOf(trigger, config);
-    const via = inboundVia(trigger, config.source ?? {});
+    const via = trigger.writeback?.via;
     const { target: targetName, rowKey } = trigger;
     const trust = { writebackTable: trigger.writeback?.table, ticketColumn: trigger.inbound.ticketColumn };
     return columns ? [{ name, target: targetName, table, rowKey, columns, integrationUser, via, ...trust }] : [];
   });
   if (problems.length) throw new ConfigError(problems);
   return found;
-}
-
-/** `<trigger>:<schema>.<table>:<row key>` (src/contract/ids.ts) back to the row; undefined for other keys. */
-export function rowOfCorrelation(
-  correlationId: string,
-  trigger: Pick<InboundTrigger, 'name' | 'rowKey'>,
-): Pick<InboundRowWrite, 'table' | 'key'> | undefined {
-  if (!correlationId.startsWith(`${trigger.name}:`)) return undefined;
-  const rest = correlationId.slice(trigger.name.length + 1);
-  const colon = rest.indexOf(':');
-  const dot = rest.indexOf('.');
-  if (colon < 0 || dot < 0 || dot > colon) return undefined;
-  const key = rowKeyColumns(rest.slice(colon + 1), trigger.rowKey);
-  return key && { table: { schema: rest.slice(0, dot), name: rest.slice(dot + 1, colon) }, key };
 }
 
 function recordsOf(target: TicketTarget | undefined): (TicketTarget & ServiceNowRecords) | undefined {
@@ -122,7 +106,12 @@ async function render(
 }
 
 /** The decision for one change, from the record as ServiceNow holds it now (README "ServiceNow back to the row"). */
-async function decide(deps: InboundDeps, triggers: InboundTrigger[], change: ServiceNowChange) {
+async function decide(
+  deps: InboundDeps,
+  triggers: InboundTrigger[],
+  change: ServiceNowChange,
+  options: ReadChangeOptions = {},
+) {
   const engine = createLiquid(deps.config.lookups);
   const candidates = triggers.filter((trigger) => trigger.table === change.table);
   const reader = candidates.map((trigger) => recordsOf(deps.targets[trigger.target])).find(Boolean);
@@ -134,11 +123,15 @@ async function decide(deps: InboundDeps, triggers: InboundTrigger[], change: Ser
   const trigger = candidates.find((t) => rowOfCorrelation(correlationId, t));
   const row = trigger && rowOfCorrelation(correlationId, trigger);
   if (!trigger || !row) return ignore(NOT_A_ROW_TICKET, modCount);
+  if (!signedByTheBridge(deps.config.correlation, trigger.name, row, record.sys_created_on))
+    return ignore(UNSIGNED_KEY, modCount);
   // The bridge's own change is written too: the record may also hold an agent's change made before it, whose
   // own workflow read this version. The write is quiet (onlyChanged), so a mere echo of the row changes nothing.
   const own = isIntegrationUser(trigger, record.sys_updated_by);
   const ticket = { id: change.sysId, number: String(record.number ?? '') };
-  const checked = await checkRow({ client: deps.client, writer: writerOf(deps, trigger) }, trigger, row, ticket);
+  const via = { client: deps.client, writer: writerOf(deps, trigger) };
+  const checked = await checkRow(via, trigger, row, ticket, options.rowNotReady);
+  if (checked.kind === 'wait') return checked;
   if (checked.kind === 'ignore') {
     if (deps.logger) activityLogger(deps.logger).warn({ trigger: trigger.name, ...ticket }, checked.reason);
     return ignore(checked.reason, modCount);
@@ -172,11 +165,11 @@ function writerOf(deps: InboundDeps, trigger: InboundTrigger | undefined) {
 export function createInboundActivities(deps: InboundDeps) {
   const triggers = inboundTriggers(deps.config);
   return {
-    readServiceNowChange: (change: ServiceNowChange): Promise<InboundDecision> =>
+    readServiceNowChange: (change: ServiceNowChange, options?: ReadChangeOptions): Promise<InboundDecision> =>
       failingVisibly(
         deps,
         () => ({ trigger: 'inbound', table: `ServiceNow ${change.table} ${change.sysId}` }),
-        () => decide(deps, triggers, change),
+        () => decide(deps, triggers, change, options),
       ),
     writeInboundRow: (write: InboundRowWrite): Promise<InboundWriteResult> =>
       failingVisibly(
@@ -201,6 +194,11 @@ async function writeRow(
     triggers.find((trigger) => trigger.name === write.trigger),
   );
   const { table, key, values, onlyIf } = write;
+  // A decision made by a worker from before inbound.ticket_column was required carries no condition (review 14 R2).
+  if (!onlyIf) {
+    const why = 'decided before inbound.ticket_column was required, so not bound to its ticket: not written';
+    throw ApplicationFailure.nonRetryable(`inbound write to ${table.schema}.${table.name}: ${why}`, 'MappingError');
+  }
   const timeoutMs = attemptTimeLeftMs(startedAt);
   const { rows, changed } = await writer.write({ table, key, values, onlyIf, onlyChanged: true, timeoutMs });
   return changed === undefined ? { rows } : { rows, changed };

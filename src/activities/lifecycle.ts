@@ -1,7 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { triggerConfig, type BridgeConfig } from '../config/bridge-config';
+import { legacyTicketAdoptable, legacyTicketKeyFor } from '../common/correlation-tag';
 import type { Logger } from '../logging';
+import { rowKeyOf } from '../mapping/row-key';
 import type { EventMapper } from '../mapping/mapper';
 import { toRowEvent, withOldImage } from '../mapping/row-images';
 import { truncateCodePoints } from '../ticketing/truncate';
@@ -17,14 +19,14 @@ import type {
 } from '../contract';
 import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
 import type { TicketTarget } from '../ticketing/ticket-target';
-import { changeRowTicket } from './row-ticket';
+import { changeRowTicket, type LegacyKey } from './row-ticket';
 import { withFailureMapping } from './ticket';
 import { writeBackPlanOf } from './write-back';
 import { summarize, targetForTrigger, targetNamed } from './targets';
 
 export interface LifecycleDeps {
   targets: Record<string, TicketTarget>;
-  config: Pick<BridgeConfig, 'triggers' | 'defaults'>;
+  config: Pick<BridgeConfig, 'triggers' | 'defaults' | 'correlation'>;
   mapper: EventMapper;
   logger: Logger;
   /** Signals row workflows; absent in workers that serve no lifecycle trigger. */
@@ -102,6 +104,19 @@ async function forwardToRowWorkflow(deps: LifecycleDeps, input: ForwardInput): P
   await within(() => client.workflow.signalWithStart<RowTicketWorkflow, [RowEvent]>(ROW_WORKFLOW_TYPE, start));
 }
 
+/** With `correlation.legacy_before`, the row's pre-tag key (README "Correlation keys"); the worker holds the config. */
+function legacyKeyOf(deps: LifecycleDeps, input: ApplyRowEventInput, event: RowEvent): LegacyKey | undefined {
+  const { correlation } = deps.config;
+  if (correlation?.legacyBeforeMs === undefined) return undefined;
+  const { rowKey: columns } = triggerConfig(deps.config, input.trigger);
+  const rowKey = rowKeyOf(event.data.new ?? event.data.old ?? input.previousRow ?? {}, columns);
+  const table = `${event.table.schema}.${event.table.name}`;
+  return {
+    correlationId: legacyTicketKeyFor({ trigger: input.trigger, table, rowKey }),
+    adoptable: (createdAt) => legacyTicketAdoptable(correlation, createdAt),
+  };
+}
+
 /**
  * Brings the row's ticket to what this event says: create, update (changed fields + a work note),
  * resolve on DELETE; a closed ticket follows `onClosed`, never a silent edit (./row-ticket.ts).
@@ -112,7 +127,8 @@ async function applyRowEvent(deps: LifecycleDeps, input: ApplyRowEventInput): Pr
   return withFailureMapping(async (signal) => {
     const target = targetNamed(deps.targets, targetName);
     const event = withOldImage(input.event, input.previousRow);
-    const call = { input: { ...input, event }, target, mapper: deps.mapper, ctx: { signal } };
+    const legacy = legacyKeyOf(deps, input, event);
+    const call = { input: { ...input, event }, target, mapper: deps.mapper, ctx: { signal }, legacy };
     const change = await changeRowTicket(call);
     const { action, note, created } = change;
     return { action, target: targetName, ticket: change.ticket && summarize(change.ticket), attempt, note, created };
@@ -125,7 +141,7 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
     applyRowEvent: (input: ApplyRowEventInput) => applyRowEvent(deps, input),
     /** The worker's current rules, read by each row run: not frozen into the run's first start. */
     async lifecycleRules(trigger: string): Promise<LifecycleRules> {
-      const { manual, onClosed, reorderWindowMs } = triggerConfig(deps.config as BridgeConfig, trigger).lifecycle;
+      const { manual, onClosed, reorderWindowMs } = triggerConfig(deps.config, trigger).lifecycle;
       const writeBack = writeBackPlanOf(deps.config, trigger);
       return { manual, onClosed, reorderWindowMs, ...(writeBack && { writeBack }) };
     },

@@ -12,6 +12,11 @@ import { notificationKey } from '../notify/idempotency';
 /** Carried to the next attempt of notifyFailure in the heartbeat details of the one that sent. */
 interface SendMemo {
   sent: boolean;
+  /**
+   * What it told (absent from older workers: the same). A change's re-read tells `stuck` from inside itself and
+   * retries on (src/activities/inbound-failures.ts): that notice does not stand for its later failure.
+   */
+  outcome?: FailureFacts['outcome'];
 }
 
 export function createNotifyActivities(deps: {
@@ -38,14 +43,15 @@ export function createNotifyActivities(deps: {
       const context = Context.current();
       const report = withLink(facts);
       const log = { channel, workflowId: report.workflowId, eventId: report.eventId, trigger: report.trigger };
-      if ((context.info.heartbeatDetails as SendMemo | undefined)?.sent) {
+      const memo = context.info.heartbeatDetails as SendMemo | undefined;
+      if (memo?.sent && (memo.outcome ?? facts.outcome) === facts.outcome) {
         deps.logger.info({ ...log, outcome: 'sent' }, 'failure notification already sent by an earlier attempt');
         return 'sent';
       }
       // Facts from workflow code older than park numbers: the activity id is as stable across retries.
-      const park = facts.park ?? `activity-${context.info.activityId}`;
+      const park = facts.park ?? `activity-${context.info.activityId}${facts.outcome === 'stuck' ? '-stuck' : ''}`;
       const outcome = await deps.notifier.send(channel, report, notificationKey({ ...facts, park }, channel));
-      if (outcome === 'sent') context.heartbeat({ sent: true } satisfies SendMemo);
+      if (outcome === 'sent') context.heartbeat({ sent: true, outcome: facts.outcome } satisfies SendMemo);
       deps.logger.info({ ...log, outcome }, 'failure notification');
       return outcome;
     },

@@ -1,8 +1,11 @@
 import { Context } from '@temporalio/activity';
 import type { ReconcileInput, ReconcileResult, ServiceNowChange } from '../contract';
 import type { ServiceNowRecords, SweepPage, SweepPosition, TableRecord } from '../ticketing/servicenow';
+import type { UpdatedSinceQuery } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import type { InboundTrigger } from './inbound';
+import { countHidden, finishTrigger, resumedFrom, type SweepProgress } from './sweep-progress';
+import { glide, halfway, lowerBound, nextUpper, openUpper } from './sweep-range';
 import { withFailureMapping } from './ticket';
 
 export interface ReconcileDeps {
@@ -26,34 +29,6 @@ export const SWEEP_LIMITS = {
 };
 /** The first sweep (no earlier run) looks back this far. */
 export const FIRST_SWEEP_WINDOW_MS = 24 * 3600_000;
-/**
- * The next sweep starts this long before the newest sys_updated_on seen: a transaction that began
- * earlier can commit after a sweep read (ServiceNow ends any transaction at 60 s), and sys_updated_on has
- * whole seconds. What is read twice starts nothing twice: the change's workflow id is its dedupe.
- */
-export const SWEEP_OVERLAP_MS = 60_000;
-
-const glide = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-const epochOf = (glideTime: string) => Date.parse(`${glideTime.replace(' ', 'T')}Z`);
-
-/** Where a sweep stands: heartbeated after each record, so a retried attempt resumes right there. */
-interface SweepProgress {
-  /** The trigger being swept (an index into the worker's inbound triggers); those before it are done. */
-  trigger: number;
-  /** Its last record whose change was started. */
-  after?: SweepPosition;
-  /** Records after it passed over: whole pages that ACLs emptied (the server said more follow). */
-  skipped: number;
-  seen: number;
-  started: number;
-  /** The newest sys_updated_on this trigger read. */
-  newest: string;
-  /** The second this trigger stopped at for the run's cap: from there on it is unread. */
-  stoppedAt?: string;
-  /** The finished triggers' next cursors, by name. */
-  cursors: Record<string, string>;
-}
-
 /** One trigger's share of this attempt: spent after maxRecords records or its part of maxMs. */
 function budgetOf(deps: ReconcileDeps, now: () => number, triggers: number) {
   const maxRecords = deps.maxRecords ?? SWEEP_LIMITS.maxRecords;
@@ -76,28 +51,62 @@ async function startChange(deps: ReconcileDeps, table: string, record: TableReco
  * shift an unread one out of the next page, as an offset would. Once the budget is spent it stops where
  * a new second begins, so the next run (which starts at a whole second) repeats nothing of it.
  * A short page is not the end (ACLs drop records after the limit): only the server's "no more", or an
- * empty page it says nothing about. An emptied page with more after it is passed over by offset.
+ * empty page it says nothing about. A page the ACLs emptied narrows the query to a range that fits a page, read
+ * to its end and stepped over (./sweep-range.ts); ranges then widen again.
  */
 async function sweepTrigger(deps: ReconcileDeps, triggers: InboundTrigger[], since: string, sweep: SweepProgress) {
   const trigger = triggers[sweep.trigger];
-  const reader = deps.targets[trigger.target] as TicketTarget & ServiceNowRecords;
   const limit = deps.pageSize ?? SWEEP_LIMITS.pageSize;
-  const budget = budgetOf(deps, deps.now ?? Date.now, triggers.length);
+  const now = deps.now ?? Date.now;
+  const budget = budgetOf(deps, now, triggers.length);
   for (;;) {
-    const query = { since, after: sweep.after, offset: sweep.skipped, correlationPrefix: `${trigger.name}:`, limit };
-    const fields = ['sys_id', 'sys_mod_count', 'sys_updated_on', 'sys_updated_by'];
-    const page: SweepPage = await withFailureMapping((signal) =>
-      reader.listUpdatedSince({ ...query, fields }, { signal }),
-    );
+    const page = await readPage(deps, trigger, { since, after: sweep.after, until: sweep.until, limit });
+    countHidden(sweep, page);
     for (const record of page) {
       if (!(await sweepRecord(deps, trigger, record, sweep, budget))) return;
     }
-    if (page.more === false || (page.length === 0 && page.more !== true)) return;
-    if (page.length > 0) continue;
-    if (budget.late()) return void (sweep.stoppedAt = sweep.after?.updatedOn ?? since);
-    sweep.skipped += limit;
+    if (page.more === undefined && page.length > 0) continue;
+    if (page.more === true && page.length > 0) {
+      if (page.total !== undefined) sweep.counted = { total: page.total, read: page.length };
+      continue;
+    }
+    const lower = lowerBound(since, sweep.after);
+    if (page.more !== true) {
+      if (page.total !== undefined) sweep.hidden += Math.max(0, page.total - page.length);
+      if (!sweep.until) return;
+      stepOver(sweep, lower, now());
+      budget.spend();
+    } else {
+      // Hidden records fill the page's whole limit: a narrower range, unless this attempt's share is spent.
+      const narrower = budget.spent() ? undefined : halfway(lower, sweep.until ?? openUpper(lower, now()));
+      if (!narrower) return void stopInside(sweep, since, lower);
+      Object.assign(sweep, { from: sweep.from ?? lower, until: narrower });
+    }
     Context.current().heartbeat({ ...sweep });
   }
+}
+
+/** (after, until] is read to its end: on to the range after it, twice as wide (it counts as progress). */
+function stepOver(sweep: SweepProgress, lower: SweepPosition, now: number) {
+  const next = sweep.until && nextUpper(sweep.from ?? lower, sweep.until, now);
+  Object.assign(sweep, { after: sweep.until, from: next && sweep.until, until: next });
+}
+
+/** Stopped inside a hidden stretch: the cursor stays, and the next run goes on from the range it was narrowing. */
+function stopInside(sweep: SweepProgress, since: string, lower: SweepPosition) {
+  Object.assign(sweep, { stoppedAt: sweep.after?.updatedOn ?? since, carry: { after: lower, until: sweep.until } });
+}
+
+function readPage(
+  deps: ReconcileDeps,
+  trigger: InboundTrigger,
+  query: Omit<UpdatedSinceQuery, 'fields' | 'correlationPrefix'>,
+) {
+  const reader = deps.targets[trigger.target] as TicketTarget & ServiceNowRecords;
+  const fields = ['sys_id', 'sys_mod_count', 'sys_updated_on', 'sys_updated_by'];
+  return withFailureMapping((signal): Promise<SweepPage> =>
+    reader.listUpdatedSince({ ...query, fields, correlationPrefix: `${trigger.name}:` }, { signal }),
+  );
 }
 
 /** Starts one record's change; false once the budget is spent (the trigger stops before that record). */
@@ -118,22 +127,10 @@ async function sweepRecord(
   if (await startChange(deps, trigger.table, record)) sweep.started += 1;
   if (updatedOn > sweep.newest) sweep.newest = updatedOn;
   sweep.after = { updatedOn, sysId: String(record.sys_id) };
-  sweep.skipped = 0;
   budget.spend();
   // A copy: the SDK sends throttled details later, and this sweep object goes on changing.
   Context.current().heartbeat({ ...sweep });
   return true;
-}
-
-/**
- * Where the trigger's next run starts. A finished sweep: 60 s before the newest change it saw. One stopped
- * for the cap: at the second it stopped at, and no later than 60 s before this worker's clock (what it read
- * may still gain a late commit there): each run moves on by a second at least.
- */
-function nextSince(since: string, sweep: SweepProgress, now: number): string {
-  const floor = epochOf(since);
-  if (!sweep.stoppedAt) return glide(Math.max(floor, epochOf(sweep.newest) - SWEEP_OVERLAP_MS));
-  return glide(Math.max(floor, Math.min(epochOf(sweep.stoppedAt), now - SWEEP_OVERLAP_MS)));
 }
 
 export function createReconcileActivities(deps: ReconcileDeps, triggers: InboundTrigger[]) {
@@ -142,22 +139,31 @@ export function createReconcileActivities(deps: ReconcileDeps, triggers: Inbound
     async sweepServiceNowChanges(input: ReconcileInput): Promise<ReconcileResult> {
       const since = input.since ?? glide(now() - FIRST_SWEEP_WINDOW_MS);
       const sinceOf = (index: number) => input.cursors?.[triggers[index]?.name] ?? since;
-      const resumed = Context.current().info.heartbeatDetails as SweepProgress | undefined;
-      const first = { trigger: 0, skipped: 0, seen: 0, started: 0, newest: sinceOf(0), cursors: {} };
-      // Details heartbeated before cursors existed lack them: the defaults fill in.
-      const sweep: SweepProgress = { ...first, ...resumed };
+      // A trigger stopped inside a hidden stretch goes on there (review 14 (3)); a resumed attempt where it was.
+      const carried = (index: number) => input.positions?.[triggers[index]?.name] ?? {};
+      const first = { trigger: 0, seen: 0, started: 0, hidden: 0, newest: sinceOf(0), cursors: {}, ...carried(0) };
+      const sweep: SweepProgress = resumedFrom(first, sinceOf, triggers, now());
       for (; sweep.trigger < triggers.length; sweep.trigger += 1) {
+        const hiddenBefore = sweep.hidden;
         await sweepTrigger(deps, triggers, sinceOf(sweep.trigger), sweep);
-        sweep.cursors[triggers[sweep.trigger].name] = nextSince(sinceOf(sweep.trigger), sweep, now());
-        Object.assign(sweep, {
-          after: undefined,
-          skipped: 0,
-          stoppedAt: undefined,
-          newest: sinceOf(sweep.trigger + 1),
-        });
+        finishTrigger(triggers[sweep.trigger], sinceOf(sweep.trigger), sweep, hiddenBefore, now());
+        const next = { after: undefined, until: undefined, from: undefined, counted: undefined, carry: undefined };
+        Object.assign(
+          sweep,
+          next,
+          { stoppedAt: undefined, newest: sinceOf(sweep.trigger + 1) },
+          carried(sweep.trigger + 1),
+        );
       }
-      const { cursors, seen, started } = sweep;
-      return { since: Object.values(cursors).sort()[0] ?? since, cursors, seen, started };
+      const { cursors, positions, seen, started, hidden } = sweep;
+      return {
+        since: Object.values(cursors).sort()[0] ?? since,
+        cursors,
+        ...(positions && { positions }),
+        seen,
+        started,
+        hidden,
+      };
     },
   };
 }

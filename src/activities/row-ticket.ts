@@ -12,12 +12,20 @@ export interface RowTicketChange {
   created?: boolean;
 }
 
+/** The row's untagged key of before `correlation.legacy_before`, and which of its tickets are trusted. */
+export interface LegacyKey {
+  correlationId: string;
+  adoptable(createdAt: string | undefined): boolean;
+}
+
 /** One applyRowEvent call: the row's event and the target it writes to. */
 export interface RowCall {
   input: ApplyRowEventInput;
   target: TicketTarget;
   mapper: EventMapper;
   ctx: CallContext;
+  /** Absent without `correlation.legacy_before`: only the signed key is the row's. */
+  legacy?: LegacyKey;
 }
 
 /** Carried to the next attempt in the heartbeat details: a ticket this call created is not created again. */
@@ -54,9 +62,21 @@ async function currentTicket(call: RowCall): Promise<TicketRef | undefined> {
   const { target, input, ctx } = call;
   const known = (Context.current().info.heartbeatDetails as RowAttemptMemo | undefined)?.created ?? input.ticket;
   if (known && target.get) return target.get(known, ctx);
-  const found = await target.findByCorrelation(input.correlationId, ctx);
+  const found = await searched(call);
   if (known) return found.find((ref) => ref.id === known.id) ?? known;
   return found.find((ref) => !ref.closed) ?? found[0];
+}
+
+/**
+ * The tickets of the row's signed key (every create of this row used it, so a retry finds them all); else,
+ * after an upgrade, those of its untagged key created before the tag, never one given that key since (R4).
+ */
+async function searched(call: RowCall): Promise<TicketRef[]> {
+  const { target, input, ctx, legacy } = call;
+  const found = await target.findByCorrelation(input.correlationId, ctx);
+  if (found.length > 0 || !legacy) return found;
+  const old = await target.findByCorrelation(legacy.correlationId, ctx);
+  return old.filter((ref) => legacy.adoptable(ref.createdAt));
 }
 
 async function create(call: RowCall, fields: TicketFields): Promise<TicketRef> {

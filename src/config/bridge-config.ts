@@ -1,4 +1,5 @@
 // The bridge config's types; src/settings/file/load.ts builds one from BRIDGE_CONFIG (or SERVICENOW_*).
+import type { CorrelationConfig } from '../common/correlation-tag';
 import type { HasuraOp } from '../contract';
 import type { TargetConfig } from '../ticketing/target-config';
 import type { SourceConfig } from './source';
@@ -20,7 +21,7 @@ export interface InboundConfig {
    * The row's column holding its ticket's sys_id (a write-back column written as `{{ ticket.id }}`): inbound
    * writes only a row whose column holds the changed record's sys_id, atomically (README "ServiceNow back to the row").
    */
-  ticketColumn?: string;
+  ticketColumn: string;
 }
 
 /** Writes the ticket back into the event's row (README "Write-back"): rendered after ticket work or a park. */
@@ -55,25 +56,18 @@ export interface BridgeConfig {
   defaults: TriggerConfig;
   /** Effective: defaults already merged. */
   triggers: Record<string, TriggerConfig>;
+  /** Signs row ticket keys; present whenever a lifecycle trigger is (the loader requires it). */
+  correlation?: CorrelationConfig;
 }
 
 /**
  * What the webhook needs of the config to route events: which ops a trigger takes, its lifecycle and
- * write-back columns, and the Hasura role the bridge writes as (`source.hasura.role`; not a secret).
+ * write-back columns, the Hasura role the bridge writes as (`source.hasura.role`; not a secret), and the
+ * secret that signs row ticket keys.
  */
-export type BridgeRouting = Pick<BridgeConfig, 'defaults' | 'triggers'> & { hasuraRole?: string };
+export type BridgeRouting = Pick<BridgeConfig, 'defaults' | 'triggers' | 'correlation'> & { hasuraRole?: string };
 
 /** The settings for a Hasura trigger; one the file does not name gets the defaults. */
 export function triggerConfig(config: BridgeRouting, trigger: string): TriggerConfig {
   return Object.hasOwn(config.triggers, trigger) ? config.triggers[trigger] : config.defaults;
-}
-
-/**
- * Which row writer an inbound trigger writes through: its write-back's `via`, else the only configured
- * source (the settings loader rejects an inbound trigger for which this is undefined).
- */
-export function inboundVia(trigger: TriggerConfig, source: SourceConfig): WritebackConfig['via'] | undefined {
-  if (trigger.writeback) return trigger.writeback.via;
-  const configured = (['postgres', 'hasura'] as const).filter((via) => source[via]);
-  return configured.length === 1 ? configured[0] : undefined;
 }

@@ -161,7 +161,8 @@ export interface FailureFacts {
   attempts: number;
   /** ISO 8601 */
   occurredAt: string;
-  outcome: 'parked' | 'failed';
+  /** `stuck`: a change workflow's step still retrying past the retry schedule's maximum of attempts. */
+  outcome: 'parked' | 'failed' | 'stuck';
   /** ISO 8601, when outcome is 'parked' */
   parkedUntil?: string;
   /**

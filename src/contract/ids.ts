@@ -36,11 +36,32 @@ export function rowWorkflowIdFor(
   return `row-${trigger}-${table}-sha256:${sha256Hex(rowKey)}`;
 }
 
+/** Base64url characters of the row key's tag: 132 bits of HMAC-SHA256, not guessable, short enough to fit. */
+export const CORRELATION_TAG_LENGTH = 22;
+
 /**
- * The row's ticket key. Row keys can be long (composite, text): past the length limit, a hash keeps
- * them unique. The caller hands in SHA-256 as hex, which workflow-safe code cannot compute itself.
+ * The row's ticket key, `<trigger>:<tag>:<schema.table>:<rowKey>`: the tag (src/common/correlation-tag.ts)
+ * signs the rest, so a ServiceNow user cannot give an incident a row's key before the bridge does (review
+ * R4). Past the length limit the whole MAC stands for the key. The caller hands in the MAC as base64url of
+ * `<trigger>:<schema.table>:<rowKey>`, which workflow-safe code cannot compute (nor hold the secret of).
  */
 export function rowCorrelationIdFor(
+  trigger: string,
+  table: string,
+  rowKey: string,
+  macBase64url: (text: string) => string,
+): string {
+  const mac = macBase64url(`${trigger}:${table}:${rowKey}`);
+  const tagged = `${trigger}:${mac.slice(0, CORRELATION_TAG_LENGTH)}:${table}:${rowKey}`;
+  if (tagged.length <= CORRELATION_ID_MAX_LENGTH) return tagged;
+  return `${trigger.slice(0, 40)}:${mac}`;
+}
+
+/**
+ * The untagged key rows were ticketed with before the tag (`correlation.legacy_before`); long keys hashed
+ * with SHA-256 as hex. Anyone could set it, so it is trusted only on tickets created before that instant.
+ */
+export function legacyRowCorrelationIdFor(
   trigger: string,
   table: string,
   rowKey: string,

@@ -36,11 +36,13 @@ export interface InboundRowWrite {
   key: Record<string, string>;
   values: Record<string, string | null>;
   /** The row's ticket column must hold this record's sys_id: checked in the UPDATE itself (inbound.ticket_column). */
-  onlyIf?: Record<string, string>;
+  onlyIf: Record<string, string>;
 }
 
 export type InboundDecision =
   | { kind: 'ignore'; reason: string; modCount?: number }
+  /** The row workflow cannot answer yet (no ticket, or a create under way): asked with `rowNotReady: 'wait'` only. */
+  | { kind: 'wait'; reason: string }
   | {
       kind: 'write';
       write: InboundRowWrite;
@@ -73,11 +75,28 @@ export interface ServiceNowChangeResult {
   capped?: boolean;
 }
 
+/** A place in the sweep's order (sys_updated_on, sys_id): what an update of another record cannot shift. */
+export interface ReconcilePosition {
+  updatedOn: string;
+  sysId: string;
+}
+
+/**
+ * Where a trigger's sweep stopped inside a stretch of records the integration user may not read (review 14 (3)):
+ * all up to `after` is read or hidden; `until`, the range being narrowed. The next run goes on from there.
+ */
+export interface ReconcileCarry {
+  after: ReconcilePosition;
+  until?: ReconcilePosition;
+}
+
 export interface ReconcileInput {
   /** ServiceNow `YYYY-MM-DD HH:MM:SS` (UTC): sweep records updated at or after this; absent: the first sweep. */
   since?: string;
   /** Where each trigger (by name) starts; a trigger without one (a result from before them) starts at `since`. */
   cursors?: Record<string, string>;
+  /** Triggers (by name) stopped inside a hidden stretch: they go on after its position instead of their cursor. */
+  positions?: Record<string, ReconcileCarry>;
 }
 
 export interface ReconcileResult {
@@ -89,13 +108,26 @@ export interface ReconcileResult {
    * a cursor taken from a later trigger's newer records.
    */
   cursors: Record<string, string>;
+  /** Triggers stopped inside a stretch of hidden records, where their next run goes on (none: absent). */
+  positions?: Record<string, ReconcileCarry>;
   seen: number;
   started: number;
+  /** Records passed over unread: their prefix is the trigger's, but ACLs hide them from the integration user. */
+  hidden?: number;
+}
+
+/**
+ * What a read does when the row workflow cannot answer yet: `wait` answers so (the change workflow waits on a
+ * timer), `fail` fails for good and tells the operators (its wait is over); absent (a workflow from before the
+ * wait) fails the attempt, retryably.
+ */
+export interface ReadChangeOptions {
+  rowNotReady?: 'wait' | 'fail';
 }
 
 export interface InboundActivities {
-  /** Re-reads the record (the truth) and decides: ignore with the reason, or the row write. */
-  readServiceNowChange(change: ServiceNowChange): Promise<InboundDecision>;
+  /** Re-reads the record (the truth) and decides: ignore with the reason, or the row write (or wait, if asked). */
+  readServiceNowChange(change: ServiceNowChange, options?: ReadChangeOptions): Promise<InboundDecision>;
   /** Writes the rendered columns to the source row through the RowWriter. */
   writeInboundRow(write: InboundRowWrite): Promise<InboundWriteResult>;
   /** One reconciler sweep: starts the change workflow of every bridge ticket updated since `since`. */

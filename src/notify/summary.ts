@@ -40,10 +40,15 @@ export function errorSummary(report: FailureReport): string {
 
 /**
  * A parked workflow is still running and takes the `retry` / `abandon` Updates, which answer whether
- * they were accepted; a failed one has closed, so only a reset can run it again.
+ * they were accepted; a failed one has closed, so only a reset can run it again; a stuck one retries on by
+ * itself, so fixing the cause is the whole of it.
  */
 export function operatorActions(report: FailureReport): OperatorAction[] {
   const workflow = `-w ${shellQuote(report.workflowId)}`;
+  if (report.outcome === 'stuck') {
+    const description = 'Still retrying: fix the cause and it carries on by itself; its pending attempts';
+    return [{ description, command: `temporal workflow describe ${workflow}` }];
+  }
   if (report.outcome === 'parked') {
     return [
       { description: 'Retry now', command: `temporal workflow update execute ${workflow} --name retry` },

@@ -1,8 +1,8 @@
 import { Pool, type QueryConfig } from 'pg';
 import type { Secret } from '../common/secret';
 import { postgresWriteBackError } from './errors';
-import { textComparedColumns, type TextCompared } from './postgres-columns';
-import type { RowRead, RowWrite, RowWriter } from './row-writer';
+import { textComparedColumns, type ColumnTypes, type TextCompared } from './postgres-columns';
+import type { RowRead, RowWrite, RowWriter, RowWriteResult } from './row-writer';
 
 /** `"name"` with every `"` doubled: any identifier PostgreSQL accepts, quoted, never interpolated raw. */
 export function quoteIdentifier(name: string): string {
@@ -85,11 +85,9 @@ export function createPostgresRowWriter(options: PostgresWriterOptions): RowWrit
   return {
     async write(request) {
       try {
-        const statement = updateStatement(request, request.onlyChanged ? await columnTypes(request.table) : {});
-        const result = await boundedQuery(pool, statement, request.timeoutMs, timeoutMs);
-        if (!request.onlyChanged) return { rows: result.rowCount ?? 0 };
-        const [{ rows, changed }] = result.rows as { rows: number; changed: number }[];
-        return { rows, changed };
+        if (request.onlyChanged) return await quietWrite({ pool, poolMs: timeoutMs, columnTypes }, request);
+        const result = await boundedQuery(pool, updateStatement(request), request.timeoutMs, timeoutMs);
+        return { rows: result.rowCount ?? 0 };
       } catch (error) {
         throw postgresWriteBackError(error, `write-back to ${request.table.schema}.${request.table.name}`);
       }
@@ -104,6 +102,34 @@ export function createPostgresRowWriter(options: PostgresWriterOptions): RowWrit
     },
     close: () => pool.end(),
   };
+}
+
+// A statement refused for what it says (42: a rule or an operator, 22: data) may rest on column types of before
+// an ALTER TABLE, e.g. json compared as text since the column became text, or `=` on a column that became json.
+const STALE_TYPES_SQLSTATE_CLASSES = new Set(['42', '22']);
+
+/** The onlyChanged write; refused as stale, its table's types are looked up again and it is run once more in time. */
+async function quietWrite(
+  deps: { pool: Pool; poolMs: number; columnTypes: ColumnTypes },
+  request: RowWrite,
+): Promise<RowWriteResult> {
+  const startedAt = Date.now();
+  const run = async (limitMs: number | undefined) => {
+    const statement = updateStatement(request, await deps.columnTypes.of(request.table));
+    const result = await boundedQuery(deps.pool, statement, limitMs, deps.poolMs);
+    const [{ rows, changed }] = result.rows as { rows: number; changed: number }[];
+    return { rows, changed };
+  };
+  try {
+    return await run(request.timeoutMs);
+  } catch (error) {
+    const { code } = error as { code?: unknown };
+    const left = request.timeoutMs === undefined ? undefined : request.timeoutMs - (Date.now() - startedAt);
+    if (typeof code !== 'string' || !STALE_TYPES_SQLSTATE_CLASSES.has(code.slice(0, 2))) throw error;
+    if (left !== undefined && left < 1) throw error;
+    deps.columnTypes.forget(request.table);
+    return run(left);
+  }
 }
 
 /**

@@ -1,8 +1,9 @@
+import { rowTicketKeyFor } from '../common/correlation-tag';
 import { sha256Hex } from '../common/sha256';
 import { triggerConfig, type BridgeRouting, type TriggerConfig } from '../config/bridge-config';
 import { canonicalJson } from '../mapping/row-images';
 import { currentRow, rowKeyOf } from '../mapping/row-key';
-import { rowCorrelationIdFor, rowWorkflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
+import { rowWorkflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
 
 /** Why an event is the bridge's own echo (README "Keeping it loop-free"). */
 export type LoopGuard = 'writeback-columns' | 'bridge-role';
@@ -69,11 +70,15 @@ export function createEventRouter(config?: BridgeRouting): EventRouter {
       throw new RowKeyError(`row has no value for row-key column(s) ${missing.join(', ')} of trigger ${event.trigger}`);
     const rowKey = rowKeyOf(row, trigger.rowKey);
     const table = `${event.table.schema}.${event.table.name}`;
+    // The loader requires the secret with any lifecycle trigger; a hand-built config must bring it too.
+    if (!config.correlation)
+      throw new Error(`trigger ${event.trigger} has lifecycle enabled but no correlation.secret`);
     return {
       kind: 'row',
       rowKey,
       rowWorkflowId: rowWorkflowIdFor(event.trigger, table, rowKey, sha256Hex),
-      rowCorrelationId: rowCorrelationIdFor(event.trigger, table, rowKey, sha256Hex),
+      // Computed here, not in the row workflow: the secret never enters a workflow's input or history.
+      rowCorrelationId: rowTicketKeyFor(config.correlation, { trigger: event.trigger, table, rowKey }),
       rules: { manual: lifecycle.manual, onClosed: lifecycle.onClosed, reorderWindowMs: lifecycle.reorderWindowMs },
     };
   };

@@ -1,5 +1,6 @@
 import { log, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { PERMANENT_ERROR_TYPES, resolvePolicy, type BridgeActivities, type EventPolicy } from '../contract';
+import { readWaitingForRow, WAIT_FOR_ROW_TICKET_PATCH, type SettledDecision } from './servicenow-row-wait';
 import type {
   InboundActivities,
   InboundDecision,
@@ -18,6 +19,7 @@ const MAX_ROUNDS = 5;
 const SWEEP_TIMEOUT_MS = 15 * 60_000;
 
 type WriteDecision = Extract<InboundDecision, { kind: 'write' }>;
+type Reads = Pick<InboundActivities, 'readServiceNowChange'>;
 
 const { workerPolicy } = proxyLocalActivities<BridgeActivities>({
   startToCloseTimeout: '10 seconds',
@@ -88,9 +90,15 @@ function finished(
  * round, never at the end (README "ServiceNow back to the row").
  */
 export async function servicenowChangeWorkflow(change: ServiceNowChange): Promise<ServiceNowChangeResult> {
+  const waitForRow = patched(WAIT_FOR_ROW_TICKET_PATCH);
   const policy = resolvePolicy({}, await workerPolicy());
+  // Before the wait a read never answers `wait` (it is not asked to): its retries were the only wait.
+  const read = (reads: Reads, asked: ServiceNowChange) =>
+    waitForRow
+      ? readWaitingForRow(reads, policy, asked)
+      : (reads.readServiceNowChange(asked) as Promise<SettledDecision>);
   const calls = inboundActivities(policy);
-  const first = await calls.readServiceNowChange(change);
+  const first = await read(calls, change);
   if (first.kind === 'ignore') return { outcome: 'ignored', reason: first.reason, modCount: first.modCount, rounds: 1 };
   let decision: WriteDecision = first;
   for (let round = 1; ; round += 1) {
@@ -100,7 +108,7 @@ export async function servicenowChangeWorkflow(change: ServiceNowChange): Promis
     if (round >= MAX_ROUNDS) return finished(decision, write, round, true);
     // Asked right after the write (an ordinary activity), where replay asks it too.
     const reread = patched(REREAD_UNTIL_SEEN) ? inboundActivities(policy, 'reread') : calls;
-    const again: InboundDecision = await reread.readServiceNowChange({ ...change, modCount: written });
+    const again = await read(reread, { ...change, modCount: written });
     if (again.kind === 'ignore' || again.modCount === written) return finished(decision, write, round);
     decision = again;
   }
@@ -114,5 +122,7 @@ export async function servicenowChangeWorkflow(change: ServiceNowChange): Promis
 export async function servicenowReconcileWorkflow(): Promise<ReconcileResult> {
   const last = workflowInfo().lastResult as ReconcileResult | undefined;
   const policy = resolvePolicy({}, await workerPolicy());
-  return inboundActivities(policy, 'sweep').sweepServiceNowChanges({ since: last?.since, cursors: last?.cursors });
+  // Same command as before positions: only the activity's input grows (Temporal does not compare inputs on replay).
+  const { since, cursors, positions } = last ?? {};
+  return inboundActivities(policy, 'sweep').sweepServiceNowChanges({ since, cursors, positions });
 }

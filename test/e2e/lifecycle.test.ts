@@ -2,6 +2,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { deliverLikeHasura, hasuraEventBody, type Op } from '../helpers/hasura';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../helpers/stack';
+import { rowTicketKey } from '../helpers/correlation';
 
 const TRIGGER = 'incident_lifecycle';
 let stack: Stack;
@@ -48,7 +49,7 @@ const deliver = (body: Record<string, unknown>) =>
   deliverLikeHasura(body, { url: stack.webhookUrl, secret: TEST_SECRET });
 
 async function settledTicket(rowId: number, expectedState: string, trigger = TRIGGER) {
-  const correlationId = `${trigger}:public.incident_request:${rowId}`;
+  const correlationId = rowTicketKey(trigger, 'public.incident_request', rowId);
   return eventually(
     () => {
       const records = stack.simulator.records('incident').filter((r) => r.correlation_id === correlationId);
@@ -67,7 +68,7 @@ test('when a row is inserted, updated and deleted, then one ticket is created, u
       () =>
         stack.simulator
           .records('incident')
-          .find((r) => r.correlation_id === `${TRIGGER}:public.incident_request:1` && check(r)),
+          .find((r) => r.correlation_id === rowTicketKey(TRIGGER, 'public.incident_request', 1) && check(r)),
       { what: 'row 1 ticket step' },
     );
   await deliver(insert);
@@ -91,7 +92,7 @@ test('when a row is inserted, updated and deleted, then one ticket is created, u
     .join('\n');
   expect(notes).toContain('priority: low → high');
   expect(notes).toContain('title: Disk almost full → Disk full');
-  expect(stack.simulator.stats().byCorrelation[`${TRIGGER}:public.incident_request:1`]).toBeGreaterThan(0);
+  expect(stack.simulator.stats().byCorrelation[rowTicketKey(TRIGGER, 'public.incident_request', 1)]).toBeGreaterThan(0);
 });
 
 test('when the same life is delivered shuffled and twice over, then the ticket ends the same, and only one exists', async () => {
@@ -121,14 +122,16 @@ test('when an UPDATE arrives before its INSERT, then the INSERT is stale and no 
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   const ticket = await settledTicket(21, '1');
   expect(ticket.urgency).toBe('1');
-  expect(stack.simulator.countByCorrelation(`${TRIGGER}:public.incident_request:21`)).toBe(1);
+  expect(stack.simulator.countByCorrelation(rowTicketKey(TRIGGER, 'public.incident_request', 21))).toBe(1);
 });
 
 test('when the ticket was closed in ServiceNow, then an update reopens it, or is ignored when so configured', async () => {
   const [insert, , update] = bodies(lifeOf(31, false));
   await deliver(insert);
   const created = await eventually(() =>
-    stack.simulator.records('incident').find((r) => r.correlation_id === `${TRIGGER}:public.incident_request:31`),
+    stack.simulator
+      .records('incident')
+      .find((r) => r.correlation_id === rowTicketKey(TRIGGER, 'public.incident_request', 31)),
   );
   await fetch(`${stack.simulator.url}/api/now/table/incident/${created.sys_id}`, {
     method: 'PATCH',
@@ -147,7 +150,7 @@ test('when the ticket was closed in ServiceNow, then an update reopens it, or is
   const other = await eventually(() =>
     stack.simulator
       .records('incident')
-      .find((r) => r.correlation_id === 'lifecycle_ignore_closed:public.incident_request:32'),
+      .find((r) => r.correlation_id === rowTicketKey('lifecycle_ignore_closed', 'public.incident_request', 32)),
   );
   await fetch(`${stack.simulator.url}/api/now/table/incident/${other.sys_id}`, {
     method: 'PATCH',

@@ -7,6 +7,7 @@ import { DEFAULT_JIRA_USER, startJiraSimulator, type JiraSimulator } from '../..
 import { DEFAULT_REST_TOKEN, startRestTicketServer, type RestTicketServer } from '../../dev/simulator/rest/server';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../helpers/stack';
+import { CORRELATION_YAML, rowTicketKey } from '../helpers/correlation';
 
 /** Jira Cloud and a generic REST ticket API, each end to end: webhook → dev server → worker → target. */
 function configFor(jiraUrl: string, restUrl: string): string {
@@ -27,7 +28,7 @@ targets:
       body: '{"title": {{ fields.title | json }}, "description": {{ fields.description | json }}, "correlation_id": {{ correlation_id | json }}}' }
     find: { method: GET, url: "${restUrl}/api/tickets?correlation_id={{ correlation_id | url_encode }}", results_path: items, id_path: id, number_path: number, created_path: created_at, closed_path: closed }
     update: { method: PATCH, url: "${restUrl}/api/tickets/{{ ticket.id | url_encode }}", id_path: ticket.id, body: '{"title": {{ fields.title | json }}}' }
-defaults:
+${CORRELATION_YAML}defaults:
   target: jira
   fields:
     summary: "{{ row.title }}"
@@ -74,7 +75,7 @@ const deliver = (body: Record<string, unknown>) =>
 test('when a Jira lifecycle row is inserted and deleted, then one issue is created and transitioned to Done', async () => {
   const row = { id: 501, title: 'Open S3 bucket', description: 'bucket acme-logs is public' };
   await deliver(hasuraEventBody({ trigger: 'finding_to_jira', op: 'INSERT', new: row }));
-  const label = correlationLabel('finding_to_jira:public.incident_request:501');
+  const label = correlationLabel(rowTicketKey('finding_to_jira', 'public.incident_request', 501));
   const issue = await eventually(() => jira.issues().find((i) => i.labels.includes(label)), { what: 'the Jira issue' });
   expect(issue.fields.summary).toBe('Open S3 bucket');
   await deliver({

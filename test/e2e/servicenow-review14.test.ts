@@ -3,6 +3,8 @@ import type { ServiceNowChangeResult } from '../../src/contract';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, SN_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
+import { ticketedRow } from '../helpers/inbound-rows';
+import { rowTicketKey } from '../helpers/correlation';
 import { eventually } from '../helpers/stack';
 
 /*
@@ -52,13 +54,14 @@ test('R1: an agent change landing before the row workflow holds its ticket still
   const row = await rowIn(id);
   const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: row });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(TRIGGER, 'public.incident_request', id);
   const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: 'the committed ticket',
   });
   // An agent (or an assignment rule) moves it to in progress while the bridge still waits for the create's answer.
   const moved = stack.sim.agentUpdate(ticket.sys_id, { user: 'ann.agent', fields: { state: '2' } });
-  const first = await changeResult(ticket.sys_id, moved.sys_mod_count);
+  // Waiting for the ticket, the first run may use up its attempts and fail (then the sweep may start it again).
+  const first = await changeResult(ticket.sys_id, moved.sys_mod_count).catch((error: unknown) => String(error));
   stack.sim.setFaults({});
   // The reconciler's sweep of the same change, once the row workflow holds the ticket: as src/activities/reconcile.ts.
   const starter = createServiceNowChangeStarter({ client: stack.temporal.client, taskQueue: stack.taskQueue });
@@ -78,53 +81,34 @@ test('R1: an agent change landing before the row workflow holds its ticket still
   expect(status).toBe('in_progress');
 }, 90_000);
 
-/** A row inserted, its INSERT delivered and its ticket made. */
-async function rowWithTicket(id: number) {
-  await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'r', 'open')", [id]);
-  const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: await rowIn(id) });
-  await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
-  const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
-    what: `the ticket of row ${id}`,
-  });
-  await eventually(
-    async () => {
-      const handle = stack.temporal.client.workflow.getHandle(`row-${TRIGGER}-public.incident_request-${id}`);
-      const status = await handle.query<{ ticket?: { id: string } }>('status');
-      return status.ticket?.id === ticket.sys_id ? true : undefined;
-    },
-    { what: `row ${id}'s workflow holding its ticket` },
-  );
-  return ticket;
-}
+/** A row inserted, its INSERT delivered, its ticket made and written back into the row. */
+const rowWithTicket = (id: number) => ticketedRow(stack, TRIGGER, id);
 
 /**
- * R2: without inbound.ticket_column (the README's step-1 config) the only binding is the row workflow, which
+ * R2: without inbound.ticket_column (once the README's step-1 config) the only binding was the row workflow, which
  * learns the database's changes from Hasura's events, asynchronously (seconds to minutes behind under load,
  * longer while the webhook is down). A row deleted and inserted again with the same key is a new row the
  * bridge has not ticketed yet, but its workflow still holds the old row's ticket: the old ticket's change
  * (an agent closing it, or the bridge's own resolve for the DELETE) is written into the new row, and nothing
  * later takes it back (the new row's ticket is created, not updated: no change event).
  */
-// Still open (issue 14, README "ServiceNow back to the row"): the fix makes inbound.ticket_column required. Marked
-// `failing` so it reports the hole while it exists and turns red the day the fix lands (then make it a plain test).
-test.failing(
-  "R2: a row deleted and inserted again (Hasura's events not yet delivered) does not get the old ticket's change",
-  async () => {
-    const id = 302;
-    stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
-    const old = await rowWithTicket(id);
-    await stack.db.query('DELETE FROM public.incident_request WHERE id = $1', [id]);
-    await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'new row', 'new')", [id]);
-    const closed = stack.sim.agentUpdate(old.sys_id, {
-      user: 'ann.agent',
-      fields: { state: '6', close_code: 'Solution provided', close_notes: 'the old row' },
-    });
-    const result = await changeResult(old.sys_id, closed.sys_mod_count);
-    expect({ result, row: await rowIn(id) }).toMatchObject({ row: { status: 'new', resolution: null } });
-  },
-  90_000,
-);
+// Fixed: inbound.ticket_column is required, and every inbound write is conditional on it (the stack's trigger).
+test("R2: a row deleted and inserted again (Hasura's events not yet delivered) does not get the old ticket's change", async () => {
+  const id = 302;
+  stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
+  const old = await rowWithTicket(id); // the old row fully ticketed: its write-back landed
+  await stack.db.query('DELETE FROM public.incident_request WHERE id = $1', [id]);
+  await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'new row', 'new')", [id]);
+  const closed = stack.sim.agentUpdate(old.sys_id, {
+    user: 'ann.agent',
+    fields: { state: '6', close_code: 'Solution provided', close_notes: 'the old row' },
+  });
+  const result = await changeResult(old.sys_id, closed.sys_mod_count);
+  expect({ result, row: await rowIn(id) }).toMatchObject({
+    result: { outcome: 'ignored' },
+    row: { status: 'new', resolution: null },
+  });
+}, 90_000);
 
 /**
  * R4: the row workflow is the trust anchor of H1's fix, but it takes its ticket from a correlation_id search
@@ -134,13 +118,19 @@ test.failing(
  * adopts it instead of creating one (or, with a late duplicate, keeps it and cancels its own), and from then on that user's edits of their incident are "confirmed" and written
  * into the row (and the row's fields are sent to their incident).
  */
-// Still open (issue 14, README "ServiceNow back to the row"): the first fix broke exactly-once on operator retries
-// and was reverted. Marked `failing` so it reports the hole while it exists and turns red when fixed.
-test.failing(
-  "R4: an incident another user pointed at the row's correlation key beforehand never becomes the row's ticket",
-  async () => {
-    const id = 304;
-    const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+// The key is signed (src/common/correlation-tag.ts): neither the untagged form nor a tag made with another
+// secret is the row's key, so the row's lookup never finds the planted incident.
+test.each([
+  ['an untagged key', 304, (id: number) => `${TRIGGER}:public.incident_request:${id}`],
+  [
+    'a key tagged with the wrong secret',
+    314,
+    (id: number) => rowTicketKey(TRIGGER, 'public.incident_request', id, 'another-secret-of-at-least-32-bytes!!'),
+  ],
+])(
+  "R4: an incident another user pointed at the row's correlation key beforehand never becomes the row's ticket (%s)",
+  async (_form, id, plantedKey) => {
+    const correlationId = plantedKey(id);
     stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
     const answer = await fetch(`${stack.sim.url}/api/now/table/incident`, {
       method: 'POST',

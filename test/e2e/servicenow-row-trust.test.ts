@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ServiceNowChangeResult } from '../../src/contract';
+import type { EventStatus, ServiceNowChangeResult } from '../../src/contract';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
+import { rowTicketKey } from '../helpers/correlation';
 
 /*
  * Issue 14 review H1: the incident's correlation_id is editable by any ServiceNow user who may edit the
@@ -10,7 +11,7 @@ import { eventually } from '../helpers/stack';
  * table the trigger writes, bound to this very ticket.
  */
 const TRIGGER = 'incident_trust';
-/** A trigger with no write-back: only its row workflows know which row has which ticket. */
+/** A trigger writing back into the event's own table (no writeback.table): past retention, no row is confirmed. */
 const PLAIN = 'incident_trust_plain';
 const TICKETS = 'public.incident_ticket';
 const RESOLVE = { state: '6', close_code: 'Solution provided' };
@@ -24,14 +25,16 @@ beforeAll(async () => {
       'CREATE TABLE public.payroll (id int PRIMARY KEY, status text, resolution text)',
     ],
     // The ticket columns live in a table of their own: inbound writes go there too.
-    triggerYaml: `    writeback:\n      via: postgres\n      table: ${TICKETS}\n      columns: { ticket_sys_id: "{{ ticket.id }}" }`,
-    inboundYaml: '      ticket_column: ticket_sys_id',
+    writebackYaml: `    writeback:\n      via: postgres\n      table: ${TICKETS}\n      columns: { ticket_sys_id: "{{ ticket.id }}" }`,
     moreTriggersYaml: [
       `  ${PLAIN}:`,
       '    row_key: [id]',
       '    lifecycle: { enabled: true, reorder_window: 300ms }',
       '    fields: { short_description: "{{ row.title }}" }',
-      '    inbound: { columns: { status: "{{ record.state | lookup: \'sn_state_to_status\' }}" } }',
+      '    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }',
+      '    inbound:',
+      '      ticket_column: ticket_sys_id',
+      '      columns: { status: "{{ record.state | lookup: \'sn_state_to_status\' }}" }',
     ].join('\n'),
   });
 }, 120_000);
@@ -55,7 +58,7 @@ async function rowWithTicket(id: number, trigger = TRIGGER) {
   const row = await rowIn('public.incident_request', id);
   const body = hasuraEventBody({ trigger, op: 'INSERT', id: randomUUID(), old: null, new: row });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${trigger}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(trigger, 'public.incident_request', id);
   const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: `the ticket of row ${id}`,
   });
@@ -111,7 +114,10 @@ async function forgetRowWorkflow(id: number) {
 test("when an agent points a ticket at another row of the table, then the row's workflow refuses it: not written, ignored naming why", async () => {
   const mine = await rowWithTicket(21, PLAIN);
   await rowWithTicket(22, PLAIN);
-  const forged = agentEdit(mine.sys_id, { correlation_id: `${PLAIN}:public.incident_request:22`, state: '2' });
+  const forged = agentEdit(mine.sys_id, {
+    correlation_id: rowTicketKey(PLAIN, 'public.incident_request', 22),
+    state: '2',
+  });
   const result = await changeResult(mine.sys_id, forged.sys_mod_count);
   expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining(`not ${mine.number}`) });
   expect(await rowIn('public.incident_request', 22)).toMatchObject({ status: 'open' });
@@ -121,7 +127,7 @@ test("when an agent points a ticket at another row of the table, then the row's 
 test('when an agent points a ticket at another table, then no row workflow confirms it: not written, ignored naming the table', async () => {
   const mine = await rowWithTicket(23, PLAIN);
   await stack.db.query("INSERT INTO public.payroll (id, status) VALUES (23, 'paid')");
-  const forged = agentEdit(mine.sys_id, { correlation_id: `${PLAIN}:public.payroll:23`, state: '2' });
+  const forged = agentEdit(mine.sys_id, { correlation_id: rowTicketKey(PLAIN, 'public.payroll', 23), state: '2' });
   const result = await changeResult(mine.sys_id, forged.sys_mod_count);
   expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('public.payroll') });
   expect(await rowIn('public.payroll', 23)).toMatchObject({ status: 'paid', resolution: null });
@@ -131,7 +137,7 @@ test('when an agent points a ticket at another table, then no row workflow confi
 test('when a trigger with writeback.table gets a ticket pointed at another table, then only its own table is written, by the ticket column', async () => {
   const mine = await rowWithTicket(27);
   await stack.db.query("INSERT INTO public.payroll (id, status) VALUES (27, 'paid')");
-  const forged = agentEdit(mine.sys_id, { correlation_id: `${TRIGGER}:public.payroll:27`, state: '2' });
+  const forged = agentEdit(mine.sys_id, { correlation_id: rowTicketKey(TRIGGER, 'public.payroll', 27), state: '2' });
   await changeResult(mine.sys_id, forged.sys_mod_count);
   expect(await rowIn('public.payroll', 27)).toMatchObject({ status: 'paid', resolution: null });
   expect(stack.writer.writes.filter((w) => w.table.name === 'payroll')).toHaveLength(0);
@@ -157,7 +163,10 @@ test('when the row workflow is past retention, then the ticket column still bind
   const other = await rowWithTicket(26);
   await forgetRowWorkflow(25);
   await forgetRowWorkflow(26);
-  const forged = agentEdit(other.sys_id, { correlation_id: `${TRIGGER}:public.incident_request:25`, state: '2' });
+  const forged = agentEdit(other.sys_id, {
+    correlation_id: rowTicketKey(TRIGGER, 'public.incident_request', 25),
+    state: '2',
+  });
   const forgedResult = await changeResult(other.sys_id, forged.sys_mod_count);
   expect(forgedResult).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining(`not ${other.number}`) });
   expect(await rowIn(TICKETS, 25)).toMatchObject({ status: null });
@@ -167,4 +176,42 @@ test('when the row workflow is past retention, then the ticket column still bind
   const result = await changeResult(mine.sys_id, resolved.sys_mod_count);
   expect(result).toMatchObject({ outcome: 'written', rows: 1 });
   expect(await rowIn(TICKETS, 25)).toMatchObject({ status: 'resolved', resolution: 'after retention' });
+});
+
+test("when an agent changes the ticket before the row's write-back has put it into the ticket column, then the change waits for it and reaches the row", async () => {
+  const id = 28;
+  const inner = stack.writer.write;
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  // Holds the write-back of the row's new ticket (the inbound writes carry onlyIf, the write-back does not).
+  stack.writer.write = async (request) => {
+    if (request.key.id === id && !request.onlyIf) await gate;
+    return inner(request);
+  };
+  try {
+    const ticket = await rowWithTicket(id, PLAIN);
+    const rowWorkflow = stack.temporal.client.workflow.getHandle(`row-${PLAIN}-public.incident_request-${id}`);
+    await eventually(async () => ((await rowWorkflow.query<EventStatus>('status')).ticket ? true : undefined), {
+      what: `row ${id}'s workflow holding its ticket`,
+    });
+    const moved = agentEdit(ticket.sys_id, { state: '2' }, 'ann.agent');
+    const change = stack.temporal.client.workflow.getHandle(
+      `servicenow-incident-${ticket.sys_id}-${moved.sys_mod_count}`,
+    );
+    // The change has found the ticket column empty at least once (or has ended) before the write-back lands.
+    await eventually(
+      async () => {
+        const run = await change.describe().catch(() => undefined);
+        const retried = run?.raw.pendingActivities?.some((activity) => (activity.attempt ?? 0) >= 2);
+        return retried || (run && run.status.name !== 'RUNNING') || undefined;
+      },
+      { what: 'the change retrying its read' },
+    );
+    release();
+    expect(await changeResult(ticket.sys_id, moved.sys_mod_count)).toMatchObject({ outcome: 'written', rows: 1 });
+    expect(await rowIn('public.incident_request', id)).toMatchObject({ status: 'in_progress' });
+  } finally {
+    release();
+    stack.writer.write = inner;
+  }
 });

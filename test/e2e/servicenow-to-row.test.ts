@@ -3,6 +3,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import {
   serviceNowReconcileScheduleId,
   type ReconcileInput,
+  type EventStatus,
   type ReconcileResult,
   type ServiceNowChangeResult,
 } from '../../src/contract';
@@ -11,6 +12,7 @@ import { ensureReconcileSchedule } from '../../src/worker/reconcile-schedule';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, signedPost, startInboundStack, TRIGGER, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
+import { rowTicketKey } from '../helpers/correlation';
 
 const silentLogger = createLogger({ level: 'silent' });
 let stack: InboundStack;
@@ -42,7 +44,7 @@ async function rowWithTicket(id: number) {
     'open',
   ]);
   await deliver('INSERT', null, await rowOf(id));
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(TRIGGER, 'public.incident_request', id);
   return eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
     what: `the ticket of row ${id}`,
   });
@@ -128,6 +130,11 @@ test('when the bridge itself updates the ticket, then that change flows back as 
   const before = await rowOf(2);
   await stack.db.query("UPDATE public.incident_request SET title = 'row 2, renamed' WHERE id = 2");
   await deliver('UPDATE', before, await rowOf(2));
+  // The write-back of that UPDATE (the ticket column again) makes a row version of its own: counted from after it.
+  const row = stack.temporal.client.workflow.getHandle(`row-${TRIGGER}-public.incident_request-2`);
+  await eventually(async () => (await row.query<EventStatus>('status')).writeBack?.action === 'updated' || undefined, {
+    what: "the write-back of row 2's UPDATE",
+  });
   const version = await rowVersion(2);
   const updated = await eventually(
     () => {

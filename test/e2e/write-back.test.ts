@@ -7,6 +7,7 @@ import { BRIDGE_ROLE, listenTo, STANDIN_SECRET, startSourceDb, type SourceDb } f
 import { eventually } from '../helpers/stack';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
 import { WriteBackStack, type WebhookAnswer } from '../helpers/write-back-stack';
+import { CORRELATION_YAML } from '../helpers/correlation';
 
 const files = configDir();
 let temporal: TestTemporal;
@@ -25,7 +26,7 @@ const config = (standinUrl: string) => `
 source:
   postgres: { url: { env: SOURCE_DB_URL } }
   hasura: { url: "${standinUrl}", admin_secret: { env: HASURA_SECRET }, role: ${BRIDGE_ROLE} }
-defaults:
+${CORRELATION_YAML}defaults:
   row_key: [id]
   fields: { short_description: "{{ row.title }}" }
   resolve_fields: { close_code: Solved, close_notes: "row deleted" }

@@ -10,7 +10,7 @@ import { createEventRouter } from '../../src/starting/event-routing';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { createEventStarter } from '../../src/starting/event-starter';
 import { Secret } from '../../src/common/secret';
-import { resolvePolicy } from '../../src/contract';
+import { resolvePolicy, type EventPolicy } from '../../src/contract';
 import { createLogger } from '../../src/logging';
 import { createEventMapper } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
@@ -20,6 +20,7 @@ import { createRowWriters } from '../../src/source/writers';
 import { createTargets } from '../../src/ticketing/create-targets';
 import { createQueueWorkers } from './queue-workers';
 import { configDir } from '../fixtures/config/write-config';
+import { CORRELATION_ENV } from './correlation';
 import { FAST_TEST_POLICY, silentNotifier } from './fake-target';
 import { startPostgres, type Postgres } from './postgres';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
@@ -33,27 +34,33 @@ export const SN_SECRET = 'sn-events-secret';
 /** What a suite changes of the stack: its own trigger (the dev server is shared), more trigger keys, more tables. */
 export interface InboundStackOptions {
   trigger?: string;
-  /** More keys of the trigger, as YAML lines indented by four spaces (e.g. a `writeback:`). */
+  /** More keys of the trigger, as YAML lines indented by four spaces. */
   triggerYaml?: string;
-  /** More keys of the trigger's `inbound:`, as YAML lines indented by eight spaces. */
-  inboundYaml?: string;
+  /**
+   * The trigger's `writeback:`, as YAML lines indented by four spaces; it must write `ticket_sys_id` (the inbound
+   * ticket column) as `{{ ticket.id }}`. Default: into the row's own `ticket_sys_id`.
+   */
+  writebackYaml?: string;
   /** More statements run on the database before the worker starts (more tables, columns). */
   ddl?: string[];
   /** More triggers, as YAML lines indented by two spaces (under `triggers:`). */
   moreTriggersYaml?: string;
   /** Who is told when a change fails for good (default: nobody). */
   notifier?: Notifier;
+  /** The worker's policy over FAST_TEST_POLICY (e.g. a short park timeout). */
+  policy?: Partial<EventPolicy>;
 }
 
 /** The bridge config the tests run: a lifecycle trigger whose ticket's state and close notes come back. */
 const bridgeYaml = ({
   trigger = TRIGGER,
   triggerYaml = '',
-  inboundYaml = '',
+  writebackYaml = '    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }',
   moreTriggersYaml = '',
 }: InboundStackOptions) => `
 source:
   postgres: { url: { env: SOURCE_DB_URL } }
+correlation: { secret: { env: BRIDGE_CORRELATION_SECRET } }
 lookups:
   sn_state_to_status: { "1": open, "2": in_progress, "3": on_hold, "6": resolved, "7": closed, "8": canceled }
 triggers:
@@ -64,11 +71,12 @@ triggers:
       short_description: "{{ row.title }}"
     resolve_fields: { close_code: Solution provided, close_notes: "row deleted" }
 ${triggerYaml}
+${writebackYaml}
     inbound:
+      ticket_column: ticket_sys_id
       columns:
         status: "{{ record.state | lookup: 'sn_state_to_status' }}"
         resolution: "{{ record.close_notes }}"
-${inboundYaml}
 ${moreTriggersYaml}
 `;
 
@@ -112,7 +120,9 @@ export async function startInboundStack(options: InboundStackOptions = {}): Prom
   const pg = await startPostgres();
   const db = new PgClient({ connectionString: pg.url() });
   await db.connect();
-  await db.query('CREATE TABLE public.incident_request (id int PRIMARY KEY, title text, status text, resolution text)');
+  await db.query(
+    'CREATE TABLE public.incident_request (id int PRIMARY KEY, title text, status text, resolution text, ticket_sys_id text)',
+  );
   for (const statement of options.ddl ?? []) await db.query(statement);
   const sim = await startServiceNowSimulator({ port: 0 });
   const files = configDir();
@@ -123,6 +133,7 @@ export async function startInboundStack(options: InboundStackOptions = {}): Prom
     SERVICENOW_USERNAME: 'bridge',
     SERVICENOW_PASSWORD: 'bridge-password',
     SERVICENOW_REQUEST_TIMEOUT_MS: '3000',
+    ...CORRELATION_ENV,
   };
   const config = loadBridgeConfig({ env });
   files.remove();
@@ -142,7 +153,7 @@ export async function startInboundStack(options: InboundStackOptions = {}): Prom
       logger,
     },
     temporal: { uiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
-    policy: resolvePolicy(FAST_TEST_POLICY),
+    policy: resolvePolicy({ ...FAST_TEST_POLICY, ...options.policy }),
     ...{ client: temporal.client, writers: { postgres: writer } },
     startServiceNowChange: createServiceNowChangeStarter({ client: temporal.client, taskQueue }).start,
   });

@@ -9,11 +9,13 @@ import { createLogger } from '../../src/logging';
 import { createEventMapper } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
 import { loadBridgeConfig } from '../../src/settings/file/load';
+import { CORRELATION_ENV } from './correlation';
 import { createQueueWorkers, type QueueWorkers } from './queue-workers';
 import { FAST_TEST_POLICY, FakeTarget, silentNotifier } from './fake-target';
 import { hasuraEventBody } from './hasura';
 import { eventually } from './stack';
 import { testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
+import { rowTicketKey } from './correlation';
 
 export const LIFECYCLE_TRIGGER = 'incident_lifecycle';
 const LIFECYCLE_CONFIG = path.resolve(__dirname, '..', 'fixtures', 'lifecycle.yaml');
@@ -22,6 +24,7 @@ const UNUSED_SERVICENOW_ENV = {
   SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9',
   SERVICENOW_USERNAME: 'unused',
   SERVICENOW_PASSWORD: 'unused',
+  ...CORRELATION_ENV,
 };
 
 export interface RowChange {
@@ -121,7 +124,9 @@ export class RowLane {
   }
 
   ticketsOf(rowKey: string | number, trigger = LIFECYCLE_TRIGGER) {
-    return this.target.tickets.filter((t) => t.correlationId === `${trigger}:public.incident_request:${rowKey}`);
+    return this.target.tickets.filter(
+      (t) => t.correlationId === rowTicketKey(trigger, 'public.incident_request', rowKey),
+    );
   }
 }
 

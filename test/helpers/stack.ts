@@ -8,6 +8,7 @@ import {
   type SimulatorOptions,
 } from '../../dev/simulator/servicenow/server';
 import { startWorker, type RunningWorker } from '../../src/worker/run';
+import { CORRELATION_ENV } from './correlation';
 import { testTemporalAddress, testWorkflowBundle, uniqueTaskQueue } from './temporal';
 
 export const TEST_SECRET = 'test-webhook-secret';
@@ -54,6 +55,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SERVICENOW_INSTANCE_URL: simulator.url,
     SERVICENOW_USERNAME: 'bridge',
     SERVICENOW_PASSWORD: 'bridge-password',
+    ...CORRELATION_ENV,
     ...FAST_POLICY_ENV,
     ...options.env,
   };

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logging';
 import { createEventMapper } from '../../src/mapping/mapper';
 import { loadBridgeConfig, loadBridgeRouting } from '../../src/settings/file/load';
 import { closeRowWriters, createRowWriters } from '../../src/source/writers';
+import { CORRELATION_ENV } from './correlation';
 import { createQueueWorkers, type QueueWorkers } from './queue-workers';
 import { FAST_TEST_POLICY, FakeTarget, silentNotifier } from './fake-target';
 import { TEST_SECRET } from './stack';
@@ -50,7 +51,12 @@ export class WriteBackStack {
   ) {}
 
   async start(): Promise<this> {
-    const env = { ...UNUSED_SERVICENOW_ENV, ...this.options.env, BRIDGE_CONFIG: this.options.configPath };
+    const env = {
+      ...UNUSED_SERVICENOW_ENV,
+      ...CORRELATION_ENV,
+      ...this.options.env,
+      BRIDGE_CONFIG: this.options.configPath,
+    };
     const config = loadBridgeConfig({ env });
     const writers = createRowWriters(config.source);
     this.closeWriters = () => closeRowWriters(writers);
@@ -75,7 +81,7 @@ export class WriteBackStack {
       workflowBundle,
     });
     this.worker = { worker, running: worker.run() };
-    const router = createEventRouter(loadBridgeRouting({ BRIDGE_CONFIG: this.options.configPath }));
+    const router = createEventRouter(loadBridgeRouting({ ...CORRELATION_ENV, BRIDGE_CONFIG: this.options.configPath }));
     const starter = createEventStarter({ client: this.temporal.client, taskQueue: this.taskQueue, router });
     const webhook = {
       secrets: [new Secret(TEST_SECRET)],

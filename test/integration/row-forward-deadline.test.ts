@@ -11,6 +11,7 @@ import { FakeTarget } from '../helpers/fake-target';
 import { hasuraEventBody } from '../helpers/hasura';
 import { freshRowIds, LIFECYCLE_TRIGGER } from '../helpers/row-lane';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+import { CORRELATION_ENV } from '../helpers/correlation';
 
 /*
  * A forward whose attempt waited in the task queue longer than its start-to-close timeout (a backlog: 10 000
@@ -24,7 +25,10 @@ beforeAll(async () => {
 afterAll(async () => temporal?.close());
 
 const config = loadBridgeConfig({
-  env: { SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9', SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' },
+  env: {
+    ...{ SERVICENOW_INSTANCE_URL: 'http://127.0.0.1:9', SERVICENOW_USERNAME: 'u', SERVICENOW_PASSWORD: 'p' },
+    ...CORRELATION_ENV,
+  },
   path: path.resolve(__dirname, '..', 'fixtures', 'lifecycle.yaml'),
 });
 

@@ -4,6 +4,7 @@ import { toRowEvent } from '../../src/mapping/row-images';
 import { eventually } from '../helpers/stack';
 import { freshRowIds, LIFECYCLE_TRIGGER, RowLane } from '../helpers/row-lane';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
+import { rowTicketKey } from '../helpers/correlation';
 
 /* Bounded cost: a row's workflow finishes when idle, and the next event's run carries on from it. */
 
@@ -55,7 +56,7 @@ test('when a row stays idle, then its workflow finishes, and the next run resume
 
 test('when the worker’s lifecycle rules differ from those a run was started with, then the worker’s rules apply', async () => {
   const [id] = freshRowIds(1);
-  const correlationId = `${LIFECYCLE_TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(LIFECYCLE_TRIGGER, 'public.incident_request', id);
   lane.target.tickets.push({
     id: `closed-${id}`,
     number: `CLOSED${id}`,

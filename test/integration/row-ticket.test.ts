@@ -4,6 +4,7 @@ import { afterCall, timedOut } from '../helpers/fake-target';
 import { eventually } from '../helpers/stack';
 import { freshRowIds, LIFECYCLE_TRIGGER, RowLane } from '../helpers/row-lane';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
+import { rowTicketKey } from '../helpers/correlation';
 
 /*
  * Which ticket a row workflow writes to: the one it knows, the right one among several, and the one
@@ -42,7 +43,7 @@ function seed(rowId: number, tickets: { closed: boolean; state: string }[]) {
     lane.target.tickets.push({
       id: `seeded-${rowId}-${index}`,
       number: `SEED${rowId}-${index}`,
-      correlationId: `${LIFECYCLE_TRIGGER}:public.incident_request:${rowId}`,
+      correlationId: rowTicketKey(LIFECYCLE_TRIGGER, 'public.incident_request', rowId),
       createdAt: new Date(Date.now() - 60_000 + index * 1_000).toISOString(),
       closed,
       fields: { state },

@@ -3,6 +3,7 @@ import type { ServiceNowChangeResult } from '../../src/contract';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, SN_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
+import { rowTicketKey } from '../helpers/correlation';
 
 // Its own trigger: other inbound suites use the same row ids on the shared dev server (one row workflow each).
 const TRIGGER = 'incident_autosys';
@@ -28,7 +29,7 @@ async function rowWithTicket(id: number) {
   const row = (await stack.db.query('SELECT * FROM public.incident_request WHERE id = $1', [id])).rows[0];
   const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: row });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(TRIGGER, 'public.incident_request', id);
   return eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), { what: 'the ticket' });
 }
 

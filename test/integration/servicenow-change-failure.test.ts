@@ -4,6 +4,7 @@ import { RecordingNotifier } from '../helpers/event-harness';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, signedPost, startInboundStack, TRIGGER, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
+import { rowTicketKey } from '../helpers/correlation';
 
 /* Issue 14's review: a change workflow that fails for good tells the operators, as a parked event does. */
 const notifier = new RecordingNotifier();
@@ -22,7 +23,7 @@ async function rowWithTicket(id: number) {
   const row = (await stack.db.query('SELECT * FROM public.incident_request WHERE id = $1', [id])).rows[0];
   const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: row });
   await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
+  const correlationId = rowTicketKey(TRIGGER, 'public.incident_request', id);
   return eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), { what: 'the ticket' });
 }
 

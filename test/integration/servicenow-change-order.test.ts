@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { ServiceNowChangeResult } from '../../src/contract';
-import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
-import { HASURA_SECRET, signedPost, startInboundStack, TRIGGER, type InboundStack } from '../helpers/inbound-stack';
-import { eventually } from '../helpers/stack';
+import { ticketedRow } from '../helpers/inbound-rows';
+import { signedPost, startInboundStack, TRIGGER, type InboundStack } from '../helpers/inbound-stack';
 
 let stack: InboundStack;
 beforeAll(async () => {
@@ -10,18 +8,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => stack?.close());
 
-async function rowWithTicket(id: number) {
-  await stack.db.query('INSERT INTO public.incident_request (id, title, status) VALUES ($1, $2, $3)', [
-    id,
-    'x',
-    'open',
-  ]);
-  const row = (await stack.db.query('SELECT * FROM public.incident_request WHERE id = $1', [id])).rows[0];
-  const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: row });
-  await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
-  return eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), { what: 'the ticket' });
-}
+/** Ticketed and written back: the inbound writes below are then the only writes of the row. */
+const rowWithTicket = (id: number) => ticketedRow(stack, TRIGGER, id);
 
 const status = async (id: number) =>
   (await stack.db.query('SELECT status FROM public.incident_request WHERE id = $1', [id])).rows[0].status;
@@ -39,8 +27,8 @@ test('when the record changes again while the row is being written, then the wor
     fields: { state: '6', close_code: 'Solution provided', close_notes: 'fixed' },
   });
   let once = true;
-  stack.writer.beforeWrite = () => {
-    if (!once) return;
+  stack.writer.beforeWrite = (request) => {
+    if (!once || !request.onlyIf) return;
     once = false;
     // A newer change lands between the read and the write (its own call lost: setWorkflow(false)).
     stack.sim.agentUpdate(ticket.sys_id, { fields: { state: '2' }, setWorkflow: false });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICENOW_RECONCILE_WORKFLOW_TYPE, type ServiceNowChangeResult } from '../../src/contract';
-import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
-import { HASURA_SECRET, signedPost, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
+import { ticketedRow } from '../helpers/inbound-rows';
+import { signedPost, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
 
 // Its own trigger: other inbound suites use the same row ids on the shared dev server (one row workflow each).
@@ -25,17 +25,8 @@ type Row = Record<string, unknown>;
 const rowOf = async (id: number): Promise<Row> =>
   (await stack.db.query('SELECT *, xmin::text AS version FROM public.incident_request WHERE id = $1', [id])).rows[0];
 
-async function rowWithTicket(id: number) {
-  await stack.db.query('INSERT INTO public.incident_request (id, title, status) VALUES ($1, $2, $3)', [
-    id,
-    `row ${id}`,
-    'open',
-  ]);
-  const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: await rowOf(id) });
-  await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
-  const correlationId = `${TRIGGER}:public.incident_request:${id}`;
-  return eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), { what: 'the ticket' });
-}
+/** Ticketed and written back: the inbound writes below are then the only writes of the row. */
+const rowWithTicket = (id: number) => ticketedRow(stack, TRIGGER, id);
 
 /** The change's workflow, as the business rule would start it, and its result. */
 async function runChange(sysId: string, mod: number): Promise<ServiceNowChangeResult> {
@@ -64,8 +55,8 @@ test("when the record moves on during the write and its newest version is the br
   const ticket = await rowWithTicket(22);
   const first = agent(ticket.sys_id, { state: '2' });
   let once = true;
-  stack.writer.beforeWrite = () => {
-    if (!once) return;
+  stack.writer.beforeWrite = (request) => {
+    if (!once || !request.onlyIf) return;
     once = false;
     agent(ticket.sys_id, RESOLVED);
     bridge(ticket.sys_id, { short_description: 'row 22, renamed' });
@@ -92,7 +83,8 @@ test('when the record keeps moving for more rounds than the cap, then the run sa
   const ticket = await rowWithTicket(24);
   const first = agent(ticket.sys_id, { state: '2' });
   let moves = 0;
-  stack.writer.beforeWrite = () => {
+  stack.writer.beforeWrite = (request) => {
+    if (!request.onlyIf) return;
     moves += 1;
     agent(ticket.sys_id, { state: moves % 2 ? '3' : '2' });
   };

@@ -6,6 +6,7 @@ import { Secret } from '../../src/common/secret';
 import type { ReconcileInput, ReconcileResult, ServiceNowChange } from '../../src/contract';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow';
+import { sweptTrigger, ticketChanger } from '../helpers/sweep-trigger';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
 /*
@@ -13,14 +14,7 @@ import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../help
  * applies sysparm_limit before its read ACL and counts the hidden records in X-Total-Count and Link, as
  * ServiceNow does. And each trigger's own cursor (R6).
  */
-const TRIGGER: InboundTrigger = {
-  name: 'acl',
-  target: 'servicenow',
-  table: 'incident',
-  rowKey: ['id'],
-  columns: {},
-  integrationUser: 'bridge',
-};
+const TRIGGER = sweptTrigger('acl');
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
 let clock = T0;
@@ -65,15 +59,11 @@ function sweeper(triggers: InboundTrigger[], pageSize: number) {
   return { run, changes };
 }
 
-/** A ticket of the trigger's, changed by an agent at `at` (one second each: the sweep's order is theirs). */
-async function changedTicket(trigger: InboundTrigger, i: number, at: number) {
-  clock = at;
-  const ref = await target.create({
-    correlationId: `${trigger.name}:public.t:${i}`,
-    fields: { short_description: 'x' },
-  });
-  return sim.agentUpdate(ref.id, { fields: { state: '2' } });
-}
+const changedTicket = ticketChanger(
+  () => sim,
+  () => target,
+  (at) => (clock = at),
+);
 
 test('pages the ACL empties are passed over: the readable changes after them are started in one run', async () => {
   const records = [];

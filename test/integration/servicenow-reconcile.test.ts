@@ -2,7 +2,6 @@ import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
 import { createReconcileActivities, type ReconcileDeps } from '../../src/activities/reconcile';
-import type { InboundTrigger } from '../../src/activities/inbound';
 import { Secret } from '../../src/common/secret';
 import { LEGACY_RECONCILE_SCHEDULE_ID, serviceNowReconcileScheduleId } from '../../src/contract';
 import type { ReconcileResult, ServiceNowChange } from '../../src/contract';
@@ -10,20 +9,15 @@ import { createLogger } from '../../src/logging';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow';
 import { ensureReconcileSchedule } from '../../src/worker/reconcile-schedule';
+import { sweptTrigger } from '../helpers/sweep-trigger';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+import { rowTicketKey } from '../helpers/correlation';
 
 /*
  * The reconciler's sweep against the simulator over real HTTP, starting real workflows on the dev server
  * (a task queue no worker polls: what a sweep starts is the point, not what the workflows then do).
  */
-const TRIGGER: InboundTrigger = {
-  name: 'reconciled',
-  target: 'servicenow',
-  table: 'incident',
-  rowKey: ['id'],
-  columns: {},
-  integrationUser: 'bridge',
-};
+const TRIGGER = sweptTrigger('reconciled');
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
 let clock = T0;
@@ -54,7 +48,10 @@ beforeEach(() => {
 /** `count` of the bridge's tickets, each then changed by an agent at `at`: all in one second. */
 async function ticketsChangedAt(count: number, at: number) {
   for (let i = 0; i < count; i += 1) {
-    await target.create({ correlationId: `${TRIGGER.name}:public.t:${i}`, fields: { short_description: `row ${i}` } });
+    await target.create({
+      correlationId: rowTicketKey(TRIGGER.name, 'public.t', i),
+      fields: { short_description: `row ${i}` },
+    });
   }
   clock = at;
   return sim.records().map((r) => sim.agentUpdate(r.sys_id, { fields: { state: '2' } }));
@@ -127,7 +124,10 @@ test('when the backlog is larger than one run may take, then the run stops at a 
   const early = await ticketsChangedAt(3, T0 + 5_000);
   clock = T0 + 7_000;
   for (let i = 3; i < 6; i += 1) {
-    await target.create({ correlationId: `${TRIGGER.name}:public.t:${i}`, fields: { short_description: `row ${i}` } });
+    await target.create({
+      correlationId: rowTicketKey(TRIGGER.name, 'public.t', i),
+      fields: { short_description: `row ${i}` },
+    });
   }
   clock = T0 + 8_000;
   const late = sim

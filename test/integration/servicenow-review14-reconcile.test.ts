@@ -7,19 +7,14 @@ import type { ReconcileResult, ServiceNowChange } from '../../src/contract';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { createServiceNowTarget } from '../../src/ticketing/servicenow';
 import type { TicketTarget } from '../../src/ticketing/ticket-target';
+import { sweptTrigger } from '../helpers/sweep-trigger';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+import { rowTicketKey } from '../helpers/correlation';
 
 /*
  * Review 14 (second, adversarial), the reconciler: failing tests on branch review14; production code unchanged.
  */
-const TRIGGER: InboundTrigger = {
-  name: 'reviewed',
-  target: 'servicenow',
-  table: 'incident',
-  rowKey: ['id'],
-  columns: {},
-  integrationUser: 'bridge',
-};
+const TRIGGER = sweptTrigger('reviewed');
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
 let clock = T0;
@@ -64,7 +59,10 @@ function recordingStarter() {
  */
 test('R3: a page shortened by an ACL is not the end: the changes after it are started (two runs)', async () => {
   for (let i = 0; i < 8; i += 1) {
-    await target.create({ correlationId: `${TRIGGER.name}:public.t:${i}`, fields: { short_description: `row ${i}` } });
+    await target.create({
+      correlationId: rowTicketKey(TRIGGER.name, 'public.t', i),
+      fields: { short_description: `row ${i}` },
+    });
   }
   clock = T0 + 5_000;
   const records = sim.records().map((r) => sim.agentUpdate(r.sys_id, { fields: { state: '2' } }));
@@ -105,7 +103,10 @@ test("R6: a change of the first trigger's ticket made while the second trigger i
     [beta, 1],
     [beta, 2],
   ] as const) {
-    await target.create({ correlationId: `${trigger.name}:public.t:${i}`, fields: { short_description: `row ${i}` } });
+    await target.create({
+      correlationId: rowTicketKey(trigger.name, 'public.t', i),
+      fields: { short_description: `row ${i}` },
+    });
   }
   clock = T0 + 5_000;
   const [a0, b1, b2] = sim.records().map((r) => sim.agentUpdate(r.sys_id, { fields: { state: '2' } }));

@@ -4,6 +4,7 @@ import { startApi, type RunningApi } from '../../src/api/server';
 import { createLogger } from '../../src/logging';
 import { loadWebhookSettings } from '../../src/settings/webhook';
 import { connectTestTemporal, testTemporalAddress, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+import { rowTicketKey } from '../helpers/correlation';
 
 /**
  * What `npm start` wires (dev/start.ts): with SERVICENOW_EVENTS_SECRET set, the embedded simulator's
@@ -62,7 +63,7 @@ test.each(['header', 'hmac'])(
     const rule = simulatorBusinessRule(settings.servicenowEvents, api.url);
     expect(rule).toMatchObject({ url: `${api.url}/servicenow/events`, auth });
     sim.configureBusinessRule(rule);
-    const sysId = await incident('incident_lifecycle:public.incident_request:1');
+    const sysId = await incident(rowTicketKey('incident_lifecycle', 'public.incident_request', 1));
     const changed = sim.agentUpdate(sysId, { user: 'ann.agent', fields: { state: '2' } });
     await sim.outboundSettled();
     expect(sim.businessRuleStats()).toMatchObject({ sent: 1, failed: 0 });

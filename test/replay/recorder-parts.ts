@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CORRELATION_ENV } from '../helpers/correlation';
 import type { FailureReport, Notifier, NotifyChannel } from '../../src/notify';
 
 /* What the recorder's lanes are built from (recorder-harness.ts). */
@@ -11,6 +12,7 @@ export const UNUSED_ENV = {
   SERVICENOW_USERNAME: 'unused',
   SERVICENOW_PASSWORD: 'unused',
   WRITEBACK_DB_URL: 'postgres://unused@127.0.0.1:9/unused',
+  ...CORRELATION_ENV,
 };
 
 /** Counts notifications; one channel so the park path runs the notifyFailure activity too. */

@@ -149,6 +149,15 @@ const SERVICENOW_14 = [
 const REREAD_14 = ['servicenow-change-two-rounds', 'servicenow-change-reread-retried'].map(
   (name) => `${name}-14-reread-until-seen`,
 );
+/**
+ * Review 14 (6), (7) (patched('14-wait-for-row-ticket')): a change waits on timers while its row workflow holds no
+ * ticket yet, and fails when the wait ends; the change paths again as that code runs them.
+ */
+const WAIT_FOR_ROW_14 = [
+  'servicenow-change-waits-for-row',
+  'servicenow-change-wait-expired',
+  ...['servicenow-change-two-rounds', 'servicenow-change-reread-retried'].map((name) => `${name}-14-wait-for-row`),
+];
 const RECORDED = [
   ...RECORDED_15,
   ...CREATE_PATH_11,
@@ -162,6 +171,7 @@ const RECORDED = [
   ...KEEP_OPEN_HEADS_12,
   ...SERVICENOW_14,
   ...REREAD_14,
+  ...WAIT_FOR_ROW_14,
 ];
 
 /**

@@ -12,6 +12,7 @@ const EXAMPLE_ENV = {
   TICKETS_AUTHORIZATION: 'Bearer dummy-secret',
   SOURCE_DATABASE_URL: 'postgres://bridge:dummy-secret@db:5432/app',
   HASURA_ADMIN_SECRET: 'hasura-dummy-secret',
+  BRIDGE_CORRELATION_SECRET: 'correlation-dummy-secret-of-32-bytes',
 };
 const files = configDir();
 let dist: string;

@@ -9,6 +9,7 @@ import { Secret } from '../../src/common/secret';
 import { DEFAULT_MAPPING } from '../../src/mapping/mapper';
 import { createTargets } from '../../src/ticketing/create-targets';
 import { configDir } from '../fixtures/config/write-config';
+import { CORRELATION_ENV, CORRELATION_YAML } from '../helpers/correlation';
 
 const ROOT = join(__dirname, '../..');
 const EXAMPLE_ENV = {
@@ -17,6 +18,7 @@ const EXAMPLE_ENV = {
   TICKETS_AUTHORIZATION: 'Bearer dummy',
   SOURCE_DATABASE_URL: 'postgres://bridge:db-dummy@db:5432/app',
   HASURA_ADMIN_SECRET: 'hasura-dummy',
+  BRIDGE_CORRELATION_SECRET: 'correlation-dummy-secret-of-32-bytes',
 };
 const files = configDir();
 afterAll(() => files.remove());
@@ -58,7 +60,7 @@ describe('defaults and triggers', () => {
   const yaml = `
 targets:
   sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: api-key, api_key: { file: KEYFILE } } }
-defaults:
+${CORRELATION_YAML}defaults:
   row_key: [uuid]
   lifecycle: { enabled: true, on_closed: create-new }
   fields: { short_description: "{{ row.title }}" }
@@ -72,7 +74,10 @@ triggers:
 
   beforeAll(() => {
     const keyFile = files.write('key', '  api-key-from-file\n');
-    config = loadBridgeConfig({ env: {}, path: files.write('merge.yaml', yaml.replace('KEYFILE', keyFile)) });
+    config = loadBridgeConfig({
+      env: CORRELATION_ENV,
+      path: files.write('merge.yaml', yaml.replace('KEYFILE', keyFile)),
+    });
   });
 
   it('when a trigger sets nothing, then it gets the defaults, and the only target is the default target', () => {

@@ -2,11 +2,13 @@ import { createEventRouter } from '../../src/starting/event-routing';
 import { WORKFLOW_ID_MAX_BYTES, type HasuraEvent } from '../../src/contract';
 import { builtinTriggerDefaults } from '../../src/config/builtin';
 import { rowKeyOf } from '../../src/mapping/row-key';
+import { Secret } from '../../src/common/secret';
+import { TEST_CORRELATION_SECRET } from '../helpers/correlation';
 
 function routerFor(rowKey: string[]) {
   const defaults = { ...builtinTriggerDefaults('servicenow'), rowKey };
   defaults.lifecycle = { ...defaults.lifecycle, enabled: true };
-  return createEventRouter({ defaults, triggers: {} });
+  return createEventRouter({ defaults, triggers: {}, correlation: { secret: new Secret(TEST_CORRELATION_SECRET) } });
 }
 
 function insertOf(row: Record<string, unknown>): HasuraEvent {

@@ -1,25 +1,27 @@
-import { inboundTriggers, rowOfCorrelation } from '../../src/activities/inbound';
+import { inboundTriggers } from '../../src/activities/inbound';
+import { rowOfCorrelation } from '../../src/activities/inbound-key';
 import { ConfigError } from '../../src/common/config-error';
-import { rowCorrelationIdFor } from '../../src/contract';
-import { rowKeyColumns, rowKeyOf } from '../../src/mapping/row-key';
+import { rowKeyColumns } from '../../src/mapping/row-key';
 import { loadBridgeConfig } from '../../src/settings/file/load';
 import { serviceNowEventsFromEnv, serviceNowReconcileFromEnv } from '../../src/settings/servicenow-inbound';
 import { configDir } from '../fixtures/config/write-config';
-import { createHash } from 'node:crypto';
+import { CORRELATION_ENV, CORRELATION_YAML, rowTicketKey } from '../helpers/correlation';
 
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const SN = (auth: string) => `sn: { type: servicenow, instance_url: https://x.service-now.com, auth: ${auth} }`;
 const BASIC = '{ type: basic, username: svc, password: { env: P } }';
 const API_KEY = '{ type: api-key, api_key: { env: P } }';
 // Inbound writes the row, so every config here has a source to write it with.
-const PG = 'source: { postgres: { url: { env: P } } }\n';
-const HASURA = 'source: { hasura: { url: "http://hasura:8080", admin_secret: { env: P }, role: incident_bridge } }\n';
+const PG = `source: { postgres: { url: { env: P } } }\n${CORRELATION_YAML}`;
+const HASURA = `source: { hasura: { url: "http://hasura:8080", admin_secret: { env: P }, role: incident_bridge } }\n${CORRELATION_YAML}`;
+// Every inbound trigger binds its rows by the ticket column its write-back writes (review 14 R2).
+const WB = (via = 'postgres') => `writeback: { via: ${via}, columns: { ticket_sys_id: "{{ ticket.id }}" } }`;
+const BOUND = 'ticket_column: ticket_sys_id';
 const files = configDir();
 afterAll(() => files.remove());
 
 function problemsOf(yaml: string): string[] {
   try {
-    loadBridgeConfig({ env: { P: 'p' }, path: files.write('inbound.yaml', yaml) });
+    loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path: files.write('inbound.yaml', yaml) });
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -27,22 +29,10 @@ function problemsOf(yaml: string): string[] {
   throw new Error('the config loaded, but it should have been refused');
 }
 
+// Signed keys back to their rows: test/unit/correlation-key.test.ts.
 describe('from a ticket back to its row', () => {
   test.each([
-    [['id'], { id: '42' }],
-    [['tenant', 'id'], { tenant: 'a/b', id: 'c' }],
-    [['tenant', 'id'], { tenant: '100%', id: '%2F literally' }],
-  ])('when the key columns are %j, then the correlation key gives the row key back', (columns, key) => {
-    const correlationId = rowCorrelationIdFor('orders', 'public.orders', rowKeyOf(key, columns), sha256Hex);
-    expect(rowOfCorrelation(correlationId, { name: 'orders', rowKey: columns })).toEqual({
-      table: { schema: 'public', name: 'orders' },
-      key,
-    });
-    expect(rowKeyColumns(rowKeyOf(key, columns), columns)).toEqual(key);
-  });
-
-  test.each([
-    ['a key hashed past 100 characters', rowCorrelationIdFor('orders', 'public.orders', 'x'.repeat(120), sha256Hex)],
+    ['a key hashed past 100 characters', rowTicketKey('orders', 'public.orders', 'x'.repeat(120))],
     ['a single-event ticket', 'orders:5f0b5c0e-1e7a-4bb0-9d1d-8a1c0b8e2f11'],
     ["another trigger's ticket", 'orders_v2:public.orders:1'],
     ["another system's ticket", 'JIRA-123'],
@@ -60,52 +50,47 @@ describe('the inbound: section', () => {
   test.each([
     [
       'a trigger without lifecycle',
-      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { inbound: { columns: { status: "{{ record.state }}" } } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${WB()}, inbound: { columns: { status: "{{ record.state }}" }, ${BOUND} } } }`,
       'triggers.t.inbound: needs lifecycle.enabled: true (a ticket per row is how a change finds its row)',
     ],
     [
       'a template that does not parse',
-      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { status: "{{ record.state " } } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { status: "{{ record.state " }, ${BOUND} } } }`,
       /^triggers\.t\.inbound\.columns\.status: template error/,
     ],
     [
       'an unknown lookup table',
-      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: "{{ record.state | lookup: 'x' }}" } } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { s: "{{ record.state | lookup: 'x' }}" }, ${BOUND} } } }`,
       'triggers.t.inbound.columns.s: unknown lookup table "x" (defined under lookups: none)',
     ],
     [
       'an unknown key',
-      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x }, colums: {} } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { s: x }, colums: {}, ${BOUND} } } }`,
       "triggers.t.inbound: Unrecognized key(s) in object: 'colums'",
     ],
     [
       'no columns',
-      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: {} } } }`,
+      `${PG}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: {}, ${BOUND} } } }`,
       'triggers.t.inbound.columns: name at least one column',
     ],
     [
       'a target that has no user name and no integration_user',
-      `${PG}targets: { ${SN(API_KEY)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
+      `${PG}targets: { ${SN(API_KEY)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { s: x }, ${BOUND} } } }`,
       /^triggers\.t\.inbound\.integration_user: required/,
     ],
     [
       'a Jira target',
-      `${PG}targets: { j: { type: jira, base_url: https://a.atlassian.net, project: OPS, email: a@example.com, api_token: { env: P } } }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
+      `${PG}targets: { j: { type: jira, base_url: https://a.atlassian.net, project: OPS, email: a@example.com, api_token: { env: P } } }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { s: x }, ${BOUND} } } }`,
       'triggers.t.inbound: needs a servicenow target (j is jira)',
     ],
     [
       'no source to write the row with',
-      `targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
-      'triggers.t.inbound: needs a source: configure source.postgres.url or source.hasura, which writes the row',
-    ],
-    [
-      'two sources and no writeback.via to choose',
-      `source: { postgres: { url: { env: P } }, ${HASURA.slice(10, -2)} }\ntargets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { s: x } } } }`,
-      'triggers.t.inbound: needs a source: both source.postgres and source.hasura are configured: give the trigger a writeback with via',
+      `${CORRELATION_YAML}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB()}, inbound: { columns: { s: x }, ${BOUND} } } }`,
+      'triggers.t.writeback.via: postgres needs source.postgres.url, which is not configured',
     ],
     [
       'a column Hasura cannot expose, written through Hasura',
-      `${HASURA}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, inbound: { columns: { "close notes": x } } } }`,
+      `${HASURA}targets: { ${SN(BASIC)} }\ntriggers: { t: { ${lifecycle}, ${WB('hasura')}, inbound: { columns: { "close notes": x }, ${BOUND} } } }`,
       'triggers.t.inbound.columns: "close notes" is not a GraphQL name, so Hasura cannot expose it (use via: postgres)',
     ],
   ])('when it has %s, then loading fails naming the key', (_name, yaml, problem) => {
@@ -121,10 +106,10 @@ describe('the inbound: section', () => {
       `${PG}targets: { ${SN(BASIC)}, sn2: { type: servicenow, instance_url: https://y.service-now.com, table: sc_task, auth: ${API_KEY} } }
 defaults: { target: sn }
 triggers:
-  a: { ${lifecycle}, inbound: { columns: { s: "{{ record.state }}" } } }
-  b: { target: sn2, ${lifecycle}, inbound: { columns: { s: x }, integration_user: svc.api } }`,
+  a: { ${lifecycle}, ${WB()}, inbound: { columns: { s: "{{ record.state }}" }, ${BOUND} } }
+  b: { target: sn2, ${lifecycle}, ${WB()}, inbound: { columns: { s: x }, integration_user: svc.api, ${BOUND} } }`,
     );
-    const triggers = inboundTriggers(loadBridgeConfig({ env: { P: 'p' }, path }));
+    const triggers = inboundTriggers(loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path }));
     expect(triggers.map(({ via }) => via)).toEqual(['postgres', 'postgres']);
     expect(triggers.map(({ name, table, integrationUser }) => ({ name, table, integrationUser }))).toEqual([
       { name: 'a', table: 'incident', integrationUser: 'svc' },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { transpileSources } from '../fixtures/config/transpile';
 import { configDir } from '../fixtures/config/write-config';
 import { readmeCommands } from '../helpers/readme';
+import { CORRELATION_ENV, CORRELATION_YAML } from '../helpers/correlation';
 
 const ROOT = join(__dirname, '../..');
 const files = configDir();
@@ -11,14 +12,15 @@ const CONFIG = files.write(
   'inbound.yaml',
   `
 source: { postgres: { url: { env: SOURCE_DB_URL } } }
-targets:
+${CORRELATION_YAML}targets:
   sn: { type: servicenow, instance_url: https://x.service-now.com, table: incident,
         auth: { type: basic, username: svc.bridge, password: { env: SN_PASSWORD } } }
 lookups: { st: { "6": resolved } }
 triggers:
   incident_lifecycle:
     lifecycle: { enabled: true }
-    inbound: { columns: { status: "{{ record.state | lookup: 'st' }}" } }
+    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }
+    inbound: { columns: { status: "{{ record.state | lookup: 'st' }}" }, ticket_column: ticket_sys_id }
   orders_plain: {}
 `,
 );
@@ -39,6 +41,7 @@ function script(args: string[], env: Record<string, string> = {}): Promise<Run> 
     SN_PASSWORD: 'sn-dummy-secret',
     SOURCE_DB_URL: 'postgres://bridge:pw@127.0.0.1:1/app',
     SERVICENOW_EVENTS_SECRET: 'events-dummy-secret',
+    ...CORRELATION_ENV,
     ...env,
   };
   return new Promise((resolve) => {

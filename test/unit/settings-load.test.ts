@@ -6,6 +6,7 @@ import { loadWorkerSettings } from '../../src/settings/worker';
 import { createLogger } from '../../src/logging';
 import { workerDependencies } from '../../src/worker/dependencies';
 import { DEFAULT_POLICY } from '../../src/contract';
+import { CORRELATION_ENV } from '../helpers/correlation';
 
 const ROOT = join(__dirname, '../..');
 const EXAMPLE = join(ROOT, 'examples/bridge.yaml');
@@ -124,7 +125,7 @@ describe('the settings objects', () => {
 
 describe('BRIDGE_CONFIG', () => {
   it("when the webhook loads the example, then it routes by its triggers without any of the file's secrets", () => {
-    const { routing } = loadWebhookSettings({ ...WEBHOOK, BRIDGE_CONFIG: EXAMPLE });
+    const { routing } = loadWebhookSettings({ ...WEBHOOK, ...CORRELATION_ENV, BRIDGE_CONFIG: EXAMPLE });
 
     expect(routing?.triggers.create_servicenow_incident.lifecycle.enabled).toBe(true);
     expect(routing).not.toHaveProperty('targets');

@@ -6,6 +6,7 @@ import { loadWorkerSettings, WORKER_VARIABLES } from '../../src/settings/worker'
 import { SIMULATOR_VARIABLES } from '../../dev/simulator/env';
 import { START_VARIABLES } from '../../dev/start-settings';
 import { configDir } from '../fixtures/config/write-config';
+import { CORRELATION_ENV } from '../helpers/correlation';
 
 const ROOT = join(__dirname, '../..');
 const ENTRY_POINTS = [
@@ -84,7 +85,7 @@ function namesLookedAt(load: (env: Env) => unknown, env: Env, declared: readonly
   load(recording);
   // Only variable-shaped names: libraries also probe objects for e.g. `then`.
   const names = [...seen].filter((name) => /^[A-Z][A-Z0-9_]*$/.test(name)).map((name) => name.replace(/_FILE$/, ''));
-  return names.filter((name) => !declared.includes(name));
+  return [...new Set(names)].filter((name) => !declared.includes(name));
 }
 
 describe('README settings table', () => {
@@ -112,12 +113,14 @@ describe('declared variables', () => {
     expect(undeclared).toEqual([]);
   });
 
+  const example = { WEBHOOK_SECRET: 's', BRIDGE_CONFIG: join(ROOT, 'examples/bridge.yaml'), ...CORRELATION_ENV };
+  // Of the file's secrets the webhook reads only correlation.secret: it signs the row keys the webhook builds.
   it.each([
-    ['the minimum', { WEBHOOK_SECRET: 's' }],
-    ['encryption and a codec server', { WEBHOOK_SECRET: 's', PAYLOAD_ENCRYPTION_KEYS: KEY, CODEC_AUTH_TOKEN: 't' }],
-    ['the example config file', { WEBHOOK_SECRET: 's', BRIDGE_CONFIG: join(ROOT, 'examples/bridge.yaml') }],
-  ])("when the webhook loads %s, then it looks only at its declared variables, none of the file's secrets", (_, e) => {
-    expect(namesLookedAt(loadWebhookSettings, e, WEBHOOK_VARIABLES)).toEqual([]);
+    ['the minimum', { WEBHOOK_SECRET: 's' }, []],
+    ['encryption and a codec server', { WEBHOOK_SECRET: 's', PAYLOAD_ENCRYPTION_KEYS: KEY, CODEC_AUTH_TOKEN: 't' }, []],
+    ['the example config file', example, ['BRIDGE_CORRELATION_SECRET']],
+  ])('when the webhook loads %s, then it looks only at its declared variables and %j', (_, e, named) => {
+    expect(namesLookedAt(loadWebhookSettings, e, WEBHOOK_VARIABLES)).toEqual(named);
   });
 
   it.each([

@@ -2,6 +2,7 @@ import { createEventRouter } from '../../src/starting/event-routing';
 import type { HasuraEvent } from '../../src/contract';
 import { loadBridgeConfig, loadBridgeRouting } from '../../src/settings/file/load';
 import { configDir } from '../fixtures/config/write-config';
+import { CORRELATION_ENV, CORRELATION_YAML } from '../helpers/correlation';
 
 const files = configDir();
 afterAll(() => files.remove());
@@ -126,12 +127,15 @@ describe('loop guards (webhook routing)', () => {
   });
 
   test('when only the inbound columns a ServiceNow change wrote changed, then the columns guard ignores it', () => {
-    const inbound = `${SOURCE.replace(/ {2}hasura.*\n/, '')}triggers:
+    const inbound = `${SOURCE.replace(/ {2}hasura.*\n/, '')}${CORRELATION_YAML}triggers:
   i:
     lifecycle: { enabled: true }
-    inbound: { columns: { status: "{{ record.state }}", resolution: "{{ record.close_notes }}" } }
+    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }
+    inbound:
+      columns: { status: "{{ record.state }}", resolution: "{{ record.close_notes }}" }
+      ticket_column: ticket_sys_id
 `;
-    const routing = loadBridgeRouting({ BRIDGE_CONFIG: files.write('i.yaml', inbound) });
+    const routing = loadBridgeRouting({ ...CORRELATION_ENV, BRIDGE_CONFIG: files.write('i.yaml', inbound) });
     const event = { ...update({ status: 'open' }, { status: 'resolved', resolution: 'fixed' }), trigger: 'i' };
     expect(createEventRouter(routing)(event)).toMatchObject({ kind: 'ignored', loopGuard: 'writeback-columns' });
     const edited = { ...update({ status: 'open' }, { status: 'resolved', title: 'b' }), trigger: 'i' };

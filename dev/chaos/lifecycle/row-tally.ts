@@ -1,9 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { parse, stringify } from 'lossless-json';
 import { parseHasuraJson } from '../../../src/hasura/exact-json';
 import { toWorkflowEvent } from '../../../src/starting/event-starter';
-import { rowCorrelationIdFor } from '../../../src/contract';
 import { hasuraEventSchema } from '../../../src/hasura/event-schema';
+import { rowTicketKeyFor, type CorrelationConfig } from '../../../src/common/correlation-tag';
 import type { EventMapper } from '../../../src/mapping/mapper';
 import type { SimRecord } from '../../simulator/servicenow/server';
 import { hasuraEventBody } from '../hasura-deliverer';
@@ -16,8 +16,6 @@ const TABLE = 'public.incident_request';
 const RESOLVED = '6';
 const CLOSED_STATES = new Set(['6', '7', '8']);
 const CANCELED = '8';
-
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The body Hasura posts for one captured change; row images keep every digit (lossless-json numbers). */
 function bodyOf(change: CapturedChange): Record<string, unknown> {
@@ -71,7 +69,9 @@ export async function tallyRows(
   histories: CapturedHistories,
   records: SimRecord[],
   mapper: EventMapper,
+  correlation: CorrelationConfig | undefined,
 ): Promise<RowTally> {
+  if (!correlation) throw new Error('the lifecycle config has no correlation.secret');
   const active = new Map<string, SimRecord[]>();
   let cancelledDuplicates = 0;
   for (const record of records) {
@@ -90,7 +90,8 @@ export async function tallyRows(
     if (!finalRow) tally.deleted += 1;
     if ((inserts.get(key) ?? 0) > 1) tally.reborn += 1;
     const image = finalRow ?? lastOf.get(key)?.old;
-    const tickets = active.get(rowCorrelationIdFor(LIFECYCLE_TRIGGER, TABLE, key, sha256Hex)) ?? [];
+    const tickets =
+      active.get(rowTicketKeyFor(correlation, { trigger: LIFECYCLE_TRIGGER, table: TABLE, rowKey: key })) ?? [];
     const problem = image ? ticketProblem(tickets, !finalRow, await expectedFields(mapper, image)) : 'no history';
     if (problem) tally.wrong.push(`row ${key}: ${problem}`);
     else tally.right += 1;

@@ -17,6 +17,8 @@ import { historyShape, lifecycleEvents, tallyRows, type RowTally } from './row-t
 
 // From the source tree: `npm run chaos` runs the compiled copy, which has no YAML next to it.
 export const LIFECYCLE_CONFIG = path.join(packageRoot(), 'dev', 'chaos', 'lifecycle.yaml');
+/** What lifecycle.yaml's `correlation.secret` names: a throwaway secret for the run's own stack. */
+export const CHAOS_CORRELATION_ENV = { BRIDGE_CORRELATION_SECRET: 'chaos-run-correlation-secret-0123456789' };
 
 export interface LifecycleChaosOptions {
   /** Rows whose lives are written to PostgreSQL (six transaction patterns, round robin). */
@@ -77,7 +79,7 @@ export async function runLifecycleChaos(
   const { chaos } = options;
   say(`PostgreSQL wrote ${events.length} changes of ${options.rows} rows; starting the stack`);
   const workDir = mkdtempSync(path.join(tmpdir(), 'incident-bridge-lifecycle-chaos-'));
-  const bridgeEnv = { ...chaos.bridgeEnv, BRIDGE_CONFIG: LIFECYCLE_CONFIG, ROW_IDLE };
+  const bridgeEnv = { ...chaos.bridgeEnv, ...CHAOS_CORRELATION_ENV, BRIDGE_CONFIG: LIFECYCLE_CONFIG, ROW_IDLE };
   const stack = await startChaosStack({ cliPath: temporalCliPath(), workDir, seed: chaos.seed, bridgeEnv });
   let report: LifecycleChaosReport | undefined;
   try {
@@ -108,9 +110,12 @@ export async function runLifecycleChaos(
       progress: say,
     }).finally(() => connection.close());
     // Only the mapping is used: the expected fields are rendered by the worker's own mapper.
-    const env = { SERVICENOW_INSTANCE_URL: stack.simulator.url, SERVICENOW_USERNAME: 'x', SERVICENOW_PASSWORD: 'x' };
+    const env = {
+      ...{ SERVICENOW_INSTANCE_URL: stack.simulator.url, SERVICENOW_USERNAME: 'x', SERVICENOW_PASSWORD: 'x' },
+      ...CHAOS_CORRELATION_ENV,
+    };
     const config = loadBridgeConfig({ env, path: LIFECYCLE_CONFIG });
-    const rows = await tallyRows(histories, stack.simulator.records(), createEventMapper(config));
+    const rows = await tallyRows(histories, stack.simulator.records(), createEventMapper(config), config.correlation);
     const faults: Partial<Record<FaultKind, number>> = {};
     for (const entry of faultLog) if (!entry.error) faults[entry.kind] = (faults[entry.kind] ?? 0) + 1;
     const measured = {

@@ -1,12 +1,11 @@
-import { inboundVia, type InboundConfig, type TriggerConfig } from '../../config/bridge-config';
-import type { SourceConfig } from '../../config/source';
+import type { InboundConfig, TriggerConfig } from '../../config/bridge-config';
 import type { TriggerInput } from './trigger-schema';
 import { GRAPHQL_NAME } from './writeback';
 
 /** The file's `inbound:` as the worker uses it. */
 export function toInboundConfig(input: NonNullable<TriggerInput['inbound']>): InboundConfig {
   const { columns, integration_user: integrationUser, ticket_column: ticketColumn } = input;
-  return { columns, integrationUser, ...(ticketColumn && { ticketColumn }) };
+  return { columns, integrationUser, ticketColumn };
 }
 
 // The template that writes the ticket's sys_id: what a ticket column must hold to bind its row to the ticket.
@@ -32,7 +31,6 @@ function checkInboundColumns(trigger: TriggerConfig, path: string, problems: str
     }
   }
   const { ticketColumn } = inbound;
-  if (ticketColumn === undefined) return;
   const template = writeback?.columns[ticketColumn];
   if (template === undefined || !TICKET_ID_TEMPLATE.test(template.trim())) {
     problems.push(
@@ -43,29 +41,17 @@ function checkInboundColumns(trigger: TriggerConfig, path: string, problems: str
 }
 
 /**
- * An effective trigger's `inbound:` can reach its rows: a ticket per row (lifecycle), and one writer
- * to write them with (the write-back's `via`, else the only `source:` entry), whose names it can write.
+ * An effective trigger's `inbound:` can reach its rows: a ticket per row (lifecycle), bound to it by the
+ * write-back's ticket column, and written through that write-back's `via` (its `source:` entry is checked
+ * with the write-back), whose names it can write.
  */
-export function checkInbound(
-  trigger: TriggerConfig,
-  path: string,
-  check: { source: SourceConfig; problems: string[] },
-): void {
+export function checkInbound(trigger: TriggerConfig, path: string, problems: string[]): void {
   if (!trigger.inbound) return;
-  const { problems } = check;
   if (!trigger.lifecycle.enabled) {
     problems.push(`${path}.inbound: needs lifecycle.enabled: true (a ticket per row is how a change finds its row)`);
   }
   checkInboundColumns(trigger, path, problems);
-  const via = inboundVia(trigger, check.source);
-  if (!via) {
-    const why = check.source.postgres
-      ? 'both source.postgres and source.hasura are configured: give the trigger a writeback with via'
-      : 'configure source.postgres.url or source.hasura, which writes the row';
-    problems.push(`${path}.inbound: needs a source: ${why}`);
-    return;
-  }
-  if (via !== 'hasura') return;
+  if (trigger.writeback?.via !== 'hasura') return;
   for (const name of Object.keys(trigger.inbound.columns).filter((column) => !GRAPHQL_NAME.test(column))) {
     problems.push(
       `${path}.inbound.columns: "${name}" is not a GraphQL name, so Hasura cannot expose it (use via: postgres)`,

@@ -25,20 +25,21 @@ export function loadBridgeConfig(options: { env: Env; path?: string }): BridgeCo
   const file = parseBridgeFile(path, secretsFrom(options.env));
   const problems: string[] = [];
   const targets = file.targets ?? targetsFromEnv(options.env, problems);
-  const { defaults, triggers } = resolveRouting(file, Object.keys(targets), problems);
+  const { defaults, triggers, correlation } = resolveRouting(file, Object.keys(targets), problems);
   checkInboundTargets(triggers, targets, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { targets, lookups: file.lookups, source: file.source, defaults, triggers };
+  return { targets, lookups: file.lookups, source: file.source, defaults, triggers, correlation };
 }
 
 /**
- * The webhook's view of BRIDGE_CONFIG, checked the same way, except that secret references are not
- * read and a file without `targets` needs no SERVICENOW_*: the webhook only decides how an event is
- * routed, so it holds no ticketing credential. Undefined without a file: every event is its own ticket.
+ * The webhook's view of BRIDGE_CONFIG, checked the same way, except that secret references other than
+ * `correlation.secret` (it signs the row keys the webhook builds) are not read and a file without `targets`
+ * needs no SERVICENOW_*: the webhook only decides how an event is routed, so it holds no ticketing
+ * credential. Undefined without a file: every event is its own ticket.
  */
 export function loadBridgeRouting(env: Env): BridgeRouting | undefined {
   if (!env.BRIDGE_CONFIG) return undefined;
-  const file = parseBridgeFile(env.BRIDGE_CONFIG, SECRETS_NOT_READ);
+  const file = parseBridgeFile(env.BRIDGE_CONFIG, SECRETS_NOT_READ, secretsFrom(env));
   const problems: string[] = [];
   const routing = resolveRouting(file, Object.keys(file.targets ?? { [ENV_TARGET_NAME]: true }), problems);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -63,8 +64,8 @@ function checkInboundTargets(
   }
 }
 
-function parseBridgeFile(path: string, secrets: SecretSource): BridgeFile {
-  const parsed = bridgeFileSchema(secrets).safeParse(readYaml(path) ?? {});
+function parseBridgeFile(path: string, secrets: SecretSource, correlationSecrets = secrets): BridgeFile {
+  const parsed = bridgeFileSchema(secrets, correlationSecrets).safeParse(readYaml(path) ?? {});
   if (!parsed.success) throw new ConfigError(formatZodIssues(parsed.error));
   return parsed.data;
 }

@@ -3,6 +3,7 @@ import { builtinTriggerDefaults } from '../../config/builtin';
 import { compileTemplates, createLiquid } from '../../templating/liquid';
 import { compileRestTemplates } from '../../ticketing/rest/templates';
 import { ENV_TARGET_NAME } from './from-env';
+import { toCorrelationConfig } from './correlation-schema';
 import type { BridgeFile } from './schema';
 import type { TriggerInput } from './trigger-schema';
 import { checkInbound, toInboundConfig } from './inbound';
@@ -32,11 +33,35 @@ export function resolveRouting(file: BridgeFile, targetNames: string[], problems
   for (const [name, trigger] of Object.entries(file.triggers))
     checkSection(trigger, { ...check, path: `triggers.${name}` });
   const { engine } = check;
-  for (const [name, trigger] of Object.entries(triggers)) checkInbound(trigger, `triggers.${name}`, check);
+  for (const [name, trigger] of Object.entries(triggers)) checkInbound(trigger, `triggers.${name}`, problems);
   for (const [name, target] of Object.entries(file.targets ?? {})) {
     if (target.type === 'rest') compileRestTemplates(engine, target, { path: `targets.${name}`, problems });
   }
-  return { defaults, triggers, hasuraRole: file.source.hasura?.role };
+  checkCorrelation(file, defaults, triggers, problems);
+  return {
+    defaults,
+    triggers,
+    hasuraRole: file.source.hasura?.role,
+    correlation: toCorrelationConfig(file.correlation),
+  };
+}
+
+/** Row ticket keys are signed: a lifecycle trigger (or a default that makes one) needs the secret. */
+function checkCorrelation(
+  file: BridgeFile,
+  defaults: TriggerConfig,
+  triggers: Record<string, TriggerConfig>,
+  problems: string[],
+): void {
+  if (file.correlation) return;
+  const sections: [string, TriggerConfig][] = [
+    ['defaults', defaults],
+    ...Object.entries(triggers).map(([name, trigger]): [string, TriggerConfig] => [`triggers.${name}`, trigger]),
+  ];
+  const lifecycle = sections.filter(([, trigger]) => trigger.lifecycle.enabled).map(([path]) => path);
+  if (lifecycle.length === 0) return;
+  const why = `${lifecycle.join(', ')} enable lifecycle, whose row ticket keys it signs`;
+  problems.push(`correlation.secret: required: ${why} (e.g. secret: { env: BRIDGE_CORRELATION_SECRET })`);
 }
 
 /** Trigger keys replace the base's; `lifecycle` merges key by key; `update_fields: null` means "same as fields". */

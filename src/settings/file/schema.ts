@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { correlationSchema } from './correlation-schema';
 import type { SecretSource } from './secret-ref';
 import { targetSchema } from './target-schemas';
 import { sourceSchema } from './source-schema';
@@ -11,9 +12,10 @@ const lookupValue = z.union([z.string(), z.number(), z.boolean()]).transform(Str
 
 /**
  * The whole `BRIDGE_CONFIG` file. Every object is strict, so a misspelt key is an error rather than
- * a silently ignored setting. Built per secret source because secret references resolve while parsing.
+ * a silently ignored setting. Built per secret source because secret references resolve while parsing;
+ * `correlation.secret` has its own, as the webhook reads it and no other.
  */
-export function bridgeFileSchema(secrets: SecretSource) {
+export function bridgeFileSchema(secrets: SecretSource, correlationSecrets: SecretSource = secrets) {
   return z
     .object({
       targets: z
@@ -34,6 +36,7 @@ export function bridgeFileSchema(secrets: SecretSource) {
         .record(name, triggerSchema.describe('the same keys as `defaults`, for this trigger only'))
         .default({})
         .describe('per Hasura trigger name'),
+      correlation: correlationSchema(correlationSecrets),
     })
     .strict();
 }

@@ -24,10 +24,11 @@ const lifecycleSchema = z
   .describe('merged key by key over the defaults');
 
 /** A PostgreSQL identifier: any text of 1 to 63 bytes but NUL (the writer quotes it). */
-export const columnName = z
-  .string()
-  .min(1)
-  .refine((name) => Buffer.byteLength(name) <= 63 && !name.includes('\0'), 'must be a column name (1 to 63 bytes)');
+const columnNameOf = (text: z.ZodString) =>
+  text
+    .min(1)
+    .refine((name) => Buffer.byteLength(name) <= 63 && !name.includes('\0'), 'must be a column name (1 to 63 bytes)');
+export const columnName = columnNameOf(z.string());
 const columnTemplates = z.record(columnName, z.string().describe('Liquid template'));
 
 const writebackSchema = z
@@ -50,6 +51,10 @@ const writebackSchema = z
   .strict()
   .describe('write the ticket back into the row (README "Write-back"); an empty rendering writes NULL');
 
+const TICKET_COLUMN_REQUIRED =
+  'required: the writeback.columns column written as "{{ ticket.id }}" (an inbound write changes only the row ' +
+  "holding the changed record's sys_id there)";
+
 const inboundSchema = z
   .object({
     columns: z
@@ -63,11 +68,11 @@ const inboundSchema = z
       .describe(
         "sys_updated_by of the bridge's own changes (any case), reported as echoes when they change nothing; default the target's username",
       ),
-    ticket_column: columnName
-      .optional()
-      .describe(
-        'a `writeback.columns` column written as `{{ ticket.id }}`: a change is written only to the row holding its sys_id',
-      ),
+    // Review 14 R2: a row's workflow learns of its row's DELETE and INSERT late (Hasura's events), so only the
+    // row's own ticket column, checked in the UPDATE itself, tells a re-inserted row from the one ticketed.
+    ticket_column: columnNameOf(z.string({ required_error: TICKET_COLUMN_REQUIRED })).describe(
+      'a `writeback.columns` column written as `{{ ticket.id }}`: a change is written only to the row holding its sys_id',
+    ),
   })
   .strict()
   .describe(

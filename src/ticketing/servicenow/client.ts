@@ -7,7 +7,7 @@ import { classifyResponse, SERVICENOW } from './classify';
 import { DEFAULT_TABLE, type ServiceNowOptions } from './options';
 import { asRecord, checkCorrelationId, createdThenNumber, limitLengths, resultOf, stringField } from './records';
 import type { TableRecord } from './records';
-import { moreAfter, sweepQuery, type SweepPage, type UpdatedSinceQuery } from './sweep-query';
+import { moreAfter, sweepQuery, totalOf, type SweepPage, type UpdatedSinceQuery } from './sweep-query';
 
 export const CORRELATION_DISPLAY = 'incident-bridge';
 const REF_FIELDS = 'sys_id,number,state,sys_created_on';
@@ -97,19 +97,17 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
 
   async listUpdatedSince(request: UpdatedSinceQuery, ctx: CallContext = {}): Promise<SweepPage> {
     checkCorrelationId(request.correlationPrefix);
-    const offset = request.offset ?? 0;
     const query = {
       sysparm_query: sweepQuery(request),
       sysparm_fields: request.fields.join(','),
       sysparm_exclude_reference_link: 'true',
       sysparm_limit: String(request.limit),
-      ...(offset > 0 && { sysparm_offset: String(offset) }),
     };
     const call: TableCall = { operation: 'listUpdatedSince', method: 'GET', url: this.tablePath, query };
     const answer = await this.sendTable({ ...call, signal: ctx.signal });
     const result = resultOf(answer);
     if (!Array.isArray(result)) throw new TicketUnavailableError('ServiceNow query answer is not a list');
-    return Object.assign(result.map(asRecord), { more: moreAfter(answer, { offset, limit: request.limit }) });
+    return Object.assign(result.map(asRecord), { more: moreAfter(answer, request.limit), total: totalOf(answer) });
   }
 
   update(ref: TicketRef, fields: TicketFields, ctx: CallContext = {}) {

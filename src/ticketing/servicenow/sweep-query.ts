@@ -7,10 +7,10 @@ export interface UpdatedSinceQuery {
   since: string;
   /** The keyset of the last record read: the page starts right after it (`since` is then not used). */
   after?: SweepPosition;
+  /** The range's end, inclusive: a range small enough to read to its end past records ACLs hide (no offset). */
+  until?: SweepPosition;
   correlationPrefix: string;
   limit: number;
-  /** Records of this same query to pass over: only after a page that ACLs emptied (see SweepPage). */
-  offset?: number;
   fields: string[];
 }
 
@@ -18,8 +18,9 @@ export interface UpdatedSinceQuery {
  * One page of the sweep. ServiceNow applies sysparm_limit before ACLs and drops what the user may not read,
  * so a page can be short, even empty, while more follow: only the server's own word ends the sweep.
  * `more`: its Link header has rel="next" (or X-Total-Count counts past this page); undefined: it said nothing.
+ * `total`: X-Total-Count, the query's records hidden ones included (how many the ACLs hid, once read to its end).
  */
-export type SweepPage = TableRecord[] & { more?: boolean };
+export type SweepPage = TableRecord[] & { more?: boolean; total?: number };
 
 /** A place in the order (sys_updated_on, sys_id), which no update of another record can shift. */
 export interface SweepPosition {
@@ -31,19 +32,30 @@ const SWEEP_ORDER = 'ORDERBYsys_updated_on^ORDERBYsys_id';
 
 /**
  * `^OR` binds only the two conditions beside it, so "later second, or same second and later sys_id" is
- * two queries joined by `^NQ`, each repeating the prefix condition.
+ * two queries joined by `^NQ`, each repeating the prefix condition; an `until` bound doubles them (and-ed).
  */
-export function sweepQuery({ since, after, correlationPrefix }: UpdatedSinceQuery): string {
+export function sweepQuery({ since, after, until, correlationPrefix }: UpdatedSinceQuery): string {
   const ours = `correlation_idSTARTSWITH${correlationPrefix}`;
-  if (!after) return `${ours}^sys_updated_on>=${since}^${SWEEP_ORDER}`;
-  const later = `${ours}^sys_updated_on>${after.updatedOn}`;
-  return `${later}^NQ${ours}^sys_updated_on=${after.updatedOn}^sys_id>${after.sysId}^${SWEEP_ORDER}`;
+  const lower = after
+    ? [`^sys_updated_on>${after.updatedOn}`, `^sys_updated_on=${after.updatedOn}^sys_id>${after.sysId}`]
+    : [`^sys_updated_on>=${since}`];
+  const upper = until
+    ? [`^sys_updated_on<${until.updatedOn}`, `^sys_updated_on=${until.updatedOn}^sys_id<=${until.sysId}`]
+    : [''];
+  const groups = lower.flatMap((from) => upper.map((to) => `${ours}${from}${to}`));
+  return `${groups.join('^NQ')}^${SWEEP_ORDER}`;
 }
 
 /** Whether records follow this page, as the answer's pagination headers say; undefined when they say nothing. */
-export function moreAfter(answer: HttpAnswer, page: { offset: number; limit: number }): boolean | undefined {
+export function moreAfter(answer: HttpAnswer, limit: number): boolean | undefined {
   const link = headerValue(answer, 'link');
   if (link !== undefined) return /rel="?next"?/.test(link);
+  const total = totalOf(answer);
+  return total === undefined ? undefined : total > limit;
+}
+
+/** X-Total-Count: the query's records, those the ACLs hide included; undefined when absent. */
+export function totalOf(answer: HttpAnswer): number | undefined {
   const total = Number.parseInt(headerValue(answer, 'x-total-count') ?? '', 10);
-  return Number.isFinite(total) ? total > page.offset + page.limit : undefined;
+  return Number.isFinite(total) ? total : undefined;
 }

@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import { rowTicketKey } from './correlation';
+import { deliverLikeHasura, hasuraEventBody } from './hasura';
+import { HASURA_SECRET, type InboundStack } from './inbound-stack';
+import { eventually } from './stack';
+
+/** The stack's row of that id, as the database holds it. */
+export const rowOf = async (stack: InboundStack, id: number): Promise<Record<string, unknown>> =>
+  (await stack.db.query('SELECT * FROM public.incident_request WHERE id = $1', [id])).rows[0];
+
+/**
+ * A row inserted, its INSERT delivered as Hasura does, its ticket made and written back into the row's
+ * `ticket_sys_id` (the stack's default write-back): a row bound to its ticket, as inbound writes need it.
+ */
+export async function ticketedRow(stack: InboundStack, trigger: string, id: number) {
+  await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'r', 'open')", [id]);
+  const body = hasuraEventBody({ trigger, op: 'INSERT', id: randomUUID(), old: null, new: await rowOf(stack, id) });
+  await deliverLikeHasura(body, { url: `${stack.apiUrl}/hasura/events`, secret: HASURA_SECRET });
+  const correlationId = rowTicketKey(trigger, 'public.incident_request', id);
+  const ticket = await eventually(() => stack.sim.records().find((r) => r.correlation_id === correlationId), {
+    what: `the ticket of row ${id}`,
+  });
+  await eventually(async () => ((await rowOf(stack, id)).ticket_sys_id === ticket.sys_id ? true : undefined), {
+    what: `row ${id}'s write-back`,
+  });
+  return ticket;
+}
