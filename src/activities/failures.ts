@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { FailureDetails } from '../contract';
+import type { FailureDetails, RetrySchedule } from '../contract';
 import { TicketError, isPermanent } from '../ticketing/errors';
 import { MappingError } from '../mapping/mapper';
 import { RowImageTooLargeError } from '../mapping/row-images';
@@ -55,6 +55,45 @@ export function toApplicationFailure(error: unknown, context: FailureContext): A
     type: error instanceof Error ? error.name : 'Error',
     details: [details],
   });
+}
+
+/** The delay before the retry after `attempt` failed, as Temporal computes it from the same schedule. */
+function backoffMs({ initialIntervalMs, backoffCoefficient, maximumIntervalMs }: RetrySchedule, attempt: number) {
+  return Math.min(maximumIntervalMs, initialIntervalMs * backoffCoefficient ** (attempt - 1));
+}
+
+/**
+ * For an activity whose Temporal schedule is fixed in workflow code (unlimited attempts) and that holds the
+ * worker's `schedule` itself: the next retry after the schedule's backoff (or the server's Retry-After), and
+ * non-retryable on the schedule's last attempt, so the workflow gives up exactly where Temporal would have.
+ */
+export function underSchedule(
+  failure: ApplicationFailure,
+  attempt: number,
+  schedule: RetrySchedule,
+): ApplicationFailure {
+  if (failure.nonRetryable) return failure;
+  const last = attempt >= schedule.maximumAttempts;
+  return ApplicationFailure.create({
+    message: failure.message,
+    type: failure.type ?? undefined,
+    details: failure.details ? [...failure.details] : undefined,
+    cause: failure.cause,
+    nonRetryable: last,
+    nextRetryDelay: last ? undefined : (failure.nextRetryDelay ?? backoffMs(schedule, attempt)),
+  });
+}
+
+/**
+ * An attempt past the schedule's last: the ones before it ended without a word of the activity (a dead worker's
+ * heartbeat timeout), so Temporal retried them. Fails non-retryably before any call, as Temporal would have stopped.
+ */
+export function attemptsSpent(attempt: number, schedule: RetrySchedule): ApplicationFailure | undefined {
+  const { maximumAttempts } = schedule;
+  if (attempt <= maximumAttempts) return undefined;
+  const details: FailureDetails = { attempt: maximumAttempts, kind: 'timeout' };
+  const message = `all ${maximumAttempts} attempts ended without an answer (the last one timed out)`;
+  return ApplicationFailure.create({ message, type: 'AttemptsSpent', nonRetryable: true, details: [details] });
 }
 
 /**

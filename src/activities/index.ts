@@ -7,6 +7,7 @@ import type { EventMapper } from '../mapping/mapper';
 import type { Notifier } from '../notify';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { createCatchUpActivities } from './catch-up';
+import { createEventTicketActivities } from './event-ticket';
 import { createInboundActivities, inboundTriggers, type InboundConfigView } from './inbound';
 import { failureReporter } from './inbound-failures';
 import { createLifecycleActivities } from './lifecycle';
@@ -51,6 +52,7 @@ export function createActivities(deps: ActivityDeps): BridgeActivities & Inbound
     ...createTransformActivities(deps),
     ...createWorkerPolicyActivities(deps),
     ...createTicketActivities(deps),
+    ...createEventTicketActivities(deps),
     ...createLifecycleActivities(deps),
     ...createNotifyActivities(deps),
     ...createCatchUpActivities(deps),

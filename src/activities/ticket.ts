@@ -16,7 +16,7 @@ interface AttemptMemo {
   ticketMayExist: boolean;
 }
 
-interface TicketDeps {
+export interface TicketDeps {
   targets: Record<string, TicketTarget>;
   logger: Logger;
 }
@@ -61,6 +61,15 @@ function earlierWriteMayExist(input: CreateTicketInput, info: Info): boolean {
  * (a timeout, a reset, a 500); after a refused or rate-limited call it creates directly again.
  */
 async function createTicket(deps: TicketDeps, input: CreateTicketInput): Promise<CreateTicketResult> {
+  return withFailureMapping((signal) => createOrReuse(deps, input, signal));
+}
+
+/** createTicket's calls, in an activity, with the caller's abort signal; errors are the target's own. */
+export async function createOrReuse(
+  deps: TicketDeps,
+  input: CreateTicketInput,
+  signal: AbortSignal,
+): Promise<CreateTicketResult> {
   const context = Context.current();
   const { attempt } = context.info;
   const log = activityLogger(deps.logger);
@@ -73,27 +82,25 @@ async function createTicket(deps: TicketDeps, input: CreateTicketInput): Promise
     log.info({ correlationId: input.correlationId, ticket: ticket.number }, message);
     return { target: input.target, ticket, reusedExisting, attempt, ticketMayExist };
   };
-  return withFailureMapping(async (signal) => {
-    const target = targetNamed(deps.targets, input.target);
-    const ticket = { correlationId: input.correlationId, fields: input.fields };
-    if (ticketMayExist) {
-      const [existing] = await target.findByCorrelation(input.correlationId, { signal });
-      if (existing) {
-        // An earlier attempt's create may have stored the ticket without finishing it (Jira: its comment).
-        const finished = (await target.finishCreate?.(existing, ticket, { signal })) ?? existing;
-        return result(summarize(finished), true);
-      }
+  const target = targetNamed(deps.targets, input.target);
+  const ticket = { correlationId: input.correlationId, fields: input.fields };
+  if (ticketMayExist) {
+    const [existing] = await target.findByCorrelation(input.correlationId, { signal });
+    if (existing) {
+      // An earlier attempt's create may have stored the ticket without finishing it (Jira: its comment).
+      const finished = (await target.finishCreate?.(existing, ticket, { signal })) ?? existing;
+      return result(summarize(finished), true);
     }
-    try {
-      const created = await target.create(ticket, { signal });
-      return result(summarize(created), false);
-    } catch (error) {
-      // Only a provably refused write, after attempts that wrote nothing, lets the next attempt skip the lookup.
-      if (!ticketMayExist && !ticketMayExistAfter(error))
-        context.heartbeat({ attempt, ticketMayExist: false } satisfies AttemptMemo);
-      throw error;
-    }
-  });
+  }
+  try {
+    const created = await target.create(ticket, { signal });
+    return result(summarize(created), false);
+  } catch (error) {
+    // Only a provably refused write, after attempts that wrote nothing, lets the next attempt skip the lookup.
+    if (!ticketMayExist && !ticketMayExistAfter(error))
+      context.heartbeat({ attempt, ticketMayExist: false } satisfies AttemptMemo);
+    throw error;
+  }
 }
 
 /** `keep` first, then every other ticket found: a row keeps the ticket it holds, even when a search lags. */

@@ -56,6 +56,31 @@ export interface CreateTicketResult {
   ticketMayExist?: boolean;
 }
 
+export interface EventTicketInput {
+  event: HasuraEvent;
+  correlationId: string;
+  /** Operator-supplied field values that win over the mapping. */
+  overrides: Record<string, string>;
+  /** True after a reset or an operator retry: look the key up before creating. */
+  ticketMayExist: boolean;
+  /** The workflow input's policy overrides, over the worker's policy. */
+  policy?: Partial<EventPolicy>;
+  /** The run's start (ISO 8601): the old-event rule measures the event's age at it. */
+  runStartedAt: string;
+}
+
+/**
+ * What createEventTicket learned before its create: the worker's policy, the row key, the trigger's write-backs.
+ * In its result, and in a failure after the mapping as `details[1]`: a parked event's run needs them too.
+ */
+export interface EventTicketFacts {
+  policy: EventPolicy;
+  rowKey: string;
+  writeBack?: WriteBackPlan;
+}
+
+export type EventTicketResult = CreateTicketResult & EventTicketFacts;
+
 export interface DuplicateCheckInput {
   target: string;
   correlationId: string;
@@ -153,6 +178,8 @@ export interface BridgeActivities {
   /** Local activity: the worker's timing, for runs that have no transformEvent result yet. */
   workerPolicy(): Promise<EventPolicy>;
   createTicket(input: CreateTicketInput): Promise<CreateTicketResult>;
+  /** singleTicketWorkflow's one activity: mapping, old-event rule and create, under the worker's policy. */
+  createEventTicket(input: EventTicketInput): Promise<EventTicketResult>;
   /** Keeps the oldest ticket of a correlation key and cancels the rest (a late-committed duplicate). */
   cancelDuplicateTickets(input: DuplicateCheckInput): Promise<DuplicateCheckResult>;
   /** Signal-with-start of the row's workflow. */

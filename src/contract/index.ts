@@ -12,3 +12,4 @@ export * from './ids';
 export * from './messages';
 export * from './workflows';
 export * from './servicenow-changes';
+export * from './event-age';

@@ -166,3 +166,12 @@ export interface RowOutcome {
  */
 export const ROW_WORKFLOW_TYPE = 'rowTicketWorkflow';
 export type RowTicketWorkflow = (input: RowWorkflowInput) => Promise<RowOutcome>;
+
+/**
+ * The workflow of a `single` event from issue 16 on (the webhook, catch-up and backfill start it): the create in one
+ * activity on the ticketing queue, no patch markers. hasuraEventWorkflow keeps row events and runs started before.
+ */
+export const SINGLE_TICKET_WORKFLOW_TYPE = 'singleTicketWorkflow';
+
+/** The queue of a single-ticket workflow's create: every worker polls it beside its workflow queue, at the rate limit. */
+export const ticketingQueueOf = (workflowTaskQueue: string): string => `${workflowTaskQueue}-ticketing`;

@@ -78,6 +78,11 @@ function defineMetrics(registry: Registry) {
 
 type Metrics = ReturnType<typeof defineMetrics>;
 
+function targetNamed(value: unknown): string | undefined {
+  const named = (value as { target?: unknown } | undefined)?.target;
+  return typeof named === 'string' ? named : undefined;
+}
+
 /** An activity inbound interceptor: no activity code knows it is measured. */
 function activityMetrics({ operations, seconds }: Metrics, defaultTarget: string): ActivityInterceptorsFactory {
   return (context) => ({
@@ -85,13 +90,15 @@ function activityMetrics({ operations, seconds }: Metrics, defaultTarget: string
       async execute(input, next) {
         const operation = context.info.activityType;
         // Ticket activities name their target in the input; the rest count under the default one.
-        const named = (input.args[0] as { target?: unknown } | undefined)?.target;
-        const target = typeof named === 'string' ? named : defaultTarget;
+        const named = targetNamed(input.args[0]);
+        const target = named ?? defaultTarget;
         const stopTimer = seconds.startTimer({ target, operation });
         try {
           const result = await next(input);
-          stopTimer({ outcome: 'ok' });
-          operations.inc({ target, operation, outcome: 'ok', kind: 'none' });
+          // createEventTicket learns its target from the mapping: its result names it.
+          const done = { target: named ?? targetNamed(result) ?? target, operation };
+          stopTimer({ ...done, outcome: 'ok' });
+          operations.inc({ ...done, outcome: 'ok', kind: 'none' });
           return result;
         } catch (error) {
           stopTimer({ outcome: 'error' });

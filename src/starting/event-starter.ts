@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import type { HasuraEventBody } from '../hasura/event-schema';
-import { hasuraEventWorkflow } from '../workflows';
+import { hasuraEventWorkflow, singleTicketWorkflow } from '../workflows';
 import { correlationIdFor, workflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
 import { HasuraEventId, HasuraOp, HasuraTable, HasuraTrigger, TicketStatus } from '../contract/search-attributes';
 import { createEventRouter, type EventRouter, type LoopGuard } from './event-routing';
@@ -90,8 +90,10 @@ export function createEventStarter(options: StarterOptions): EventStarter {
         return { workflowId, duplicate: false, ignored: reason, ...(loopGuard && { loopGuard }) };
       }
       try {
+        // A single event's own type has the 3-action happy path (issue 16); a row event is forwarded.
+        const workflow = route.kind === 'single' ? singleTicketWorkflow : hasuraEventWorkflow;
         const handle = await withDeadline(() =>
-          client.workflow.start(hasuraEventWorkflow, startOptionsFor(event, route, options)),
+          client.workflow.start(workflow, startOptionsFor(event, route, options)),
         );
         // USE_EXISTING: a redelivery while the run is live gets that run's handle; the SDK does not
         // say whether it started one, so `duplicate` is only certain for closed runs (below).

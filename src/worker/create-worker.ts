@@ -59,6 +59,8 @@ export interface TicketingWorkerOptions extends Pick<
    * wide, so N processes each given R/N add up to R.
    */
   maxActivitiesPerSecond?: number;
+  /** Queue-wide (the backfill lane's rate, across workers). */
+  maxTaskQueueActivitiesPerSecond?: number;
 }
 
 /** Activities only, on the ticketing task queue, so ticket calls have their own lane and rate. */
@@ -72,5 +74,6 @@ export async function createTicketingWorker(options: TicketingWorkerOptions): Pr
     interceptors: options.interceptors,
     shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',
     maxActivitiesPerSecond: options.maxActivitiesPerSecond,
+    maxTaskQueueActivitiesPerSecond: options.maxTaskQueueActivitiesPerSecond,
   });
 }

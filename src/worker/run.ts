@@ -6,6 +6,7 @@ import { connectionOptions, type TemporalConnectionConfig } from '../config/temp
 import type { Logger } from '../logging';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { dataConverterFor } from '../codec';
+import { ticketingQueueOf } from '../contract';
 import { ensureCatchUpSchedule } from './catch-up-schedule';
 import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
 import { workerDependencies } from './dependencies';
@@ -56,7 +57,10 @@ async function connectWithRetry(
 
 type SharedWorkerOptions = Omit<BridgeWorkerOptions, 'taskQueue' | 'workflowBundle' | 'tuning'>;
 
-/** The main queue's worker first, then the backfill lane and, when configured, the ticketing queue's. */
+/**
+ * The main queue's worker first, then the backfill lane, the ticketing queues of both (singleTicketWorkflow's creates,
+ * always polled) and, when configured, TICKETING_TASK_QUEUE (hasuraEventWorkflow's ticket calls).
+ */
 async function createWorkers(
   settings: WorkerSettings,
   shared: SharedWorkerOptions,
@@ -71,7 +75,20 @@ async function createWorkers(
     workflowBundle,
     tuning: { ...BACKFILL_LANE, maxTaskQueueActivitiesPerSecond: sourceJobs.backfill.maxActivitiesPerSecond },
   });
-  return [worker, lane, ...(ticketing ? [await createTicketingWorker({ ...shared, ...ticketing })] : [])];
+  const maxActivitiesPerSecond = ticketing?.maxActivitiesPerSecond;
+  const creates = await createTicketingWorker({
+    ...shared,
+    taskQueue: ticketingQueueOf(temporal.taskQueue),
+    maxActivitiesPerSecond,
+  });
+  const backfillCreates = await createTicketingWorker({
+    ...shared,
+    taskQueue: ticketingQueueOf(sourceJobs.backfill.taskQueue),
+    maxActivitiesPerSecond,
+    maxTaskQueueActivitiesPerSecond: sourceJobs.backfill.maxActivitiesPerSecond,
+  });
+  const configured = ticketing ? [await createTicketingWorker({ ...shared, ...ticketing })] : [];
+  return [worker, lane, creates, backfillCreates, ...configured];
 }
 
 export async function startWorker(settings: WorkerSettings, context: WorkerContext): Promise<RunningWorker> {

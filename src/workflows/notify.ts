@@ -1,4 +1,5 @@
-import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { hasChange } from './versions';
 import type { BridgeActivities, EventStatus, FailureFacts, HasuraEvent } from '../contract';
 
 const notifyActivities = proxyActivities<BridgeActivities>({
@@ -23,7 +24,7 @@ const warned =
 const survived =
   <T>(step: string, fallback: T) =>
   (error: unknown): T => {
-    if (!patched(NOTIFY_CANNOT_FAIL_PATCH)) throw error;
+    if (!hasChange(NOTIFY_CANNOT_FAIL_PATCH)) throw error;
     return warned(step, fallback)(error);
   };
 

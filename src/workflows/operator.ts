@@ -1,4 +1,5 @@
-import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { hasChange } from './versions';
 import { abandonSignal, abandonUpdate, retrySignal, retryUpdate } from '../contract';
 import { operatorRequestProblem, overridesProblem, retryRequestProblem } from '../contract';
 import type { AbandonRequest, OperatorReply, RetryRequest } from '../contract';
@@ -80,7 +81,7 @@ export class OperatorInbox {
 
   private onSignal(decision: OperatorDecision, reason?: string): void {
     const problem = this.notParked();
-    if (problem && patched(IGNORE_UNPARKED_SIGNALS_PATCH)) {
+    if (problem && hasChange(IGNORE_UNPARKED_SIGNALS_PATCH)) {
       this.tracker.status.operatorNote = `${decision.kind} signal ignored: ${problem}`;
       return;
     }

@@ -1,5 +1,6 @@
 import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { hasChange } from './versions';
 import type { FailureDetails, HasuraEvent } from '../contract';
 import { notifyOperators } from './notify';
 import type { OperatorDecision, OperatorInbox } from './operator';
@@ -70,8 +71,8 @@ export async function runWithRecovery<T>(
   step: (input: StepInput) => Promise<T>,
 ): Promise<Recovered<T>> {
   const input: StepInput = { overrides: {}, ticketMayExist };
-  const parkLocalFailures = patched(PARK_LOCAL_ACTIVITY_PATCH);
-  const parkWithoutPolicy = patched(PARK_WITHOUT_WORKER_POLICY_PATCH);
+  const parkLocalFailures = hasChange(PARK_LOCAL_ACTIVITY_PATCH);
+  const parkWithoutPolicy = hasChange(PARK_WITHOUT_WORKER_POLICY_PATCH);
   for (;;) {
     let failure: StepFailure;
     try {

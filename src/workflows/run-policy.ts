@@ -1,4 +1,5 @@
-import { log, patched, proxyLocalActivities } from '@temporalio/workflow';
+import { log, proxyLocalActivities } from '@temporalio/workflow';
+import { hasChange } from './versions';
 import { resolvePolicy, type BridgeActivities, type EventPolicy } from '../contract';
 
 /** Runs recorded before the worker owned the timing have no marker of it: they keep the input's policy. */
@@ -21,7 +22,7 @@ export class RunPolicy {
   private known?: EventPolicy;
 
   constructor(private readonly override?: Partial<EventPolicy>) {
-    this.fromWorker = patched(WORKER_POLICY_PATCH);
+    this.fromWorker = hasChange(WORKER_POLICY_PATCH);
     // Recorded before the patch: the input's policy over the defaults, as the run was started.
     if (!this.fromWorker) this.known = resolvePolicy(override);
   }

@@ -1,4 +1,5 @@
-import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { hasChange } from './versions';
 import type { EventStatus, TicketState, TicketSummary } from '../contract';
 import { IncidentNumber, TicketStatus } from '../contract/search-attributes';
 
@@ -23,7 +24,7 @@ const LISTED = new Set<TicketState>([PARKED, 'created', 'abandoned', 'failed', '
 export class StatusTracker {
   readonly status: EventStatus;
   /** Asked at run start (the tracker is made before the first local activity of both workflows). */
-  readonly fewerActions = patched(FEWER_ACTIONS_PATCH);
+  readonly fewerActions = hasChange(FEWER_ACTIONS_PATCH);
   /** TicketStatus as the server has it: the start's value, then the last upserted one. */
   private listed = workflowInfo().typedSearchAttributes.get(TicketStatus);
   private unlistedTicket?: string;

@@ -120,3 +120,39 @@ describe("issue 16's code (patched('16-fewer-actions'))", () => {
       expect(count(`${name}-16-fewer-actions`).total).toBeLessThan(count(`${name}-15-worker-policy`).total);
   });
 });
+
+describe("issue 16's singleTicketWorkflow (a new type for single events)", () => {
+  test('when an event is created first try, then 3 actions: start, the create activity, one upsert of the end', () => {
+    const actions = count('event-created-16-single-ticket');
+    expect(actions.byKind).toEqual(
+      expect.objectContaining({ workflowStarted: 1, markers: 0, activity: 1, searchAttributes: 1, timer: 0 }),
+    );
+    expect(actions.total).toBe(3);
+    expect(actions.versioningUpserts).toBe(0);
+    expect(upserts('event-created-16-single-ticket')).toEqual([
+      { IncidentNumber: expect.any(String), TicketStatus: 'created' },
+    ]);
+    // One more than the one-activity workflow (start + activity): the upsert operators filter by.
+    expect(actions.total).toBeLessThan(count('event-created-16-fewer-actions').total);
+  });
+
+  test.each([
+    'event-created',
+    'event-retried-create-late-check',
+    'event-parked-then-retried-by-update',
+    'event-parked-written-back-then-abandoned',
+    'event-reset-in-flight',
+  ])('when %s ran, then its history holds no patch marker (a new type has nothing to replay)', (name) => {
+    expect([...markerTasks(`${name}-16-single-ticket`).values()].flatMap((names) => [...names])).not.toContain(
+      'core_patch',
+    );
+  });
+
+  test('when an event parks and is retried, then operators still find it as parked, and not after it leaves', () => {
+    expect(upserts('event-parked-then-retried-16-single-ticket')).toEqual([
+      { TicketStatus: 'waiting-for-operator' },
+      { TicketStatus: 'creating' },
+      { TicketStatus: 'created', IncidentNumber: expect.any(String) },
+    ]);
+  });
+});

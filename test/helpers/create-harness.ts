@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { statusQuery, type EventPolicy, type EventWorkflowInput } from '../../src/contract';
-import { hasuraEventWorkflow } from '../../src/workflows';
-import { createBridgeWorker } from '../../src/worker/create-worker';
+import { hasuraEventWorkflow, singleTicketWorkflow } from '../../src/workflows';
+import { createQueueWorkers } from './queue-workers';
 import { activitiesWithFake, FakeTarget, FAST_TEST_POLICY } from './fake-target';
 import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
 
+/** Both workflow types that create a single event's ticket: the exactly-once tests run against each. */
+export const SINGLE_EVENT_WORKFLOWS = { hasuraEventWorkflow, singleTicketWorkflow } as const;
+export type SingleEventWorkflow = keyof typeof SINGLE_EVENT_WORKFLOWS;
+
 /**
- * The event workflow against a fake target on a real Temporal dev server, for tests of the create path's
- * interleavings (issue 11): one worker per test, events as Hasura sends them, and where the ticket is reported.
+ * An event workflow type against a fake target on a real Temporal dev server, for tests of the create path's
+ * interleavings (issue 11): one worker per test (and its ticketing queue's), events as Hasura sends them, and where
+ * the ticket is reported.
  */
-export function createPathHarness() {
+export function createPathHarness(type: SingleEventWorkflow = 'hasuraEventWorkflow') {
   let temporal: TestTemporal;
   beforeAll(async () => {
     temporal = await connectTestTemporal();
@@ -20,20 +25,21 @@ export function createPathHarness() {
   async function withWorker(test: (target: FakeTarget, taskQueue: string) => Promise<void>): Promise<void> {
     const target = new FakeTarget();
     const taskQueue = uniqueTaskQueue('interleave');
-    const worker = await createBridgeWorker({
-      connection: temporal.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      activities: activitiesWithFake(target),
-      workflowBundle: await testWorkflowBundle(),
-      // A create left hanging by a reset run's predecessor is aborted at shutdown, not waited for.
-      shutdownGraceTime: '1 second',
+    // A create left hanging by a reset run's predecessor is aborted at shutdown, not waited for.
+    const workers = await createQueueWorkers({
+      ...{
+        connection: temporal.nativeConnection,
+        namespace: 'default',
+        taskQueue,
+        activities: activitiesWithFake(target),
+      },
+      ...{ workflowBundle: await testWorkflowBundle(), shutdownGraceTime: 1_000 },
     });
-    await worker.runUntil(test(target, taskQueue));
+    await workers.runUntil(test(target, taskQueue));
   }
 
   const start = (taskQueue: string, args: EventWorkflowInput) =>
-    temporal.client.workflow.start(hasuraEventWorkflow, {
+    temporal.client.workflow.start(SINGLE_EVENT_WORKFLOWS[type], {
       taskQueue,
       workflowId: `interleave-${args.event.eventId}`,
       args: [args],

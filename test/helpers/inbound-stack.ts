@@ -18,7 +18,7 @@ import { loadBridgeConfig } from '../../src/settings/file/load';
 import type { RowWrite, RowWriter } from '../../src/source/row-writer';
 import { createRowWriters } from '../../src/source/writers';
 import { createTargets } from '../../src/ticketing/create-targets';
-import { createBridgeWorker } from '../../src/worker/create-worker';
+import { createQueueWorkers } from './queue-workers';
 import { configDir } from '../fixtures/config/write-config';
 import { CORRELATION_ENV } from './correlation';
 import { FAST_TEST_POLICY, silentNotifier } from './fake-target';
@@ -157,7 +157,7 @@ export async function startInboundStack(options: InboundStackOptions = {}): Prom
     ...{ client: temporal.client, writers: { postgres: writer } },
     startServiceNowChange: createServiceNowChangeStarter({ client: temporal.client, taskQueue }).start,
   });
-  const worker = await createBridgeWorker({
+  const worker = await createQueueWorkers({
     ...{ connection: temporal.nativeConnection, namespace: 'default', taskQueue, activities },
     ...{ workflowBundle: await testWorkflowBundle(), shutdownGraceTime: '1 second' },
   });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createEventRouter } from '../../src/starting/event-routing';
 import { createEventStarter } from '../../src/starting/event-starter';
@@ -10,8 +9,8 @@ import { createLogger } from '../../src/logging';
 import { createEventMapper } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
 import { loadBridgeConfig } from '../../src/settings/file/load';
-import { createBridgeWorker } from '../../src/worker/create-worker';
 import { CORRELATION_ENV } from './correlation';
+import { createQueueWorkers, type QueueWorkers } from './queue-workers';
 import { FAST_TEST_POLICY, FakeTarget, silentNotifier } from './fake-target';
 import { hasuraEventBody } from './hasura';
 import { eventually } from './stack';
@@ -46,7 +45,7 @@ export interface RowChange {
  */
 export class RowLane {
   readonly target = new FakeTarget();
-  private worker?: { worker: Worker; running: Promise<void> };
+  private worker?: { worker: QueueWorkers; running: Promise<void> };
   readonly taskQueue = uniqueTaskQueue('rows');
   private readonly config = loadBridgeConfig({ env: UNUSED_SERVICENOW_ENV, path: LIFECYCLE_CONFIG });
   readonly starter;
@@ -72,7 +71,7 @@ export class RowLane {
     });
     const { nativeConnection: connection } = this.temporal;
     const workflowBundle = await testWorkflowBundle();
-    const worker = await createBridgeWorker({
+    const worker = await createQueueWorkers({
       connection,
       namespace: 'default',
       taskQueue: this.taskQueue,

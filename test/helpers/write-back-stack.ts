@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import { createApiMetrics, type ApiMetrics } from '../../src/api/metrics';
@@ -12,8 +11,8 @@ import { createLogger } from '../../src/logging';
 import { createEventMapper } from '../../src/mapping/mapper';
 import { loadBridgeConfig, loadBridgeRouting } from '../../src/settings/file/load';
 import { closeRowWriters, createRowWriters } from '../../src/source/writers';
-import { createBridgeWorker } from '../../src/worker/create-worker';
 import { CORRELATION_ENV } from './correlation';
+import { createQueueWorkers, type QueueWorkers } from './queue-workers';
 import { FAST_TEST_POLICY, FakeTarget, silentNotifier } from './fake-target';
 import { TEST_SECRET } from './stack';
 import { testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
@@ -41,7 +40,7 @@ export class WriteBackStack {
   readonly taskQueue = uniqueTaskQueue('wb');
   readonly metrics: ApiMetrics = createApiMetrics();
   private server?: Server;
-  private worker?: { worker: Worker; running: Promise<void> };
+  private worker?: { worker: QueueWorkers; running: Promise<void> };
   private closeWriters: () => Promise<void> = async () => undefined;
   private delivered = 0;
 
@@ -74,7 +73,7 @@ export class WriteBackStack {
     });
     const { nativeConnection: connection } = this.temporal;
     const workflowBundle = await testWorkflowBundle();
-    const worker = await createBridgeWorker({
+    const worker = await createQueueWorkers({
       connection,
       namespace: 'default',
       taskQueue: this.taskQueue,

@@ -86,7 +86,8 @@ test('when the worker runs, then the SDK serves temporal_ metrics on METRICS_POR
   expect(
     ours.value('incident_bridge_ticket_operations_total', {
       target: 'servicenow',
-      operation: 'createTicket',
+      // A single event's workflow (singleTicketWorkflow) maps and creates in this one activity.
+      operation: 'createEventTicket',
       outcome: 'ok',
     }),
   ).toBe(1);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createEventRouter } from '../../src/starting/event-routing';
 import { createEventStarter, type EventStarter } from '../../src/starting/event-starter';
@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logging';
 import { createEventMapper, DEFAULT_MAPPING, type MappingConfig } from '../../src/mapping/mapper';
 import { DEFAULT_FIELDS } from '../../src/config/builtin';
 import { freePort, stopProcess } from '../../dev/temporal/dev-server';
-import { createBridgeWorker } from '../../src/worker/create-worker';
+import { createQueueWorkers, type QueueWorkers } from '../helpers/queue-workers';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { GatedTarget } from '../helpers/event-harness';
 import { CountingNotifier, LIFECYCLE_CONFIG, UNUSED_ENV, WRITE_BACK_CONFIG } from './recorder-parts';
@@ -120,7 +120,7 @@ export async function openHarness(address: string): Promise<Harness> {
   const nativeConnection = await NativeConnection.connect({ address });
   const logger = createLogger({ level: 'silent' });
   const workflowBundle = await testWorkflowBundle();
-  const workers: { worker: Worker; running: Promise<void> }[] = [];
+  const workers: { worker: QueueWorkers; running: Promise<void> }[] = [];
 
   async function lane(options: {
     lifecycle: boolean;
@@ -147,7 +147,7 @@ export async function openHarness(address: string): Promise<Harness> {
       policy,
       writers: { postgres: writer },
     });
-    const worker = await createBridgeWorker({
+    const worker = await createQueueWorkers({
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,

@@ -87,6 +87,29 @@ const FEWER_ACTIONS_16 = [
   'event-forward-parked-then-abandoned',
 ].map((name) => `${name}-16-fewer-actions`);
 /**
+ * Issue 16's singleTicketWorkflow (a new type: no patch markers): the single-event paths as it runs them, the create
+ * path's interleavings, operator Updates, a template error, an early batch signal, and write-backs.
+ */
+const SINGLE_TICKET_16_PATHS = [
+  ...PATHS.filter(
+    (name) => !['event-forwarded', 'row-lifecycle-continue-as-new', 'row-lifecycle-closed'].includes(name),
+  ),
+  'event-reused-late-check',
+  'event-operator-retry-late-check',
+  'event-old-lookup-first',
+  'event-kept-reported',
+  'event-reset-in-flight',
+  'event-parked-then-retried-by-update',
+  'event-parked-then-abandoned-by-update',
+  'event-template-error-parked',
+  'event-signal-before-park-ignored',
+  'event-written-back',
+  'event-parked-written-back-then-retried',
+  'event-write-back-failed',
+  'event-parked-written-back-then-abandoned',
+];
+const SINGLE_TICKET_16 = SINGLE_TICKET_16_PATHS.map((name) => `${name}-16-single-ticket`);
+/**
  * Issue 13 (patched('13-writeback')): the write-back after a create, a park (then retried or abandoned), a
  * write-back refused for good, a row written back after each change; and paths without write-back as that code runs them.
  */
@@ -142,6 +165,7 @@ const RECORDED = [
   ...ISSUE_12,
   ...REVIEW_11,
   ...FEWER_ACTIONS_16,
+  ...SINGLE_TICKET_16,
   ...WRITE_BACK_13,
   ...BOUNDED_CARRY_12,
   ...KEEP_OPEN_HEADS_12,

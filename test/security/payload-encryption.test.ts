@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import { createQueueWorkers } from '../helpers/queue-workers';
 import express from 'express';
 import { createActivities } from '../../src/activities';
 import { createEventStarter } from '../../src/starting/event-starter';
@@ -187,8 +187,9 @@ describe('on the Temporal server', () => {
       temporal: { uiUrl: 'http://ui.test', namespace: 'default' },
       policy: DEFAULT_POLICY,
     });
-    const worker = await Worker.create({
+    const worker = await createQueueWorkers({
       connection: temporal.nativeConnection,
+      namespace: 'default',
       taskQueue,
       activities,
       workflowBundle: await testWorkflowBundle(),

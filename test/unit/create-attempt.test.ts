@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { resolvePolicy, type CreateTicketResult, type HasuraEvent } from '../../src/contract';
-import { eventCreatedAtMs, isOldEvent } from '../../src/workflows/event-age';
+import { eventCreatedAtMs, isOldEvent } from '../../src/contract/event-age';
 import { ticketMayExistAfter } from '../../src/activities/failures';
 import {
   TicketError,

@@ -1,4 +1,5 @@
-import type { EventPolicy, HasuraEvent } from '../contract';
+import type { EventPolicy } from './event-policy';
+import type { HasuraEvent } from './events';
 
 const ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
 
