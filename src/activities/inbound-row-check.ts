@@ -49,7 +49,12 @@ interface RowRecord {
   writeBackDue?: boolean;
 }
 
-/** Row workflow states in which a ticket call is under way or parked (a create with on_closed: create-new too). */
+/**
+ * Row workflow states in which a ticket call is under way or parked (a create with on_closed: create-new too).
+ * Parked waits as well (review 14 (5)): a create whose answer was lost before its retries ran out made a ticket
+ * the row does not hold yet, and the operator's retry finds it by the row's key. Another ticket's change then
+ * fails at PARK_TIMEOUT and notifies, about a row the operators are asked about already.
+ */
 const APPLYING_STATES: ReadonlySet<string> = new Set(['applying', 'creating', 'waiting-for-operator']);
 
 /**
