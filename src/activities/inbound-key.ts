@@ -7,9 +7,10 @@ import { rowKeyColumns } from '../mapping/row-key';
 export const NOT_A_ROW_TICKET =
   "not a row ticket of an inbound trigger (another system's ticket, a single-event ticket, or a row key hashed past 100 characters)";
 
+/** Added to the reason a change is ignored for: the key may be set by hand (or by a bridge of before tags). */
 export const UNSIGNED_KEY =
-  "the correlation_id is not signed with the bridge's correlation secret (set by hand?), nor an untagged key " +
-  'of a ticket created before correlation.legacy_before';
+  "its correlation_id is not signed with the bridge's correlation secret (untagged and created after " +
+  'correlation.legacy_before, or tagged with another secret)';
 
 /** The row a correlation key names, its key as text, and its tag (absent in the untagged form of before tags). */
 export type RowOfKey = Pick<InboundRowWrite, 'table' | 'key'> & { rowKey: string; tag?: string };
@@ -19,7 +20,8 @@ const TAG = new RegExp(`^([A-Za-z0-9_-]{${CORRELATION_TAG_LENGTH}}):`);
 
 /**
  * `<trigger>:<tag>:<schema>.<table>:<row key>`, or `<trigger>:<schema>.<table>:<row key>` (src/contract/ids.ts),
- * back to the row; undefined for other keys. Whether the key is the bridge's is `signedByTheBridge`'s question.
+ * back to the row; undefined for other keys. The key only locates the row: whether the change is the row's ticket
+ * is ./inbound-row-check.ts's question, whatever the tag (`signedByTheBridge` only says more in a reason).
  */
 export function rowOfCorrelation(
   correlationId: string,

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { sha256Hex } from '../common/sha256';
+import { sameSysId } from '../common/sys-id';
 import { ROW_STATE_MEMO, rowWorkflowIdFor, statusQuery } from '../contract';
 import type { EventStatus, InboundRowWrite, ReadChangeOptions, RowOutcome, RowState, TicketSummary } from '../contract';
 import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
@@ -48,7 +49,12 @@ interface RowRecord {
   writeBackDue?: boolean;
 }
 
-/** Row workflow states in which a ticket call is under way or parked (a create with on_closed: create-new too). */
+/**
+ * Row workflow states in which a ticket call is under way or parked (a create with on_closed: create-new too).
+ * Parked waits as well (review 14 (5)): a create whose answer was lost before its retries ran out made a ticket
+ * the row does not hold yet, and the operator's retry finds it by the row's key. Another ticket's change then
+ * fails at PARK_TIMEOUT and notifies, about a row the operators are asked about already.
+ */
 const APPLYING_STATES: ReadonlySet<string> = new Set(['applying', 'creating', 'waiting-for-operator']);
 
 /**
@@ -161,7 +167,8 @@ export async function checkRow(
   const where = `row ${nameOf(table)} (${keyText(claim.key)})`;
   const row = await deps.writer.read({ table, key: claim.key, columns: [ticketColumn] });
   const held = row?.[ticketColumn];
-  if (held === ticket.id) return { kind: 'write', table, onlyIf: { [ticketColumn]: ticket.id } };
+  // Read as text: a uuid column holds the 32-hex sys_id with dashes, which the write's `=` (cast to uuid) matches.
+  if (held && sameSysId(held, ticket.id)) return { kind: 'write', table, onlyIf: { [ticketColumn]: ticket.id } };
   if (row && record?.writeBackDue) {
     return notReady(`${where}: its workflow has not written ${ticket.number} back into it yet`, rowNotReady);
   }

@@ -123,8 +123,8 @@ async function decide(
   const trigger = candidates.find((t) => rowOfCorrelation(correlationId, t));
   const row = trigger && rowOfCorrelation(correlationId, trigger);
   if (!trigger || !row) return ignore(NOT_A_ROW_TICKET, modCount);
-  if (!signedByTheBridge(deps.config.correlation, trigger.name, row, record.sys_created_on))
-    return ignore(UNSIGNED_KEY, modCount);
+  // The key only locates the row (review 14 (2)): untagged tickets are still created after legacy_before, by row
+  // runs started before it (their key survives continue-as-new); the row's ticket column decides (checkRow).
   // The bridge's own change is written too: the record may also hold an agent's change made before it, whose
   // own workflow read this version. The write is quiet (onlyChanged), so a mere echo of the row changes nothing.
   const own = isIntegrationUser(trigger, record.sys_updated_by);
@@ -133,8 +133,10 @@ async function decide(
   const checked = await checkRow(via, trigger, row, ticket, options.rowNotReady);
   if (checked.kind === 'wait') return checked;
   if (checked.kind === 'ignore') {
-    if (deps.logger) activityLogger(deps.logger).warn({ trigger: trigger.name, ...ticket }, checked.reason);
-    return ignore(checked.reason, modCount);
+    const signed = signedByTheBridge(deps.config.correlation, trigger.name, row, record.sys_created_on);
+    const reason = signed ? checked.reason : `${checked.reason}; ${UNSIGNED_KEY}`;
+    if (deps.logger) activityLogger(deps.logger).warn({ trigger: trigger.name, ...ticket, signed }, reason);
+    return ignore(reason, modCount);
   }
   const values = await render(engine, trigger, record);
   const decision: InboundDecision = {

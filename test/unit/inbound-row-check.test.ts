@@ -43,7 +43,8 @@ test('an open row workflow without a ticket: wait when asked, a permanent failur
   await expect(check(client)).rejects.toBeInstanceOf(RowTicketNotYetKnownError);
 });
 
-test('another ticket while the row workflow applies an event (create-new) waits; at rest it is ignored', async () => {
+// Parked waits too (review 14 (5)): the operator's retry may find a ticket a create made whose answer was lost.
+test('another ticket while the row workflow applies an event (create-new) or is parked waits; at rest it is ignored', async () => {
   await expect(check(rowWorkflow('applying', OLD), 'wait')).resolves.toMatchObject({ kind: 'wait' });
   await expect(check(rowWorkflow('waiting-for-operator', OLD), 'wait')).resolves.toMatchObject({ kind: 'wait' });
   await expect(check(rowWorkflow('waiting-for-events', OLD), 'wait')).resolves.toMatchObject({

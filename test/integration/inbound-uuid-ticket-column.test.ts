@@ -1,0 +1,84 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { Client } from 'pg';
+import { createInboundActivities } from '../../src/activities/inbound';
+import { Secret } from '../../src/common/secret';
+import type { InboundDecision } from '../../src/contract';
+import { loadBridgeConfig } from '../../src/settings/file/load';
+import { createPostgresRowWriter } from '../../src/source/postgres-writer';
+import type { RowWriter } from '../../src/source/row-writer';
+import { configDir } from '../fixtures/config/write-config';
+import { CORRELATION_ENV, rowTicketKey } from '../helpers/correlation';
+import { startPostgres, type Postgres } from '../helpers/postgres';
+
+/*
+ * Issue 14 review (3): a `uuid` ticket column takes a 32-hex sys_id on write-back but reads back with dashes
+ * (`01234567-89ab-...`). The inbound check compared the text it read with the sys_id, so every change of such a
+ * row was ignored, though the write's own condition (`"col" = $n`, cast to uuid) holds.
+ */
+const files = configDir();
+const YAML = `
+source: { postgres: { url: { env: P } } }
+correlation: { secret: { env: BRIDGE_CORRELATION_SECRET } }
+targets:
+  sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: svc, password: { env: P } } }
+triggers:
+  uuid_orders:
+    target: sn
+    row_key: [id]
+    lifecycle: { enabled: true }
+    fields: { short_description: "{{ row.title }}" }
+    writeback: { via: postgres, table: public.uuid_orders, columns: { ticket_sys_id: "{{ ticket.id }}" } }
+    inbound: { columns: { status: "{{ record.state }}" }, ticket_column: ticket_sys_id }
+`;
+const TABLE = { schema: 'public', name: 'uuid_orders' };
+const SYS_ID = '0123456789abcdef0123456789abcdef';
+let pg: Postgres;
+let db: Client;
+let writer: RowWriter;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  db = new Client({ connectionString: pg.url() });
+  await db.connect();
+  await db.query('CREATE TABLE public.uuid_orders (id int PRIMARY KEY, status text, ticket_sys_id uuid)');
+  await db.query("INSERT INTO public.uuid_orders (id, status) VALUES (1, 'open')");
+  writer = createPostgresRowWriter({ url: new Secret(pg.url()), timeoutMs: 3_000 });
+}, 60_000);
+afterAll(async () => {
+  await writer?.close();
+  await db?.end();
+  await pg?.stop();
+  files.remove();
+});
+
+test('when the ticket column is a uuid, then an agent change of the row ticket is written to the row', async () => {
+  // The write-back as the row workflow makes it: the sys_id as ServiceNow gives it, 32 hex digits.
+  await writer.write({ table: TABLE, key: { id: '1' }, values: { ticket_sys_id: SYS_ID } });
+  const config = loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path: files.write('c.yaml', YAML) });
+  const sn = {
+    readRecord: async () => ({
+      ...{ sys_id: SYS_ID, number: 'INC1', sys_mod_count: 3, state: '6', sys_updated_by: 'ann.agent' },
+      correlation_id: rowTicketKey('uuid_orders', 'public.uuid_orders', 1),
+    }),
+  };
+  // Past Temporal's retention: the row's ticket column alone confirms the claim.
+  const gone = async () => {
+    throw new WorkflowNotFoundError('gone', 'row', undefined);
+  };
+  const client = { workflow: { getHandle: () => ({ describe: gone }) } };
+  const activities = createInboundActivities({
+    targets: { sn },
+    config,
+    writers: { postgres: writer },
+    client,
+  } as never);
+  const env = new MockActivityEnvironment();
+  const change = { table: 'incident', sysId: SYS_ID, modCount: 3 };
+  const decision: InboundDecision = await env.run(activities.readServiceNowChange, change);
+  expect(decision).toMatchObject({ kind: 'write' });
+  if (decision.kind !== 'write') return;
+  expect(await env.run(activities.writeInboundRow, decision.write)).toMatchObject({ rows: 1, changed: 1 });
+  const { rows } = await db.query('SELECT status FROM public.uuid_orders WHERE id = 1');
+  expect(rows[0].status).toBe('6');
+});
