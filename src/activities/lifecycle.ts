@@ -12,6 +12,7 @@ import type {
   ApplyRowEventInput,
   ApplyRowEventResult,
   ForwardInput,
+  HasuraEvent,
   LifecycleRules,
   RowEvent,
   RowState,
@@ -105,6 +106,13 @@ function rowRun(input: ForwardInput, event: RowEvent, state: RowState | undefine
   };
 }
 
+/** What an oversized image keeps: the mapped columns, and the ticket column that names the row's ticket. */
+function keptColumns(deps: LifecycleDeps, event: HasuraEvent): string[] | undefined {
+  const mapped = deps.mapper.mappedColumns(event);
+  const column = triggerConfig(deps.config, event.trigger).inbound?.ticketColumn;
+  return mapped && column ? [...new Set([...mapped, column])] : mapped;
+}
+
 /**
  * Hands the event to its row's workflow: a signal to the open run; when none is open, a new run
  * (signal-with-start) that resumes from the state the last one left, so a stale event stays stale.
@@ -116,7 +124,7 @@ async function forwardToRowWorkflow(deps: LifecycleDeps, turns: RowTurns, input:
   const end = Date.now() + Context.current().info.startToCloseTimeoutMs;
   // An image over the limit keeps its mapped columns; one too large even so parks this event naming the limit
   // (src/activities/failures.ts).
-  const event = await withFailureMapping(async () => toRowEvent(input.event, deps.mapper.mappedColumns(input.event)));
+  const event = await withFailureMapping(async () => toRowEvent(input.event, keptColumns(deps, input.event)));
   const within = withinAttempt(client, end);
   const { rowWorkflowId } = input.route;
   await turns.run(rowWorkflowId, end - CALL_MIN_MS, async () => {
@@ -155,7 +163,8 @@ async function applyRowEvent(deps: LifecycleDeps, input: ApplyRowEventInput): Pr
     const target = targetNamed(deps.targets, targetName);
     const event = withOldImage(input.event, input.previousRow);
     const legacy = legacyKeyOf(deps, input, event);
-    const call = { input: { ...input, event }, target, mapper: deps.mapper, ctx: { signal }, legacy };
+    const { ticketColumn } = triggerConfig(deps.config, input.trigger).inbound ?? {};
+    const call = { input: { ...input, event }, target, mapper: deps.mapper, ctx: { signal }, legacy, ticketColumn };
     const change = await changeRowTicket(call);
     const { action, note, created } = change;
     return { action, target: targetName, ticket: change.ticket && summarize(change.ticket), attempt, note, created };

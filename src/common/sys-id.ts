@@ -1,5 +1,8 @@
-/** Two ServiceNow sys_ids compared by their hex digits, lowercase: a `uuid` column reads one back with dashes. */
+/** A sys_id as compared: lower case, without the dashes (or braces) a `uuid` column reads one back with. */
+const plainOf = (id: string): string => id.toLowerCase().replace(/[-{}]/g, '');
+
+/** Whether two spellings name the same ServiceNow record; an empty id names none. */
 export function sameSysId(a: string, b: string): boolean {
-  const digits = (id: string) => id.toLowerCase().replace(/[^0-9a-f]/g, '');
-  return digits(a) === digits(b);
+  const plain = plainOf(a);
+  return plain !== '' && plain === plainOf(b);
 }
