@@ -3,7 +3,7 @@ import type { ServiceNowChangeResult } from '../../src/contract';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, SN_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
-import { ticketedRow } from '../helpers/inbound-rows';
+import { plantedIncident, ticketedRow } from '../helpers/inbound-rows';
 import { rowTicketKey } from '../helpers/correlation';
 import { eventually } from '../helpers/stack';
 
@@ -132,17 +132,7 @@ test.each([
   async (_form, id, plantedKey) => {
     const correlationId = plantedKey(id);
     stack.sim.configureBusinessRule({ url: `${stack.apiUrl}/servicenow/events`, secret: SN_SECRET, auth: 'hmac' });
-    const answer = await fetch(`${stack.sim.url}/api/now/table/incident`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        authorization: `Basic ${Buffer.from('bridge:bridge-password').toString('base64')}`,
-      },
-      body: JSON.stringify({ short_description: 'an old incident of someone else', correlation_id: 'unrelated' }),
-    });
-    const planted = ((await answer.json()) as { result: { sys_id: string } }).result;
-    stack.sim.agentUpdate(planted.sys_id, { user: 'mallory', fields: { correlation_id: correlationId } });
+    const planted = await plantedIncident(stack, correlationId);
     // No fault at all: the row's INSERT searches the key before it creates.
     await stack.db.query("INSERT INTO public.incident_request (id, title, status) VALUES ($1, 'r4', 'open')", [id]);
     const body = hasuraEventBody({ trigger: TRIGGER, op: 'INSERT', id: randomUUID(), old: null, new: await rowIn(id) });

@@ -25,3 +25,21 @@ export async function ticketedRow(stack: InboundStack, trigger: string, id: numb
   });
   return ticket;
 }
+
+/**
+ * An incident someone else made (through the Table API, as the integration user could) and then, as `mallory`,
+ * pointed at `correlationId` with `fields`: the bridge never created it (review 14 R4).
+ */
+export async function plantedIncident(stack: InboundStack, correlationId: string, fields: Record<string, string> = {}) {
+  const answer = await fetch(`${stack.sim.url}/api/now/table/incident`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Basic ${Buffer.from('bridge:bridge-password').toString('base64')}`,
+    },
+    body: JSON.stringify({ short_description: 'an incident of someone else', correlation_id: 'unrelated' }),
+  });
+  const { sys_id } = ((await answer.json()) as { result: { sys_id: string } }).result;
+  return stack.sim.agentUpdate(sys_id, { user: 'mallory', fields: { correlation_id: correlationId, ...fields } });
+}

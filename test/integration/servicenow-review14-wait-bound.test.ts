@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServiceNowChangeStarter } from '../../src/starting/servicenow-change-starter';
 import { RecordingNotifier } from '../helpers/event-harness';
 import { rowTicketKey } from '../helpers/correlation';
+import { plantedIncident } from '../helpers/inbound-rows';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { HASURA_SECRET, startInboundStack, type InboundStack } from '../helpers/inbound-stack';
 import { eventually } from '../helpers/stack';
@@ -19,21 +20,6 @@ beforeAll(async () => {
   stack = await startInboundStack({ trigger: TRIGGER, notifier, policy: { parkTimeoutMs: PARK_TIMEOUT_MS } });
 }, 120_000);
 afterAll(async () => stack?.close());
-
-/** An incident someone else made, then pointed at the row's correlation key (the bridge never created it). */
-async function plantedFor(correlationId: string) {
-  const answer = await fetch(`${stack.sim.url}/api/now/table/incident`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      authorization: `Basic ${Buffer.from('bridge:bridge-password').toString('base64')}`,
-    },
-    body: JSON.stringify({ short_description: 'not the row ticket', correlation_id: 'unrelated' }),
-  });
-  const { sys_id } = ((await answer.json()) as { result: { sys_id: string } }).result;
-  return stack.sim.agentUpdate(sys_id, { user: 'mallory', fields: { correlation_id: correlationId, state: '2' } });
-}
 
 test('a change whose row workflow never holds a ticket waits the park timeout, then fails and is reported', async () => {
   const id = 430;
@@ -53,7 +39,7 @@ test('a change whose row workflow never holds a ticket waits the park timeout, t
   };
   await eventually(parked, { what: 'the row create parked', timeoutMs: 40_000 });
   stack.sim.setFaults({});
-  const planted = await plantedFor(rowTicketKey(TRIGGER, 'public.incident_request', id));
+  const planted = await plantedIncident(stack, rowTicketKey(TRIGGER, 'public.incident_request', id), { state: '2' });
   const starter = createServiceNowChangeStarter({ client: stack.temporal.client, taskQueue: stack.taskQueue });
   const startedAt = Date.now();
   const { workflowId } = await starter.start({
