@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { ApplyRowEventInput, HasuraEvent, Row, RowAction, TicketSummary } from '../contract';
 import { sameSysId } from '../common/sys-id';
 import { rowChanges, type EventMapper } from '../mapping/mapper';
-import { TicketConflictError, TicketNotFoundError } from '../ticketing/errors';
+import { TicketConflictError } from '../ticketing/errors';
 import type { CallContext, TicketFields, TicketRef, TicketTarget } from '../ticketing/ticket-target';
 
 /** What one applyRowEvent call did to the row's ticket. */
@@ -68,31 +68,16 @@ function namedByRow(call: RowCall): string | undefined {
  * Among the tickets of the row's key, the row's. A key is readable on its ticket, so anyone who may read it can copy
  * it onto an incident of their own (review R4), always younger than the original: where the row's ticket column
  * names a ticket (the write-back put it there), that one is the row's, open or closed; when the search does not
- * show it, it is read by its id (below); when that finds none (deleted) the oldest found is, never a newer open one — a
+ * show it (deleted, hidden by an ACL, its key edited in ServiceNow) the oldest found is, never a newer open one — a
  * copy never wins while its original shows, and an earlier attempt's create whose answer was lost (the search
  * found nothing before it) is the oldest. A row that names none (a new row, one ticketed before its column was
  * written) takes the oldest open ticket, else the oldest (`create-new` leaves the closed ones behind) — never a
  * cancelled duplicate, which is always younger than the ticket it points at.
  */
-async function rowsOwn(call: RowCall, found: TicketRef[]): Promise<TicketRef | undefined> {
+function rowsOwn(call: RowCall, found: TicketRef[]): TicketRef | undefined {
   const named = namedByRow(call);
   if (named === undefined) return found.find((ref) => !ref.closed) ?? found[0];
-  return found.find((ref) => sameSysId(ref.id, named)) ?? (await readNamed(call, named)) ?? found[0];
-}
-
-/**
- * The named ticket read by its id, when the key's search does not show it: its key was written with another
- * secret (a webhook and worker configured apart, a run from before the upgrade) or edited. Without this, a row
- * past retention would get a second ticket. Gone (404): none.
- */
-async function readNamed(call: RowCall, id: string): Promise<TicketRef | undefined> {
-  if (!call.target.get) return undefined;
-  try {
-    return await call.target.get({ id, number: id }, call.ctx);
-  } catch (error) {
-    if (error instanceof TicketNotFoundError) return undefined;
-    throw error;
-  }
+  return found.find((ref) => sameSysId(ref.id, named)) ?? found[0];
 }
 
 /** The row's ticket: the one the workflow knows, read by id (a search may not see it yet), or else the key's. */

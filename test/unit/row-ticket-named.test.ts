@@ -86,15 +86,6 @@ describe('when the row knows no ticket and its ticket column names one', () => {
     expect(change).toMatchObject({ action: 'reopened', ticket: { id: older.id } });
   });
 
-  test('when the search finds nothing under the key (another secret signed it), then the row reads T by id: no second ticket', async () => {
-    const target = new FakeTarget();
-    const real = target.seed('orders_named:an0therSecretsTag00000:public.orders:7');
-    target.tickets[0].closed = true;
-    const change = await run(callFor(target, real.id));
-    expect(change).toMatchObject({ action: 'reopened', ticket: { id: real.id } });
-    expect(target.calls).not.toContain('create');
-  });
-
   test('when nothing is found, then the row creates once, and a retry after the lost answer keeps that ticket', async () => {
     const target = new FakeTarget();
     target.lostAnswers = 1; // the create is stored, its answer times out; the operator retries the parked event
