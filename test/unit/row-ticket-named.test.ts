@@ -143,3 +143,27 @@ describe("the lifecycle worker reads the row's ticket column from the trigger's 
     expect(result).toMatchObject({ action, ticket: { id: [real, planted][index].id } });
   });
 });
+
+describe("when the row's column holds another row's ticket (a cloned row, a restore: second review of R4's fix)", () => {
+  const other = rowTicketKeyFor(config, { ...row, rowKey: '8' });
+
+  test("when row 8 has no ticket of its own, then it creates its own and never takes row 7's", async () => {
+    const target = new FakeTarget();
+    const real = target.seed(key);
+    const call = callFor(target, real.id, 'INSERT');
+    call.input.correlationId = other;
+    const change = await run(call);
+    expect(change).toMatchObject({ action: 'created' });
+    expect(change.ticket?.id).not.toBe(real.id);
+  });
+
+  test("when row 8 has its own ticket, then its DELETE resolves that one, not row 7's", async () => {
+    const target = new FakeTarget();
+    const real = target.seed(key);
+    const own = target.seed(other);
+    const call = callFor(target, real.id, 'DELETE');
+    call.input.correlationId = other;
+    const change = await run(call);
+    expect(change.ticket?.id).toBe(own.id);
+  });
+});
