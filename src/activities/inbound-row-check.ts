@@ -167,8 +167,9 @@ export async function checkRow(
   const where = `row ${nameOf(table)} (${keyText(claim.key)})`;
   const row = await deps.writer.read({ table, key: claim.key, columns: [ticketColumn] });
   const held = row?.[ticketColumn];
-  // Read as text: a uuid column holds the 32-hex sys_id with dashes, which the write's `=` (cast to uuid) matches.
-  if (held && sameSysId(held, ticket.id)) return { kind: 'write', table, onlyIf: { [ticketColumn]: ticket.id } };
+  // Read as text: a uuid column holds the 32-hex sys_id with dashes, a hand-edited text column another spelling.
+  // The write is conditional on the value as read, so its `=` holds exactly when this check did.
+  if (held && sameSysId(held, ticket.id)) return { kind: 'write', table, onlyIf: { [ticketColumn]: held } };
   if (row && record?.writeBackDue) {
     return notReady(`${where}: its workflow has not written ${ticket.number} back into it yet`, rowNotReady);
   }

@@ -30,8 +30,14 @@ triggers:
     fields: { short_description: "{{ row.title }}" }
     writeback: { via: postgres, table: public.uuid_orders, columns: { ticket_sys_id: "{{ ticket.id }}" } }
     inbound: { columns: { status: "{{ record.state }}" }, ticket_column: ticket_sys_id }
+  text_orders:
+    target: sn
+    row_key: [id]
+    lifecycle: { enabled: true }
+    fields: { short_description: "{{ row.title }}" }
+    writeback: { via: postgres, table: public.text_orders, columns: { ticket_sys_id: "{{ ticket.id }}" } }
+    inbound: { columns: { status: "{{ record.state }}" }, ticket_column: ticket_sys_id }
 `;
-const TABLE = { schema: 'public', name: 'uuid_orders' };
 const SYS_ID = '0123456789abcdef0123456789abcdef';
 let pg: Postgres;
 let db: Client;
@@ -43,6 +49,8 @@ beforeAll(async () => {
   await db.connect();
   await db.query('CREATE TABLE public.uuid_orders (id int PRIMARY KEY, status text, ticket_sys_id uuid)');
   await db.query("INSERT INTO public.uuid_orders (id, status) VALUES (1, 'open')");
+  await db.query('CREATE TABLE public.text_orders (id int PRIMARY KEY, status text, ticket_sys_id text)');
+  await db.query("INSERT INTO public.text_orders (id, status) VALUES (1, 'open')");
   writer = createPostgresRowWriter({ url: new Secret(pg.url()), timeoutMs: 3_000 });
 }, 60_000);
 afterAll(async () => {
@@ -52,33 +60,41 @@ afterAll(async () => {
   files.remove();
 });
 
-test('when the ticket column is a uuid, then an agent change of the row ticket is written to the row', async () => {
+test.each([
   // The write-back as the row workflow makes it: the sys_id as ServiceNow gives it, 32 hex digits.
-  await writer.write({ table: TABLE, key: { id: '1' }, values: { ticket_sys_id: SYS_ID } });
-  const config = loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path: files.write('c.yaml', YAML) });
-  const sn = {
-    readRecord: async () => ({
-      ...{ sys_id: SYS_ID, number: 'INC1', sys_mod_count: 3, state: '6', sys_updated_by: 'ann.agent' },
-      correlation_id: rowTicketKey('uuid_orders', 'public.uuid_orders', 1),
-    }),
-  };
-  // Past Temporal's retention: the row's ticket column alone confirms the claim.
-  const gone = async () => {
-    throw new WorkflowNotFoundError('gone', 'row', undefined);
-  };
-  const client = { workflow: { getHandle: () => ({ describe: gone }) } };
-  const activities = createInboundActivities({
-    targets: { sn },
-    config,
-    writers: { postgres: writer },
-    client,
-  } as never);
-  const env = new MockActivityEnvironment();
-  const change = { table: 'incident', sysId: SYS_ID, modCount: 3 };
-  const decision: InboundDecision = await env.run(activities.readServiceNowChange, change);
-  expect(decision).toMatchObject({ kind: 'write' });
-  if (decision.kind !== 'write') return;
-  expect(await env.run(activities.writeInboundRow, decision.write)).toMatchObject({ rows: 1, changed: 1 });
-  const { rows } = await db.query('SELECT status FROM public.uuid_orders WHERE id = 1');
-  expect(rows[0].status).toBe('6');
-});
+  ['a uuid (reads back with dashes)', 'uuid_orders', SYS_ID],
+  // Second review: the check compared spellings loosely while the write's condition was `=`: 0 rows, dropped.
+  ['text holding another spelling (edited by hand)', 'text_orders', SYS_ID.toUpperCase()],
+])(
+  'when the ticket column is %s, then an agent change of the row ticket is written to the row',
+  async (_kind, name, held) => {
+    const TABLE = { schema: 'public', name };
+    await writer.write({ table: TABLE, key: { id: '1' }, values: { ticket_sys_id: held } });
+    const config = loadBridgeConfig({ env: { P: 'p', ...CORRELATION_ENV }, path: files.write('c.yaml', YAML) });
+    const sn = {
+      readRecord: async () => ({
+        ...{ sys_id: SYS_ID, number: 'INC1', sys_mod_count: 3, state: '6', sys_updated_by: 'ann.agent' },
+        correlation_id: rowTicketKey(name, `public.${name}`, 1),
+      }),
+    };
+    // Past Temporal's retention: the row's ticket column alone confirms the claim.
+    const gone = async () => {
+      throw new WorkflowNotFoundError('gone', 'row', undefined);
+    };
+    const client = { workflow: { getHandle: () => ({ describe: gone }) } };
+    const activities = createInboundActivities({
+      targets: { sn },
+      config,
+      writers: { postgres: writer },
+      client,
+    } as never);
+    const env = new MockActivityEnvironment();
+    const change = { table: 'incident', sysId: SYS_ID, modCount: 3 };
+    const decision: InboundDecision = await env.run(activities.readServiceNowChange, change);
+    expect(decision).toMatchObject({ kind: 'write' });
+    if (decision.kind !== 'write') return;
+    expect(await env.run(activities.writeInboundRow, decision.write)).toMatchObject({ rows: 1, changed: 1 });
+    const { rows } = await db.query(`SELECT status FROM public.${name} WHERE id = 1`);
+    expect(rows[0].status).toBe('6');
+  },
+);
