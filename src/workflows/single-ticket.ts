@@ -37,8 +37,8 @@ function eventTicketActivities() {
 /**
  * One `single` Hasura event, one ticket, at 3 billable actions on the happy path: the start, the create activity,
  * and one upsert of TicketStatus=created with IncidentNumber. Parks, operator retry / abandon, the status query,
- * the late-duplicate check and write-backs are hasuraEventWorkflow's (./ticket-outcome, ./recovery); a new type
- * has no old histories, so it takes every patched branch without a marker (./versions).
+ * the late-duplicate check and write-backs are hasuraEventWorkflow's (./ticket-outcome, ./recovery); it takes the
+ * patches it was born with without a marker, later ones through patched() (./versions).
  */
 export async function singleTicketWorkflow(input: EventWorkflowInput): Promise<EventOutcome> {
   const policy = new RunPolicy(input.policy);
