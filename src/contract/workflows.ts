@@ -145,6 +145,8 @@ export type EventOutcome =
       reusedExisting: boolean;
       duplicatesCancelled: number;
       writeBack?: WriteBackReport;
+      /** Why a run the operator abandoned is created: an earlier attempt's ticket was found after the abandon. */
+      note?: string;
     }
   | { status: 'abandoned'; reason: string; lastError?: string }
   | { status: 'forwarded'; rowWorkflowId: string };

@@ -48,7 +48,8 @@ export async function singleTicketWorkflow(input: EventWorkflowInput): Promise<E
   const info = workflowInfo();
   // A reset run (new runId in the same chain) may follow a run that already created the ticket.
   const resetRun = info.runId !== info.firstExecutionRunId;
-  const run: TicketRun = { input, tracker, inbox, policy, resetRun, writeBackOn: true };
+  // The heartbeat timeout may start attempt 2 while attempt 1 can still send its create (./ticket-outcome).
+  const run: TicketRun = { input, tracker, inbox, policy, resetRun, writeBackOn: true, attemptsOverlap: true };
   const result = await runWithRecovery(recoveryContext(run), input.event, resetRun, (step) => create(run, step));
   return settleOutcome(run, result);
 }

@@ -20,6 +20,12 @@ export const CREATE_PATH_PATCHES = {
   resetWait: '11-review-reset-check-waits-old-attempt',
 } as const;
 
+/** Review of issue 16: changes to the create path's commands, asked through hasChange (a marker for every type). */
+export const OVERLAP_PATCHES = {
+  /** singleTicketWorkflow's late check after a retry also waits out an earlier attempt still in its window. */
+  overlapWait: '16-review-late-check-waits-overlapping-attempt',
+} as const;
+
 /** One single-ticket event's run, as both event workflow types keep it. */
 export interface TicketRun {
   input: EventWorkflowInput;
@@ -27,6 +33,11 @@ export interface TicketRun {
   inbox: OperatorInbox;
   policy: RunPolicy;
   resetRun: boolean;
+  /**
+   * The create's attempts may overlap: a heartbeat timeout starts the next one while the last may still send its
+   * write until its TICKET_ATTEMPT_TIMEOUT (singleTicketWorkflow); a start-to-close timeout ends it first.
+   */
+  attemptsOverlap?: boolean;
   /** Run started with issue 13's code: write-backs may be scheduled. */
   writeBackOn: boolean;
   /** The trigger's write-backs, from the mapping's result; unknown until it succeeded once. */
@@ -74,10 +85,8 @@ async function writeBackParked(run: TicketRun, event: HasuraEvent): Promise<void
  * After a create that followed a possible write (an earlier attempt, run or operator retry), an older
  * write may commit late: wait, keep the oldest ticket, cancel the rest, and report the one kept.
  */
-async function settleLateDuplicates(
-  { input, tracker, policy, resetRun }: TicketRun,
-  created: CreateTicketResult,
-): Promise<Created> {
+async function settleLateDuplicates(run: TicketRun, created: CreateTicketResult): Promise<Created> {
+  const { input, tracker, policy } = run;
   const { ticket, reusedExisting } = created;
   const before11 = created.attempt > 1 && !reusedExisting;
   // Issue 16 on, asked only where the branches differ: a patch marker in a later workflow task is a billable action.
@@ -86,7 +95,7 @@ async function settleLateDuplicates(
   if (!check) return { status: 'created', ticket, reusedExisting, duplicatesCancelled: 0 };
   const known = await policy.get();
   const ref = { target: created.target, correlationId: input.correlationId };
-  const late = await cancelLateDuplicates(ref, known, lateCheckDelayMs(resetRun, known));
+  const late = await cancelLateDuplicates(ref, known, lateCheckDelayMs(run, created, known));
   const outcome = { status: 'created' as const, ticket, reusedExisting, duplicatesCancelled: late.cancelled };
   if (!late.kept || late.kept.id === ticket.id || !hasChange(CREATE_PATH_PATCHES.keptTicket)) return outcome;
   // An earlier write survived as the oldest ticket: it is the event's ticket, wherever one is reported.
@@ -97,9 +106,15 @@ async function settleLateDuplicates(
 
 /**
  * The late check covers writes sent before this run's create finished. A reset run may follow an attempt of the old
- * run that is still inside its attempt timeout and may send its write until then: the check waits that out too.
+ * run that is still inside its attempt timeout and may send its write until then: the check waits that out too. So
+ * does a retry whose earlier attempt may overlap it (attemptsOverlap), of this schedule or an operator-retried one.
  */
-function lateCheckDelayMs(resetRun: boolean, { duplicateCheckDelayMs, attemptTimeoutMs }: EventPolicy): number {
-  if (!resetRun || !hasChange(CREATE_PATH_PATCHES.resetWait)) return duplicateCheckDelayMs;
-  return duplicateCheckDelayMs + attemptTimeoutMs;
+function lateCheckDelayMs(run: TicketRun, created: CreateTicketResult, policy: EventPolicy): number {
+  const { duplicateCheckDelayMs, attemptTimeoutMs } = policy;
+  if (run.resetRun && hasChange(CREATE_PATH_PATCHES.resetWait)) return duplicateCheckDelayMs + attemptTimeoutMs;
+  const retried = created.attempt > 1 || run.tracker.status.operatorRetries > 0;
+  if (run.attemptsOverlap && retried && hasChange(OVERLAP_PATCHES.overlapWait)) {
+    return duplicateCheckDelayMs + attemptTimeoutMs;
+  }
+  return duplicateCheckDelayMs;
 }

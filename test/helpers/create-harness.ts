@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { statusQuery, type EventPolicy, type EventWorkflowInput } from '../../src/contract';
+import { statusQuery, type BridgeActivities, type EventPolicy, type EventWorkflowInput } from '../../src/contract';
 import { hasuraEventWorkflow, singleTicketWorkflow } from '../../src/workflows';
 import { createQueueWorkers } from './queue-workers';
 import { activitiesWithFake, FakeTarget, FAST_TEST_POLICY } from './fake-target';
@@ -22,7 +22,11 @@ export function createPathHarness(type: SingleEventWorkflow = 'hasuraEventWorkfl
   });
   afterAll(async () => temporal?.close());
 
-  async function withWorker(test: (target: FakeTarget, taskQueue: string) => Promise<void>): Promise<void> {
+  /** `activities`: the worker's, around the fake (default: the real ones, as activitiesWithFake builds them). */
+  async function withWorker(
+    test: (target: FakeTarget, taskQueue: string) => Promise<void>,
+    activities: (target: FakeTarget) => BridgeActivities = activitiesWithFake,
+  ): Promise<void> {
     const target = new FakeTarget();
     const taskQueue = uniqueTaskQueue('interleave');
     // A create left hanging by a reset run's predecessor is aborted at shutdown, not waited for.
@@ -31,7 +35,7 @@ export function createPathHarness(type: SingleEventWorkflow = 'hasuraEventWorkfl
         connection: temporal.nativeConnection,
         namespace: 'default',
         taskQueue,
-        activities: activitiesWithFake(target),
+        activities: activities(target),
       },
       ...{ workflowBundle: await testWorkflowBundle(), shutdownGraceTime: 1_000 },
     });
