@@ -60,7 +60,8 @@ async function createEventTicket(deps: EventTicketDeps, input: EventTicketInput)
   let facts: EventTicketFacts | undefined;
   try {
     const mapped = await mapEvent(deps, { event: input.event, overrides: input.overrides });
-    facts = { policy: deps.policy, rowKey: mapped.rowKey, ...(mapped.writeBack && { writeBack: mapped.writeBack }) };
+    const { rowKey, target } = mapped;
+    facts = { policy: deps.policy, rowKey, target, ...(mapped.writeBack && { writeBack: mapped.writeBack }) };
     const oldEvent = isOldEvent(input.event, policy, new Date(input.runStartedAt));
     const ticketMayExist = input.ticketMayExist || oldEvent;
     const call = { target: mapped.target, correlationId: input.correlationId, fields: mapped.fields, ticketMayExist };

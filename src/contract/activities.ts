@@ -76,6 +76,8 @@ export interface EventTicketInput {
 export interface EventTicketFacts {
   policy: EventPolicy;
   rowKey: string;
+  /** The mapping's ticket target (absent from workers before the review of issue 16). */
+  target?: string;
   writeBack?: WriteBackPlan;
 }
 

@@ -49,6 +49,7 @@ async function create(run: Run, step: StepInput): Promise<CreateTicketResult> {
   const mapped = await transformEvent({ event: input.event, overrides: step.overrides });
   policy.learn(mapped.policy);
   run.plan = mapped.writeBack;
+  run.target = mapped.target;
   tracker.moveTo('creating', { rowKey: mapped.rowKey });
   const known = await policy.get();
   const ticketMayExist =

@@ -1,5 +1,5 @@
 import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, TimeoutFailure } from '@temporalio/workflow';
 import { hasChange } from './versions';
 import type { FailureDetails, HasuraEvent } from '../contract';
 import { notifyOperators } from './notify';
@@ -22,6 +22,12 @@ export const PARK_LOCAL_ACTIVITY_PATCH = '11-park-local-activity-failure';
  */
 export const PARK_WITHOUT_WORKER_POLICY_PATCH = '11-review-park-without-worker-policy';
 
+/**
+ * Review of issue 16: an `abandon` of a park that followed a possible write looks for a late ticket before it ends
+ * the event (./ticket-outcome). Asked right after the failed activity's result, only when a write may exist.
+ */
+export const ABANDON_LOOKS_UP_PATCH = '16-review-abandon-looks-up-late-write';
+
 export interface RecoveryContext {
   tracker: StatusTracker;
   inbox: OperatorInbox;
@@ -37,13 +43,25 @@ export interface StepInput {
   ticketMayExist: boolean;
 }
 
-export type Recovered<T> = { kind: 'done'; value: T } | { kind: 'abandoned'; reason: string; lastError: string };
+export type Recovered<T> =
+  | { kind: 'done'; value: T }
+  /** `writeMayExist`: an attempt of the step may still commit a ticket, and the abandon must look for it. */
+  | { kind: 'abandoned'; reason: string; lastError: string; writeMayExist?: boolean };
 
 /** A step's final failure: a remote activity's ActivityFailure, or a local activity's bare ApplicationFailure. */
 type StepFailure = ActivityFailure | ApplicationFailure;
 
 function parks(error: unknown, parkLocalFailures: boolean): error is StepFailure {
   return error instanceof ActivityFailure || (parkLocalFailures && error instanceof ApplicationFailure);
+}
+
+/** May an attempt of the failed step have stored the ticket: after an earlier write, a retried attempt, a timeout? */
+function writeMayExist(error: StepFailure, stepAfterWrite: boolean): boolean {
+  if (!(error instanceof ActivityFailure)) return false;
+  const { cause } = error;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as FailureDetails | undefined) : undefined;
+  const retried = (details?.attempt ?? 1) > 1 || error.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED;
+  return stepAfterWrite || retried || cause instanceof TimeoutFailure;
 }
 
 /** `maximumAttempts`: the ticket calls' policy, the only remote activities a step runs. */
@@ -81,8 +99,12 @@ export async function runWithRecovery<T>(
       if (!parks(error, parkLocalFailures)) throw error;
       failure = error;
     }
+    // Asked here, right after the activity's result, as replay meets it; a marker only where a write may exist.
+    const lookUp = writeMayExist(failure, input.ticketMayExist) && hasChange(ABANDON_LOOKS_UP_PATCH);
     const { decision, lastError } = await park(context, event, failure, parkWithoutPolicy);
-    if (decision.kind === 'abandon') return { kind: 'abandoned', reason: decision.reason, lastError };
+    if (decision.kind === 'abandon') {
+      return { kind: 'abandoned', reason: decision.reason, lastError, ...(lookUp && { writeMayExist: true }) };
+    }
     if (decision.kind === 'timeout') {
       context.tracker.moveTo('failed');
       const reason = `no operator action within the park deadline; last error: ${lastError}`;

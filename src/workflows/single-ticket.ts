@@ -82,5 +82,6 @@ function learn(run: TicketRun, facts: EventTicketFacts | undefined): void {
   if (!facts) return;
   run.policy.learn(facts.policy);
   run.plan = facts.writeBack;
+  run.target = facts.target;
   run.tracker.status.rowKey = facts.rowKey;
 }

@@ -38,6 +38,8 @@ export interface TicketRun {
    * write until its TICKET_ATTEMPT_TIMEOUT (singleTicketWorkflow); a start-to-close timeout ends it first.
    */
   attemptsOverlap?: boolean;
+  /** The ticket target the mapping named, once it ran: where an abandon looks for a late ticket. */
+  target?: string;
   /** Run started with issue 13's code: write-backs may be scheduled. */
   writeBackOn: boolean;
   /** The trigger's write-backs, from the mapping's result; unknown until it succeeded once. */
@@ -56,14 +58,39 @@ export function recoveryContext(run: TicketRun): RecoveryContext {
 /** The event's outcome once the create (with its parks and operator decisions) is over. */
 export async function settleOutcome(run: TicketRun, result: Recovered<CreateTicketResult>): Promise<EventOutcome> {
   const { tracker } = run;
-  if (result.kind === 'abandoned') {
-    tracker.moveTo('abandoned');
-    return { status: 'abandoned', reason: result.reason, lastError: result.lastError };
-  }
+  if (result.kind === 'abandoned') return settleAbandon(run, result);
   const created = result.value;
   tracker.recordTicket(created.ticket);
   tracker.moveTo('created', { attempts: tracker.status.attempts + created.attempt, lastError: undefined });
   return writeBackTicket(run, await settleLateDuplicates(run, created));
+}
+
+/**
+ * An abandon stops the retries; it cannot undo a write an earlier attempt may still commit. After a possible write
+ * it waits that attempt's late window and looks the correlation id up: a ticket found is the event's (the oldest
+ * kept, the others cancelled), reported and written back as created, with a note; none found: abandoned.
+ */
+async function settleAbandon(run: TicketRun, result: Extract<Recovered<unknown>, { kind: 'abandoned' }>) {
+  const { tracker, input, target } = run;
+  const { reason, lastError } = result;
+  if (result.writeMayExist && target) {
+    tracker.status.operatorNote = `abandon accepted: ${reason}; looking for a ticket an earlier attempt may commit`;
+    tracker.moveTo('creating');
+    const known = await run.policy.get();
+    const overlap = run.attemptsOverlap || run.resetRun ? known.attemptTimeoutMs : 0;
+    const ref = { target, correlationId: input.correlationId };
+    const late = await cancelLateDuplicates(ref, known, known.duplicateCheckDelayMs + overlap);
+    if (late.kept) {
+      const note = `abandon came after a possible write: ${late.kept.number} exists, so the event is created with it (abandon reason: ${reason})`;
+      tracker.recordTicket(late.kept);
+      tracker.status.operatorNote = note;
+      tracker.moveTo('created');
+      const outcome = { status: 'created' as const, ticket: late.kept, reusedExisting: true, note };
+      return writeBackTicket(run, { ...outcome, duplicatesCancelled: late.cancelled });
+    }
+  }
+  tracker.moveTo('abandoned');
+  return { status: 'abandoned' as const, reason, lastError };
 }
 
 /** The ticket into the row, when the trigger writes back; its failure is reported, the outcome stays created. */
