@@ -34,6 +34,7 @@ import { OPERATOR_PATHS } from './paths-operator';
 import { ISSUE_12_PATHS } from './row-paths';
 import { WRITE_BACK_PATHS } from './paths-write-back';
 import { SERVICENOW_PATHS } from './paths-servicenow';
+import { REVIEW_16_PATHS } from './paths-review-16';
 
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
 
@@ -141,6 +142,7 @@ const PATHS: Record<string, Path> = {
   ...ISSUE_12_PATHS,
   ...WRITE_BACK_PATHS,
   ...SERVICENOW_PATHS,
+  ...REVIEW_16_PATHS,
 };
 
 /** Paths that record more than one file. */

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClient, type WorkflowStartOptions } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
+import { hasuraEventWorkflow } from '../../src/workflows';
 import { createEventRouter } from '../../src/starting/event-routing';
 import { createEventStarter, type EventStarter } from '../../src/starting/event-starter';
 import { loadBridgeConfig } from '../../src/settings/file/load';
@@ -93,6 +94,8 @@ export interface Lane {
   writer: RecordingRowWriter;
   /** The webhook's own starter (routing, ids, inputs, search attributes), minus HTTP. */
   start(body: Record<string, unknown>): ReturnType<EventStarter['start']>;
+  /** The same, starting hasuraEventWorkflow for a `single` event, as the starter did before issue 16. */
+  startBefore16(body: Record<string, unknown>): ReturnType<EventStarter['start']>;
 }
 
 export interface Harness {
@@ -112,6 +115,14 @@ export interface Harness {
   /** test/fixtures/write-back.yaml: tickets written back into the row (issue 13); `replay_row_writeback` follows the row. */
   writeBack: Lane;
   close(): Promise<void>;
+}
+
+/** `client`, whose workflow starts are hasuraEventWorkflow's with the caller's options (ids, input, attributes). */
+function startingHasuraEventWorkflow(client: Client): Client {
+  const start = (_type: unknown, options: WorkflowStartOptions<typeof hasuraEventWorkflow>) =>
+    client.workflow.start(hasuraEventWorkflow, options);
+  const workflow = Object.assign(Object.create(client.workflow) as WorkflowClient, { start });
+  return Object.assign(Object.create(client) as Client, { workflow });
 }
 
 export async function openHarness(address: string): Promise<Harness> {
@@ -156,8 +167,15 @@ export async function openHarness(address: string): Promise<Harness> {
       shutdownGraceTime: '1 second',
     });
     workers.push({ worker, running: worker.run() });
-    const starter = createEventStarter({ client, taskQueue, router: createEventRouter(config) });
-    return { target, writer, start: (body) => starter.start(hasuraEventSchema.parse(body)) };
+    const router = createEventRouter(config);
+    const starter = createEventStarter({ client, taskQueue, router });
+    const before16 = createEventStarter({ client: startingHasuraEventWorkflow(client), taskQueue, router });
+    return {
+      target,
+      writer,
+      start: (body) => starter.start(hasuraEventSchema.parse(body)),
+      startBefore16: (body) => before16.start(hasuraEventSchema.parse(body)),
+    };
   }
 
   const harness: Harness = {

@@ -158,6 +158,19 @@ const WAIT_FOR_ROW_14 = [
   'servicenow-change-wait-expired',
   ...['servicenow-change-two-rounds', 'servicenow-change-reread-retried'].map((name) => `${name}-14-wait-for-row`),
 ];
+/**
+ * Issue 16's review: patched('16-review-late-check-waits-overlapping-attempt') (singleTicketWorkflow's late check
+ * after a retried create waits out an overlapping attempt) on the create paths that retry, and
+ * patched('16-review-abandon-looks-up-late-write') (an abandon after a possible write looks for a late ticket) for
+ * both types.
+ */
+const REVIEW_16 = [
+  ...['event-retried-create-late-check', 'event-reused-late-check', 'event-kept-reported'].map((n) => `${n}-16-review`),
+  'event-operator-retry-late-check-16-review',
+  'event-abandoned-after-late-write',
+  'event-abandoned-nothing-found',
+  'event-abandoned-after-late-write-before-16-type',
+];
 const RECORDED = [
   ...RECORDED_15,
   ...CREATE_PATH_11,
@@ -172,6 +185,7 @@ const RECORDED = [
   ...SERVICENOW_14,
   ...REREAD_14,
   ...WAIT_FOR_ROW_14,
+  ...REVIEW_16,
 ];
 
 /**
