@@ -1,3 +1,4 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { abandonSignal, statusQuery } from '../../src/contract';
 import { TicketValidationError } from '../../src/ticketing/errors';
 import { timedOut } from '../helpers/fake-target';
@@ -9,6 +10,13 @@ import {
   type SingleEventWorkflow,
 } from '../helpers/create-harness';
 import { eventually } from '../helpers/stack';
+
+/** The operator's `abandon` (reason "bad data"), as soon as the event is parked. */
+async function abandonOnceParked(handle: WorkflowHandle): Promise<void> {
+  const parked = async () => ((await handle.query(statusQuery)).state === 'waiting-for-operator' ? true : undefined);
+  await eventually(parked, { what: 'park' });
+  await handle.signal(abandonSignal, { reason: 'bad data' });
+}
 
 /**
  * Review of issue 16 (F2): the policy's last attempt fails for good and the event parks while an earlier attempt's
@@ -29,13 +37,7 @@ describe.each(Object.keys(SINGLE_EVENT_WORKFLOWS) as SingleEventWorkflow[])(
         ];
         const policy = { duplicateCheckDelayMs: 2_000 };
         const handle = await start(taskQueue, input({ policy }));
-        await eventually(
-          async () => ((await handle.query(statusQuery)).state === 'waiting-for-operator' ? true : undefined),
-          {
-            what: 'park',
-          },
-        );
-        await handle.signal(abandonSignal, { reason: 'bad data' });
+        await abandonOnceParked(handle);
         const outcome = await handle.result();
         expect(outcome).toMatchObject({ status: 'created', reusedExisting: true, ticket: { number: 'FAKE0001' } });
         expect(outcome.status === 'created' && outcome.note).toMatch(/abandon.*after a possible write.*bad data/);
@@ -47,13 +49,7 @@ describe.each(Object.keys(SINGLE_EVENT_WORKFLOWS) as SingleEventWorkflow[])(
       await withWorker(async (target, taskQueue) => {
         target.createFailures = [timedOut(), new TicketValidationError('Invalid urgency', { status: 400 })];
         const handle = await start(taskQueue, input());
-        await eventually(
-          async () => ((await handle.query(statusQuery)).state === 'waiting-for-operator' ? true : undefined),
-          {
-            what: 'park',
-          },
-        );
-        await handle.signal(abandonSignal, { reason: 'bad data' });
+        await abandonOnceParked(handle);
         await expect(handle.result()).resolves.toMatchObject({ status: 'abandoned', reason: 'bad data' });
         expect(target.calls).toEqual(['create', 'find', 'create', 'find']);
         expect(target.tickets).toHaveLength(0);
@@ -64,13 +60,7 @@ describe.each(Object.keys(SINGLE_EVENT_WORKFLOWS) as SingleEventWorkflow[])(
       await withWorker(async (target, taskQueue) => {
         target.createFailures = [new TicketValidationError('Invalid urgency', { status: 400 })];
         const handle = await start(taskQueue, input());
-        await eventually(
-          async () => ((await handle.query(statusQuery)).state === 'waiting-for-operator' ? true : undefined),
-          {
-            what: 'park',
-          },
-        );
-        await handle.signal(abandonSignal, { reason: 'bad data' });
+        await abandonOnceParked(handle);
         await expect(handle.result()).resolves.toMatchObject({ status: 'abandoned', reason: 'bad data' });
         expect(target.calls).toEqual(['create']);
       });
