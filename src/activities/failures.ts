@@ -87,12 +87,16 @@ export function underSchedule(
 /**
  * An attempt past the schedule's last: the ones before it ended without a word of the activity (a dead worker's
  * heartbeat timeout), so Temporal retried them. Fails non-retryably before any call, as Temporal would have stopped.
+ * A worker from before issue 16 polling the ticketing queue fails the activity as not registered, retryably, and
+ * leaves no trace this attempt can read (Temporal gives an activity no earlier failure): the message names both.
  */
 export function attemptsSpent(attempt: number, schedule: RetrySchedule): ApplicationFailure | undefined {
   const { maximumAttempts } = schedule;
   if (attempt <= maximumAttempts) return undefined;
   const details: FailureDetails = { attempt: maximumAttempts, kind: 'timeout' };
-  const message = `all ${maximumAttempts} attempts ended without an answer (the last one timed out)`;
+  const message =
+    `all ${maximumAttempts} attempts ended without an answer: they timed out (a worker died or lost Temporal), ` +
+    'or failed on a worker without createEventTicket (one from before issue 16 polling the ticketing queue)';
   return ApplicationFailure.create({ message, type: 'AttemptsSpent', nonRetryable: true, details: [details] });
 }
 

@@ -36,3 +36,9 @@ test('when an attempt starts past the last (earlier ones timed out unseen), then
     details: [{ attempt: 4 }],
   });
 });
+
+test('when an attempt starts past the last, then the message names both causes it cannot tell apart (review of issue 16, F4)', () => {
+  // A worker from before issue 16 polling <queue>-ticketing fails createEventTicket as not registered, retryably:
+  // those attempts count too, and no heartbeat or failure of theirs reaches this attempt.
+  expect(attemptsSpent(5, schedule)?.message).toMatch(/timed out.*or failed on a worker without createEventTicket/);
+});
