@@ -34,6 +34,8 @@ export interface RecoveryContext {
   policy: RunPolicy;
   /** After the park is recorded and notified, before the wait: the row's error write-back (issue 13). */
   afterPark?: (event: HasuraEvent) => Promise<void>;
+  /** An abandon after a possible write looks for a late ticket (the event workflows; ABANDON_LOOKS_UP_PATCH). */
+  abandonLooksUp?: boolean;
 }
 
 export interface StepInput {
@@ -100,7 +102,8 @@ export async function runWithRecovery<T>(
       failure = error;
     }
     // Asked here, right after the activity's result, as replay meets it; a marker only where a write may exist.
-    const lookUp = writeMayExist(failure, input.ticketMayExist) && hasChange(ABANDON_LOOKS_UP_PATCH);
+    const lookUp =
+      context.abandonLooksUp && writeMayExist(failure, input.ticketMayExist) && hasChange(ABANDON_LOOKS_UP_PATCH);
     const { decision, lastError } = await park(context, event, failure, parkWithoutPolicy);
     if (decision.kind === 'abandon') {
       return { kind: 'abandoned', reason: decision.reason, lastError, ...(lookUp && { writeMayExist: true }) };

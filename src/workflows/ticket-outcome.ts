@@ -52,7 +52,7 @@ type Created = Extract<EventOutcome, { status: 'created' }>;
 export function recoveryContext(run: TicketRun): RecoveryContext {
   const { tracker, inbox, policy } = run;
   const afterPark = run.writeBackOn ? (event: HasuraEvent) => writeBackParked(run, event) : undefined;
-  return { tracker, inbox, policy, afterPark };
+  return { tracker, inbox, policy, afterPark, abandonLooksUp: true };
 }
 
 /** The event's outcome once the create (with its parks and operator decisions) is over. */
