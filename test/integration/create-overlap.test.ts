@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { EventTicketInput } from '../../src/contract';
-import { activitiesWithFake, type FakeTarget } from '../helpers/fake-target';
+import { activitiesWithFake, afterCall, type FakeTarget } from '../helpers/fake-target';
 import { active, createPathHarness, eventInput as input, expectOneReported } from '../helpers/create-harness';
 import { eventually } from '../helpers/stack';
 
@@ -25,10 +25,13 @@ describe('singleTicketWorkflow: attempts that overlap', () => {
 
   test("when a partitioned attempt 1 sends its create after attempt 2's create and its duplicate-check delay, then the late check still sees it: one ticket kept, the other cancelled, the kept one reported", async () => {
     await withWorker(async (target, taskQueue) => {
-      // Heartbeat timeout at 20 s, attempt 2 2 s later (lookup, create, check 0.1 s later); attempt 1's POST leaves at
-      // 23.6 s and commits at once: inside its 30 s TICKET_ATTEMPT_TIMEOUT, and before the SDK's own timer cancels
-      // the unacknowledged attempt on the worker (observed at 25 s with SDK 1.24).
-      target.createFailures = [{ answer: 'hang', sendAfterMs: 23_600, commitAfterMs: 0 }];
+      // Heartbeat timeout at 20 s, attempt 2 2 s later (lookup, create, check 0.1 s later). Attempt 1's POST leaves
+      // once a late check has looked (the second find), at 24 s at the latest, and commits at once: inside its 30 s
+      // TICKET_ATTEMPT_TIMEOUT, and before the SDK's own timer cancels the unacknowledged attempt on the worker
+      // (observed at 25 s with SDK 1.24).
+      target.createFailures = [
+        { answer: 'hang', sentWhen: afterCall('find', 2), sendAfterMs: 24_000, commitAfterMs: 0 },
+      ];
       const policy = { attemptTimeoutMs: 30_000, duplicateCheckDelayMs: 100 };
       const handle = await start(taskQueue, input({ policy }));
       const outcome = await handle.result();
