@@ -26,6 +26,8 @@ export interface Postgres {
   port: number;
   /** The superuser the tests connect as. */
   user: string;
+  /** Its data directory, a temp folder removed when it stops. */
+  dataDir: string;
   url(database?: string): string;
   createDatabase(name: string): Promise<void>;
   /** Runs SQL through psql (until the `pg` client is a dependency) and returns its unaligned output. */
@@ -160,6 +162,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     host: '127.0.0.1',
     port,
     user: SUPERUSER,
+    dataDir,
     url,
     sql,
     stop,
