@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../temporal/dev-server';
+import { watchServer } from './watchdog';
 
 const run = promisify(execFile);
 const READ_STDOUT: ExecFileSyncOptionsWithStringEncoding = { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] };
@@ -26,6 +27,8 @@ export interface Postgres {
   port: number;
   /** The superuser the tests connect as. */
   user: string;
+  /** Its data directory, a temp folder removed when it stops. */
+  dataDir: string;
   url(database?: string): string;
   createDatabase(name: string): Promise<void>;
   /** Runs SQL through psql (until the `pg` client is a dependency) and returns its unaligned output. */
@@ -137,11 +140,10 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const port = await freePort();
   const args = serverArgs(dataDir, port, { ...TEST_SETTINGS, ...options.settings });
   const child = spawn(path.join(binDir, 'postgres'), args, { ...asServer, stdio: 'ignore' });
-  // A test process that ends without stop() (a crash, a forgotten afterAll) still takes its server along.
-  const killOnExit = () => child.kill('SIGINT');
-  process.once('exit', killOnExit);
+  // A test process that ends without stop() (a crash, SIGKILL, a forgotten afterAll) still takes its server along.
+  const release = child.pid === undefined ? () => {} : watchServer(child.pid, dataDir);
   const stop = async () => {
-    process.off('exit', killOnExit);
+    release();
     await shutdown(child);
     removeDir();
   };
@@ -160,6 +162,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     host: '127.0.0.1',
     port,
     user: SUPERUSER,
+    dataDir,
     url,
     sql,
     stop,

@@ -1,26 +1,26 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { BridgeConfig, TriggerConfig } from '../config/bridge-config';
-import { ConfigError } from '../common/config-error';
-import type { InboundDecision, InboundRowWrite, InboundWriteResult, ReadChangeOptions } from '../contract';
-import type { ServiceNowChange } from '../contract';
+import type {
+  InboundDecision,
+  InboundRowWrite,
+  InboundWriteResult,
+  ReadChangeOptions,
+  ServiceNowChange,
+} from '../contract';
 import type { Logger } from '../logging';
 import { MappingError } from '../mapping/mapper';
 import type { RowWriters } from '../source/writers';
-import { compileTemplates, createLiquid, type CompiledTemplate } from '../templating/liquid';
+import { createLiquid } from '../templating/liquid';
 import { TicketNotFoundError } from '../ticketing/errors';
 import type { ServiceNowRecords, TableRecord } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { failingVisibly, type FailureReporting } from './inbound-failures';
 import { NOT_A_ROW_TICKET, rowOfCorrelation, signedByTheBridge, UNSIGNED_KEY } from './inbound-key';
-import { checkRow, type RowTrust } from './inbound-row-check';
+import { checkRow } from './inbound-row-check';
+import { inboundTriggers, type InboundConfigView, type InboundTrigger } from './inbound-triggers';
 import { activityLogger } from './log';
 import { withFailureMapping } from './ticket';
-
-/** What the inbound activities need of the config; the worker's whole BridgeConfig fits. */
-export type InboundConfigView = Pick<BridgeConfig, 'triggers' | 'defaults' | 'correlation'> &
-  Partial<Pick<BridgeConfig, 'lookups' | 'targets'>>;
 
 export interface InboundDeps extends FailureReporting {
   targets: Record<string, TicketTarget>;
@@ -30,44 +30,6 @@ export interface InboundDeps extends FailureReporting {
   /** Reads the row workflows, the bridge's own record of which row has which ticket (./inbound-row-check.ts). */
   client?: Client;
   logger?: Logger;
-}
-
-/** A trigger with `inbound:`, its templates parsed once and its integration user settled. */
-export interface InboundTrigger extends RowTrust {
-  name: string;
-  target: string;
-  /** The target's table: records of other tables are not this trigger's tickets. */
-  table: string;
-  rowKey: string[];
-  columns: Record<string, CompiledTemplate>;
-  integrationUser?: string;
-  /** The writer its rows are written through: its write-back's, which holds the ticket column. */
-  via?: 'postgres' | 'hasura';
-}
-
-function integrationUserOf(trigger: TriggerConfig, config: InboundConfigView): string | undefined {
-  const target = config.targets?.[trigger.target];
-  const auth = target?.type === 'servicenow' ? target.auth : undefined;
-  return trigger.inbound?.integrationUser ?? (auth && 'username' in auth ? auth.username : undefined);
-}
-
-/** Every trigger with `inbound:`; a template that does not parse stops the worker, naming the key. */
-export function inboundTriggers(config: InboundConfigView, engine = createLiquid(config.lookups)): InboundTrigger[] {
-  const problems: string[] = [];
-  const found = Object.entries(config.triggers).flatMap(([name, trigger]): InboundTrigger[] => {
-    if (!trigger.inbound) return [];
-    const path = `triggers.${name}.inbound.columns`;
-    const columns = compileTemplates(engine, trigger.inbound.columns, { path, problems, lookups: config.lookups });
-    const target = config.targets?.[trigger.target];
-    const table = (target?.type === 'servicenow' && target.table) || 'incident';
-    const integrationUser = integrationUserOf(trigger, config);
-    const via = trigger.writeback?.via;
-    const { target: targetName, rowKey } = trigger;
-    const trust = { writebackTable: trigger.writeback?.table, ticketColumn: trigger.inbound.ticketColumn };
-    return columns ? [{ name, target: targetName, table, rowKey, columns, integrationUser, via, ...trust }] : [];
-  });
-  if (problems.length) throw new ConfigError(problems);
-  return found;
 }
 
 function recordsOf(target: TicketTarget | undefined): (TicketTarget & ServiceNowRecords) | undefined {

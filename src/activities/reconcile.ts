@@ -3,7 +3,7 @@ import type { ReconcileInput, ReconcileResult, ServiceNowChange } from '../contr
 import type { ServiceNowRecords, SweepPage, SweepPosition, TableRecord } from '../ticketing/servicenow';
 import type { UpdatedSinceQuery } from '../ticketing/servicenow';
 import type { TicketTarget } from '../ticketing/ticket-target';
-import type { InboundTrigger } from './inbound';
+import type { InboundTrigger } from './inbound-triggers';
 import { countHidden, finishTrigger, resumedFrom, type SweepProgress } from './sweep-progress';
 import { glide, halfway, lowerBound, nextUpper, openUpper } from './sweep-range';
 import { withFailureMapping } from './ticket';

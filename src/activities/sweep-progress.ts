@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ReconcileCarry } from '../contract';
 import type { SweepPage, SweepPosition } from '../ticketing/servicenow';
-import type { InboundTrigger } from './inbound';
+import type { InboundTrigger } from './inbound-triggers';
 import { epochOf, glide } from './sweep-range';
 
 /* The reconciler's progress within one attempt, and what a trigger's sweep leaves for the next run (./reconcile.ts). */

@@ -2,20 +2,24 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { countActions, sumActions, type ActionCount } from '../../dev/bench/actions';
 
-/** Real histories recorded by the replay recorder (test/replay/histories), counted by Temporal Cloud's rules. */
-function count(fixture: string): ActionCount {
+/** The events of a real history recorded by the replay recorder (test/replay/histories). */
+function historyEvents(fixture: string) {
   const file = path.join(__dirname, '..', 'replay', 'histories', `${fixture}.json`);
-  return countActions(JSON.parse(readFileSync(file, 'utf8')).events);
+  return JSON.parse(readFileSync(file, 'utf8')).events;
+}
+
+/** A recorded history counted by Temporal Cloud's rules. */
+function count(fixture: string): ActionCount {
+  return countActions(historyEvents(fixture));
 }
 
 test('when an event is created first try, then start, one marker batch, four upserts and one activity are counted', () => {
-  const actions = count('event-created-15-worker-policy');
-  expect(actions.byKind).toEqual(
-    expect.objectContaining({ workflowStarted: 1, markers: 1, searchAttributes: 4, activity: 1, timer: 0 }),
-  );
-  expect(actions.total).toBe(7);
-  // The patch's TemporalChangeVersion upsert is exempt on Cloud; the self-hosted metric counts it.
-  expect(actions.versioningUpserts).toBe(1);
+  expect(count('event-created-15-worker-policy')).toMatchObject({
+    byKind: { workflowStarted: 1, markers: 1, searchAttributes: 4, activity: 1, timer: 0 },
+    total: 7,
+    // The patch's TemporalChangeVersion upsert is exempt on Cloud; the self-hosted metric counts it.
+    versioningUpserts: 1,
+  });
 });
 
 test('when a create succeeds on its second attempt, then both attempts, the late-check timer and its activity count', () => {
@@ -26,20 +30,18 @@ test('when a create succeeds on its second attempt, then both attempts, the late
 });
 
 test('when local activities and patches share a workflow task, then the task counts once; another task counts again', () => {
-  const actions = count('event-parked-then-retried-by-update');
-  expect(actions.byKind.markers).toBe(2);
-  expect(actions.byKind.update).toBe(1);
-  expect(actions.byKind.searchAttributes).toBe(7);
-  expect(actions.versioningUpserts).toBe(2);
-  expect(actions.total).toBe(17);
+  expect(count('event-parked-then-retried-by-update')).toMatchObject({
+    byKind: { markers: 2, update: 1, searchAttributes: 7 },
+    versioningUpserts: 2,
+    total: 17,
+  });
 });
 
 /** The workflow task ids whose markers a recorded history holds, by marker name. */
 function markerTasks(fixture: string): Map<string, Set<string>> {
-  const file = path.join(__dirname, '..', 'replay', 'histories', `${fixture}.json`);
   type Marker = { markerName: string; workflowTaskCompletedEventId: string };
   const tasks = new Map<string, Set<string>>();
-  for (const event of JSON.parse(readFileSync(file, 'utf8')).events) {
+  for (const event of historyEvents(fixture)) {
     const marker = event.markerRecordedEventAttributes as Marker | undefined;
     if (!marker) continue;
     const names = tasks.get(marker.workflowTaskCompletedEventId) ?? new Set<string>();
@@ -82,10 +84,9 @@ test('when a signal came from another workflow, then the receiver does not count
 
 /** The search attributes each upsert of a recorded history set (versioning upserts left out). */
 function upserts(fixture: string): Record<string, unknown>[] {
-  const file = path.join(__dirname, '..', 'replay', 'histories', `${fixture}.json`);
   type Fields = Record<string, { data: string }>;
-  return JSON.parse(readFileSync(file, 'utf8'))
-    .events.map(
+  return historyEvents(fixture)
+    .map(
       (e: { upsertWorkflowSearchAttributesEventAttributes?: { searchAttributes: { indexedFields: Fields } } }) =>
         e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes.indexedFields,
     )
@@ -99,9 +100,8 @@ function upserts(fixture: string): Record<string, unknown>[] {
 
 describe("issue 16's code (patched('16-fewer-actions'))", () => {
   test('when an event is created first try, then 4 actions: start, local activity, create, one upsert of the end', () => {
-    const actions = count('event-created-16-fewer-actions');
-    expect(actions.byKind).toEqual(expect.objectContaining({ workflowStarted: 1, markers: 1, activity: 1 }));
-    expect(actions.total).toBe(4);
+    const counted = { byKind: { workflowStarted: 1, markers: 1, activity: 1 }, total: 4 };
+    expect(count('event-created-16-fewer-actions')).toMatchObject(counted);
     expect(upserts('event-created-16-fewer-actions')).toEqual([
       { IncidentNumber: expect.any(String), TicketStatus: 'created' },
     ]);
@@ -124,11 +124,11 @@ describe("issue 16's code (patched('16-fewer-actions'))", () => {
 describe("issue 16's singleTicketWorkflow (a new type for single events)", () => {
   test('when an event is created first try, then 3 actions: start, the create activity, one upsert of the end', () => {
     const actions = count('event-created-16-single-ticket');
-    expect(actions.byKind).toEqual(
-      expect.objectContaining({ workflowStarted: 1, markers: 0, activity: 1, searchAttributes: 1, timer: 0 }),
-    );
-    expect(actions.total).toBe(3);
-    expect(actions.versioningUpserts).toBe(0);
+    expect(actions).toMatchObject({
+      byKind: { workflowStarted: 1, markers: 0, activity: 1, searchAttributes: 1, timer: 0 },
+      total: 3,
+      versioningUpserts: 0,
+    });
     expect(upserts('event-created-16-single-ticket')).toEqual([
       { IncidentNumber: expect.any(String), TicketStatus: 'created' },
     ]);

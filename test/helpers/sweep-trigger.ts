@@ -1,5 +1,5 @@
 import type { ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
-import type { InboundTrigger } from '../../src/activities/inbound';
+import type { InboundTrigger } from '../../src/activities/inbound-triggers';
 import type { createServiceNowTarget } from '../../src/ticketing/servicenow';
 import { rowTicketKey } from './correlation';
 

@@ -9,6 +9,7 @@ import { createPostgresRowWriter } from '../../src/source/postgres-writer';
 import type { RowWriter } from '../../src/source/row-writer';
 import { configDir } from '../fixtures/config/write-config';
 import { CORRELATION_ENV, rowTicketKey } from '../helpers/correlation';
+import { boundInboundYaml } from '../helpers/inbound-yaml';
 import { startPostgres, type Postgres } from '../helpers/postgres';
 
 /*
@@ -17,27 +18,7 @@ import { startPostgres, type Postgres } from '../helpers/postgres';
  * row was ignored, though the write's own condition (`"col" = $n`, cast to uuid) holds.
  */
 const files = configDir();
-const YAML = `
-source: { postgres: { url: { env: P } } }
-correlation: { secret: { env: BRIDGE_CORRELATION_SECRET } }
-targets:
-  sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: svc, password: { env: P } } }
-triggers:
-  uuid_orders:
-    target: sn
-    row_key: [id]
-    lifecycle: { enabled: true }
-    fields: { short_description: "{{ row.title }}" }
-    writeback: { via: postgres, table: public.uuid_orders, columns: { ticket_sys_id: "{{ ticket.id }}" } }
-    inbound: { columns: { status: "{{ record.state }}" }, ticket_column: ticket_sys_id }
-  text_orders:
-    target: sn
-    row_key: [id]
-    lifecycle: { enabled: true }
-    fields: { short_description: "{{ row.title }}" }
-    writeback: { via: postgres, table: public.text_orders, columns: { ticket_sys_id: "{{ ticket.id }}" } }
-    inbound: { columns: { status: "{{ record.state }}" }, ticket_column: ticket_sys_id }
-`;
+const YAML = boundInboundYaml(['uuid_orders', 'text_orders'].map((name) => ({ name, table: `public.${name}` })));
 const SYS_ID = '0123456789abcdef0123456789abcdef';
 let pg: Postgres;
 let db: Client;

@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { startServiceNowSimulator, type ServiceNowSimulator } from '../../dev/simulator/servicenow/server';
-import type { InboundTrigger } from '../../src/activities/inbound';
+import type { InboundTrigger } from '../../src/activities/inbound-triggers';
 import { createReconcileActivities } from '../../src/activities/reconcile';
 import { Secret } from '../../src/common/secret';
 import type { ReconcileInput, ReconcileResult, ServiceNowChange } from '../../src/contract';

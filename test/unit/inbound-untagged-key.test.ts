@@ -6,6 +6,7 @@ import { loadBridgeConfig } from '../../src/settings/file/load';
 import type { RowWriter } from '../../src/source/row-writer';
 import { configDir } from '../fixtures/config/write-config';
 import { CORRELATION_ENV, rowTicketKey } from '../helpers/correlation';
+import { boundInboundYaml } from '../helpers/inbound-yaml';
 
 /*
  * Issue 14 review (2), the inbound half: untagged tickets are still created after correlation.legacy_before, by
@@ -16,20 +17,8 @@ import { CORRELATION_ENV, rowTicketKey } from '../helpers/correlation';
 const files = configDir();
 afterAll(() => files.remove());
 
-const YAML = `
-source: { postgres: { url: { env: P } } }
-correlation: { secret: { env: BRIDGE_CORRELATION_SECRET }, legacy_before: "2026-12-01T00:00:00Z" }
-targets:
-  sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: svc, password: { env: P } } }
-triggers:
-  orders:
-    target: sn
-    row_key: [id]
-    lifecycle: { enabled: true }
-    fields: { short_description: "{{ row.title }}" }
-    writeback: { via: postgres, table: public.orders, columns: { ticket_sys_id: "{{ ticket.id }}" } }
-    inbound: { columns: { status: "{{ record.state }}" }, ticket_column: ticket_sys_id }
-`;
+const LEGACY = 'correlation: { secret: { env: BRIDGE_CORRELATION_SECRET }, legacy_before: "2026-12-01T00:00:00Z" }\n';
+const YAML = boundInboundYaml([{ name: 'orders', table: 'public.orders' }], LEGACY);
 const SYS_ID = '0123456789abcdef0123456789abcdef';
 const OTHER = 'fedcba9876543210fedcba9876543210';
 const UNTAGGED = 'orders:public.orders:1';

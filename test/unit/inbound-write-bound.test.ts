@@ -3,24 +3,13 @@ import { createInboundActivities } from '../../src/activities/inbound';
 import { loadBridgeConfig } from '../../src/settings/file/load';
 import type { RowWrite, RowWriter } from '../../src/source/row-writer';
 import { configDir } from '../fixtures/config/write-config';
-import { CORRELATION_ENV, CORRELATION_YAML } from '../helpers/correlation';
+import { CORRELATION_ENV } from '../helpers/correlation';
+import { boundInboundYaml } from '../helpers/inbound-yaml';
 
 const files = configDir();
 afterAll(() => files.remove());
 
-const YAML = `
-source: { postgres: { url: { env: P } } }
-${CORRELATION_YAML}targets:
-  sn: { type: servicenow, instance_url: https://x.service-now.com, auth: { type: basic, username: svc, password: { env: P } } }
-triggers:
-  orders:
-    target: sn
-    row_key: [id]
-    lifecycle: { enabled: true }
-    fields: { short_description: "{{ row.title }}" }
-    writeback: { via: postgres, columns: { ticket_sys_id: "{{ ticket.id }}" } }
-    inbound: { columns: { status: "{{ record.state }}" }, ticket_column: ticket_sys_id }
-`;
+const YAML = boundInboundYaml([{ name: 'orders' }]);
 
 const WRITE = {
   ...{ trigger: 'orders', table: { schema: 'public', name: 'orders' }, key: { id: '1' }, values: {} },

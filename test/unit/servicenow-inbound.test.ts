@@ -1,4 +1,4 @@
-import { inboundTriggers } from '../../src/activities/inbound';
+import { inboundTriggers } from '../../src/activities/inbound-triggers';
 import { rowOfCorrelation } from '../../src/activities/inbound-key';
 import { ConfigError } from '../../src/common/config-error';
 import { rowKeyColumns } from '../../src/mapping/row-key';
