@@ -102,7 +102,9 @@ test('when a row image’s mapped columns are larger than a row run can carry, t
   await lane.settled(row);
   // The mapped `description` is over the limit: trimming the image to its mapped columns cannot make it fit.
   const big = { ...small, title: 'big', description: 'x'.repeat(ROW_IMAGE_BYTES_LIMIT) };
-  const event = temporal.client.workflow.getHandle(await lane.send({ op: 'UPDATE', old: small, new: big, at: T(2) }));
+  const event = temporal.client.workflow.getHandle(
+    await lane.startForward({ op: 'UPDATE', old: small, new: big, at: T(2) }),
+  );
   const status = await eventually(
     async () => {
       const current = await event.query(statusQuery);
@@ -164,7 +166,7 @@ test('when a row whose unmapped column is larger than a row run can carry is del
   const row = await lane.deliver({ op: 'INSERT', new: small, at: T(1) });
   await lane.settled(row);
   // The blob was written while the trigger listened to other columns: the DELETE's old image carries it.
-  await lane.send({ op: 'DELETE', old: { ...small, blob: huge('x') }, at: T(2) });
+  await lane.deliver({ op: 'DELETE', old: { ...small, blob: huge('x') }, at: T(2) });
   await eventually(() => (ticketState(id)?.state === 'resolved' ? true : undefined), {
     what: 'the ticket resolved by the DELETE',
     timeoutMs: 60_000,
@@ -176,8 +178,8 @@ test('when a row with an unmapped column larger than a row run can carry is inse
   const [id] = freshRowIds(1);
   const v1 = { id, title: 'v1', priority: 'low', blob: huge('a') };
   const v2 = { id, title: 'v2', priority: 'high', blob: huge('b') };
-  await lane.send({ op: 'INSERT', new: v1, at: T(1) });
-  await lane.send({ op: 'UPDATE', old: v1, new: v2, at: T(2) });
+  await lane.deliver({ op: 'INSERT', new: v1, at: T(1) });
+  await lane.deliver({ op: 'UPDATE', old: v1, new: v2, at: T(2) });
   await eventually(() => (ticketState(id)?.short_description === 'v2' ? true : undefined), {
     what: 'the ticket at the row’s update',
     timeoutMs: 60_000,
