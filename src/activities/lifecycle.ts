@@ -1,24 +1,13 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { triggerConfig, type BridgeConfig } from '../config/bridge-config';
 import { legacyTicketAdoptable, legacyTicketKeyFor } from '../common/correlation-tag';
 import type { Logger } from '../logging';
 import { rowKeyOf } from '../mapping/row-key';
 import type { EventMapper } from '../mapping/mapper';
-import { toRowEvent, withOldImage } from '../mapping/row-images';
-import { truncateCodePoints } from '../ticketing/truncate';
-import { ROW_STATE_MEMO, ROW_WORKFLOW_TYPE, rowEventSignal, type RowTicketWorkflow } from '../contract';
-import type {
-  ApplyRowEventInput,
-  ApplyRowEventResult,
-  ForwardInput,
-  HasuraEvent,
-  LifecycleRules,
-  RowEvent,
-  RowState,
-  RowWorkflowInput,
-} from '../contract';
-import { HasuraTable, HasuraTrigger } from '../contract/search-attributes';
+import { withOldImage } from '../mapping/row-images';
+import { deliverToRow, rowEventOf } from '../starting/row-delivery';
+import type { ApplyRowEventInput, ApplyRowEventResult, ForwardInput, LifecycleRules, RowEvent } from '../contract';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { temporalCallMayPass } from './failures';
 import { changeRowTicket, type LegacyKey } from './row-ticket';
@@ -68,75 +57,17 @@ function withinAttempt(client: Client, end: number): <T>(call: () => Promise<T>)
   };
 }
 
-/** The state the row's last run left when it finished idle; none when it never ran or ended otherwise. */
-async function lastRunState(client: Client, workflowId: string): Promise<RowState | undefined> {
-  try {
-    const { memo } = await client.workflow.getHandle(workflowId).describe();
-    return memo?.[ROW_STATE_MEMO] as RowState | undefined;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
-}
-
-/** The row run's start: its input (resuming `state`), search attributes and summary. */
-function rowRun(input: ForwardInput, event: RowEvent, state: RowState | undefined) {
-  const { route } = input;
-  const table = `${event.table.schema}.${event.table.name}`;
-  const { trigger } = event;
-  const rowInput: RowWorkflowInput = {
-    trigger,
-    table: event.table,
-    rowKey: route.rowKey,
-    correlationId: route.rowCorrelationId,
-    rules: route.rules,
-    policy: input.policy,
-    state,
-  };
-  return {
-    workflowId: route.rowWorkflowId,
-    taskQueue: input.taskQueue,
-    args: [rowInput] as [RowWorkflowInput],
-    typedSearchAttributes: [
-      { key: HasuraTrigger, value: trigger },
-      { key: HasuraTable, value: table },
-    ],
-    // The readable key, even when the workflow id carries its hash; the summary is bounded too.
-    staticSummary: `row ${table} ${truncateCodePoints(route.rowKey, 200)} (${trigger})`,
-  };
-}
-
-/** What an oversized image keeps: the mapped columns, and the ticket column that names the row's ticket. */
-function keptColumns(deps: LifecycleDeps, event: HasuraEvent): string[] | undefined {
-  const mapped = deps.mapper.mappedColumns(event);
-  const column = triggerConfig(deps.config, event.trigger).inbound?.ticketColumn;
-  return mapped && column ? [...new Set([...mapped, column])] : mapped;
-}
-
-/**
- * Hands the event to its row's workflow: a signal to the open run; when none is open, a new run
- * (signal-with-start) that resumes from the state the last one left, so a stale event stays stale.
- * The images' digests let the row workflow order its events as the database made them.
- */
+/** The event workflow's forward (runs started before issue 16): the webhook's delivery, within this attempt. */
 async function forwardToRowWorkflow(deps: LifecycleDeps, turns: RowTurns, input: ForwardInput): Promise<void> {
   const { client } = deps;
   if (!client) throw new Error('this worker has no Temporal client for lifecycle triggers');
   const end = Date.now() + Context.current().info.startToCloseTimeoutMs;
-  // An image over the limit keeps its mapped columns; one too large even so parks this event naming the limit
-  // (src/activities/failures.ts).
-  const event = await withFailureMapping(async () => toRowEvent(input.event, keptColumns(deps, input.event)));
-  const within = withinAttempt(client, end);
-  const { rowWorkflowId } = input.route;
-  await turns.run(rowWorkflowId, end - CALL_MIN_MS, async () => {
-    try {
-      return await within(() => client.workflow.getHandle(rowWorkflowId).signal(rowEventSignal, event));
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
-    const state = await within(() => lastRunState(client, rowWorkflowId));
-    const start = { ...rowRun(input, event, state), signal: rowEventSignal, signalArgs: [event] as [RowEvent] };
-    await within(() => client.workflow.signalWithStart<RowTicketWorkflow, [RowEvent]>(ROW_WORKFLOW_TYPE, start));
-  });
+  // One too large even with its mapped columns parks this event naming the limit (src/activities/failures.ts).
+  const event = await withFailureMapping(async () => rowEventOf(deps.mapper, deps.config, input.event));
+  const delivery = { route: input.route, event, taskQueue: input.taskQueue, policy: input.policy };
+  await turns.run(input.route.rowWorkflowId, end - CALL_MIN_MS, () =>
+    deliverToRow(client, withinAttempt(client, end), delivery),
+  );
 }
 
 /** With `correlation.legacy_before`, the row's pre-tag key (README "Correlation keys"); the worker holds the config. */

@@ -2,6 +2,8 @@ import type { RequestHandler, Response } from 'express';
 import { formatZodIssues } from '../common/config-error';
 import { hasuraEventSchema } from '../hasura/event-schema';
 import type { Logger } from '../logging';
+import { RowImageTooLargeError } from '../mapping/row-images';
+import { ROW_IMAGE_BYTES_LIMIT } from '../contract';
 import { RowKeyError } from '../starting/event-routing';
 import type { EventStarter } from '../starting/event-starter';
 import { TemporalUnavailableError } from '../starting/temporal-refusals';
@@ -40,21 +42,32 @@ export function hasuraEventsHandler(deps: EventsRouteDeps): RequestHandler {
           duplicate: result.duplicate,
           ignored: result.ignored,
           loopGuard: result.loopGuard,
+          delivered: result.delivered,
         },
         result.ignored ? 'event ignored by config' : result.duplicate ? 'duplicate delivery' : 'event accepted',
       );
       res.status(200).json({ accepted: true, ...result });
     } catch (error) {
-      if (error instanceof RowKeyError) {
-        log.warn({ err: error.message }, 'rejected event without a row key');
-        res.status(422).json({ error: 'missing_row_key', message: error.message });
-        return;
-      }
-      if (error instanceof TemporalUnavailableError) return answerRetryLater(res, log, error, deps.retryAfterSeconds);
-      log.error({ err: error }, 'starting the event failed: a bug; Hasura gives the event up after its retries');
-      res.status(500).json({ error: 'start_failed', message: 'event not accepted; see the bridge logs' });
+      answerNotAccepted(res, log, error, deps.retryAfterSeconds);
     }
   };
+}
+
+/** The answer to an event that was not accepted: 4xx for one that never can be, 503 for later, 500 for a bug. */
+function answerNotAccepted(res: Response, log: Logger, error: unknown, retryAfterSeconds: number) {
+  if (error instanceof RowKeyError) {
+    log.warn({ err: error.message }, 'rejected event without a row key');
+    res.status(422).json({ error: 'missing_row_key', message: error.message });
+  } else if (error instanceof RowImageTooLargeError) {
+    // Nothing started: no retry makes the image fit, so Hasura must not retry it (README "Bad input").
+    log.warn({ err: error.message }, 'rejected row event whose image is too large for its row workflow');
+    res.status(413).json({ error: 'row_image_too_large', limitBytes: ROW_IMAGE_BYTES_LIMIT, message: error.message });
+  } else if (error instanceof TemporalUnavailableError) {
+    answerRetryLater(res, log, error, retryAfterSeconds);
+  } else {
+    log.error({ err: error }, 'starting the event failed: a bug; Hasura gives the event up after its retries');
+    res.status(500).json({ error: 'start_failed', message: 'event not accepted; see the bridge logs' });
+  }
 }
 
 /** 503 + Retry-After; an operator's fix goes into the error log line and the body Hasura's console shows. */

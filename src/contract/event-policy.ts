@@ -23,7 +23,8 @@ export interface EventPolicy {
   rowRetentionMs: number;
   /**
    * A row workflow finishes after this long without events; the next event starts a run that resumes
-   * from its final state. Never shorter than attemptTimeoutMs (the forward's hand-over relies on it).
+   * from its final state. Never shorter than attemptTimeoutMs nor ROW_DELIVERY_BOUND_MS (the hand-over relies on
+   * it: README "Mappings, lifecycle").
    * Optional only because a worker from before issue 12 may answer a run's policy request.
    */
   rowIdleMs?: number;
@@ -43,6 +44,13 @@ export interface EventPolicy {
    */
   writeBackRetry?: RetrySchedule;
 }
+
+/**
+ * The longest a webhook (or catch-up, backfill) spends delivering one row event to its row workflow. A delivery
+ * that finds no open run starts one resuming the last run's state: a run that started and finished idle
+ * meanwhile would be resumed past. ROW_IDLE is never shorter, so that run is still open (src/settings/policy.ts).
+ */
+export const ROW_DELIVERY_BOUND_MS = 5_000;
 
 export const DEFAULT_POLICY: EventPolicy = {
   // 2 s doubling to 5 min, 20 attempts: about 70 minutes of retrying before an operator is paged.

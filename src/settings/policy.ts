@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_POLICY, type EventPolicy } from '../contract';
+import { DEFAULT_POLICY, ROW_DELIVERY_BOUND_MS, type EventPolicy } from '../contract';
 import { envDuration } from './duration';
 import { envInt, parseEnv, type Env } from './env';
 
@@ -13,7 +13,13 @@ const schema = z.object({
   DUPLICATE_CHECK_DELAY: envDuration.optional(),
   LOOKUP_FIRST_AFTER: envDuration.optional(),
   ROW_RETENTION: envDuration.optional(),
-  ROW_IDLE: envDuration.optional(),
+  // A row run must outlive a webhook's whole delivery (ROW_DELIVERY_BOUND_MS): README "Mappings, lifecycle".
+  ROW_IDLE: envDuration
+    .refine(
+      (idle) => idle >= ROW_DELIVERY_BOUND_MS,
+      `must be at least ${ROW_DELIVERY_BOUND_MS} ms (a webhook's delivery bound)`,
+    )
+    .optional(),
   TICKETING_TASK_QUEUE: z.string().min(1).optional(),
 });
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { rowKeyOf } from '../mapping/row-key';
-import { RowKeyError } from '../starting/event-routing';
+import { neverAccepted } from '../starting/event-routing';
 import type { EventStarter } from '../starting/event-starter';
 import { backfillBody, backfillEventId } from './backfill-event';
 import { countRows, primaryKeyOf, readRows, type TableScan } from './table-rows';
@@ -72,7 +72,7 @@ async function startRow(options: BackfillOptions, row: KeyedRow, counts: Backfil
     else if (result.duplicate) counts.alreadyKnown += 1;
     else counts.started += 1;
   } catch (error) {
-    if (!(error instanceof RowKeyError)) throw error;
+    if (!neverAccepted(error)) throw error;
     counts.skipped += 1;
   }
 }

@@ -3,7 +3,7 @@ import type { CatchUpCounts } from '../contract';
 import { formatZodIssues } from '../common/config-error';
 import { parseHasuraJson } from '../hasura/exact-json';
 import { hasuraEventSchema, type HasuraEventBody } from '../hasura/event-schema';
-import { RowKeyError } from '../starting/event-routing';
+import { neverAccepted } from '../starting/event-routing';
 import type { EventStarter } from '../starting/event-starter';
 import { readGivenUp } from './event-log';
 
@@ -48,7 +48,7 @@ async function startOne(options: CatchUpOptions, text: string, counts: CatchUpCo
     else counts.started += 1;
     return undefined;
   } catch (error) {
-    if (error instanceof RowKeyError) return error.message;
+    if (neverAccepted(error)) return error.message;
     throw error;
   }
 }

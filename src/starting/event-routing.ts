@@ -1,19 +1,32 @@
 import { rowTicketKeyFor } from '../common/correlation-tag';
 import { sha256Hex } from '../common/sha256';
 import { triggerConfig, type BridgeRouting, type TriggerConfig } from '../config/bridge-config';
-import { canonicalJson } from '../mapping/row-images';
+import { canonicalJson, RowImageTooLargeError } from '../mapping/row-images';
 import { currentRow, rowKeyOf } from '../mapping/row-key';
-import { rowWorkflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
+import { createEventMapper } from '../mapping/mapper';
+import { rowWorkflowIdFor, type EventRoute, type HasuraEvent, type RowEvent } from '../contract';
+import { rowEventOf, type RowRoute } from './row-delivery';
 
 /** Why an event is the bridge's own echo (README "Keeping it loop-free"). */
 export type LoopGuard = 'writeback-columns' | 'bridge-role';
 
-export type RouteDecision = EventRoute | { kind: 'ignored'; reason: string; loopGuard?: LoopGuard };
+/**
+ * A row event's route, and the event as its row workflow receives it (src/starting/row-delivery.ts), made when
+ * asked: it throws RowImageTooLargeError for an image too large even with only its mapped columns.
+ */
+export type RowDecision = RowRoute & { rowEvent: () => RowEvent };
+
+export type RouteDecision =
+  Exclude<EventRoute, RowRoute> | RowDecision | { kind: 'ignored'; reason: string; loopGuard?: LoopGuard };
 
 /** The row has no value for a row-key column: the trigger's config does not fit the table. */
 export class RowKeyError extends Error {
   override name = 'RowKeyError';
 }
+
+/** An event no delivery can ever get accepted (no row key, a row image too large): skipped and said why. */
+export const neverAccepted = (error: unknown): error is Error =>
+  error instanceof RowKeyError || error instanceof RowImageTooLargeError;
 
 export type EventRouter = (event: HasuraEvent) => RouteDecision;
 
@@ -55,8 +68,10 @@ function loopGuard(event: HasuraEvent, trigger: TriggerConfig, bridgeRole?: stri
 
 /** Without a config file every event is its own ticket; with one, triggers decide ops and lifecycle. */
 export function createEventRouter(config?: BridgeRouting): EventRouter {
+  // Compiled once, up front: an oversized row image keeps the columns the templates read (lookups play no part).
+  const mapper = config && createEventMapper({ ...config, lookups: {} });
   return (event) => {
-    if (!config) return { kind: 'single' };
+    if (!config || !mapper) return { kind: 'single' };
     const trigger = triggerConfig(config, event.trigger);
     if (!trigger.ops.includes(event.op))
       return { kind: 'ignored', reason: `trigger ${event.trigger} does not handle ${event.op}` };
@@ -80,6 +95,7 @@ export function createEventRouter(config?: BridgeRouting): EventRouter {
       // Computed here, not in the row workflow: the secret never enters a workflow's input or history.
       rowCorrelationId: rowTicketKeyFor(config.correlation, { trigger: event.trigger, table, rowKey }),
       rules: { manual: lifecycle.manual, onClosed: lifecycle.onClosed, reorderWindowMs: lifecycle.reorderWindowMs },
+      rowEvent: () => rowEventOf(mapper, config, event),
     };
   };
 }

@@ -90,7 +90,14 @@ export class RowRun {
     this.boundedCarry = patched(BOUNDED_CARRY_PATCH);
     if (ticket) this.tracker.status.ticket = ticket;
     setHandler(statusQuery, () => this.status());
-    setHandler(rowEventSignal, (event) => void this.order.add(event));
+    setHandler(rowEventSignal, (event) => this.received(event));
+  }
+
+  /** The worker's log names every delivery's event id: a row event has no workflow of its own (issue 16). */
+  private received(event: RowEvent): void {
+    const { eventId, op } = event;
+    if (this.order.add(event)) log.info('row event received', { eventId, op, rowKey: this.input.rowKey });
+    else log.info('row event dropped: already received', { eventId, op, rowKey: this.input.rowKey });
   }
 
   async run(): Promise<RowOutcome> {

@@ -115,15 +115,16 @@ test('when a lifecycle trigger writes back through Hasura, then create, update a
     echoes.push(...(await stack.deliver('lifecycle_hasura')));
   };
   await db.client.query('INSERT INTO incident_request (id, title) VALUES ($1, $2)', [id, 'Printer on fire']);
-  const [first] = accepted(await stack.deliver('lifecycle_hasura'));
+  const [first] = await stack.deliver('lifecycle_hasura');
   await settle('created');
   await db.client.query('UPDATE incident_request SET title = $2 WHERE id = $1', [id, 'Printer still on fire']);
   await stack.deliver('lifecycle_hasura');
   await settle('updated');
 
   expect(echoes.map((echo) => echo.body.loopGuard)).toEqual(['bridge-role', 'bridge-role']);
-  const forwarded = (await outcomeOf(first)) as Extract<EventOutcome, { status: 'forwarded' }>;
-  const rowWorkflow = temporal.client.workflow.getHandle(forwarded.rowWorkflowId);
+  // The webhook signalled the row's workflow: the answer names it (issue 16).
+  expect(first.body).toMatchObject({ accepted: true, delivered: 'signal-with-start' });
+  const rowWorkflow = temporal.client.workflow.getHandle(first.body.workflowId!);
   await db.client.query('DELETE FROM incident_request WHERE id = $1', [id]);
   await stack.deliver('lifecycle_hasura');
   const status = await eventually(async () => {

@@ -2,9 +2,17 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createActivities } from '../../src/activities';
 import { createEventRouter } from '../../src/starting/event-routing';
-import { createEventStarter } from '../../src/starting/event-starter';
-import { resolvePolicy, statusQuery, type EventOutcome, type EventPolicy, type EventStatus } from '../../src/contract';
-import { hasuraEventSchema } from '../../src/hasura/event-schema';
+import { createEventStarter, toWorkflowEvent } from '../../src/starting/event-starter';
+import { hasuraEventWorkflow } from '../../src/workflows';
+import {
+  correlationIdFor,
+  resolvePolicy,
+  statusQuery,
+  workflowIdFor,
+  type EventPolicy,
+  type EventStatus,
+} from '../../src/contract';
+import { hasuraEventSchema, type HasuraEventBody } from '../../src/hasura/event-schema';
 import { createLogger } from '../../src/logging';
 import { createEventMapper } from '../../src/mapping/mapper';
 import type { Notifier } from '../../src/notify';
@@ -48,14 +56,14 @@ export class RowLane {
   private worker?: { worker: QueueWorkers; running: Promise<void> };
   readonly taskQueue = uniqueTaskQueue('rows');
   private readonly config = loadBridgeConfig({ env: UNUSED_SERVICENOW_ENV, path: LIFECYCLE_CONFIG });
+  private readonly router = createEventRouter(this.config);
   readonly starter;
 
   constructor(
     private readonly temporal: TestTemporal,
     private readonly options: { policy?: Partial<EventPolicy>; notifier?: Notifier; withoutClient?: boolean } = {},
   ) {
-    const router = createEventRouter(this.config);
-    this.starter = createEventStarter({ client: temporal.client, taskQueue: this.taskQueue, router });
+    this.starter = createEventStarter({ client: temporal.client, taskQueue: this.taskQueue, router: this.router });
   }
 
   async start(): Promise<this> {
@@ -87,8 +95,8 @@ export class RowLane {
     await this.worker?.running;
   }
 
-  /** Starts the event workflow of one change like a Hasura delivery; returns its workflow id. */
-  async send(change: RowChange): Promise<string> {
+  /** The Hasura body of one change. */
+  private bodyOf(change: RowChange): HasuraEventBody {
     const body = hasuraEventBody({
       trigger: change.trigger ?? LIFECYCLE_TRIGGER,
       op: change.op,
@@ -96,17 +104,31 @@ export class RowLane {
       old: change.old ?? null,
       new: change.new ?? null,
     });
-    const { workflowId } = await this.starter.start(hasuraEventSchema.parse({ ...body, created_at: change.at }));
-    return workflowId;
+    return hasuraEventSchema.parse({ ...body, created_at: change.at });
   }
 
-  /** Delivers one change like Hasura; resolves once its event workflow has handed it on. Returns the row workflow id. */
+  /**
+   * Delivers one change like a Hasura delivery: once this resolves, the row workflow holds it (the webhook
+   * signals it, issue 16). Returns the row workflow id.
+   */
   async deliver(change: RowChange): Promise<string> {
-    const workflowId = await this.send(change);
-    const outcome: EventOutcome = await this.temporal.client.workflow.getHandle(workflowId).result();
-    if (outcome.status !== 'forwarded')
-      throw new Error(`event ${workflowId} was not forwarded: ${JSON.stringify(outcome)}`);
-    return outcome.rowWorkflowId;
+    return (await this.starter.start(this.bodyOf(change))).workflowId;
+  }
+
+  /** Starts the event workflow that forwards one change, as the webhook did before issue 16; returns its id. */
+  async startForward(change: RowChange): Promise<string> {
+    const event = toWorkflowEvent(this.bodyOf(change));
+    const decision = this.router(event);
+    if (decision.kind !== 'row') throw new Error(`not a row event: ${decision.kind}`);
+    const { rowEvent: _rowEvent, ...route } = decision;
+    const workflowId = workflowIdFor(event.trigger, event.eventId);
+    const input = { event, correlationId: correlationIdFor(event.trigger, event.eventId), route };
+    await this.temporal.client.workflow.start(hasuraEventWorkflow, {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [input],
+    });
+    return workflowId;
   }
 
   /** Waits until the row workflow has decided on everything it received, or finished idle (twice, a window apart). */

@@ -39,7 +39,7 @@ test('when a change arrives while the ticket call that makes the run continue as
     await forwarded;
     return update(ref, fields);
   };
-  const third = lane.send({ op: 'UPDATE', old: { id, ...version('v2') }, new: { id, ...version('v3') }, at: T(3) });
+  const third = lane.deliver({ op: 'UPDATE', old: { id, ...version('v2') }, new: { id, ...version('v3') }, at: T(3) });
   await eventually(() => (waiting ? true : undefined), { what: 'the third change at its update' });
   await lane.deliver({ op: 'UPDATE', old: { id, ...version('v3') }, new: { id, ...version('v4') }, at: T(4) });
   release();

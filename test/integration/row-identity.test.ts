@@ -40,9 +40,9 @@ async function postWithBigintId(op: 'INSERT' | 'DELETE', digits: string) {
     .set('x-webhook-secret', 's')
     .set('content-type', 'application/json')
     .send(text);
+  // Acknowledged once the row workflow holds the event (the webhook signalled it): its id is the answer's.
   expect(response.status).toBe(200);
-  // Once the event workflow has forwarded the event, the row workflow holds it.
-  await temporal.client.workflow.getHandle(response.body.workflowId).result();
+  expect(response.body.workflowId).toBe(`row-${LIFECYCLE_TRIGGER}-public.incident_request-${digits}`);
 }
 
 test('when two bigint keys differ beyond 2^53, then each row has its own ticket and every digit survives', async () => {

@@ -1,7 +1,13 @@
 import { temporal as temporalProto } from '@temporalio/proto';
 import { abandonSignal, ROW_IMAGE_BYTES_LIMIT, statusQuery, type EventOutcome } from '../../src/contract';
 import { eventually } from '../helpers/stack';
-import { freshRowIds, RowLane } from '../helpers/row-lane';
+import request from 'supertest';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { createApp } from '../../src/api/app';
+import { Secret } from '../../src/common/secret';
+import { createLogger } from '../../src/logging';
+import { hasuraEventBody } from '../helpers/hasura';
+import { freshRowIds, LIFECYCLE_TRIGGER, RowLane } from '../helpers/row-lane';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 /*
@@ -102,7 +108,9 @@ test('when a row image’s mapped columns are larger than a row run can carry, t
   await lane.settled(row);
   // The mapped `description` is over the limit: trimming the image to its mapped columns cannot make it fit.
   const big = { ...small, title: 'big', description: 'x'.repeat(ROW_IMAGE_BYTES_LIMIT) };
-  const event = temporal.client.workflow.getHandle(await lane.send({ op: 'UPDATE', old: small, new: big, at: T(2) }));
+  const event = temporal.client.workflow.getHandle(
+    await lane.startForward({ op: 'UPDATE', old: small, new: big, at: T(2) }),
+  );
   const status = await eventually(
     async () => {
       const current = await event.query(statusQuery);
@@ -164,7 +172,7 @@ test('when a row whose unmapped column is larger than a row run can carry is del
   const row = await lane.deliver({ op: 'INSERT', new: small, at: T(1) });
   await lane.settled(row);
   // The blob was written while the trigger listened to other columns: the DELETE's old image carries it.
-  await lane.send({ op: 'DELETE', old: { ...small, blob: huge('x') }, at: T(2) });
+  await lane.deliver({ op: 'DELETE', old: { ...small, blob: huge('x') }, at: T(2) });
   await eventually(() => (ticketState(id)?.state === 'resolved' ? true : undefined), {
     what: 'the ticket resolved by the DELETE',
     timeoutMs: 60_000,
@@ -176,8 +184,8 @@ test('when a row with an unmapped column larger than a row run can carry is inse
   const [id] = freshRowIds(1);
   const v1 = { id, title: 'v1', priority: 'low', blob: huge('a') };
   const v2 = { id, title: 'v2', priority: 'high', blob: huge('b') };
-  await lane.send({ op: 'INSERT', new: v1, at: T(1) });
-  await lane.send({ op: 'UPDATE', old: v1, new: v2, at: T(2) });
+  await lane.deliver({ op: 'INSERT', new: v1, at: T(1) });
+  await lane.deliver({ op: 'UPDATE', old: v1, new: v2, at: T(2) });
   await eventually(() => (ticketState(id)?.short_description === 'v2' ? true : undefined), {
     what: 'the ticket at the row’s update',
     timeoutMs: 60_000,
@@ -185,3 +193,22 @@ test('when a row with an unmapped column larger than a row run can carry is inse
   expect(lane.ticketsOf(id)).toHaveLength(1);
   expect(ticketState(id)?.urgency).toBe('1');
 }, 120_000);
+
+test('when Hasura posts a row event whose mapped columns are larger than a row run can carry, then the webhook answers 413 naming the limit and starts nothing', async () => {
+  const [id] = freshRowIds(1);
+  const big = { id, title: 'big', priority: 'low', description: 'x'.repeat(ROW_IMAGE_BYTES_LIMIT) };
+  const body = hasuraEventBody({ trigger: LIFECYCLE_TRIGGER, op: 'INSERT', old: null, new: big });
+  const webhook = {
+    secrets: [new Secret('s')],
+    secretHeader: 'x-webhook-secret',
+    bodyLimit: '4mb',
+    retryAfterSeconds: 7,
+  };
+  const app = createApp({ starter: lane.starter, logger: createLogger({ level: 'silent' }), webhook });
+  const response = await request(app).post('/hasura/events').set('x-webhook-secret', 's').send(body);
+  expect(response.status).toBe(413);
+  expect(response.body).toMatchObject({ error: 'row_image_too_large', limitBytes: ROW_IMAGE_BYTES_LIMIT });
+  expect(response.body.message).toContain(`${ROW_IMAGE_BYTES_LIMIT / 1024} KiB`);
+  const row = `row-${LIFECYCLE_TRIGGER}-public.incident_request-${id}`;
+  await expect(temporal.client.workflow.getHandle(row).describe()).rejects.toThrow(WorkflowNotFoundError);
+});

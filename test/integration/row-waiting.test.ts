@@ -60,7 +60,7 @@ test('when an event cannot be handed to its row workflow, then it parks and oper
   const lane = await new RowLane(temporal, { notifier, withoutClient: true }).start();
   try {
     const [id] = freshRowIds(1);
-    const workflowId = await lane.send({ op: 'INSERT', new: { id, ...v1 }, at: T(1) });
+    const workflowId = await lane.startForward({ op: 'INSERT', new: { id, ...v1 }, at: T(1) });
     const handle = temporal.client.workflow.getHandle(workflowId);
     await eventually(
       async () => ((await handle.query(statusQuery)).state === 'waiting-for-operator' ? true : undefined),
