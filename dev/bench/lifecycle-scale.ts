@@ -38,7 +38,7 @@ export interface ScalePoint {
   historyEventsPerRow: number;
   historyEventsPerChange: number;
   largestRunHistoryEvents: number;
-  /** The event workflows' (one per delivery) history events per change. */
+  /** Event workflows' history events per change: 0 since the webhook signals row workflows itself (issue 16). */
   eventHistoryEventsPerChange: number;
   servicenowCallsPerChange: number;
   workerRssPeakMb: number | null;
