@@ -33,6 +33,9 @@ if read -r _; then released=1; fi
  * shell then stops the server and removes its data directory. A jest worker (a process run over IPC) outlives its
  * killed parent until its test ends, so the shell also watches that parent. Returns the release for stop().
  */
+/** Held until released: an unreferenced pipe that were collected would close, and the shell would stop the server. */
+const heldPipes = new Set<Socket>();
+
 export function watchServer(serverPid: number, dataDir: string): () => void {
   // Jest's sandboxed `process` copies `connected` but not its events: the parent is watched from outside.
   const parent = process.connected ? process.ppid : 0;
@@ -44,5 +47,9 @@ export function watchServer(serverPid: number, dataDir: string): () => void {
   watcher.unref();
   pipe.unref();
   pipe.on('error', () => {}); // the shell already gone: nothing to release
-  return () => pipe.end('released\n');
+  heldPipes.add(pipe);
+  return () => {
+    heldPipes.delete(pipe);
+    pipe.end('released\n');
+  };
 }
