@@ -19,7 +19,7 @@ import { abandonSignal, retrySignal } from '../../src/contract';
 import { eventually } from '../helpers/stack';
 import { CREATE_PATHS } from './create-path-recordings';
 import { historyToJSON } from './history-json';
-import { openHarness, startRecordingServer } from './recorder-harness';
+import { openHarness, startRecordingServer, SUGGEST_CONTINUE_AS_NEW_AT } from './recorder-harness';
 import {
   body,
   expectOutcome,
@@ -31,7 +31,7 @@ import {
   type Recorded,
 } from './recording-steps';
 import { OPERATOR_PATHS } from './paths-operator';
-import { ISSUE_12_PATHS } from './row-paths';
+import { DIRECT_ROW_PATHS, ISSUE_12_PATHS } from './row-paths';
 import { WRITE_BACK_PATHS } from './paths-write-back';
 import { SERVICENOW_PATHS } from './paths-servicenow';
 import { REVIEW_16_PATHS } from './paths-review-16';
@@ -143,7 +143,11 @@ const PATHS: Record<string, Path> = {
   ...WRITE_BACK_PATHS,
   ...SERVICENOW_PATHS,
   ...REVIEW_16_PATHS,
+  ...DIRECT_ROW_PATHS,
 };
+
+/** Paths recorded at the server's own continue-as-new threshold: the low one would split their run. */
+const AT_SERVER_THRESHOLD = new Set(Object.keys(DIRECT_ROW_PATHS));
 
 /** Paths that record more than one file. */
 const ROW_FILES: Record<string, string[]> = {
@@ -169,27 +173,16 @@ async function save(client: Client, name: string, run: Recorded): Promise<void> 
   console.log(`recorded  ${name} (${history.events?.length} events, ${Math.round(text.length / 1024)} KiB)`);
 }
 
-/**
- * `suffix` names the files of one recording of every path, e.g. `-15-worker-policy` after that patch:
- * the same paths as new code runs them are new fixtures, and the old ones stay.
- */
-async function main(only: string[], suffix: string): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  mkdirSync(HISTORIES_DIR, { recursive: true });
-  const server = await startRecordingServer();
+/** Records `names` on a server of their own; `threshold`: the server's continue-as-new suggestion, if not its own. */
+async function record(names: string[], suffix: string, threshold: number | undefined): Promise<void> {
+  const server = await startRecordingServer(threshold);
   const harness = await openHarness(server.address).catch(async (error) => {
     await server.stop();
     throw error;
   });
   try {
-    for (const [name, run] of Object.entries(PATHS)) {
-      if (only.length && !only.includes(name)) continue;
-      const files = (ROW_FILES[name] ?? [name]).map((file) => `${file}${suffix}`);
-      if (files.every((file) => existsSync(path.join(HISTORIES_DIR, `${file}.json`)))) {
-        console.log(`kept      ${files.join(', ')} (recorded before; fixtures are never re-recorded)`);
-        continue;
-      }
-      const result = await run(harness, server);
+    for (const name of names) {
+      const result = await PATHS[name](harness, server);
       const named = 'workflowId' in result ? { [name]: result as Recorded } : (result as Record<string, Recorded>);
       for (const [file, recorded] of Object.entries(named)) await save(harness.client, `${file}${suffix}`, recorded);
     }
@@ -197,6 +190,26 @@ async function main(only: string[], suffix: string): Promise<void> {
     await harness.close();
     await server.stop();
   }
+}
+
+/**
+ * `suffix` names the files of one recording of every path, e.g. `-15-worker-policy` after that patch:
+ * the same paths as new code runs them are new fixtures, and the old ones stay.
+ */
+async function main(only: string[], suffix: string): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const todo = Object.keys(PATHS).filter((name) => {
+    if (only.length && !only.includes(name)) return false;
+    const files = (ROW_FILES[name] ?? [name]).map((file) => `${file}${suffix}`);
+    const kept = files.every((file) => existsSync(path.join(HISTORIES_DIR, `${file}.json`)));
+    if (kept) console.log(`kept      ${files.join(', ')} (recorded before; fixtures are never re-recorded)`);
+    return !kept;
+  });
+  const low = todo.filter((name) => !AT_SERVER_THRESHOLD.has(name));
+  const own = todo.filter((name) => AT_SERVER_THRESHOLD.has(name));
+  if (low.length) await record(low, suffix, SUGGEST_CONTINUE_AS_NEW_AT);
+  if (own.length) await record(own, suffix, undefined);
 }
 
 const args = process.argv.slice(2);

@@ -14,6 +14,7 @@ import { DEFAULT_FIELDS } from '../../src/config/builtin';
 import { freePort, stopProcess } from '../../dev/temporal/dev-server';
 import { createQueueWorkers, type QueueWorkers } from '../helpers/queue-workers';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
+import { ROW_DELIVERY_BOUND_MS } from '../../src/contract';
 import { GatedTarget } from '../helpers/event-harness';
 import { CountingNotifier, LIFECYCLE_CONFIG, UNUSED_ENV, WRITE_BACK_CONFIG } from './recorder-parts';
 import { RecordingRowWriter } from '../helpers/recording-row-writer';
@@ -33,8 +34,11 @@ export interface RecordingServer {
   stop(): Promise<void>;
 }
 
-/** A dev server of our own (not the jest one): the flags of dev/temporal/dev-server.ts plus the config above. */
-export async function startRecordingServer(): Promise<RecordingServer> {
+/**
+ * A dev server of our own (not the jest one): the flags of dev/temporal/dev-server.ts and `suggestContinueAsNewAt`
+ * (SUGGEST_CONTINUE_AS_NEW_AT above), or, when undefined, the server's own threshold (runs as long as production's).
+ */
+export async function startRecordingServer(suggestContinueAsNewAt: number | undefined): Promise<RecordingServer> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { resolveTemporalCli } = require('../../scripts/temporal-cli.js');
   const cliPath: string = resolveTemporalCli();
@@ -51,9 +55,9 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     '--headless',
     '--log-level',
     'warn',
-    '--dynamic-config-value',
-    `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AT}`,
   ];
+  if (suggestContinueAsNewAt)
+    args.push('--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${suggestContinueAsNewAt}`);
   for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
   const child = spawn(cliPath, args, { stdio: 'ignore' });
   const address = `127.0.0.1:${port}`;
@@ -76,8 +80,16 @@ export async function startRecordingServer(): Promise<RecordingServer> {
   return { address, cliPath, stop: () => stopProcess(child) };
 }
 
-/** Short timers (the tests' FAST_POLICY_ENV) so every path ends within seconds. */
-const POLICY_ENV = { ...FAST_POLICY_ENV, DUPLICATE_CHECK_DELAY: '300ms', ROW_RETENTION: '1s', ROW_IDLE: '1s' };
+/**
+ * Short timers (the tests' FAST_POLICY_ENV) so every path ends within seconds. ROW_IDLE at its floor: a row run
+ * must outlive the webhook's delivery bound (ROW_DELIVERY_BOUND_MS), and the worker refuses less.
+ */
+const POLICY_ENV = {
+  ...FAST_POLICY_ENV,
+  DUPLICATE_CHECK_DELAY: '300ms',
+  ROW_RETENTION: '1s',
+  ROW_IDLE: `${ROW_DELIVERY_BOUND_MS}ms`,
+};
 
 const TEMPLATE_ERROR_MAPPING: MappingConfig = {
   ...DEFAULT_MAPPING,

@@ -171,6 +171,11 @@ const REVIEW_16 = [
   'event-abandoned-nothing-found',
   'event-abandoned-after-late-write-before-16-type',
 ];
+/**
+ * Issue 16's direct delivery: the webhook signals (signal-with-start) the row workflow itself, no event workflow;
+ * recorded at the server's own continue-as-new threshold, one run holding two changes and its idle finish.
+ */
+const DIRECT_ROW_16 = ['row-signalled-by-webhook'];
 const RECORDED = [
   ...RECORDED_15,
   ...CREATE_PATH_11,
@@ -186,6 +191,7 @@ const RECORDED = [
   ...REREAD_14,
   ...WAIT_FOR_ROW_14,
   ...REVIEW_16,
+  ...DIRECT_ROW_16,
 ];
 
 /**

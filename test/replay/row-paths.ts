@@ -4,7 +4,7 @@ import { TicketValidationError } from '../../src/ticketing/errors';
 import { afterCall, timedOut } from '../helpers/fake-target';
 import { eventually } from '../helpers/stack';
 import type { Harness } from './recorder-harness';
-import { body, expectOutcome, parked, runChain, type Path } from './recording-steps';
+import { body, expectOutcome, parked, runChain, status, type Path } from './recording-steps';
 
 /* The lifecycle paths issue 12 added (test/replay/README.md). */
 
@@ -100,5 +100,34 @@ export const ISSUE_12_PATHS: Record<string, Path> = {
     await eventually(() => target.calls.includes('cancel') || undefined, { what: 'the late duplicate cancelled' });
     await idleRun(h.client, rowWorkflowId);
     return { workflowId: rowWorkflowId, runId: (await runChain(h.client, rowWorkflowId))[0] };
+  },
+};
+
+/**
+ * Issue 16: row events as the webhook delivers them (src/starting/row-delivery.ts), no event workflow. Recorded on
+ * a server with its own continue-as-new threshold (record-histories.ts): the run is as long as production's.
+ */
+export const DIRECT_ROW_PATHS: Record<string, Path> = {
+  // The first change starts the run (signal-with-start); the second, once the first is applied, is its signal;
+  // then the run finishes idle. One run: test/bench/actions.test.ts counts each change's actions from it.
+  'row-signalled-by-webhook': async (h) => {
+    const v1 = { id: 16, title: 'Disk almost full', priority: 'low' };
+    const changes = [
+      { op: 'INSERT', old: null, new: v1, delivered: 'signal-with-start' },
+      { op: 'UPDATE', old: v1, new: { ...v1, priority: 'high' }, delivered: 'signal' },
+    ] as const;
+    let first: { workflowId: string; runId?: string } | undefined;
+    for (const [i, { delivered, ...change }] of changes.entries()) {
+      const event = { ...body({ trigger: 'replay_row', ...change }), created_at: `2026-12-03T10:00:0${i}.100000` };
+      const started = await h.lifecycle.start(event);
+      if (started.delivered !== delivered) throw new Error(`change ${i + 1}: ${JSON.stringify(started)}`);
+      first ??= started;
+      await eventually(async () => ((await status(h.client, first!.workflowId)).row?.applied ?? 0) > i || undefined, {
+        what: `row change ${i + 1} applied`,
+      });
+    }
+    const runId = await idleRun(h.client, first!.workflowId);
+    if (runId !== first!.runId) throw new Error(`${first!.workflowId}: the changes reached more than one run`);
+    return { workflowId: first!.workflowId, runId };
   },
 };
