@@ -16,7 +16,7 @@ const schema = z.object({
   BENCH_LIFECYCLE_CHANGES: envInt(2, 100_000).default(10_000),
   /** The baseline both are compared with, in the same run: the same shapes at this size. */
   BENCH_LIFECYCLE_BASELINE: envInt(1, 10_000).default(100),
-  BENCH_LIFECYCLE_ROW_IDLE_MS: envInt(5_000, 600_000).default(10_000),
+  BENCH_LIFECYCLE_ROW_IDLE_MS: envInt(10_000, 600_000).default(10_000),
   BENCH_LIFECYCLE_CONCURRENCY: envInt(1, 1000).default(16),
   BENCH_RESULTS: z.string().min(1).default('dev/bench/lifecycle-results.json'),
 });

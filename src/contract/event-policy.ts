@@ -23,7 +23,7 @@ export interface EventPolicy {
   rowRetentionMs: number;
   /**
    * A row workflow finishes after this long without events; the next event starts a run that resumes
-   * from its final state. Never shorter than attemptTimeoutMs nor ROW_DELIVERY_BOUND_MS (the hand-over relies on
+   * from its final state. Never shorter than attemptTimeoutMs nor twice ROW_DELIVERY_BOUND_MS (the hand-over relies on
    * it: README "Mappings, lifecycle").
    * Optional only because a worker from before issue 12 may answer a run's policy request.
    */
@@ -48,7 +48,8 @@ export interface EventPolicy {
 /**
  * The longest a webhook (or catch-up, backfill) spends delivering one row event to its row workflow. A delivery
  * that finds no open run starts one resuming the last run's state: a run that started and finished idle
- * meanwhile would be resumed past. ROW_IDLE is never shorter, so that run is still open (src/settings/policy.ts).
+ * meanwhile would be resumed past. ROW_IDLE is at least twice as long (the bound is a client deadline: a start may
+ * still commit after it), so that run is still open (src/settings/policy.ts).
  */
 export const ROW_DELIVERY_BOUND_MS = 5_000;
 

@@ -52,6 +52,11 @@ export interface RowOrderState {
   received: number;
   /** Events received since the last decision: a run continued as new decides them, as its previous run would have. */
   unsettled?: number;
+  /**
+   * Ids of the newest changes that left `links` (patch 16-review-remember-forgotten), newest last: a redelivery of one is
+   * known, not placed again as a new change. Absent in state from before the patch.
+   */
+  forgotten?: string[];
 }
 
 /*

@@ -13,11 +13,12 @@ const schema = z.object({
   DUPLICATE_CHECK_DELAY: envDuration.optional(),
   LOOKUP_FIRST_AFTER: envDuration.optional(),
   ROW_RETENTION: envDuration.optional(),
-  // A row run must outlive a webhook's whole delivery (ROW_DELIVERY_BOUND_MS): README "Mappings, lifecycle".
+  // A row run must outlive a webhook's whole delivery (ROW_DELIVERY_BOUND_MS) with a second bound of slack: the bound
+  // is the webhook's gRPC deadline, and a signalWithStart may still commit after it (README "Mappings, lifecycle").
   ROW_IDLE: envDuration
     .refine(
-      (idle) => idle >= ROW_DELIVERY_BOUND_MS,
-      `must be at least ${ROW_DELIVERY_BOUND_MS} ms (a webhook's delivery bound)`,
+      (idle) => idle >= 2 * ROW_DELIVERY_BOUND_MS,
+      `must be at least ${2 * ROW_DELIVERY_BOUND_MS} ms (twice a webhook's delivery bound)`,
     )
     .optional(),
   TICKETING_TASK_QUEUE: z.string().min(1).optional(),

@@ -8,11 +8,24 @@ import { chainOrder, instantKey } from './row-chain';
  */
 export const KEEP_OPEN_HEADS_PATCH = '12-keep-open-heads';
 
+/**
+ * Review s7: since the webhook signals row runs, add() is the only redelivery check, and links keep the newest 200
+ * changes: an older change redelivered was placed again as new (an INSERT after the last DELETE reopened the ticket)
+ * or held for good. With this patch the ids of forgotten links are remembered too (FORGOTTEN_LIMIT). Asked at run
+ * start (./row-run.ts).
+ */
+export const REMEMBER_FORGOTTEN_PATCH = '16-review-remember-forgotten';
+
 /** Changes remembered to place late deliveries; older ones are placed by created_at alone. */
 const LINK_LIMIT = 200;
 /** Whole events kept while their place is open: they bound the state that continue-as-new and the memo carry. */
 const HELD_LIMIT = 32;
 const HELD_CHARACTERS = 256 * 1024;
+/**
+ * Ids of forgotten changes still recognised as delivered: 4096 ids of 36 characters stay under 160 KiB of the carried
+ * state. A redelivery older than that (Hasura retries for hours, not for thousands of changes) is placed as new.
+ */
+const FORGOTTEN_LIMIT = 4096;
 
 export function linkOf(event: RowEvent): ChainLink {
   const { images } = event;
@@ -48,6 +61,7 @@ export class RowOrder {
   constructor(
     state: RowState | undefined,
     private readonly keepOpenHeads = true,
+    private readonly rememberForgotten = true,
   ) {
     this.state = state?.order ?? fromLegacy(state);
     for (const event of state?.order ? [] : (state?.pending ?? [])) this.add(event);
@@ -65,6 +79,7 @@ export class RowOrder {
   add(event: RowEvent): boolean {
     const { links, held } = this.state;
     if (links.some((link) => link.id === event.eventId)) return false;
+    if (this.rememberForgotten && this.state.forgotten?.includes(event.eventId)) return false;
     links.push(linkOf(event));
     held.push(event);
     this.state.received += 1;
@@ -94,6 +109,21 @@ export class RowOrder {
 
   /** Orders what is remembered and forgets what can no longer matter; returns the newest change. */
   private compact(): ChainLink | undefined {
+    const before = this.state.links;
+    const newest = this.reorder();
+    if (this.rememberForgotten) this.forget(before);
+    return newest;
+  }
+
+  /** Remembers the ids of the links compact() just dropped, the newest FORGOTTEN_LIMIT of them. */
+  private forget(before: ChainLink[]): void {
+    const kept = new Set(this.state.links.map((link) => link.id));
+    const dropped = before.filter((link) => !kept.has(link.id)).map((link) => link.id);
+    if (dropped.length === 0) return;
+    this.state.forgotten = [...(this.state.forgotten ?? []), ...dropped].slice(-FORGOTTEN_LIMIT);
+  }
+
+  private reorder(): ChainLink | undefined {
     const { order, followed } = chainOrder(this.state.links);
     const newest = order.at(-1);
     if (this.keepOpenHeads) return this.keepHeads(order, openHeads(order, followed));

@@ -6,7 +6,7 @@ import type { RowAction, RowEvent, RowOutcome, RowState, RowTicketWorkflow, RowW
 import { OperatorInbox } from './operator';
 import { carriedLastRow, forTicketCall, imageDigestOf, imageOf, nextRunState } from './row-carry';
 import { runWithRecovery, type Recovered } from './recovery';
-import { KEEP_OPEN_HEADS_PATCH, RowOrder } from './row-order';
+import { KEEP_OPEN_HEADS_PATCH, REMEMBER_FORGOTTEN_PATCH, RowOrder } from './row-order';
 import { HISTORY_LIMIT } from './row-workflow-legacy';
 import { RunPolicy } from './run-policy';
 import { StatusTracker } from './status';
@@ -70,10 +70,11 @@ export class RowRun {
   /** What the run sends is bounded (BOUNDED_CARRY_PATCH). */
   private readonly boundedCarry: boolean;
   private readonly keepOpenHeads = patched(KEEP_OPEN_HEADS_PATCH); // held events leave only when superseded
+  private readonly rememberForgotten = patched(REMEMBER_FORGOTTEN_PATCH); // redeliveries past the links are known
 
   constructor(private readonly input: RowWorkflowInput) {
     const { ticket, lastRowDigest, applied = 0 } = input.state ?? {};
-    this.order = new RowOrder(input.state, this.keepOpenHeads);
+    this.order = new RowOrder(input.state, this.keepOpenHeads, this.rememberForgotten);
     const lastRow = carriedLastRow(input.state);
     this.state = {
       seen: [],

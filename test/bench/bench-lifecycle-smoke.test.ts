@@ -21,7 +21,7 @@ let output = '';
 
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm test's pretest does)`);
-  const env = { ...process.env, ...SMOKE, BENCH_LIFECYCLE_ROW_IDLE_MS: '5000', BENCH_RESULTS: resultsFile };
+  const env = { ...process.env, ...SMOKE, BENCH_LIFECYCLE_ROW_IDLE_MS: '10000', BENCH_RESULTS: resultsFile };
   const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

@@ -49,7 +49,7 @@ export interface LifecycleChaosReport {
 }
 
 /** Row workflows finish after this without events, so the run drains to no open workflow at all. */
-const ROW_IDLE = '8s';
+const ROW_IDLE = '10s';
 
 function judge(report: Omit<LifecycleChaosReport, 'failures'>): string[] {
   const failures = report.rows.wrong.slice(0, 20);
