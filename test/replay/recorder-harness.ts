@@ -82,13 +82,13 @@ export async function startRecordingServer(suggestContinueAsNewAt: number | unde
 
 /**
  * Short timers (the tests' FAST_POLICY_ENV) so every path ends within seconds. ROW_IDLE at its floor: a row run
- * must outlive the webhook's delivery bound (ROW_DELIVERY_BOUND_MS), and the worker refuses less.
+ * must outlive twice the webhook's delivery bound (ROW_DELIVERY_BOUND_MS), and the worker refuses less.
  */
 const POLICY_ENV = {
   ...FAST_POLICY_ENV,
   DUPLICATE_CHECK_DELAY: '300ms',
   ROW_RETENTION: '1s',
-  ROW_IDLE: `${ROW_DELIVERY_BOUND_MS}ms`,
+  ROW_IDLE: `${2 * ROW_DELIVERY_BOUND_MS}ms`,
 };
 
 const TEMPLATE_ERROR_MAPPING: MappingConfig = {
