@@ -98,7 +98,9 @@ async function settleAbandon(run: TicketRun, result: Extract<Recovered<unknown>,
 /** An abandon whose lookup failed after every attempt of the ticket schedule: an earlier write may have committed. */
 function abandonedUnsure(run: TicketRun, { reason, lastError }: { reason: string; lastError: string }, error: string) {
   const { correlationId } = run.input;
-  const note = `abandon came after a possible write and the ticket lookup failed (${error}): a ticket may exist; look for correlation id ${correlationId} (abandon reason: ${reason})`;
+  const note =
+    `abandon came after a possible write and the ticket lookup failed (${error}): a ticket may exist; ` +
+    `look for correlation id ${correlationId} (abandon reason: ${reason})`;
   run.tracker.status.operatorNote = note;
   run.tracker.moveTo('abandoned');
   return { status: 'abandoned' as const, reason, lastError, note };
