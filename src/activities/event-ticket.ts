@@ -51,8 +51,8 @@ async function createEventTicket(deps: EventTicketDeps, input: EventTicketInput)
   const context = Context.current();
   const { attempt } = context.info;
   const policy: EventPolicy = resolvePolicy(input.policy, deps.policy);
+  // Thrown after the mapping: a park after attempts that all timed out needs its target to look the ticket up.
   const spent = attemptsSpent(attempt, policy.ticketRetry);
-  if (spent) throw spent;
   // Temporal ends the attempt at its start-to-close without telling the activity: no request may outlive either.
   const deadlineMs = Math.min(policy.attemptTimeoutMs, context.info.startToCloseTimeoutMs ?? Infinity);
   const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(deadlineMs)]);
@@ -62,11 +62,13 @@ async function createEventTicket(deps: EventTicketDeps, input: EventTicketInput)
     const mapped = await mapEvent(deps, { event: input.event, overrides: input.overrides });
     const { rowKey, target } = mapped;
     facts = { policy: deps.policy, rowKey, target, ...(mapped.writeBack && { writeBack: mapped.writeBack }) };
+    if (spent) throw spent;
     const oldEvent = isOldEvent(input.event, policy, new Date(input.runStartedAt));
     const ticketMayExist = input.ticketMayExist || oldEvent;
     const call = { target: mapped.target, correlationId: input.correlationId, fields: mapped.fields, ticketMayExist };
     return { ...(await createOrReuse(deps, call, signal)), ...facts };
   } catch (error) {
+    if (spent && error === spent) throw carrying(spent, facts);
     throw carrying(underSchedule(toApplicationFailure(error, { attempt }), attempt, policy.ticketRetry), facts);
   } finally {
     stopHeartbeats();

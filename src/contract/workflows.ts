@@ -153,7 +153,8 @@ export type EventOutcome =
       /** Why a run the operator abandoned is created: an earlier attempt's ticket was found after the abandon. */
       note?: string;
     }
-  | { status: 'abandoned'; reason: string; lastError?: string }
+  /** `note`: an abandon after a possible write whose lookup failed; a ticket may exist. */
+  | { status: 'abandoned'; reason: string; lastError?: string; note?: string }
   | { status: 'forwarded'; rowWorkflowId: string };
 
 /** The memo key under which a row workflow that finishes idle leaves its state for the next run. */

@@ -57,13 +57,17 @@ function parks(error: unknown, parkLocalFailures: boolean): error is StepFailure
   return error instanceof ActivityFailure || (parkLocalFailures && error instanceof ApplicationFailure);
 }
 
-/** May an attempt of the failed step have stored the ticket: after an earlier write, a retried attempt, a timeout? */
-function writeMayExist(error: StepFailure, stepAfterWrite: boolean): boolean {
+/**
+ * May an attempt of the failed step have stored the ticket: after an earlier write, a retried attempt, a timeout?
+ * An earlier write counts whatever failed now: a local activity (a template) failing after an operator retry too.
+ */
+export function writeMayExist(error: StepFailure, stepAfterWrite: boolean): boolean {
+  if (stepAfterWrite) return true;
   if (!(error instanceof ActivityFailure)) return false;
   const { cause } = error;
   const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as FailureDetails | undefined) : undefined;
   const retried = (details?.attempt ?? 1) > 1 || error.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED;
-  return stepAfterWrite || retried || cause instanceof TimeoutFailure;
+  return retried || cause instanceof TimeoutFailure;
 }
 
 /** `maximumAttempts`: the ticket calls' policy, the only remote activities a step runs. */

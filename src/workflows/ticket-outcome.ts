@@ -88,9 +88,22 @@ async function settleAbandon(run: TicketRun, result: Extract<Recovered<unknown>,
       const outcome = { status: 'created' as const, ticket: late.kept, reusedExisting: true, note };
       return writeBackTicket(run, { ...outcome, duplicatesCancelled: late.cancelled });
     }
+    // The outage that parked the event often fails the lookup too: say a ticket may exist rather than imply none.
+    if (late.failed) return abandonedUnsure(run, result, late.failed);
   }
   tracker.moveTo('abandoned');
   return { status: 'abandoned' as const, reason, lastError };
+}
+
+/** An abandon whose lookup failed after every attempt of the ticket schedule: an earlier write may have committed. */
+function abandonedUnsure(run: TicketRun, { reason, lastError }: { reason: string; lastError: string }, error: string) {
+  const { correlationId } = run.input;
+  const note =
+    `abandon came after a possible write and the ticket lookup failed (${error}): a ticket may exist; ` +
+    `look for correlation id ${correlationId} (abandon reason: ${reason})`;
+  run.tracker.status.operatorNote = note;
+  run.tracker.moveTo('abandoned');
+  return { status: 'abandoned' as const, reason, lastError, note };
 }
 
 /** The ticket into the row, when the trigger writes back; its failure is reported, the outcome stays created. */

@@ -63,6 +63,8 @@ export class FakeTarget implements TicketTarget {
   searchLagMs = 0;
   /** Errors thrown by the next update calls, in order. */
   updateFailures: Error[] = [];
+  /** Answers of the next finds, in order: an error fails that find, `undefined` answers it normally. */
+  findFailures: (Error | undefined)[] = [];
   private readonly uncommitted: { ticket: FakeTicket; commitWhen: (calls: readonly string[]) => boolean }[] = [];
   private readonly held: { sentWhen: (calls: readonly string[]) => boolean; send: () => void }[] = [];
   private stamped = 0;
@@ -129,6 +131,8 @@ export class FakeTarget implements TicketTarget {
 
   async findByCorrelation(correlationId: string): Promise<TicketRef[]> {
     this.calls.push('find');
+    const failure = this.findFailures.shift();
+    if (failure) return Promise.reject(failure);
     // Copies, as a real target's answer: what a caller holds does not change with the store.
     const visibleBefore = Date.now() - this.searchLagMs;
     const found = this.tickets

@@ -56,6 +56,28 @@ describe.each(Object.keys(SINGLE_EVENT_WORKFLOWS) as SingleEventWorkflow[])(
       });
     });
 
+    test('when the lookup after a possible write fails on every attempt of its schedule, then the event is abandoned with a note that a ticket may exist, naming the correlation id', async () => {
+      await withWorker(async (target, taskQueue) => {
+        target.createFailures = [timedOut(), new TicketValidationError('Invalid urgency', { status: 400 })];
+        // Attempt 2's find answers; every find of the abandon's lookup fails (the outage that parked the event).
+        target.findFailures = [undefined, timedOut(), timedOut()];
+        const ticketRetry = {
+          maximumAttempts: 2,
+          initialIntervalMs: 100,
+          backoffCoefficient: 1,
+          maximumIntervalMs: 100,
+        };
+        const event = input({ policy: { ticketRetry } });
+        const handle = await start(taskQueue, event);
+        await abandonOnceParked(handle);
+        const outcome = await handle.result();
+        expect(outcome).toMatchObject({ status: 'abandoned', reason: 'bad data' });
+        const note = outcome.status === 'abandoned' ? outcome.note : undefined;
+        expect(note).toMatch(/lookup failed.*ticket may exist.*correlation id/);
+        expect(note).toContain(event.correlationId);
+      });
+    });
+
     test('when the park follows a first attempt refused for good, then abandon ends the event at once, without a lookup', async () => {
       await withWorker(async (target, taskQueue) => {
         target.createFailures = [new TicketValidationError('Invalid urgency', { status: 400 })];

@@ -63,3 +63,14 @@ test('when the create succeeds, then the result carries the worker policy, the r
   expect(result.policy.ticketRetry.maximumAttempts).toBeGreaterThan(0);
   expect(target.calls).toEqual(['create']);
 });
+
+test('when every attempt of the policy timed out and the next one starts, then its AttemptsSpent carries the target, so an abandon looks the ticket up', async () => {
+  const target = new FakeTarget();
+  const policy = { ticketRetry: { maximumAttempts: 2 } };
+  const failure = attempt(target, { policy } as Partial<EventTicketInput>, { attempt: 3 });
+  await expect(failure).rejects.toMatchObject({
+    nonRetryable: true,
+    details: [expect.anything(), { target: expect.any(String) }],
+  });
+  expect(target.calls).toEqual([]);
+});
