@@ -81,7 +81,9 @@ async function settleAbandon(run: TicketRun, result: Extract<Recovered<unknown>,
     const ref = { target, correlationId: input.correlationId };
     const late = await cancelLateDuplicates(ref, known, known.duplicateCheckDelayMs + overlap);
     if (late.kept) {
-      const note = `abandon came after a possible write: ${late.kept.number} exists, so the event is created with it (abandon reason: ${reason})`;
+      const note =
+        `abandon came after a possible write: ${late.kept.number} exists, ` +
+        `so the event is created with it (abandon reason: ${reason})`;
       tracker.recordTicket(late.kept);
       tracker.status.operatorNote = note;
       tracker.moveTo('created');
