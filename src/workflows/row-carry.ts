@@ -77,13 +77,26 @@ export function nextRunState(
   keepOpenHeads: boolean,
 ): { carried?: RowState; refused?: string } {
   if (!boundedCarry) return { carried: state };
-  const carried = carriedState(state, keepOpenHeads);
+  const carried = withinLimit(carriedState(state, keepOpenHeads));
   if (!keepOpenHeads || jsonBytes(carried) <= ROW_PAYLOAD_BYTES_LIMIT) return { carried };
   const held = carried.order!.held.map((event) => event.eventId).join(', ');
   const refused =
     `the row's held events that may still be its newest change (${held}) need ${jsonBytes(carried)} bytes, over ` +
     `ROW_PAYLOAD_BYTES_LIMIT (${ROW_PAYLOAD_BYTES_LIMIT}): the run goes on instead of continuing as new or idling`;
   return { refused };
+}
+
+/**
+ * The remembered ids of forgotten changes give way, oldest first, to held events that fit without them: a held
+ * event may be the row's newest change, an old id only guards against a redelivery that old.
+ */
+function withinLimit(carried: RowState): RowState {
+  const order = carried.order;
+  const excess = jsonBytes(carried) - ROW_PAYLOAD_BYTES_LIMIT;
+  if (excess <= 0 || !order?.forgotten?.length) return carried;
+  const idBytes = jsonBytes(order.forgotten) / order.forgotten.length;
+  const forgotten = order.forgotten.slice(Math.ceil(excess / idBytes));
+  return { ...carried, order: { ...order, forgotten } };
 }
 
 /** The ticket's last image of a carried state: carried itself, or the held event's whose digest it has. */

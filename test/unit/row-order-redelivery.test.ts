@@ -1,6 +1,6 @@
 import type { HasuraOp, Row, RowEvent } from '../../src/contract';
 import { toRowEvent } from '../../src/mapping/row-images';
-import { nextRunState } from '../../src/workflows/row-carry';
+import { carriedState, nextRunState } from '../../src/workflows/row-carry';
 import { RowOrder } from '../../src/workflows/row-order';
 
 /*
@@ -63,4 +63,28 @@ test('when three evicted 700 KiB UPDATEs are redelivered, then they are not held
   expect(order.decide()).toBeUndefined();
   const state = { seen: [], pending: [], applied: 401, skipped: 0, order: order.state };
   expect(nextRunState(state, true, true).refused).toBeUndefined();
+});
+
+test('when the remembered ids would push open heads that fit without them over the limit, then the oldest ids give way', () => {
+  const order = new RowOrder(undefined);
+  deliver(order, change('INSERT', { id: 9, n: 0 }));
+  for (let n = 1; n <= 4_400; n += 1) deliver(order, change('UPDATE', { id: 9, n }));
+  expect(order.state.forgotten?.length).toBeGreaterThan(4_000);
+  // Three changes whose before-image matches no remembered one (a gap): open heads the run must carry.
+  const gap = (notes: string) => {
+    current = { id: 9, n: -1, notes: 'gap' };
+    return change('UPDATE', { id: 9, n: -2, notes });
+  };
+  for (const size of [760 * 1024, 760 * 1024, 100 * 1024]) order.add(gap('y'.repeat(size)));
+  const state = { seen: [], pending: [], applied: 4_401, skipped: 0, order: order.state };
+  const withoutIds = { ...state, order: { ...order.state, forgotten: [] } };
+  expect(nextRunState(withoutIds, true, true).refused).toBeUndefined(); // they fit on their own
+  const next = nextRunState(state, true, true);
+  expect(next.refused).toBeUndefined();
+  const kept = next.carried?.order?.forgotten ?? [];
+  // Only as many as needed give way, the oldest: the newest ids stay.
+  const all = carriedState(state).order?.forgotten ?? [];
+  expect(kept.length).toBeGreaterThan(all.length / 2);
+  expect(kept.length).toBeLessThan(all.length);
+  expect(all.slice(-kept.length)).toEqual(kept);
 });
