@@ -22,7 +22,7 @@ import { createQueueWorkers, type QueueWorkers } from './queue-workers';
 import { FAST_TEST_POLICY, FakeTarget, silentNotifier } from './fake-target';
 import { hasuraEventBody } from './hasura';
 import { eventually } from './stack';
-import { testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
+import { connectTestTemporal, testWorkflowBundle, uniqueTaskQueue, type TestTemporal } from './temporal';
 import { rowTicketKey } from './correlation';
 
 export const LIFECYCLE_TRIGGER = 'incident_lifecycle';
@@ -51,6 +51,8 @@ export interface RowChange {
  * A lifecycle worker (test/fixtures/lifecycle.yaml) around a FakeTarget, fed through the webhook's
  * own starter (routing, ids, inputs), minus HTTP: what a Hasura delivery does, in-process.
  */
+type RowLaneOptions = { policy?: Partial<EventPolicy>; notifier?: Notifier; withoutClient?: boolean };
+
 export class RowLane {
   readonly target = new FakeTarget();
   private worker?: { worker: QueueWorkers; running: Promise<void> };
@@ -61,7 +63,7 @@ export class RowLane {
 
   constructor(
     private readonly temporal: TestTemporal,
-    private readonly options: { policy?: Partial<EventPolicy>; notifier?: Notifier; withoutClient?: boolean } = {},
+    private readonly options: RowLaneOptions = {},
   ) {
     this.starter = createEventStarter({ client: temporal.client, taskQueue: this.taskQueue, router: this.router });
   }
@@ -162,4 +164,18 @@ export function rankedEventIds(count: number): string[] {
 export function freshRowIds(count: number): number[] {
   const base = parseInt(randomUUID().slice(0, 8), 16) * 1000;
   return Array.from({ length: count }, (_, index) => base + index);
+}
+
+/** A suite's own lane on the shared dev server: started before its tests, stopped after them. */
+export function useRowLane(options: RowLaneOptions): { lane: RowLane; temporal: TestTemporal } {
+  const suite = {} as { lane: RowLane; temporal: TestTemporal };
+  beforeAll(async () => {
+    suite.temporal = await connectTestTemporal();
+    suite.lane = await new RowLane(suite.temporal, options).start();
+  });
+  afterAll(async () => {
+    await suite.lane?.stop();
+    await suite.temporal?.close();
+  });
+  return suite;
 }
