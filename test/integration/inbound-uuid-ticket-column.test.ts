@@ -5,6 +5,7 @@ import { createInboundActivities } from '../../src/activities/inbound';
 import { Secret } from '../../src/common/secret';
 import type { InboundDecision } from '../../src/contract';
 import { loadBridgeConfig } from '../../src/settings/file/load';
+import { DEFAULT_POLICY } from '../../src/contract';
 import { createPostgresRowWriter } from '../../src/source/postgres-writer';
 import type { RowWriter } from '../../src/source/row-writer';
 import { configDir } from '../fixtures/config/write-config';
@@ -69,7 +70,8 @@ test.each([
       writers: { postgres: writer },
       client,
     } as never);
-    const env = new MockActivityEnvironment();
+    // The attempt timeout the workflow gives; the mock's default (1 s) would bound the UPDATE to 1 ms.
+    const env = new MockActivityEnvironment({ startToCloseTimeoutMs: DEFAULT_POLICY.attemptTimeoutMs });
     const change = { table: 'incident', sysId: SYS_ID, modCount: 3 };
     const decision: InboundDecision = await env.run(activities.readServiceNowChange, change);
     expect(decision).toMatchObject({ kind: 'write' });
