@@ -57,6 +57,11 @@ export interface RowOrderState {
    * known, not placed again as a new change. Absent in state from before the patch.
    */
   forgotten?: string[];
+  /**
+   * The newest `created_at` (instantKey) of the changes that left `links` (patch 12-review-forgotten-insert-floor): an
+   * unknown INSERT stamped at or before it is a redelivery of a forgotten life's first change, not a new life.
+   */
+  forgottenFloor?: string;
 }
 
 /*

@@ -16,6 +16,27 @@ export const KEEP_OPEN_HEADS_PATCH = '12-keep-open-heads';
  */
 export const REMEMBER_FORGOTTEN_PATCH = '16-review-remember-forgotten';
 
+/**
+ * Review s7b: past the remembered ids a redelivered first INSERT followed the key's last DELETE by the life edge and
+ * reopened a deleted row's ticket (scheduled catch-up re-sent given-up events at every sweep). With this patch an
+ * unknown INSERT stamped at or before a forgotten change (forgottenFloor) is taken for a redelivery and dropped: a
+ * new INSERT is stamped that early only if its transaction began before a change that has since left the 200 links
+ * (a transaction open across hundreds of changes of the row and its DELETE). Asked at run start (./row-run.ts).
+ */
+export const FORGOTTEN_INSERT_FLOOR_PATCH = '12-review-forgotten-insert-floor';
+
+/** What a run decided by the patches it asked at its start (./row-run.ts); a new run has them all. */
+export interface RowOrderRules {
+  /** KEEP_OPEN_HEADS_PATCH: held events are forgotten only when superseded (openHeads), never to fit a bound. */
+  keepOpenHeads: boolean;
+  /** REMEMBER_FORGOTTEN_PATCH: the ids of forgotten links are still known as delivered. */
+  rememberForgotten: boolean;
+  /** FORGOTTEN_INSERT_FLOOR_PATCH. */
+  forgottenInsertFloor: boolean;
+}
+
+const CURRENT_RULES: RowOrderRules = { keepOpenHeads: true, rememberForgotten: true, forgottenInsertFloor: true };
+
 /** Changes remembered to place late deliveries; older ones are placed by created_at alone. */
 const LINK_LIMIT = 200;
 /** Whole events kept while their place is open: they bound the state that continue-as-new and the memo carry. */
@@ -54,14 +75,10 @@ function fromLegacy(state: RowState | undefined): RowOrderState {
 export class RowOrder {
   readonly state: RowOrderState;
 
-  /**
-   * keepOpenHeads (patch 12-keep-open-heads): held events are forgotten only when superseded (openHeads), never to
-   * fit a bound; without it, the newest 32 open ones within 256 K characters were kept, and a dropped one was lost.
-   */
+  /** Without keepOpenHeads the newest 32 open held events within 256 K characters were kept, a dropped one lost. */
   constructor(
     state: RowState | undefined,
-    private readonly keepOpenHeads = true,
-    private readonly rememberForgotten = true,
+    private readonly rules: RowOrderRules = CURRENT_RULES,
   ) {
     this.state = state?.order ?? fromLegacy(state);
     for (const event of state?.order ? [] : (state?.pending ?? [])) this.add(event);
@@ -79,7 +96,8 @@ export class RowOrder {
   add(event: RowEvent): boolean {
     const { links, held } = this.state;
     if (links.some((link) => link.id === event.eventId)) return false;
-    if (this.rememberForgotten && this.state.forgotten?.includes(event.eventId)) return false;
+    if (this.rules.rememberForgotten && this.state.forgotten?.includes(event.eventId)) return false;
+    if (this.rules.forgottenInsertFloor && this.belowFloor(event)) return false;
     links.push(linkOf(event));
     held.push(event);
     this.state.received += 1;
@@ -111,22 +129,32 @@ export class RowOrder {
   private compact(): ChainLink | undefined {
     const before = this.state.links;
     const newest = this.reorder();
-    if (this.rememberForgotten) this.forget(before);
+    if (this.rules.rememberForgotten) this.forget(before);
     return newest;
   }
 
-  /** Remembers the ids of the links compact() just dropped, the newest FORGOTTEN_LIMIT of them. */
+  private belowFloor(event: RowEvent): boolean {
+    const floor = this.state.forgottenFloor;
+    return event.op === 'INSERT' && floor !== undefined && instantKey(event.createdAt) <= floor;
+  }
+
+  /** Remembers the ids of the links compact() just dropped, the newest FORGOTTEN_LIMIT of them, and their floor. */
   private forget(before: ChainLink[]): void {
     const kept = new Set(this.state.links.map((link) => link.id));
-    const dropped = before.filter((link) => !kept.has(link.id)).map((link) => link.id);
+    const dropped = before.filter((link) => !kept.has(link.id));
     if (dropped.length === 0) return;
-    this.state.forgotten = [...(this.state.forgotten ?? []), ...dropped].slice(-FORGOTTEN_LIMIT);
+    this.state.forgotten = [...(this.state.forgotten ?? []), ...dropped.map((link) => link.id)].slice(-FORGOTTEN_LIMIT);
+    if (!this.rules.forgottenInsertFloor) return;
+    this.state.forgottenFloor = dropped.reduce(
+      (floor, link) => (link.at > floor ? link.at : floor),
+      this.state.forgottenFloor ?? '',
+    );
   }
 
   private reorder(): ChainLink | undefined {
     const { order, followed } = chainOrder(this.state.links);
     const newest = order.at(-1);
-    if (this.keepOpenHeads) return this.keepHeads(order, openHeads(order, followed));
+    if (this.rules.keepOpenHeads) return this.keepHeads(order, openHeads(order, followed));
     const applied = this.applied;
     const kept = order.slice(-LINK_LIMIT);
     if (applied && !kept.includes(applied)) kept.unshift(applied);

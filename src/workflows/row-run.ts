@@ -6,7 +6,13 @@ import type { RowAction, RowEvent, RowOutcome, RowState, RowTicketWorkflow, RowW
 import { OperatorInbox } from './operator';
 import { carriedLastRow, forTicketCall, imageDigestOf, imageOf, nextRunState } from './row-carry';
 import { runWithRecovery, type Recovered } from './recovery';
-import { KEEP_OPEN_HEADS_PATCH, REMEMBER_FORGOTTEN_PATCH, RowOrder } from './row-order';
+import {
+  FORGOTTEN_INSERT_FLOOR_PATCH,
+  KEEP_OPEN_HEADS_PATCH,
+  REMEMBER_FORGOTTEN_PATCH,
+  RowOrder,
+  type RowOrderRules,
+} from './row-order';
 import { HISTORY_LIMIT } from './row-workflow-legacy';
 import { RunPolicy } from './run-policy';
 import { StatusTracker } from './status';
@@ -69,12 +75,16 @@ export class RowRun {
   private readonly writeBackOn: boolean;
   /** What the run sends is bounded (BOUNDED_CARRY_PATCH). */
   private readonly boundedCarry: boolean;
-  private readonly keepOpenHeads = patched(KEEP_OPEN_HEADS_PATCH); // held events leave only when superseded
-  private readonly rememberForgotten = patched(REMEMBER_FORGOTTEN_PATCH); // redeliveries past the links are known
+  /** The row order's rules by the patches asked at run start (RowOrderRules). */
+  private readonly orderRules: RowOrderRules = {
+    keepOpenHeads: patched(KEEP_OPEN_HEADS_PATCH),
+    rememberForgotten: patched(REMEMBER_FORGOTTEN_PATCH),
+    forgottenInsertFloor: patched(FORGOTTEN_INSERT_FLOOR_PATCH),
+  };
 
   constructor(private readonly input: RowWorkflowInput) {
     const { ticket, lastRowDigest, applied = 0 } = input.state ?? {};
-    this.order = new RowOrder(input.state, this.keepOpenHeads, this.rememberForgotten);
+    this.order = new RowOrder(input.state, this.orderRules);
     const lastRow = carriedLastRow(input.state);
     this.state = {
       seen: [],
@@ -98,7 +108,12 @@ export class RowRun {
   private received(event: RowEvent): void {
     const { eventId, op } = event;
     if (this.order.add(event)) log.info('row event received', { eventId, op, rowKey: this.input.rowKey });
-    else log.info('row event dropped: already received', { eventId, op, rowKey: this.input.rowKey });
+    else
+      log.info('row event dropped: already received, or an INSERT older than a forgotten change', {
+        eventId,
+        op,
+        rowKey: this.input.rowKey,
+      });
   }
 
   async run(): Promise<RowOutcome> {
@@ -194,7 +209,12 @@ export class RowRun {
   /** The state for the next run; none while it does not fit (the run goes on and says so: nextRunState). */
   private snapshot(): RowState | undefined {
     const state = { ...this.state, skipped: this.skipped(), order: this.order.state };
-    const { carried, refused } = nextRunState(state, this.boundedCarry, this.keepOpenHeads);
+    const { carried, refused } = nextRunState(
+      state,
+      this.boundedCarry,
+      this.orderRules.keepOpenHeads,
+      this.orderRules.forgottenInsertFloor,
+    );
     if (refused) log.warn((this.tracker.status.operatorNote = refused), { rowKey: this.input.rowKey });
     return carried;
   }

@@ -1,4 +1,4 @@
-import type { HasuraOp, Row, RowEvent } from '../../src/contract';
+import type { HasuraOp, Row, RowEvent, RowState } from '../../src/contract';
 import { toRowEvent } from '../../src/mapping/row-images';
 import { carriedState, nextRunState } from '../../src/workflows/row-carry';
 import { RowOrder } from '../../src/workflows/row-order';
@@ -87,4 +87,42 @@ test('when the remembered ids would push open heads that fit without them over t
   expect(kept.length).toBeGreaterThan(all.length / 2);
   expect(kept.length).toBeLessThan(all.length);
   expect(all.slice(-kept.length)).toEqual(kept);
+});
+
+/*
+ * Review s7b: past the 4096 remembered ids a redelivered first INSERT was placed after the key's last DELETE by the
+ * life edge ("an INSERT follows every DELETE whose life began with another INSERT") and applied: the ticket of a
+ * deleted row reopened. An unknown INSERT stamped at or before a forgotten change is now taken for a redelivery.
+ */
+test('when an INSERT older than every remembered id is redelivered after the key was deleted, re-inserted and deleted, then it is not applied', () => {
+  const order = new RowOrder(undefined);
+  const first = change('INSERT', { id: 10, title: 'first life', n: 0 });
+  deliver(order, first);
+  for (let n = 1; n <= 4_300; n += 1) deliver(order, change('UPDATE', { id: 10, title: 'first life', n }));
+  deliver(order, change('DELETE', null));
+  deliver(order, change('INSERT', { id: 10, title: 'second life', n: 0 }));
+  const lastDelete = change('DELETE', null);
+  deliver(order, lastDelete);
+  expect(order.state.forgotten).not.toContain(first.eventId); // past the remembered ids: placed as a change
+
+  // The next run (continued as new, or resumed after idle) knows it as well as this one.
+  const state = { seen: [], pending: [], applied: 4_303, skipped: 0, order: order.state };
+  const next = new RowOrder(JSON.parse(JSON.stringify(nextRunState(state, true, true).carried)) as RowState);
+  for (const run of [order, next]) {
+    expect(run.add(first)).toBe(false);
+    expect(run.decide()).toBeUndefined();
+    expect(run.applied?.id).toBe(lastDelete.eventId);
+    expect(run.settled().map((event) => event.eventId)).not.toContain(first.eventId);
+  }
+});
+
+test('when a new INSERT follows hundreds of forgotten changes and a DELETE, then it is applied (the floor is no horizon)', () => {
+  const order = new RowOrder(undefined);
+  deliver(order, change('INSERT', { id: 11, n: 0 }));
+  for (let n = 1; n <= 500; n += 1) deliver(order, change('UPDATE', { id: 11, n }));
+  deliver(order, change('DELETE', null));
+  expect(order.state.forgottenFloor).toBeDefined();
+  const again = change('INSERT', { id: 11, n: 0, life: 2 });
+  deliver(order, again);
+  expect(order.applied?.id).toBe(again.eventId);
 });
