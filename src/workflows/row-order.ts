@@ -60,11 +60,15 @@ export function linkOf(event: RowEvent): ChainLink {
 }
 
 /** A run from before issue 12 remembered only what it applied; its pending events are placed like new ones. */
-function fromLegacy(state: RowState | undefined): RowOrderState {
+function fromLegacy(state: RowState | undefined, seenAreKnown: boolean): RowOrderState {
   const applied = state?.lastApplied;
   if (!applied) return { links: [], held: [], received: 0 };
   const link: ChainLink = { id: applied.eventId, op: applied.op, at: instantKey(applied.createdAt) };
-  return { links: [link], held: [], appliedId: link.id, received: 0 };
+  // Its `seen` ids were received: a redelivery of one is known (review s7b; runs from FORGOTTEN_INSERT_FLOOR_PATCH on).
+  const seen = seenAreKnown ? (state?.seen ?? []) : [];
+  const pending = new Set((state?.pending ?? []).map((event) => event.eventId));
+  const forgotten = seen.filter((id) => id !== link.id && !pending.has(id)).slice(-FORGOTTEN_LIMIT);
+  return { links: [link], held: [], appliedId: link.id, received: 0, forgotten };
 }
 
 /**
@@ -80,7 +84,7 @@ export class RowOrder {
     state: RowState | undefined,
     private readonly rules: RowOrderRules = CURRENT_RULES,
   ) {
-    this.state = state?.order ?? fromLegacy(state);
+    this.state = state?.order ?? fromLegacy(state, rules.forgottenInsertFloor);
     for (const event of state?.order ? [] : (state?.pending ?? [])) this.add(event);
   }
 

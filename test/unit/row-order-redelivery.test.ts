@@ -126,3 +126,23 @@ test('when a new INSERT follows hundreds of forgotten changes and a DELETE, then
   deliver(order, again);
   expect(order.applied?.id).toBe(again.eventId);
 });
+
+test('when a run from before issue 12 is resumed, then a redelivery of an event its legacy state had seen is dropped', () => {
+  const applied = change('INSERT', { id: 12, n: 0 });
+  const seenBefore = change('UPDATE', { id: 12, n: 1 });
+  const legacy: RowState = {
+    ...{ seen: [seenBefore.eventId, applied.eventId], pending: [], applied: 2, skipped: 0 },
+    lastApplied: { createdAt: applied.createdAt, eventId: applied.eventId, op: 'INSERT' },
+  };
+  expect(new RowOrder(legacy).add(seenBefore)).toBe(false);
+});
+
+test('when a run from before issue 12 is resumed with pending events it had seen, then they are still applied', () => {
+  const applied = change('INSERT', { id: 13, n: 0 });
+  const waiting = change('UPDATE', { id: 13, n: 1 });
+  const legacy: RowState = {
+    ...{ seen: [applied.eventId, waiting.eventId], pending: [waiting], applied: 1, skipped: 0 },
+    lastApplied: { createdAt: applied.createdAt, eventId: applied.eventId, op: 'INSERT' },
+  };
+  expect(new RowOrder(legacy).decide()?.eventId).toBe(waiting.eventId);
+});
