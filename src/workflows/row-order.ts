@@ -19,7 +19,7 @@ export const REMEMBER_FORGOTTEN_PATCH = '16-review-remember-forgotten';
 /**
  * Review s7b: past the remembered ids a redelivered first INSERT followed the key's last DELETE by the life edge and
  * reopened a deleted row's ticket (scheduled catch-up re-sent given-up events at every sweep). With this patch an
- * unknown INSERT stamped at or before a forgotten change (forgottenFloor) is taken for a redelivery and dropped: a
+ * unknown INSERT stamped before a forgotten change (forgottenFloor) is taken for a redelivery and dropped: a
  * new INSERT is stamped that early only if its transaction began before a change that has since left the 200 links
  * (a transaction open across hundreds of changes of the row and its DELETE). Asked at run start (./row-run.ts).
  */
@@ -139,7 +139,7 @@ export class RowOrder {
 
   private belowFloor(event: RowEvent): boolean {
     const floor = this.state.forgottenFloor;
-    return event.op === 'INSERT' && floor !== undefined && instantKey(event.createdAt) <= floor;
+    return event.op === 'INSERT' && floor !== undefined && instantKey(event.createdAt) < floor;
   }
 
   /** Remembers the ids of the links compact() just dropped, the newest FORGOTTEN_LIMIT of them, and their floor. */

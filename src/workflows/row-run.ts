@@ -109,7 +109,7 @@ export class RowRun {
     const { eventId, op } = event;
     if (this.order.add(event)) log.info('row event received', { eventId, op, rowKey: this.input.rowKey });
     else
-      log.info('row event dropped: already received, or an INSERT older than a forgotten change', {
+      log.info('row event dropped: already received, or an INSERT stamped before a forgotten change', {
         eventId,
         op,
         rowKey: this.input.rowKey,

@@ -146,3 +146,14 @@ test('when a run from before issue 12 is resumed with pending events it had seen
   };
   expect(new RowOrder(legacy).decide()?.eventId).toBe(waiting.eventId);
 });
+
+test('when one transaction changes a row hundreds of times, deletes it and inserts it again, then the re-INSERT is applied', () => {
+  const order = new RowOrder(undefined);
+  const inTransaction = (event: RowEvent): RowEvent => ({ ...event, createdAt: '2026-06-01T00:00:00.000Z' });
+  deliver(order, inTransaction(change('INSERT', { id: 14, n: 0 })));
+  for (let n = 1; n <= 300; n += 1) deliver(order, inTransaction(change('UPDATE', { id: 14, n })));
+  deliver(order, inTransaction(change('DELETE', null)));
+  const again = inTransaction(change('INSERT', { id: 14, n: 0, life: 2 }));
+  deliver(order, again);
+  expect(order.applied?.id).toBe(again.eventId);
+});
