@@ -23,6 +23,18 @@ export const PARK_LOCAL_ACTIVITY_PATCH = '11-park-local-activity-failure';
 export const PARK_WITHOUT_WORKER_POLICY_PATCH = '11-review-park-without-worker-policy';
 
 /**
+ * Asks the two patches above in a run's first workflow task, where its other markers are recorded: on Temporal Cloud
+ * all markers of one workflow task are one billable action, and a run that first asks them at its first recovery pays
+ * a second one (issue 16: a row run's first change). Safe for histories that recorded them later: on replay,
+ * `patched()` answers false while the marker has not been met and does not keep that answer (@temporalio/workflow
+ * 1.24), so runWithRecovery's own ask meets the marker where it was recorded, and `row-signalled-by-webhook` replays.
+ */
+export function askRecoveryPatches(): void {
+  hasChange(PARK_LOCAL_ACTIVITY_PATCH);
+  hasChange(PARK_WITHOUT_WORKER_POLICY_PATCH);
+}
+
+/**
  * Review of issue 16: an `abandon` of a park that followed a possible write looks for a late ticket before it ends
  * the event (./ticket-outcome). Asked right after the failed activity's result, only when a write may exist.
  */

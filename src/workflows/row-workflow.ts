@@ -1,5 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import type { RowOutcome, RowWorkflowInput } from '../contract';
+import { askRecoveryPatches } from './recovery';
 import { RowRun } from './row-run';
 import { legacyRowTicketWorkflow } from './row-workflow-legacy';
 
@@ -13,5 +14,6 @@ export const ROW_LIFECYCLE_PATCH = '12-row-lifecycle';
  */
 export async function rowTicketWorkflow(input: RowWorkflowInput): Promise<RowOutcome> {
   if (!patched(ROW_LIFECYCLE_PATCH)) return legacyRowTicketWorkflow(input);
+  askRecoveryPatches(); // with the run's other markers, one billable marker batch (./recovery.ts)
   return new RowRun(input).run();
 }

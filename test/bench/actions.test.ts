@@ -1,17 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { countActions, sumActions, type ActionCount } from '../../dev/bench/actions';
-
-/** The events of a real history recorded by the replay recorder (test/replay/histories). */
-function historyEvents(fixture: string) {
-  const file = path.join(__dirname, '..', 'replay', 'histories', `${fixture}.json`);
-  return JSON.parse(readFileSync(file, 'utf8')).events;
-}
-
-/** A recorded history counted by Temporal Cloud's rules. */
-function count(fixture: string): ActionCount {
-  return countActions(historyEvents(fixture));
-}
+import { countActions, sumActions } from '../../dev/bench/actions';
+import { count, historyEvents, markerTasks } from './recorded-histories';
 
 test('when an event is created first try, then start, one marker batch, four upserts and one activity are counted', () => {
   expect(count('event-created-15-worker-policy')).toMatchObject({
@@ -36,19 +24,6 @@ test('when local activities and patches share a workflow task, then the task cou
     total: 17,
   });
 });
-
-/** The workflow task ids whose markers a recorded history holds, by marker name. */
-function markerTasks(fixture: string): Map<string, Set<string>> {
-  type Marker = { markerName: string; workflowTaskCompletedEventId: string };
-  const tasks = new Map<string, Set<string>>();
-  for (const event of historyEvents(fixture)) {
-    const marker = event.markerRecordedEventAttributes as Marker | undefined;
-    if (!marker) continue;
-    const names = tasks.get(marker.workflowTaskCompletedEventId) ?? new Set<string>();
-    tasks.set(marker.workflowTaskCompletedEventId, names.add(marker.markerName));
-  }
-  return tasks;
-}
 
 // README "Cost per incident": a happy path without the transform's local activity still pays for its patch markers.
 test('when a workflow task records only patch markers, then that task costs a marker action of its own', () => {
@@ -154,63 +129,5 @@ describe("issue 16's singleTicketWorkflow (a new type for single events)", () =>
       { TicketStatus: 'creating' },
       { TicketStatus: 'created', IncidentNumber: expect.any(String) },
     ]);
-  });
-});
-
-/**
- * A row run's history cut at its row changes: each runs from its delivery (the signal that came with the start, or
- * a later one) to the next delivery, its idle timer included; the run's end (the idle memo and status, or a
- * continue-as-new) is apart.
- */
-function rowChanges(fixture: string): { changes: ActionCount[]; end: ActionCount } {
-  const events: Parameters<typeof countActions>[0] = historyEvents(fixture); // proto JSON: types by name
-  const endTypes = ['EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED', 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW'];
-  const end = events.findIndex((event) => endTypes.includes(String(event.eventType)));
-  const deliveries = events
-    .map((event, index) =>
-      index > 1 && String(event.eventType) === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED' ? index : -1,
-    )
-    .filter((index) => index > 0 && index < end);
-  const cuts = [0, ...deliveries, end];
-  const count = (from: number, to?: number) => countActions(events.slice(from, to));
-  return { changes: cuts.slice(1).map((to, k) => count(cuts[k], to)), end: count(end) };
-}
-
-describe('issue 16: row events signalled by the webhook, no event workflow (row-signalled-by-webhook)', () => {
-  const direct = rowChanges('row-signalled-by-webhook');
-
-  test('when the run is cut at its changes, then the parts add up to the whole history', () => {
-    expect(direct.changes).toHaveLength(2);
-    expect(sumActions([...direct.changes, direct.end])).toEqual(count('row-signalled-by-webhook'));
-  });
-
-  // Start with the signal (1), the run's marker batch: 6 patches and the policy and rules local activities (1), the
-  // reorder timer (1), the first apply's batch: 2 recovery patches (1), the apply (1), the IncidentNumber upsert (1),
-  // the idle timer (1). Issue 16's goal is 6: the second marker batch is the one over.
-  test('when a change starts the run (signal-with-start), then 7 actions, one over the goal of 6', () => {
-    expect(direct.changes[0]).toMatchObject({
-      byKind: { workflowStarted: 1, signal: 0, markers: 2, timer: 2, activity: 1, searchAttributes: 1 },
-      total: 7,
-    });
-  });
-
-  // The signal (1), the reorder timer (1), the apply (1), the idle timer (1): no marker, the ticket number unchanged.
-  test('when a later change is signalled to the open run, then 4 actions, within the goal of 6', () => {
-    expect(direct.changes[1]).toMatchObject({ byKind: { signal: 1, timer: 2, activity: 1, markers: 0 }, total: 4 });
-    expect(direct.changes[1].total).toBeLessThanOrEqual(6);
-  });
-
-  // Once per run, after ROW_IDLE without events: the memo the next run resumes from (1), TicketStatus `idle` (1).
-  test('when the run finishes idle, then 2 actions more, once per run', () => {
-    expect(direct.end).toMatchObject({ byKind: { properties: 1, searchAttributes: 1 }, total: 2 });
-  });
-
-  // Before: the event workflow (start, marker batch, forward, `forwarded`) and the row run's part, its start paid by
-  // the forward's signal-with-start. That run continued as new after its first change (the recorder's low threshold),
-  // so its part lacks the idle timer: the old path cost at least this.
-  test('when the first change went through an event workflow before, then it cost more', () => {
-    const [rowPart] = rowChanges('row-lifecycle-continue-as-new-16-fewer-actions').changes;
-    const before = count('event-forwarded-16-fewer-actions').total + rowPart.total;
-    expect(direct.changes[0].total).toBeLessThan(before);
   });
 });

@@ -176,6 +176,11 @@ const REVIEW_16 = [
  * recorded at the server's own continue-as-new threshold, one run holding two changes and its idle finish.
  */
 const DIRECT_ROW_16 = ['row-signalled-by-webhook'];
+/**
+ * Issue 16: a row run asks the recovery patches (11-park-local-activity-failure, 11-review-park-without-worker-policy)
+ * in its first workflow task, with its other markers; the histories above recorded them at the first apply.
+ */
+const FIRST_TASK_PATCHES_16 = ['row-signalled-by-webhook-16-first-task-patches'];
 const RECORDED = [
   ...RECORDED_15,
   ...CREATE_PATH_11,
@@ -192,6 +197,7 @@ const RECORDED = [
   ...WAIT_FOR_ROW_14,
   ...REVIEW_16,
   ...DIRECT_ROW_16,
+  ...FIRST_TASK_PATCHES_16,
 ];
 
 /**

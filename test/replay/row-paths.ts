@@ -109,7 +109,7 @@ export const ISSUE_12_PATHS: Record<string, Path> = {
  */
 export const DIRECT_ROW_PATHS: Record<string, Path> = {
   // The first change starts the run (signal-with-start); the second, once the first is applied, is its signal;
-  // then the run finishes idle. One run: test/bench/actions.test.ts counts each change's actions from it.
+  // then the run finishes idle. One run: test/bench/row-actions.test.ts counts each change's actions from it.
   'row-signalled-by-webhook': async (h) => {
     const v1 = { id: 16, title: 'Disk almost full', priority: 'low' };
     const changes = [
