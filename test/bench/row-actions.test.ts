@@ -61,33 +61,36 @@ function patchesByTask(fixture: string): string[][] {
 
 const RECOVERY_PATCHES = ['11-park-local-activity-failure', '11-review-park-without-worker-policy'];
 
-// The same path as the code that asks the recovery patches in the run's first workflow task runs it (recovery.ts).
-describe('issue 16: recovery patches asked in the first task (row-signalled-by-webhook-16-first-task-patches)', () => {
-  const fixture = 'row-signalled-by-webhook-16-first-task-patches';
-  const direct = rowChanges(fixture);
+// The same path as the code that asks the recovery patches in the run's first workflow task runs it (recovery.ts),
+// and as it runs once the run also asks 12-review-forgotten-insert-floor there: one marker more, in the same batch.
+describe.each(['row-signalled-by-webhook-16-first-task-patches', 'row-signalled-by-webhook-12-forgotten-insert-floor'])(
+  'issue 16: recovery patches asked in the first task (%s)',
+  (fixture) => {
+    const direct = rowChanges(fixture);
 
-  test('when the run records its patch markers, then the recovery patches join the first batch', () => {
-    const tasks = patchesByTask(fixture);
-    expect(tasks).toHaveLength(1);
-    expect(tasks[0]).toEqual(expect.arrayContaining(RECOVERY_PATCHES));
-    // Before, the first apply recorded them in a workflow task of their own.
-    expect(patchesByTask('row-signalled-by-webhook')[1]).toEqual(RECOVERY_PATCHES);
-  });
-
-  // Start with the signal (1), the run's marker batch: its patches and the policy and rules local activities (1),
-  // the reorder timer (1), the apply (1), the IncidentNumber upsert (1), the idle timer (1).
-  test('when a change starts the run (signal-with-start), then 6 actions, within the goal of 6', () => {
-    expect(direct.changes[0]).toMatchObject({
-      byKind: { workflowStarted: 1, signal: 0, markers: 1, timer: 2, activity: 1, searchAttributes: 1 },
-      total: 6,
+    test('when the run records its patch markers, then the recovery patches join the first batch', () => {
+      const tasks = patchesByTask(fixture);
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]).toEqual(expect.arrayContaining(RECOVERY_PATCHES));
+      // Before, the first apply recorded them in a workflow task of their own.
+      expect(patchesByTask('row-signalled-by-webhook')[1]).toEqual(RECOVERY_PATCHES);
     });
-    expect(direct.changes[0].total).toBeLessThanOrEqual(6);
-  });
 
-  test('when a later change is signalled and the run finishes idle, then they cost what they cost before', () => {
-    expect(direct.changes).toHaveLength(2);
-    const before = rowChanges('row-signalled-by-webhook');
-    expect(direct.changes[1]).toEqual(before.changes[1]);
-    expect(direct.end).toEqual(before.end);
-  });
-});
+    // Start with the signal (1), the run's marker batch: its patches and the policy and rules local activities (1),
+    // the reorder timer (1), the apply (1), the IncidentNumber upsert (1), the idle timer (1).
+    test('when a change starts the run (signal-with-start), then 6 actions, within the goal of 6', () => {
+      expect(direct.changes[0]).toMatchObject({
+        byKind: { workflowStarted: 1, signal: 0, markers: 1, timer: 2, activity: 1, searchAttributes: 1 },
+        total: 6,
+      });
+      expect(direct.changes[0].total).toBeLessThanOrEqual(6);
+    });
+
+    test('when a later change is signalled and the run finishes idle, then they cost what they cost before', () => {
+      expect(direct.changes).toHaveLength(2);
+      const before = rowChanges('row-signalled-by-webhook');
+      expect(direct.changes[1]).toEqual(before.changes[1]);
+      expect(direct.end).toEqual(before.end);
+    });
+  },
+);
