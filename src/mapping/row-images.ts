@@ -28,24 +28,53 @@ export function rowImagesOf(event: HasuraEvent): RowImages {
 
 const jsonBytes = (row: Row) => Buffer.byteLength(JSON.stringify(row));
 
-/** The image with only `columns`, or undefined when it is too large even then (or any column may matter). */
+const fits = (row: Row) => jsonBytes(row) <= ROW_IMAGE_BYTES_LIMIT;
+
+/** `text` cut to at most `bytes` UTF-8 bytes at a character boundary, saying how much was kept. */
+function cutText(text: string, bytes: number): string {
+  const whole = Buffer.byteLength(text);
+  const kept = new TextDecoder().decode(Buffer.from(text).subarray(0, Math.max(0, bytes))).replace(/\uFFFD+$/, '');
+  return `${kept}… [cut by incident-bridge: ${Buffer.byteLength(kept)} of ${whole} bytes kept]`;
+}
+
+/**
+ * The row with its longest text values cut until it fits, or undefined when cutting every text is not enough. A
+ * ticket field holds far less (ServiceNow's description: 4 000 characters by default); the cut says so.
+ */
+function textsCut(row: Row): Row | undefined {
+  const cut: Row = { ...row };
+  const texts = Object.keys(cut).filter((column) => typeof cut[column] === 'string');
+  texts.sort((a, b) => Buffer.byteLength(cut[b] as string) - Buffer.byteLength(cut[a] as string));
+  for (const column of texts) {
+    const excess = jsonBytes(cut) - ROW_IMAGE_BYTES_LIMIT;
+    if (excess <= 0) break;
+    const text = cut[column] as string;
+    // The note's own bytes (≤ 64) come on top of the excess.
+    cut[column] = cutText(text, Buffer.byteLength(text) - excess - 64);
+  }
+  return fits(cut) ? cut : undefined;
+}
+
+/** The image with only `columns` (all when any may matter), its texts cut if it is still over the limit. */
 function trimmed(image: Row, columns: string[] | undefined): Row | undefined {
-  if (!columns) return undefined;
-  const kept = Object.fromEntries(columns.filter((column) => Object.hasOwn(image, column)).map((c) => [c, image[c]]));
-  return jsonBytes(kept) <= ROW_IMAGE_BYTES_LIMIT ? kept : undefined;
+  const kept = columns
+    ? Object.fromEntries(columns.filter((column) => Object.hasOwn(image, column)).map((c) => [c, image[c]]))
+    : image;
+  return fits(kept) ? kept : textsCut(kept);
 }
 
 /**
  * The event as its row workflow receives it. Each image must fit ROW_IMAGE_BYTES_LIMIT: a row run sends up to two
  * in one ticket call and carries one into its next run, all under Temporal's blob size limit. An image over it
- * keeps only `mappedColumns` (the trigger's templates and key: all a ticket call reads); its digest is the full
- * image's, so the run orders its events as the database made them. Images that fit are carried whole.
+ * keeps only `mappedColumns` (the trigger's templates and key: all a ticket call reads), and if that is still over,
+ * its longest texts are cut; its digest is the full image's, so the run orders its events as the database made
+ * them. Images that fit are carried whole.
  */
 export function toRowEvent(event: HasuraEvent, mappedColumns?: string[]): RowEvent {
   const data = { ...event.data };
   for (const side of ['old', 'new'] as const) {
     const image = data[side];
-    if (!image || jsonBytes(image) <= ROW_IMAGE_BYTES_LIMIT) continue;
+    if (!image || fits(image)) continue;
     const kept = trimmed(image, mappedColumns);
     if (!kept) throw new RowImageTooLargeError(side, jsonBytes(image), mappedColumns !== undefined);
     data[side] = kept;
@@ -54,14 +83,15 @@ export function toRowEvent(event: HasuraEvent, mappedColumns?: string[]): RowEve
 }
 
 /**
- * A row image over ROW_IMAGE_BYTES_LIMIT even with only its mapped columns: permanent, the event parks for an
- * operator (src/activities/failures.ts).
+ * A row image over ROW_IMAGE_BYTES_LIMIT even with only its mapped columns and their texts cut: permanent (413 at the
+ * webhook; an event workflow from before direct delivery parks for an operator, src/activities/failures.ts).
  */
 export class RowImageTooLargeError extends Error {
   constructor(side: 'old' | 'new', bytes: number, trimmable: boolean) {
     const why = trimmable
-      ? 'even with only the columns its templates and key read'
-      : 'and a template reads the whole image (row, old or new without a column), so no column can be left out';
+      ? 'even with only the columns its templates and key read and every text in them cut'
+      : 'even with every text cut, and a template reads the whole image (row, old or new without a column), so no ' +
+        'column can be left out';
     super(
       `the row's ${side} image is ${Math.ceil(bytes / 1024)} KiB, over the ${ROW_IMAGE_BYTES_LIMIT / 1024} KiB a ` +
         `row workflow takes per image (Temporal's 2 MiB payload limit; README "Mappings, lifecycle") ${why}: the ` +
