@@ -40,7 +40,11 @@ async function givenUp(name: string, ids: string[], user?: string) {
 
 /** The real starter (no worker: the workflows only need to exist), recording every event it is handed. */
 function recordingStarter(): { starter: EventStarter; received: string[] } {
-  const real = createEventStarter({ client: temporal.client, taskQueue: uniqueTaskQueue('catch-up-once') });
+  const real = createEventStarter({
+    client: temporal.client,
+    taskQueue: uniqueTaskQueue('catch-up-once'),
+    runningIsDuplicate: true,
+  });
   const received: string[] = [];
   const starter: EventStarter = {
     start: (body) => {
