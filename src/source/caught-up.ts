@@ -101,11 +101,11 @@ export async function prepareCaughtUp(pool: Pool, dryRun: boolean): Promise<bool
   const client = await pool.connect().catch((error: unknown) => Promise.reject(sourceFailure(error)));
   try {
     await createTable(client, state);
+    client.release();
     return true;
   } catch (error) {
+    client.release(true); // its connection may be the broken thing: not back into the pool
     throw refused(error) ? createRefused(state, error as Error) : sourceFailure(error);
-  } finally {
-    client.release();
   }
 }
 

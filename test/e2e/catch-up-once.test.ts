@@ -32,6 +32,8 @@ async function givenUp(name: string, ids: string[], user?: string) {
   const db = await sourceDatabase(pg, name, [TRIGGER]);
   const url = user ? db.url.replace(`//${pg.user}@`, `//${user}@`) : db.url;
   const pool = new Pool({ connectionString: url, max: 2 });
+  // pool.end() resolves before its clients' sockets close; pg.stop() right after may still terminate one (57P01).
+  pool.on('error', () => undefined);
   opened.push({ db, pool });
   for (const id of ids) await db.client.query("INSERT INTO public.incident_request (id, title) VALUES ($1, 'x')", [id]);
   const { rows } = await db.client.query('UPDATE hdb_catalog.event_log SET error = true, tries = 6 RETURNING id');
@@ -122,6 +124,7 @@ test('when the config skips an event, then it is not marked: a later sweep reads
 test('when two sweeps run at once on a database without the mark table, then both succeed and the event is marked', async () => {
   const { db, pool, eventIds } = await givenUp('concurrent', ['1']);
   const other = new Pool({ connectionString: db.url, max: 2 });
+  other.on('error', () => undefined);
 
   const both = await Promise.all([
     catchUp({ pool, starter: recordingStarter().starter, triggers: [TRIGGER] }),
