@@ -1,7 +1,11 @@
 import { Pool } from 'pg';
 import { workflowIdFor } from '../../src/contract';
+import { loadBridgeRouting } from '../../src/settings/file/load';
 import { catchUp } from '../../src/source/catch-up';
+import { createEventRouter, type EventRouter } from '../../src/starting/event-routing';
 import { createEventStarter, type EventStarter } from '../../src/starting/event-starter';
+import { configDir } from '../fixtures/config/write-config';
+import { CORRELATION_ENV, CORRELATION_YAML } from '../helpers/correlation';
 import { sourceDatabase, type SourceDatabase } from '../helpers/hasura-catalog';
 import { startPostgres, type Postgres } from '../helpers/postgres';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
@@ -41,21 +45,25 @@ async function givenUp(name: string, ids: string[], user?: string) {
 }
 
 /** The real starter (no worker: the workflows only need to exist), recording every event it is handed. */
-function recordingStarter(): { starter: EventStarter; received: string[] } {
+function recordingStarter(router?: EventRouter): { starter: EventStarter; received: string[]; workflows: string[] } {
   const real = createEventStarter({
     client: temporal.client,
     taskQueue: uniqueTaskQueue('catch-up-once'),
+    router,
     runningIsDuplicate: true,
   });
   const received: string[] = [];
+  const workflows: string[] = [];
   const starter: EventStarter = {
-    start: (body) => {
+    start: async (body) => {
       received.push(body.id);
-      return real.start(body);
+      const result = await real.start(body);
+      workflows.push(result.workflowId);
+      return result;
     },
     ping: () => real.ping(),
   };
-  return { starter, received };
+  return { starter, received, workflows };
 }
 
 const tableExists = async (db: SourceDatabase) =>
@@ -75,6 +83,24 @@ test('when catch-up sweeps twice, then the second sweep delivers nothing: the gi
   await expect(
     temporal.client.workflow.getHandle(workflowIdFor(TRIGGER, eventIds[0])).describe(),
   ).resolves.toBeTruthy();
+});
+
+test('when a row event was given up, then two sweeps signal its row workflow once', async () => {
+  const files = configDir();
+  const lifecycle = `triggers:\n  ${TRIGGER}:\n    row_key: [id]\n    lifecycle: { enabled: true }\n`;
+  const config = files.write('row.yaml', lifecycle + CORRELATION_YAML);
+  const router = createEventRouter(loadBridgeRouting({ BRIDGE_CONFIG: config, ...CORRELATION_ENV }));
+  files.remove();
+  const { pool } = await givenUp('row', ['77']);
+  const first = recordingStarter(router);
+
+  await catchUp({ pool, starter: first.starter, triggers: [TRIGGER] });
+  await catchUp({ pool, starter: recordingStarter(router).starter, triggers: [TRIGGER] });
+
+  expect(first.workflows).toHaveLength(1);
+  const history = await temporal.client.workflow.getHandle(first.workflows[0]).fetchHistory();
+  const signals = history.events!.filter((event) => event.workflowExecutionSignaledEventAttributes);
+  expect(signals).toHaveLength(1); // what Temporal received; the starter's `started` counts every signal
 });
 
 test('when only a dry run has swept, then the mark table does not exist and a later sweep still delivers', async () => {
@@ -105,20 +131,25 @@ test('when an operator deletes an event from the mark table, then the next sweep
   expect(counts).toMatchObject({ found: 1, alreadyKnown: 1 });
 });
 
-test('when the config skips an event, then it is not marked: a later sweep reads it again', async () => {
-  const { db, pool, eventIds } = await givenUp('skipped', ['1']);
-  const ignoring: EventStarter = {
-    start: async () => ({ workflowId: 'w', duplicate: false, ignored: 'not handled' }),
+test('when a sweep skips one event, delivers the next and fails on the third, then only the delivered one is marked', async () => {
+  const { db, pool } = await givenUp('partial', ['1', '2', '3']);
+  const real = recordingStarter();
+  const received: string[] = [];
+  const partial: EventStarter = {
+    start: async (body) => {
+      received.push(body.id);
+      if (received.length === 1) return { workflowId: 'w', duplicate: false, ignored: 'not handled' };
+      if (received.length === 2) return real.starter.start(body);
+      throw new Error('Temporal went away');
+    },
     ping: async () => undefined,
   };
 
-  const first = await catchUp({ pool, starter: ignoring, triggers: [TRIGGER] });
-  const second = await catchUp({ pool, starter: ignoring, triggers: [TRIGGER] });
+  await expect(catchUp({ pool, starter: partial, triggers: [TRIGGER] })).rejects.toThrow('Temporal went away');
+  const next = await catchUp({ pool, starter: recordingStarter().starter, triggers: [TRIGGER], dryRun: true });
 
-  expect(first).toMatchObject({ found: 1, skipped: 1 });
-  expect(second).toMatchObject({ found: 1, skipped: 1 });
-  expect((await db.client.query(`SELECT event_id FROM ${MARKS}`)).rows).toEqual([]);
-  expect(eventIds).toHaveLength(1);
+  expect((await db.client.query(`SELECT event_id FROM ${MARKS}`)).rows).toEqual([{ event_id: received[1] }]);
+  expect(next).toMatchObject({ found: 2, wouldStart: 2 }); // the skipped and the failed one are read again
 });
 
 test('when two sweeps run at once on a database without the mark table, then both succeed and the event is marked', async () => {
