@@ -44,7 +44,7 @@ runTool('catch-up', async () => {
     else {
       const what = flags['dry-run'] ? `would start ${counts.wouldStart}` : `started ${counts.started}`;
       console.log(
-        `catch-up (${triggers.join(', ')}): ${counts.found} given-up events; ${what}, ` +
+        `catch-up (${triggers.join(', ')}): ${counts.found} given-up events not caught up before; ${what}, ` +
           `already known ${counts.alreadyKnown}, skipped ${counts.skipped}`,
       );
       for (const skip of counts.skips) console.log(`  skipped ${skip.id}: ${skip.reason}`);

@@ -10,9 +10,16 @@ export interface CatchUpInput {
 
 /** What one sweep did; `wouldStart` only in a dry run (nothing is started then). */
 export interface CatchUpCounts {
+  /**
+   * Given-up events read this sweep: those not yet caught up (incident_bridge.caught_up_events), within
+   * `since` / `limit`. An event catch-up delivered before is not read again, so not counted.
+   */
   found: number;
   started: number;
-  /** The event's workflow exists (the webhook got it after all, or an earlier sweep): nothing started. */
+  /**
+   * The event's workflow exists (the webhook got it after all, or a sweep stopped before marking it, or
+   * its mark was deleted): nothing started.
+   */
   alreadyKnown: number;
   /** Not startable: the config ignores the op, the row has no key, or the body is not a Hasura event. */
   skipped: number;

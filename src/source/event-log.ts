@@ -18,6 +18,8 @@ export interface GivenUpQuery {
   /** Keyset: events after this one in (created_at, id) order. */
   after?: { createdAt: string; id: string };
   limit: number;
+  /** Leaves out the events this table's `event_id` lists (catch-up's caught-up marks). */
+  except?: string;
 }
 
 /*
@@ -27,7 +29,7 @@ export interface GivenUpQuery {
  * row: a given-up event used them all, so it is tries - 1 (informational; the workflow does not read it).
  * Read-only: the catalog is Hasura's, never written here.
  */
-const GIVEN_UP_SQL = `
+const givenUpSql = (except: string | undefined) => `
 SELECT id, trigger_name AS trigger, created_at::text AS at,
   json_build_object(
     'id', id,
@@ -38,29 +40,30 @@ SELECT id, trigger_name AS trigger, created_at::text AS at,
     'event', payload,
     'delivery_info', json_build_object('current_retry', tries, 'max_retries', greatest(tries - 1, 0))
   )::text AS body
-FROM hdb_catalog.event_log
+FROM hdb_catalog.event_log e
 WHERE error AND NOT delivered AND NOT archived
+  ${except ? `AND NOT EXISTS (SELECT FROM ${except} x WHERE x.event_id = e.id)` : ''}
   AND trigger_name = ANY($1::text[])
   AND ($2::timestamp IS NULL OR created_at >= $2::timestamp)
   AND ($3::timestamp IS NULL OR (created_at, id) > ($3::timestamp, $4::text))
 ORDER BY created_at, id
 LIMIT $5`;
 
+/** The page query's 42P01 and catch-up's check before it: the URL names another database. */
+export const noEventLog = () =>
+  new Error(`no hdb_catalog.event_log at ${SOURCE_URL_KEY}: point it at the database Hasura's triggers watch`);
+
 /** One page of given-up events of the triggers, oldest first. */
 export async function readGivenUp(pool: Pool, query: GivenUpQuery): Promise<GivenUpEvent[]> {
   const params = [query.triggers, query.since ?? null, query.after?.createdAt ?? null, query.after?.id ?? null];
   try {
-    const { rows } = await pool.query<{ id: string; trigger: string; at: string; body: string }>(GIVEN_UP_SQL, [
-      ...params,
-      query.limit,
-    ]);
+    const { rows } = await pool.query<{ id: string; trigger: string; at: string; body: string }>(
+      givenUpSql(query.except),
+      [...params, query.limit],
+    );
     return rows.map((row) => ({ id: row.id, trigger: row.trigger, body: row.body, createdAt: row.at }));
   } catch (error) {
-    if ((error as { code?: string }).code === '42P01') {
-      throw new Error(
-        `no hdb_catalog.event_log at ${SOURCE_URL_KEY}: point it at the database Hasura's triggers watch`,
-      );
-    }
+    if ((error as { code?: string }).code === '42P01') throw noEventLog();
     throw sourceFailure(error);
   }
 }

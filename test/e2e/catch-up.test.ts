@@ -113,7 +113,7 @@ test('when Hasura gave events up, then catch-up starts exactly those, with the b
   await db.client.query('DELETE FROM public.incident_request'); // events stay in the catalog, as in Hasura
 });
 
-test('when catch-up runs twice, then the second run starts nothing and counts the events as already known', async () => {
+test('when catch-up runs twice, then the second run reads nothing; with its marks deleted, it counts the events as already known', async () => {
   const taskQueue = uniqueTaskQueue('catch-up');
   const events = [await insertRow('11', 'a'), await insertRow('12', 'b')];
   for (const event of events) await markGivenUp(event[TRIGGER]);
@@ -123,11 +123,12 @@ test('when catch-up runs twice, then the second run starts nothing and counts th
   const dry = await catchUp({ pool, starter: starterOn(taskQueue), triggers, dryRun: true });
   const first = await catchUp({ pool, starter: starterOn(taskQueue), triggers });
   const second = await catchUp({ pool, starter: starterOn(taskQueue), triggers });
+  await db.client.query('DELETE FROM incident_bridge.caught_up_events'); // README: how to deliver again
   const limited = await catchUp({ pool, starter: starterOn(taskQueue), triggers, since, limit: 1 });
 
   expect(dry).toMatchObject({ wouldStart: first.found, started: 0 });
   expect(first.started).toBe(2);
-  expect(second).toMatchObject({ found: first.found, started: 0, alreadyKnown: first.found });
+  expect(second).toMatchObject({ found: 0, started: 0, alreadyKnown: 0 });
   expect(limited).toMatchObject({ found: 1, started: 0, alreadyKnown: 1 });
   for (const event of events) {
     const runs = temporal.client.workflow.list({ query: `WorkflowId = "${workflowIdFor(TRIGGER, event[TRIGGER])}"` });
