@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { workflowIdFor } from '../../src/contract';
 import { loadBridgeRouting } from '../../src/settings/file/load';
 import { catchUp } from '../../src/source/catch-up';
@@ -7,7 +7,7 @@ import { createEventStarter, type EventStarter } from '../../src/starting/event-
 import { configDir } from '../fixtures/config/write-config';
 import { CORRELATION_ENV, CORRELATION_YAML } from '../helpers/correlation';
 import { sourceDatabase, type SourceDatabase } from '../helpers/hasura-catalog';
-import { startPostgres, type Postgres } from '../helpers/postgres';
+import { startPostgres, testPool, type Postgres } from '../helpers/postgres';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
 /*
@@ -35,9 +35,7 @@ afterAll(async () => {
 async function givenUp(name: string, ids: string[], user?: string) {
   const db = await sourceDatabase(pg, name, [TRIGGER]);
   const url = user ? db.url.replace(`//${pg.user}@`, `//${user}@`) : db.url;
-  const pool = new Pool({ connectionString: url, max: 2 });
-  // pool.end() resolves before its clients' sockets close; pg.stop() right after may still terminate one (57P01).
-  pool.on('error', () => undefined);
+  const pool = testPool(url);
   opened.push({ db, pool });
   for (const id of ids) await db.client.query("INSERT INTO public.incident_request (id, title) VALUES ($1, 'x')", [id]);
   const { rows } = await db.client.query('UPDATE hdb_catalog.event_log SET error = true, tries = 6 RETURNING id');
@@ -154,9 +152,7 @@ test('when a sweep skips one event, delivers the next and fails on the third, th
 
 test('when two sweeps run at once on a database without the mark table, then both succeed and the event is marked', async () => {
   const { db, pool, eventIds } = await givenUp('concurrent', ['1']);
-  const other = new Pool({ connectionString: db.url, max: 2 });
-  other.on('error', () => undefined);
-
+  const other = testPool(db.url);
   const both = await Promise.all([
     catchUp({ pool, starter: recordingStarter().starter, triggers: [TRIGGER] }),
     catchUp({ pool: other, starter: recordingStarter().starter, triggers: [TRIGGER] }),

@@ -1,5 +1,5 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { Secret } from '../../src/common/secret';
@@ -14,7 +14,7 @@ import { createEventRouter } from '../../src/starting/event-routing';
 import { createEventStarter, toWorkflowEvent } from '../../src/starting/event-starter';
 import { configDir } from '../fixtures/config/write-config';
 import { sourceDatabase, type SourceDatabase } from '../helpers/hasura-catalog';
-import { startPostgres, type Postgres } from '../helpers/postgres';
+import { startPostgres, testPool, type Postgres } from '../helpers/postgres';
 import { connectTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
 const TRIGGER = 'create_servicenow_incident';
@@ -28,7 +28,7 @@ let temporal: TestTemporal;
 beforeAll(async () => {
   pg = await startPostgres();
   db = await sourceDatabase(pg, 'app', [TRIGGER, OTHER]);
-  pool = new Pool({ connectionString: db.url, max: 2 });
+  pool = testPool(db.url);
   temporal = await connectTestTemporal();
 }, 60_000);
 afterAll(async () => {

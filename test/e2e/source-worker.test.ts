@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { CATCH_UP_SCHEDULE_ID, correlationIdFor, workflowIdFor } from '../../src/contract';
 import { backfillTaskQueue } from '../../src/config/source';
 import { backfill } from '../../src/source/backfill';
@@ -7,7 +7,7 @@ import { createEventStarter } from '../../src/starting/event-starter';
 import { configDir } from '../fixtures/config/write-config';
 import { deliverLikeHasura, hasuraEventBody } from '../helpers/hasura';
 import { sourceDatabase, type SourceDatabase } from '../helpers/hasura-catalog';
-import { startPostgres, type Postgres } from '../helpers/postgres';
+import { startPostgres, testPool, type Postgres } from '../helpers/postgres';
 import { eventually, startStack, TEST_SECRET, type Stack } from '../helpers/stack';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal';
 
@@ -29,7 +29,7 @@ let temporal: TestTemporal;
 beforeAll(async () => {
   pg = await startPostgres();
   db = await sourceDatabase(pg, 'app', [TRIGGER]);
-  pool = new Pool({ connectionString: db.url, max: 2 });
+  pool = testPool(db.url);
   const config = files.write(
     'bridge.yaml',
     `source:\n  postgres:\n    url: { env: SOURCE_DATABASE_URL }\ntriggers:\n  ${TRIGGER}: {}\n`,

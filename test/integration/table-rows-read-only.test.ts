@@ -1,6 +1,6 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { countRows, readRows } from '../../src/source/table-rows';
-import { startPostgres, type Postgres } from '../helpers/postgres';
+import { startPostgres, testPool, type Postgres } from '../helpers/postgres';
 
 let pg: Postgres;
 let pool: Pool;
@@ -8,7 +8,7 @@ const table = { schema: 'public', name: 'rows' };
 
 beforeAll(async () => {
   pg = await startPostgres();
-  pool = new Pool({ connectionString: pg.url(), max: 2 });
+  pool = testPool(pg.url());
   await pool.query('CREATE TABLE public.rows (id bigint PRIMARY KEY)');
   await pool.query('INSERT INTO public.rows VALUES (1), (2)');
 }, 60_000);
