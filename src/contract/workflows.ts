@@ -58,7 +58,7 @@ export interface RowOrderState {
    */
   forgotten?: string[];
   /**
-   * The newest `created_at` (instantKey) of the changes that left `links` (patch 12-review-forgotten-insert-floor): an
+   * The newest `created_at` (instantKey) of the changes that left `links` (patch 12-review-lives-and-floor): an
    * unknown INSERT stamped before it is a redelivery of a forgotten life's first change, not a new life.
    */
   forgottenFloor?: string;

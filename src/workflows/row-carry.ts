@@ -40,8 +40,8 @@ export function forTicketCall(event: RowEvent, state: RowState): RowEvent {
  * open heads (RowOrder.settled), all of them, in the database's order: carryFits says whether they fit. Without
  * it, the newest by array position always, older ones while they fit (a dropped one could be the newest: lost).
  */
-export function carriedState(state: RowState, keepOpenHeads = true, forgottenInsertFloor = true): RowState {
-  const order = keepOpenHeads ? settledOrder(state, forgottenInsertFloor) : state.order!;
+export function carriedState(state: RowState, keepOpenHeads = true, livesAndFloor = true): RowState {
+  const order = keepOpenHeads ? settledOrder(state, livesAndFloor) : state.order!;
   let bytes = jsonBytes({ ...state, lastRow: undefined, order: { ...order, held: [] } });
   const kept = order.held
     .map(withoutOld)
@@ -60,8 +60,8 @@ export function carriedState(state: RowState, keepOpenHeads = true, forgottenIns
 }
 
 /** The run's order with what is superseded forgotten (the run's own compaction, on a copy). */
-function settledOrder(state: RowState, forgottenInsertFloor: boolean): RowOrderState {
-  const rules = { keepOpenHeads: true, rememberForgotten: true, forgottenInsertFloor };
+function settledOrder(state: RowState, livesAndFloor: boolean): RowOrderState {
+  const rules = { keepOpenHeads: true, rememberForgotten: true, livesAndFloor };
   const order = new RowOrder({ ...state, order: { ...state.order! } }, rules);
   order.settled();
   return order.state;
@@ -76,10 +76,10 @@ export function nextRunState(
   state: RowState,
   boundedCarry: boolean,
   keepOpenHeads: boolean,
-  forgottenInsertFloor = true,
+  livesAndFloor = true,
 ): { carried?: RowState; refused?: string } {
   if (!boundedCarry) return { carried: state };
-  const carried = withinLimit(carriedState(state, keepOpenHeads, forgottenInsertFloor));
+  const carried = withinLimit(carriedState(state, keepOpenHeads, livesAndFloor));
   if (!keepOpenHeads || jsonBytes(carried) <= ROW_PAYLOAD_BYTES_LIMIT) return { carried };
   const held = carried.order!.held.map((event) => event.eventId).join(', ');
   const refused =

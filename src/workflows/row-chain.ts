@@ -9,6 +9,10 @@ import type { ChainLink } from '../contract';
  *           a change that leaves the row as it was, MANUAL or a no-op UPDATE, sits between them);
  *   life:   an INSERT follows every DELETE whose life began with another, known INSERT —
  * and by created_at (UTC), then event id, wherever the edges do not decide (gaps, cycles).
+ * With `livesApart` (patch 12-review-lives-and-floor) only an open life's INSERT (no known DELETE ends it) follows
+ * other lives' DELETEs: lives that ended are ordered by their images and created_at, so life edges form no cycle;
+ * and a piece after a gap that ends in a DELETE ends the open life whose last known change came before it, and
+ * precedes every open life's INSERT stamped since the piece's first change (the key existed from then on).
  */
 
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -73,17 +77,65 @@ function headOf(link: ChainLink, previous: Map<ChainLink, ChainLink>): ChainLink
   return head;
 }
 
-function addLifeEdges(links: ChainLink[], edges: Edges, previous: Map<ChainLink, ChainLink>): void {
-  const inserts = links.filter((link) => known(link) && link.before === null && link.after !== null);
-  const deletes = links.filter((link) => known(link) && link.after === null && link.before !== null);
-  for (const deleted of deletes) {
-    const head = headOf(deleted, previous);
-    if (head.before !== null) continue;
-    for (const insert of inserts) if (insert !== head) addEdge(edges, deleted, insert);
+const byTime = (a: ChainLink, b: ChainLink) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1);
+
+const isInsert = (link: ChainLink) => known(link) && link.before === null && link.after !== null;
+const isDelete = (link: ChainLink) => known(link) && link.after === null && link.before !== null;
+
+/** The last change of the image chain `link` starts (cycles end the walk where they close). */
+function tailOf(link: ChainLink, next: Map<ChainLink, ChainLink>): ChainLink {
+  const visited = new Set<ChainLink>([link]);
+  let tail = link;
+  for (let after = next.get(tail); after && !visited.has(after); after = next.get(tail)) {
+    visited.add(after);
+    tail = after;
+  }
+  return tail;
+}
+
+/**
+ * A DELETE whose chain starts after a gap (an UPDATE whose before-image no known change made) ends the open life
+ * whose last known change was stamped before that piece's first: joined, that life counts as ended. A guess
+ * (the piece's real head may merely not have arrived yet): it orders, but supersedes nothing (chainOrder).
+ */
+function joinGapPieces(links: ChainLink[], edges: Edges, previous: Map<ChainLink, ChainLink>): void {
+  const next = new Map([...previous].map(([consumer, maker]) => [maker, consumer]));
+  const pieces = links
+    .filter(isDelete)
+    .map((deleted) => headOf(deleted, previous))
+    .filter((head) => head.before !== null)
+    .sort(byTime);
+  for (const head of pieces) {
+    const open = links
+      .filter(isInsert)
+      .map((insert) => tailOf(insert, next))
+      .filter((tail) => tail.after !== null && tail.at < head.at);
+    const tail = open.sort(byTime).at(-1);
+    if (!tail) continue;
+    addEdge(edges, tail, head);
+    previous.set(head, tail);
+    next.set(tail, head);
   }
 }
 
-const byTime = (a: ChainLink, b: ChainLink) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1);
+function addLifeEdges(links: ChainLink[], edges: Edges, previous: Map<ChainLink, ChainLink>, lives: Lives) {
+  if (lives === 'joined') joinGapPieces(links, edges, previous);
+  const next = new Map([...previous].map(([consumer, maker]) => [maker, consumer]));
+  const inserts = links.filter(isInsert);
+  const heads = new Map(links.filter(isDelete).map((deleted) => [deleted, headOf(deleted, previous)]));
+  const ended = new Set(lives === 'legacy' ? [] : [...heads.values()].filter((head) => head.before === null));
+  const follows = (insert: ChainLink, head: ChainLink) => {
+    if (insert === head || ended.has(insert)) return false;
+    if (lives === 'legacy') return head.before === null;
+    // After a gap the key existed from the piece's first change on: an INSERT stamped since then came after it.
+    if (head.before !== null) return insert.at >= head.at;
+    // An open life whose last known change is stamped before this life began most likely ended before it (its
+    // DELETE not delivered yet): it is placed after, but only as a guess that supersedes nothing (chainOrder).
+    return lives === 'joined' || tailOf(insert, next).at >= head.at;
+  };
+  for (const [deleted, head] of heads)
+    for (const insert of inserts) if (follows(insert, head)) addEdge(edges, deleted, insert);
+}
 
 /** Topological order of the edges, earliest created_at first among the free; a cycle is broken the same way. */
 function topological(links: ChainLink[], edges: Edges): ChainLink[] {
@@ -110,11 +162,19 @@ export interface ChainOrder {
   followed: Set<string>;
 }
 
-/** The database's order of a row's remembered changes, as far as images and created_at tell it. */
-export function chainOrder(links: readonly ChainLink[]): ChainOrder {
-  const list = [...links];
+/** How lives are told apart: before patch 12-review-lives-and-floor; apart; apart, with gap pieces joined. */
+type Lives = 'legacy' | 'apart' | 'joined';
+
+function edgesOf(list: ChainLink[], lives: Lives): Edges {
   const edges: Edges = new Map(list.map((link) => [link, new Set<ChainLink>()]));
-  addLifeEdges(list, edges, addImageEdges(list, edges));
-  const followed = new Set(list.filter((link) => edges.get(link)!.size > 0).map((link) => link.id));
-  return { order: topological(list, edges), followed };
+  addLifeEdges(list, edges, addImageEdges(list, edges), lives);
+  return edges;
+}
+
+/** The database's order of a row's remembered changes, as far as images and created_at tell it. */
+export function chainOrder(links: readonly ChainLink[], livesApart = true): ChainOrder {
+  const list = [...links];
+  const certain = edgesOf(list, livesApart ? 'apart' : 'legacy');
+  const followed = new Set(list.filter((link) => certain.get(link)!.size > 0).map((link) => link.id));
+  return { order: topological(list, livesApart ? edgesOf(list, 'joined') : certain), followed };
 }

@@ -23,7 +23,7 @@ export const REMEMBER_FORGOTTEN_PATCH = '16-review-remember-forgotten';
  * new INSERT is stamped that early only if its transaction began before a change that has since left the 200 links
  * (a transaction open across hundreds of changes of the row and its DELETE). Asked at run start (./row-run.ts).
  */
-export const FORGOTTEN_INSERT_FLOOR_PATCH = '12-review-forgotten-insert-floor';
+export const LIVES_AND_FLOOR_PATCH = '12-review-lives-and-floor';
 
 /** What a run decided by the patches it asked at its start (./row-run.ts); a new run has them all. */
 export interface RowOrderRules {
@@ -31,11 +31,11 @@ export interface RowOrderRules {
   keepOpenHeads: boolean;
   /** REMEMBER_FORGOTTEN_PATCH: the ids of forgotten links are still known as delivered. */
   rememberForgotten: boolean;
-  /** FORGOTTEN_INSERT_FLOOR_PATCH. */
-  forgottenInsertFloor: boolean;
+  /** LIVES_AND_FLOOR_PATCH. */
+  livesAndFloor: boolean;
 }
 
-const CURRENT_RULES: RowOrderRules = { keepOpenHeads: true, rememberForgotten: true, forgottenInsertFloor: true };
+const CURRENT_RULES: RowOrderRules = { keepOpenHeads: true, rememberForgotten: true, livesAndFloor: true };
 
 /** Changes remembered to place late deliveries; older ones are placed by created_at alone. */
 const LINK_LIMIT = 200;
@@ -64,7 +64,7 @@ function fromLegacy(state: RowState | undefined, seenAreKnown: boolean): RowOrde
   const applied = state?.lastApplied;
   if (!applied) return { links: [], held: [], received: 0 };
   const link: ChainLink = { id: applied.eventId, op: applied.op, at: instantKey(applied.createdAt) };
-  // Its `seen` ids were received: a redelivery of one is known (review s7b; runs from FORGOTTEN_INSERT_FLOOR_PATCH on).
+  // Its `seen` ids were received: a redelivery of one is known (review s7b; runs from LIVES_AND_FLOOR_PATCH on).
   const seen = seenAreKnown ? (state?.seen ?? []) : [];
   const pending = new Set((state?.pending ?? []).map((event) => event.eventId));
   const forgotten = seen.filter((id) => id !== link.id && !pending.has(id)).slice(-FORGOTTEN_LIMIT);
@@ -84,7 +84,7 @@ export class RowOrder {
     state: RowState | undefined,
     private readonly rules: RowOrderRules = CURRENT_RULES,
   ) {
-    this.state = state?.order ?? fromLegacy(state, rules.forgottenInsertFloor);
+    this.state = state?.order ?? fromLegacy(state, rules.livesAndFloor);
     for (const event of state?.order ? [] : (state?.pending ?? [])) this.add(event);
   }
 
@@ -101,7 +101,7 @@ export class RowOrder {
     const { links, held } = this.state;
     if (links.some((link) => link.id === event.eventId)) return false;
     if (this.rules.rememberForgotten && this.state.forgotten?.includes(event.eventId)) return false;
-    if (this.rules.forgottenInsertFloor && this.belowFloor(event)) return false;
+    if (this.rules.livesAndFloor && this.belowFloor(event)) return false;
     links.push(linkOf(event));
     held.push(event);
     this.state.received += 1;
@@ -137,9 +137,16 @@ export class RowOrder {
     return newest;
   }
 
+  /**
+   * Stamped before a forgotten change and before every remembered one: a compaction that dropped a fresh change the
+   * chain placed early must not make a just-stamped INSERT look old. A state that forgot ids before it kept a floor
+   * (carried from a run before the patch, or a legacy `seen` list) is bounded by the remembered changes alone.
+   */
   private belowFloor(event: RowEvent): boolean {
-    const floor = this.state.forgottenFloor;
-    return event.op === 'INSERT' && floor !== undefined && instantKey(event.createdAt) < floor;
+    const { forgottenFloor, forgotten, links } = this.state;
+    if (event.op !== 'INSERT' || (forgottenFloor === undefined && !forgotten?.length)) return false;
+    const at = instantKey(event.createdAt);
+    return (forgottenFloor === undefined || at < forgottenFloor) && links.every((link) => at < link.at);
   }
 
   /** Remembers the ids of the links compact() just dropped, the newest FORGOTTEN_LIMIT of them, and their floor. */
@@ -148,7 +155,7 @@ export class RowOrder {
     const dropped = before.filter((link) => !kept.has(link.id));
     if (dropped.length === 0) return;
     this.state.forgotten = [...(this.state.forgotten ?? []), ...dropped.map((link) => link.id)].slice(-FORGOTTEN_LIMIT);
-    if (!this.rules.forgottenInsertFloor) return;
+    if (!this.rules.livesAndFloor) return;
     this.state.forgottenFloor = dropped.reduce(
       (floor, link) => (link.at > floor ? link.at : floor),
       this.state.forgottenFloor ?? '',
@@ -156,7 +163,7 @@ export class RowOrder {
   }
 
   private reorder(): ChainLink | undefined {
-    const { order, followed } = chainOrder(this.state.links);
+    const { order, followed } = chainOrder(this.state.links, this.rules.livesAndFloor);
     const newest = order.at(-1);
     if (this.rules.keepOpenHeads) return this.keepHeads(order, openHeads(order, followed));
     const applied = this.applied;

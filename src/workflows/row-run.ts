@@ -7,7 +7,7 @@ import { OperatorInbox } from './operator';
 import { carriedLastRow, forTicketCall, imageDigestOf, imageOf, nextRunState } from './row-carry';
 import { runWithRecovery, type Recovered } from './recovery';
 import {
-  FORGOTTEN_INSERT_FLOOR_PATCH,
+  LIVES_AND_FLOOR_PATCH,
   KEEP_OPEN_HEADS_PATCH,
   REMEMBER_FORGOTTEN_PATCH,
   RowOrder,
@@ -79,7 +79,7 @@ export class RowRun {
   private readonly orderRules: RowOrderRules = {
     keepOpenHeads: patched(KEEP_OPEN_HEADS_PATCH),
     rememberForgotten: patched(REMEMBER_FORGOTTEN_PATCH),
-    forgottenInsertFloor: patched(FORGOTTEN_INSERT_FLOOR_PATCH),
+    livesAndFloor: patched(LIVES_AND_FLOOR_PATCH),
   };
 
   constructor(private readonly input: RowWorkflowInput) {
@@ -213,7 +213,7 @@ export class RowRun {
       state,
       this.boundedCarry,
       this.orderRules.keepOpenHeads,
-      this.orderRules.forgottenInsertFloor,
+      this.orderRules.livesAndFloor,
     );
     if (refused) log.warn((this.tracker.status.operatorNote = refused), { rowKey: this.input.rowKey });
     return carried;

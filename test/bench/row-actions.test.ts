@@ -62,8 +62,8 @@ function patchesByTask(fixture: string): string[][] {
 const RECOVERY_PATCHES = ['11-park-local-activity-failure', '11-review-park-without-worker-policy'];
 
 // The same path as the code that asks the recovery patches in the run's first workflow task runs it (recovery.ts),
-// and as it runs once the run also asks 12-review-forgotten-insert-floor there: one marker more, in the same batch.
-describe.each(['row-signalled-by-webhook-16-first-task-patches', 'row-signalled-by-webhook-12-forgotten-insert-floor'])(
+// and as it runs once the run also asks 12-review-lives-and-floor there: one marker more, in the same batch.
+describe.each(['row-signalled-by-webhook-16-first-task-patches', 'row-signalled-by-webhook-12-lives-and-floor'])(
   'issue 16: recovery patches asked in the first task (%s)',
   (fixture) => {
     const direct = rowChanges(fixture);

@@ -181,8 +181,8 @@ const DIRECT_ROW_16 = ['row-signalled-by-webhook'];
  * in its first workflow task, with its other markers; the histories above recorded them at the first apply.
  */
 const FIRST_TASK_PATCHES_16 = ['row-signalled-by-webhook-16-first-task-patches'];
-/** Review s7b: a row run asks 12-review-forgotten-insert-floor at its start, with its other markers. */
-const FORGOTTEN_INSERT_FLOOR_12 = ['row-signalled-by-webhook-12-forgotten-insert-floor'];
+/** Review s7b/s8: a row run asks 12-review-lives-and-floor at its start, with its other markers. */
+const LIVES_AND_FLOOR_12 = ['row-signalled-by-webhook-12-lives-and-floor'];
 const RECORDED = [
   ...RECORDED_15,
   ...CREATE_PATH_11,
@@ -200,7 +200,7 @@ const RECORDED = [
   ...REVIEW_16,
   ...DIRECT_ROW_16,
   ...FIRST_TASK_PATCHES_16,
-  ...FORGOTTEN_INSERT_FLOOR_12,
+  ...LIVES_AND_FLOOR_12,
 ];
 
 /**

@@ -157,3 +157,17 @@ test('when one transaction changes a row hundreds of times, deletes it and inser
   deliver(order, again);
   expect(order.applied?.id).toBe(again.eventId);
 });
+
+test('when a state carried from a run before the floor is resumed, then a redelivered old INSERT is dropped all the same', () => {
+  const before = { keepOpenHeads: true, rememberForgotten: true, livesAndFloor: false };
+  const order = new RowOrder(undefined, before);
+  const first = change('INSERT', { id: 15, n: 0 });
+  deliver(order, first);
+  for (let n = 1; n <= 4_300; n += 1) deliver(order, change('UPDATE', { id: 15, n }));
+  deliver(order, change('DELETE', null));
+  const state = { seen: [], pending: [], applied: 4_302, skipped: 0, order: order.state };
+  const carried = JSON.parse(JSON.stringify(nextRunState(state, true, true, false).carried)) as RowState;
+  expect(carried.order?.forgottenFloor).toBeUndefined();
+  const next = new RowOrder(carried);
+  expect(next.add(first)).toBe(false);
+});
