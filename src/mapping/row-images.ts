@@ -30,28 +30,29 @@ const jsonBytes = (row: Row) => Buffer.byteLength(JSON.stringify(row));
 
 const fits = (row: Row) => jsonBytes(row) <= ROW_IMAGE_BYTES_LIMIT;
 
-/** `text` cut to at most `bytes` UTF-8 bytes at a character boundary, saying how much was kept. */
-function cutText(text: string, bytes: number): string {
+/**
+ * A text kept whole up to this many UTF-8 bytes when an image must be cut: far more than a ticket field holds
+ * (ServiceNow's `description`: 4 000 characters by default), and fixed, so a value is cut the same way in every
+ * image whatever the other columns hold (an unchanged text must not look changed).
+ */
+export const CUT_TEXT_BYTES = 16 * 1024;
+
+/** `text` cut to CUT_TEXT_BYTES at a character boundary; the note's hash tells apart texts that differ beyond. */
+function cutText(text: string): string {
   const whole = Buffer.byteLength(text);
-  const kept = new TextDecoder().decode(Buffer.from(text).subarray(0, Math.max(0, bytes))).replace(/\uFFFD+$/, '');
-  return `${kept}… [cut by incident-bridge: ${Buffer.byteLength(kept)} of ${whole} bytes kept]`;
+  const kept = new TextDecoder().decode(Buffer.from(text).subarray(0, CUT_TEXT_BYTES)).replace(/\uFFFD+$/, '');
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return `${kept}… [cut by incident-bridge: ${Buffer.byteLength(kept)} of ${whole} bytes kept, sha256 ${hash}]`;
 }
 
-/**
- * The row with its longest text values cut until it fits, or undefined when cutting every text is not enough. A
- * ticket field holds far less (ServiceNow's description: 4 000 characters by default); the cut says so.
- */
+/** The row with every text over CUT_TEXT_BYTES cut, or undefined when it still does not fit. */
 function textsCut(row: Row): Row | undefined {
-  const cut: Row = { ...row };
-  const texts = Object.keys(cut).filter((column) => typeof cut[column] === 'string');
-  texts.sort((a, b) => Buffer.byteLength(cut[b] as string) - Buffer.byteLength(cut[a] as string));
-  for (const column of texts) {
-    const excess = jsonBytes(cut) - ROW_IMAGE_BYTES_LIMIT;
-    if (excess <= 0) break;
-    const text = cut[column] as string;
-    // The note's own bytes (≤ 64) come on top of the excess.
-    cut[column] = cutText(text, Buffer.byteLength(text) - excess - 64);
-  }
+  const cut = Object.fromEntries(
+    Object.entries(row).map(([column, value]) => [
+      column,
+      typeof value === 'string' && Buffer.byteLength(value) > CUT_TEXT_BYTES ? cutText(value) : value,
+    ]),
+  );
   return fits(cut) ? cut : undefined;
 }
 
@@ -67,8 +68,8 @@ function trimmed(image: Row, columns: string[] | undefined): Row | undefined {
  * The event as its row workflow receives it. Each image must fit ROW_IMAGE_BYTES_LIMIT: a row run sends up to two
  * in one ticket call and carries one into its next run, all under Temporal's blob size limit. An image over it
  * keeps only `mappedColumns` (the trigger's templates and key: all a ticket call reads), and if that is still over,
- * its longest texts are cut; its digest is the full image's, so the run orders its events as the database made
- * them. Images that fit are carried whole.
+ * its texts over CUT_TEXT_BYTES are cut; its digest is the full image's, so the run orders its events as the
+ * database made them. Images that fit are carried whole.
  */
 export function toRowEvent(event: HasuraEvent, mappedColumns?: string[]): RowEvent {
   const data = { ...event.data };

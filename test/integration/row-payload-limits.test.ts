@@ -225,7 +225,9 @@ test('when a row’s mapped text is larger than a row run can carry, then it rea
   const v1 = { id, title: 'v1', priority: 'low', description: huge('d') };
   const row = await lane.deliver({ op: 'INSERT', new: v1, at: T(1) });
   await lane.settled(row);
-  expect(String(ticketState(id)?.description)).toMatch(/^d+… \[cut by incident-bridge: \d+ of \d+ bytes kept\]$/);
+  expect(String(ticketState(id)?.description)).toMatch(
+    /^d+… \[cut by incident-bridge: 16384 of \d+ bytes kept, sha256 [0-9a-f]{12}\]$/,
+  );
   await lane.deliver({ op: 'DELETE', old: v1, at: T(2) });
   await eventually(() => (ticketState(id)?.state === 'resolved' ? true : undefined), {
     what: 'the ticket resolved by the DELETE',

@@ -51,8 +51,24 @@ test('when even the mapped columns are over the limit, then their longest texts 
   const old = row.data.old!;
   expect(Buffer.byteLength(JSON.stringify(old))).toBeLessThanOrEqual(ROW_IMAGE_BYTES_LIMIT);
   expect(old).toMatchObject({ id: 1, note: 'kept whole' });
-  expect(String(old.title)).toMatch(/^x+… \[cut by incident-bridge: \d+ of \d+ bytes kept\]$/);
+  expect(String(old.title)).toMatch(/^x+… \[cut by incident-bridge: 16384 of \d+ bytes kept, sha256 [0-9a-f]{12}\]$/);
   expect(row.images).toEqual(rowImagesOf(mappedHuge));
+});
+
+// Review s8: each image was cut by its own excess, so an unchanged text read as changed when another column grew.
+test('when a cut text is unchanged and another column changes, then both images hold the same cut text', () => {
+  const update: HasuraEvent = {
+    ...event(
+      { id: 1, status: 'open', note: huge },
+      { id: 1, status: 'in progress, waiting for the vendor', note: huge },
+    ),
+    op: 'UPDATE',
+  };
+  const { old, new: row } = toRowEvent(update, ['id', 'status', 'note']).data;
+  expect(row!.note).toBe(old!.note);
+  // A text that differs only beyond the cut still reads as changed.
+  const edited = toRowEvent(event({ id: 1, note: `${huge}!` }, null), ['id', 'note']).data.old!;
+  expect(edited.note).not.toBe(old!.note);
 });
 
 test('when a template reads the whole image, then the whole image is kept with its longest texts cut to fit', () => {
