@@ -22,6 +22,7 @@ const CREATE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS ${CAUGHT_UP_TABLE} (
  */
 const STATE_SQL = `
 SELECT current_user AS role, current_database() AS db,
+  current_setting('transaction_read_only') = 'on' AS read_only,
   EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE n.nspname = 'hdb_catalog' AND c.relname = 'event_log') AS has_event_log,
   n.oid IS NOT NULL AS has_schema, c.oid IS NOT NULL AS has_table,
@@ -35,6 +36,8 @@ LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'caught_up_events
 interface State {
   role: string;
   db: string;
+  /** A hot standby, or a role or database with default_transaction_read_only: the marks cannot be written. */
+  read_only: boolean;
   has_event_log: boolean;
   has_schema: boolean;
   has_table: boolean;
@@ -60,6 +63,15 @@ function createRefused(state: State, error: Error): Error {
   return new Error(
     `catch-up cannot create its table ${CAUGHT_UP_TABLE} at ${SOURCE_URL_KEY} (${error.message}): ${grant}, ` +
       `or create the table beforehand (README "Catch-up") and GRANT SELECT, INSERT on it`,
+  );
+}
+
+/** Delivered but never marked, every sweep would send its first page again: refused before delivering. */
+function readOnly(state: State): Error {
+  return new Error(
+    `catch-up cannot record what it delivers in ${CAUGHT_UP_TABLE} at ${SOURCE_URL_KEY}: the session is read-only ` +
+      `(a standby, or default_transaction_read_only): point it at the primary, or ` +
+      `ALTER ROLE ${quoted(state.role)} SET default_transaction_read_only = off`,
   );
 }
 
@@ -92,6 +104,7 @@ export async function prepareCaughtUp(pool: Pool, dryRun: boolean): Promise<bool
     throw sourceFailure(error);
   }
   if (!state.has_event_log) throw noEventLog();
+  if (!dryRun && state.read_only) throw readOnly(state);
   if (state.has_table) {
     if (!state.can_use || !state.can_read || (!dryRun && !state.can_write))
       throw grantNeeded(quoted(state.role), 'permission denied');

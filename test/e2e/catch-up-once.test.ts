@@ -192,3 +192,27 @@ test.each([
     expect(received).toEqual([]);
   },
 );
+
+// Review s8: a standby URL or a read-only role delivered, failed to mark, and re-sent the first page every sweep.
+test('when the session is read-only, then the sweep fails naming source.postgres.url before delivering', async () => {
+  const role = 'catchup_readonly_session';
+  const { db, pool } = await givenUp('readonly_session', ['1'], role);
+  await db.client.query(`CREATE ROLE ${role} LOGIN`);
+  await db.client.query(
+    `GRANT USAGE ON SCHEMA hdb_catalog TO ${role}; GRANT SELECT ON hdb_catalog.event_log TO ${role}`,
+  );
+  await db.client.query(
+    `CREATE SCHEMA incident_bridge; CREATE TABLE ${MARKS} (event_id text PRIMARY KEY, trigger_name text NOT NULL, delivered_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  await db.client.query(
+    `GRANT USAGE ON SCHEMA incident_bridge TO ${role}; GRANT SELECT, INSERT ON ${MARKS} TO ${role}`,
+  );
+  await db.client.query(`ALTER ROLE ${role} SET default_transaction_read_only = on`);
+  const { starter, received } = recordingStarter();
+
+  const failure = catchUp({ pool, starter, triggers: [TRIGGER] });
+
+  await expect(failure).rejects.toThrow(/source\.postgres\.url/);
+  await expect(failure).rejects.toThrow(/read-only/);
+  expect(received).toEqual([]);
+});
