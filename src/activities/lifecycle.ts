@@ -92,7 +92,7 @@ async function applyRowEvent(deps: LifecycleDeps, input: ApplyRowEventInput): Pr
   const targetName = targetForTrigger(deps.config, input.trigger);
   return withFailureMapping(async (signal) => {
     const target = targetNamed(deps.targets, targetName);
-    const event = withOldImage(input.event, input.previousRow);
+    const event = withOldImage(input.event, input.previousRow, input.previousRowDigest);
     const legacy = legacyKeyOf(deps, input, event);
     const { ticketColumn } = triggerConfig(deps.config, input.trigger).inbound ?? {};
     const call = { input: { ...input, event }, target, mapper: deps.mapper, ctx: { signal }, legacy, ticketColumn };

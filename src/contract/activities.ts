@@ -111,6 +111,8 @@ export interface ApplyRowEventInput {
   /** An UPDATE's `data.old` may be left out when it is `previousRow` (images.before is its digest). */
   event: RowEvent;
   previousRow?: Row;
+  /** previousRow's digest, the whole image's (a trimmed or cut previousRow has another); absent from older runs. */
+  previousRowDigest?: string | null;
   rules: LifecycleRules;
   overrides: Record<string, string>;
   /** The row's ticket as the workflow knows it: read by id, no search. Absent: searched by correlation key. */

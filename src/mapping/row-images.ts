@@ -106,8 +106,10 @@ export class RowImageTooLargeError extends Error {
  * An UPDATE whose before-image a row run left out (it was the ticket's last image, `previousRow`: the same
  * digest), with that image back, so templates and "what changed" see the event as delivered.
  */
-export function withOldImage(event: RowEvent, previousRow: Row | undefined): RowEvent {
+export function withOldImage(event: RowEvent, previousRow: Row | undefined, previousDigest?: string | null): RowEvent {
   const { op, data, images } = event;
   if (op !== 'UPDATE' || data.old || !previousRow || !images?.before) return event;
-  return digest(previousRow) === images.before ? { ...event, data: { ...data, old: previousRow } } : event;
+  // previousRow may be trimmed or cut (toRowEvent): its digest is the whole image's, which the run sends along.
+  const digestOfPrevious = previousDigest ?? digest(previousRow);
+  return digestOfPrevious === images.before ? { ...event, data: { ...data, old: previousRow } } : event;
 }

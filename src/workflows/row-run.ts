@@ -147,9 +147,10 @@ export class RowRun {
       retriedByOperator = ticketMayExist;
       this.tracker.moveTo('applying');
       const { trigger, correlationId } = this.input;
-      const { lastRow: previousRow, ticket } = this.state;
+      const { lastRow: previousRow, lastRowDigest: previousRowDigest, ticket } = this.state;
       const sent = this.boundedCarry ? forTicketCall(event, this.state) : event;
-      const apply = { trigger, correlationId, event: sent, previousRow, rules: this.rules, overrides, ticket };
+      const { rules } = this;
+      const apply = { trigger, correlationId, event: sent, previousRow, previousRowDigest, rules, overrides, ticket };
       return ticketActivities(policy).applyRowEvent(apply);
     }).catch((error: unknown) => givenUp(error, event));
     this.order.consumed(event);

@@ -1,6 +1,6 @@
 import { ROW_IMAGE_BYTES_LIMIT, type HasuraEvent } from '../../src/contract';
 import { createEventMapper, DEFAULT_MAPPING } from '../../src/mapping/mapper';
-import { rowImagesOf, RowImageTooLargeError, toRowEvent } from '../../src/mapping/row-images';
+import { rowImagesOf, RowImageTooLargeError, toRowEvent, withOldImage } from '../../src/mapping/row-images';
 
 const mapperWith = (fields: Record<string, string>) =>
   createEventMapper({ ...DEFAULT_MAPPING, defaults: { ...DEFAULT_MAPPING.defaults, fields, rowKey: ['id'] } });
@@ -84,4 +84,20 @@ test('when no text can be cut enough (a huge array), then the event is refused n
   expect(() => toRowEvent(arrayHuge, ['id', 'items'])).toThrow(RowImageTooLargeError);
   expect(() => toRowEvent(arrayHuge, ['id', 'items'])).toThrow(`${ROW_IMAGE_BYTES_LIMIT / 1024} KiB`);
   expect(() => toRowEvent(arrayHuge, undefined)).toThrow(/reads the whole image/);
+});
+
+/*
+ * Review s8 (2): a row run leaves out an UPDATE's before-image when it is the ticket's last image by digest, and the
+ * digest is the whole image's; the ticket's last image was trimmed (or cut), so the activity's digest of it never
+ * matched and the update went out without its before-image ("what changed" empty, `old.x` blank).
+ */
+test('when the ticket’s last image was trimmed, then an UPDATE sent without its before-image gets it back', () => {
+  const insert = toRowEvent({ ...event(null, { id: 1, title: 'a', blob: huge }), op: 'INSERT' }, ['id', 'title']);
+  const previousRow = insert.data.new!;
+  const full = event({ id: 1, title: 'a', blob: huge }, { id: 1, title: 'b', blob: huge });
+  const update = toRowEvent(full, ['id', 'title']);
+  const sent = { ...update, data: { old: null, new: update.data.new } };
+  expect(withOldImage(sent, previousRow, insert.images!.after).data.old).toEqual(previousRow);
+  // Another before-image than the one the ticket last received: nothing is put back.
+  expect(withOldImage(sent, previousRow, 'another digest').data.old).toBeNull();
 });
