@@ -135,7 +135,14 @@ export interface Bridge {
 /** The bridge as deployed: `node dist/src/api/main.js` and `node dist/src/worker/main.js`, each its own process. */
 export async function startBridge(
   stack: BenchStack,
-  options: { name: string; withWorker?: 'yes' | 'no'; env?: NodeJS.ProcessEnv; signal?: AbortSignal },
+  options: {
+    name: string;
+    withWorker?: 'yes' | 'no';
+    env?: NodeJS.ProcessEnv;
+    /** The worker's alone on top of `env` (e.g. its NODE_OPTIONS), so the webhook's footprint stays comparable. */
+    workerEnv?: NodeJS.ProcessEnv;
+    signal?: AbortSignal;
+  },
 ): Promise<Bridge> {
   const taskQueue = `bench-${options.name}-${randomUUID().slice(0, 8)}`;
   // Metrics stay on, as deployed, each worker on its own free ports so parallel runs never collide.
@@ -146,7 +153,7 @@ export async function startBridge(
       ? undefined
       : spawnNode(distScript('src', 'worker', 'main.js'), {
           name: `${options.name}-worker`,
-          env,
+          env: { ...env, ...options.workerEnv },
           logDir: stack.workDir,
         });
   try {
