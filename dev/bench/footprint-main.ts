@@ -10,12 +10,23 @@ import type { SectionContext } from './section';
 import { startBenchStack, startBridge } from './stack';
 import { ratio } from './timing';
 
-/** Worker environments by name, the first the baseline: `{"base":{},"c50":{"WORKER_MAX_CACHED_WORKFLOWS":"50"}}`. */
-const variantsSchema = z.record(z.string(), z.record(z.string(), z.string())).refine((v) => Object.keys(v).length > 0);
+/**
+ * Worker environments by name, the first the baseline: `{"base":{},"c50":{"WORKER_MAX_CACHED_WORKFLOWS":"50"}}`;
+ * null unsets a variable (`{"MALLOC_MMAP_THRESHOLD_":null}`: the worker without the runtime image's setting).
+ */
+const variantsSchema = z
+  .record(z.string(), z.record(z.string(), z.string().nullable()))
+  .refine((v) => Object.keys(v).length > 0);
+
+type WorkerEnv = Record<string, string | null>;
+
+/** Spawning skips undefined values, so a null here leaves the variable out of the worker's environment. */
+const asProcessEnv = (env: WorkerEnv): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value ?? undefined]));
 
 interface VariantResult {
   name: string;
-  workerEnv: Record<string, string>;
+  workerEnv: WorkerEnv;
   footprint: FootprintResult;
   /** Incidents/s at 0 ms ServiceNow latency with this worker environment (FOOTPRINT_E2E incidents; absent if 0). */
   incidentsPerSecond?: number;
@@ -35,13 +46,14 @@ async function throughput(ctx: SectionContext, workerEnv: NodeJS.ProcessEnv, amo
 async function runVariant(
   config: BenchConfig,
   workDir: string,
-  variant: { name: string; workerEnv: Record<string, string>; e2e: number },
+  variant: { name: string; workerEnv: WorkerEnv; e2e: number },
 ): Promise<VariantResult> {
   const stack = await startBenchStack({ temporal: 'dev', storage: 'sqlite', workDir, logLevel: config.logLevel });
   const ctx: SectionContext = { config, stack, signal: new AbortController().signal };
   try {
-    const incidentsPerSecond = variant.e2e > 0 ? await throughput(ctx, variant.workerEnv, variant.e2e) : undefined;
-    const footprint = await runFootprintSection(ctx, variant.workerEnv);
+    const workerEnv = asProcessEnv(variant.workerEnv);
+    const incidentsPerSecond = variant.e2e > 0 ? await throughput(ctx, workerEnv, variant.e2e) : undefined;
+    const footprint = await runFootprintSection(ctx, workerEnv);
     return { name: variant.name, workerEnv: variant.workerEnv, footprint, incidentsPerSecond };
   } finally {
     await stack.close();

@@ -5,6 +5,7 @@ import { freePort } from '../temporal/dev-server';
 import { distScript, spawnNode, type BenchChild } from './children';
 import type { StorageMode, TemporalKind } from './config';
 import { BENCH_SECRET } from './events';
+import { RUNTIME_IMAGE_ENV } from './image-env';
 import { startBenchServer } from './server';
 import { waitFor } from './timing';
 
@@ -29,7 +30,7 @@ export interface BenchStack {
   client: Client;
   workDir: string;
   logLevel: string;
-  /** Environment common to every child: Temporal, ServiceNow simulator, policy, JSON logs. */
+  /** Environment common to every child: the runtime image's, Temporal, ServiceNow simulator, policy, JSON logs. */
   childEnv(taskQueue: string, extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   close(): Promise<void>;
 }
@@ -58,6 +59,7 @@ export async function startBenchStack(options: {
       logLevel: options.logLevel,
       childEnv: (taskQueue, extra = {}) => ({
         ...process.env,
+        ...RUNTIME_IMAGE_ENV,
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_NAMESPACE: 'default',
         TEMPORAL_TASK_QUEUE: taskQueue,

@@ -1,3 +1,4 @@
+import { RUNTIME_IMAGE_ENV } from '../../dev/bench/image-env';
 import { commandOf, loadCompose, readRepoFile, repoFileExists, serviceNamed, sourceOfDistFile } from './stack-files';
 
 const APP_SERVICES = ['bridge-api', 'bridge-worker', 'servicenow-sim'];
@@ -55,6 +56,13 @@ describe('Dockerfile', () => {
     expect(instruction(runtime, 'USER')).toEqual(['node']);
     expect(instruction(runtime, 'ENV')).toContain('NODE_ENV=production');
     expect(instruction(runtime, 'EXPOSE').join(' ').split(/\s+/)).toEqual(expect.arrayContaining(['3000', '9464']));
+  });
+
+  test('when a process of the image starts, then it has the environment the benchmark measured its children with', () => {
+    const set = instruction(runtime, 'ENV').flatMap((line) => line.split(/\s+/));
+    const measured = Object.entries(RUNTIME_IMAGE_ENV).map(([name, value]) => `${name}=${value}`);
+    expect(measured.length).toBeGreaterThan(0);
+    expect(set).toEqual(expect.arrayContaining(measured));
   });
 
   test('when the default CMD runs, then it starts a dist file compiled from an existing source', () => {
