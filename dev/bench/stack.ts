@@ -58,8 +58,9 @@ export async function startBenchStack(options: {
       workDir: options.workDir,
       logLevel: options.logLevel,
       childEnv: (taskQueue, extra = {}) => ({
-        ...process.env,
+        // The image's first, so the same variable in the benchmark's environment still tries a setting.
         ...RUNTIME_IMAGE_ENV,
+        ...process.env,
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_NAMESPACE: 'default',
         TEMPORAL_TASK_QUEUE: taskQueue,
