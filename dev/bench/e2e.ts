@@ -62,7 +62,7 @@ async function priced(
 }
 
 /** From the first request to the last accepted event's incident stored by the simulator. */
-async function timeIncidents(ctx: SectionContext, load: LoadOptions, latencyMs: number): Promise<IncidentRun> {
+export async function timeIncidents(ctx: SectionContext, load: LoadOptions, latencyMs: number): Promise<IncidentRun> {
   const { simulator } = ctx.stack;
   simulator.reset();
   simulator.setFaults({ latencyMs });

@@ -28,11 +28,15 @@ const PARKED_CEILING_MB = 300;
  * error: each event parks after one call and waits for an operator, as real stuck events would.
  * (The simulator's injected 400 is an HTML page, which the client rightly treats as transient.)
  */
-export async function runFootprintSection(ctx: SectionContext): Promise<FootprintResult> {
+export async function runFootprintSection(
+  ctx: SectionContext,
+  workerEnv?: NodeJS.ProcessEnv,
+): Promise<FootprintResult> {
   const { simulator, client } = ctx.stack;
   const bridge = await startBridge(ctx.stack, {
     name: 'footprint',
     env: { SERVICENOW_PASSWORD: 'not-the-password' },
+    workerEnv,
     signal: ctx.signal,
   });
   const worker = bridge.worker;

@@ -5,6 +5,7 @@ import { freePort } from '../temporal/dev-server';
 import { distScript, spawnNode, type BenchChild } from './children';
 import type { StorageMode, TemporalKind } from './config';
 import { BENCH_SECRET } from './events';
+import { RUNTIME_IMAGE_ENV } from './image-env';
 import { startBenchServer } from './server';
 import { waitFor } from './timing';
 
@@ -29,7 +30,7 @@ export interface BenchStack {
   client: Client;
   workDir: string;
   logLevel: string;
-  /** Environment common to every child: Temporal, ServiceNow simulator, policy, JSON logs. */
+  /** Environment common to every child: the runtime image's, Temporal, ServiceNow simulator, policy, JSON logs. */
   childEnv(taskQueue: string, extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   close(): Promise<void>;
 }
@@ -57,6 +58,8 @@ export async function startBenchStack(options: {
       workDir: options.workDir,
       logLevel: options.logLevel,
       childEnv: (taskQueue, extra = {}) => ({
+        // The image's first, so the same variable in the benchmark's environment still tries a setting.
+        ...RUNTIME_IMAGE_ENV,
         ...process.env,
         TEMPORAL_ADDRESS: server.address,
         TEMPORAL_NAMESPACE: 'default',
@@ -135,7 +138,14 @@ export interface Bridge {
 /** The bridge as deployed: `node dist/src/api/main.js` and `node dist/src/worker/main.js`, each its own process. */
 export async function startBridge(
   stack: BenchStack,
-  options: { name: string; withWorker?: 'yes' | 'no'; env?: NodeJS.ProcessEnv; signal?: AbortSignal },
+  options: {
+    name: string;
+    withWorker?: 'yes' | 'no';
+    env?: NodeJS.ProcessEnv;
+    /** The worker's alone on top of `env` (e.g. its NODE_OPTIONS), so the webhook's footprint stays comparable. */
+    workerEnv?: NodeJS.ProcessEnv;
+    signal?: AbortSignal;
+  },
 ): Promise<Bridge> {
   const taskQueue = `bench-${options.name}-${randomUUID().slice(0, 8)}`;
   // Metrics stay on, as deployed, each worker on its own free ports so parallel runs never collide.
@@ -146,7 +156,7 @@ export async function startBridge(
       ? undefined
       : spawnNode(distScript('src', 'worker', 'main.js'), {
           name: `${options.name}-worker`,
-          env,
+          env: { ...env, ...options.workerEnv },
           logDir: stack.workDir,
         });
   try {

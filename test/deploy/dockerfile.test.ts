@@ -1,3 +1,4 @@
+import { RUNTIME_IMAGE_ENV } from '../../dev/bench/image-env';
 import { commandOf, loadCompose, readRepoFile, repoFileExists, serviceNamed, sourceOfDistFile } from './stack-files';
 
 const APP_SERVICES = ['bridge-api', 'bridge-worker', 'servicenow-sim'];
@@ -29,6 +30,12 @@ function instruction(stage: Stage, keyword: string): string[] {
     .map((line) => line.slice(keyword.length + 1).trim());
 }
 
+/** A stage's ENV variables, unquoted as Docker does (`ENV A=1 B="x y"`). */
+function envOf(stage: Stage): Record<string, string> {
+  const pairs = instruction(stage, 'ENV').flatMap((line) => [...line.matchAll(/(\w+)=(?:"([^"]*)"|(\S*))/g)]);
+  return Object.fromEntries(pairs.map(([, name, quoted, bare]) => [name, quoted ?? bare]));
+}
+
 const stages = dockerfileStages();
 const runtime = stages.at(-1)!;
 const compose = loadCompose();
@@ -55,6 +62,11 @@ describe('Dockerfile', () => {
     expect(instruction(runtime, 'USER')).toEqual(['node']);
     expect(instruction(runtime, 'ENV')).toContain('NODE_ENV=production');
     expect(instruction(runtime, 'EXPOSE').join(' ').split(/\s+/)).toEqual(expect.arrayContaining(['3000', '9464']));
+  });
+
+  test('when a process of the image starts, then it has the environment the benchmark measured its children with', () => {
+    expect(Object.keys(RUNTIME_IMAGE_ENV).length).toBeGreaterThan(0);
+    expect(envOf(runtime)).toEqual(expect.objectContaining(RUNTIME_IMAGE_ENV));
   });
 
   test('when the default CMD runs, then it starts a dist file compiled from an existing source', () => {
