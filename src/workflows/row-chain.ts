@@ -106,10 +106,12 @@ function joinGapPieces(links: ChainLink[], edges: Edges, previous: Map<ChainLink
     .filter((head) => head.before !== null)
     .sort(byTime);
   for (const head of pieces) {
+    // Equal stamps around the gap: one transaction. An INSERT stamped at the piece's first change is not the
+    // piece's life (it follows the piece's DELETE instead: addLifeEdges), an earlier one's tail may be.
     const open = links
-      .filter(isInsert)
+      .filter((insert) => isInsert(insert) && insert.at < head.at)
       .map((insert) => tailOf(insert, next))
-      .filter((tail) => tail.after !== null && tail.at < head.at);
+      .filter((tail) => tail.after !== null && tail.at <= head.at);
     const tail = open.sort(byTime).at(-1);
     if (!tail) continue;
     addEdge(edges, tail, head);
@@ -118,7 +120,19 @@ function joinGapPieces(links: ChainLink[], edges: Edges, previous: Map<ChainLink
   }
 }
 
-function addLifeEdges(links: ChainLink[], edges: Edges, previous: Map<ChainLink, ChainLink>, lives: Lives) {
+/** The newest created_at of the chain `head` starts. */
+function lastStampOf(head: ChainLink, next: Map<ChainLink, ChainLink>): string {
+  let at = head.at;
+  const visited = new Set<ChainLink>([head]);
+  for (let link = next.get(head); link && !visited.has(link); link = next.get(link)) {
+    visited.add(link);
+    if (link.at > at) at = link.at;
+  }
+  return at;
+}
+
+function addLifeEdges(links: ChainLink[], edges: Edges, previous: Map<ChainLink, ChainLink>, order: OrderOf) {
+  const { lives, floor } = order;
   if (lives === 'joined') joinGapPieces(links, edges, previous);
   const next = new Map([...previous].map(([consumer, maker]) => [maker, consumer]));
   const inserts = links.filter(isInsert);
@@ -129,9 +143,12 @@ function addLifeEdges(links: ChainLink[], edges: Edges, previous: Map<ChainLink,
     if (lives === 'legacy') return head.before === null;
     // After a gap the key existed from the piece's first change on: an INSERT stamped since then came after it.
     if (head.before !== null) return insert.at >= head.at;
-    // An open life whose last known change is stamped before this life began most likely ended before it (its
-    // DELETE not delivered yet): it is placed after, but only as a guess that supersedes nothing (chainOrder).
-    return lives === 'joined' || tailOf(insert, next).at >= head.at;
+    const tail = tailOf(insert, next).at;
+    // Certain (it supersedes) only when the open life has a change stamped after every change of the ended one.
+    if (lives === 'apart') return tail > lastStampOf(head, next);
+    // Otherwise a guess that orders only: an open life stamped before this life began most likely ended before
+    // it (its DELETE not delivered yet) — unless it is older than a forgotten change: its DELETE may be forgotten.
+    return floor === undefined || tail >= floor || tail >= head.at;
   };
   for (const [deleted, head] of heads)
     for (const insert of inserts) if (follows(insert, head)) addEdge(edges, deleted, insert);
@@ -165,16 +182,22 @@ export interface ChainOrder {
 /** How lives are told apart: before patch 12-review-lives-and-floor; apart; apart, with gap pieces joined. */
 type Lives = 'legacy' | 'apart' | 'joined';
 
-function edgesOf(list: ChainLink[], lives: Lives): Edges {
+/** `floor`: the newest created_at of the changes the row run forgot (RowOrderState.forgottenFloor). */
+interface OrderOf {
+  lives: Lives;
+  floor?: string;
+}
+
+function edgesOf(list: ChainLink[], order: OrderOf): Edges {
   const edges: Edges = new Map(list.map((link) => [link, new Set<ChainLink>()]));
-  addLifeEdges(list, edges, addImageEdges(list, edges), lives);
+  addLifeEdges(list, edges, addImageEdges(list, edges), order);
   return edges;
 }
 
 /** The database's order of a row's remembered changes, as far as images and created_at tell it. */
-export function chainOrder(links: readonly ChainLink[], livesApart = true): ChainOrder {
+export function chainOrder(links: readonly ChainLink[], livesApart = true, floor?: string): ChainOrder {
   const list = [...links];
-  const certain = edgesOf(list, livesApart ? 'apart' : 'legacy');
+  const certain = edgesOf(list, { lives: livesApart ? 'apart' : 'legacy' });
   const followed = new Set(list.filter((link) => certain.get(link)!.size > 0).map((link) => link.id));
-  return { order: topological(list, livesApart ? edgesOf(list, 'joined') : certain), followed };
+  return { order: topological(list, livesApart ? edgesOf(list, { lives: 'joined', floor }) : certain), followed };
 }

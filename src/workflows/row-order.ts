@@ -163,7 +163,7 @@ export class RowOrder {
   }
 
   private reorder(): ChainLink | undefined {
-    const { order, followed } = chainOrder(this.state.links, this.rules.livesAndFloor);
+    const { order, followed } = chainOrder(this.state.links, this.rules.livesAndFloor, this.state.forgottenFloor);
     const newest = order.at(-1);
     if (this.rules.keepOpenHeads) return this.keepHeads(order, openHeads(order, followed));
     const applied = this.applied;

@@ -53,6 +53,58 @@ test('when a middle life has a gap and the row is deleted in the end, then in-or
   expect(together.applied?.id).toBe(events.at(-1)!.eventId);
 });
 
+// Review s8b HIGH-1: the re-INSERT's transaction began before the previous life's last UPDATE, whose DELETE arrives late.
+test('when a life’s DELETE arrives after the next life’s, then the row’s last DELETE is still applied', () => {
+  const history = new RowHistory('0000000c');
+  const insert = history.change('INSERT', { id: 1, life: 1 }, stampAt(0));
+  const update = history.change('UPDATE', { id: 1, life: 1, n: 1 }, stampAt(5));
+  const lateDelete = history.change('DELETE', null, stampAt(6));
+  const again = history.change('INSERT', { id: 1, life: 2 }, stampAt(3)); // began at 3, wrote after the DELETE
+  const last = history.change('DELETE', null, stampAt(8));
+  const order = new RowOrder(undefined);
+  for (const event of [insert, update, again, last, lateDelete]) deliverBatch(order, [event]);
+  expect(order.applied?.id).toBe(last.eventId);
+});
+
+// Review s8b HIGH-2: a gap after the first INSERT left that life open; once its DELETE was forgotten, it came back.
+test('when a gap follows the first INSERT and 150 lives follow, then in-order deliveries never go back to it', () => {
+  const history = new RowHistory('0000000d');
+  let second = 0;
+  const next = (op: 'INSERT' | 'UPDATE' | 'DELETE', row: Record<string, unknown> | null) =>
+    history.change(op, row, stampAt((second += 1)));
+  const events = [next('INSERT', { id: 1, life: 1, status: 'new' })];
+  next('UPDATE', { id: 1, life: 1, status: 'new', notes: 'x' }); // not reported: the trigger listens to `status`
+  events.push(next('UPDATE', { id: 1, life: 1, status: 'open', notes: 'x' }), next('DELETE', null));
+  for (let life = 2; life < 152; life += 1)
+    events.push(next('INSERT', { id: 1, life, n: 0 }), next('UPDATE', { id: 1, life, n: 1 }), next('DELETE', null));
+  const order = new RowOrder(undefined);
+  const backToFirst = events.filter((event, index) => {
+    deliverBatch(order, [event]);
+    return index > 0 && order.applied?.id === events[0].eventId;
+  });
+  expect(backToFirst).toEqual([]);
+  expect(order.applied?.id).toBe(events.at(-1)!.eventId);
+});
+
+// Review s8b 3: an UPDATE of a column the trigger does not list, inside one transaction: equal stamps around the gap.
+test('when a gap falls inside one transaction and the row is deleted later, then the ticket ends resolved', () => {
+  const history = new RowHistory('0000000e');
+  const events = [
+    history.change('INSERT', { id: 1, life: 1 }, stampAt(1)),
+    history.change('UPDATE', { id: 1, life: 1, status: 'a' }, stampAt(2)),
+  ];
+  history.change('UPDATE', { id: 1, life: 1, status: 'a', notes: 'x' }, stampAt(2)); // not reported
+  events.push(
+    history.change('UPDATE', { id: 1, life: 1, status: 'b', notes: 'x' }, stampAt(2)),
+    history.change('DELETE', null, stampAt(3)),
+    history.change('INSERT', { id: 1, life: 2 }, stampAt(4)),
+    history.change('DELETE', null, stampAt(5)),
+  );
+  const order = new RowOrder(undefined);
+  for (const event of events) deliverBatch(order, [event]);
+  expect(order.applied?.id).toBe(events.at(-1)!.eventId);
+});
+
 /** mulberry32: the same pseudo-random sequence for a seed on every machine. */
 function random(seed: number): () => number {
   let a = seed >>> 0;
