@@ -45,12 +45,15 @@ function byImage(links: ChainLink[], side: 'before' | 'after'): Map<string, Chai
   return index;
 }
 
+/** Each change's unique neighbour along image edges: its predecessor (`previous`) or successor (`next`). */
+type Steps = Map<ChainLink, ChainLink>;
+
 /** Image edges; returns each change's unique predecessor, for the life edges. */
-function addImageEdges(links: ChainLink[], edges: Edges): Map<ChainLink, ChainLink> {
+function addImageEdges(links: ChainLink[], edges: Edges): Steps {
   const movers = links.filter((link) => known(link) && changesRow(link));
   const made = byImage(movers, 'after');
   const consumed = byImage(movers, 'before');
-  const previous = new Map<ChainLink, ChainLink>();
+  const previous: Steps = new Map();
   for (const [image, [maker, ...others]] of made) {
     const consumers = consumed.get(image) ?? [];
     if (others.length > 0 || consumers.length !== 1) continue;
@@ -66,40 +69,31 @@ function addImageEdges(links: ChainLink[], edges: Edges): Map<ChainLink, ChainLi
   return previous;
 }
 
-/** The first change of a chain of image edges (cycles end the walk where they close). */
-function headOf(link: ChainLink, previous: Map<ChainLink, ChainLink>): ChainLink {
-  const visited = new Set<ChainLink>([link]);
-  let head = link;
-  for (let before = previous.get(head); before && !visited.has(before); before = previous.get(head)) {
-    visited.add(before);
-    head = before;
-  }
-  return head;
+/** The changes from `link` along `steps` (image edges, either way); cycles end the walk where they close. */
+function walk(link: ChainLink, steps: Steps): ChainLink[] {
+  const visited = new Set([link]);
+  for (let step = steps.get(link); step && !visited.has(step); step = steps.get(step)) visited.add(step);
+  return [...visited];
 }
+
+/** The first change of a chain of image edges. */
+const headOf = (link: ChainLink, previous: Steps): ChainLink => walk(link, previous).at(-1)!;
 
 const byTime = (a: ChainLink, b: ChainLink) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1);
 
 const isInsert = (link: ChainLink) => known(link) && link.before === null && link.after !== null;
 const isDelete = (link: ChainLink) => known(link) && link.after === null && link.before !== null;
 
-/** The last change of the image chain `link` starts (cycles end the walk where they close). */
-function tailOf(link: ChainLink, next: Map<ChainLink, ChainLink>): ChainLink {
-  const visited = new Set<ChainLink>([link]);
-  let tail = link;
-  for (let after = next.get(tail); after && !visited.has(after); after = next.get(tail)) {
-    visited.add(after);
-    tail = after;
-  }
-  return tail;
-}
+/** The last change of the image chain `link` starts. */
+const tailOf = (link: ChainLink, next: Steps): ChainLink => walk(link, next).at(-1)!;
 
 /**
  * A DELETE whose chain starts after a gap (an UPDATE whose before-image no known change made) ends the open life
  * whose last known change was stamped before that piece's first: joined, that life counts as ended. A guess
  * (the piece's real head may merely not have arrived yet): it orders, but supersedes nothing (chainOrder).
  */
-function joinGapPieces(links: ChainLink[], edges: Edges, previous: Map<ChainLink, ChainLink>): void {
-  const next = new Map([...previous].map(([consumer, maker]) => [maker, consumer]));
+function joinGapPieces(links: ChainLink[], edges: Edges, chain: { previous: Steps; next: Steps }): void {
+  const { previous, next } = chain;
   const pieces = links
     .filter(isDelete)
     .map((deleted) => headOf(deleted, previous))
@@ -121,20 +115,13 @@ function joinGapPieces(links: ChainLink[], edges: Edges, previous: Map<ChainLink
 }
 
 /** The newest created_at of the chain `head` starts. */
-function lastStampOf(head: ChainLink, next: Map<ChainLink, ChainLink>): string {
-  let at = head.at;
-  const visited = new Set<ChainLink>([head]);
-  for (let link = next.get(head); link && !visited.has(link); link = next.get(link)) {
-    visited.add(link);
-    if (link.at > at) at = link.at;
-  }
-  return at;
-}
+const lastStampOf = (head: ChainLink, next: Steps): string =>
+  walk(head, next).reduce((at, link) => (link.at > at ? link.at : at), head.at);
 
-function addLifeEdges(links: ChainLink[], edges: Edges, previous: Map<ChainLink, ChainLink>, order: OrderOf) {
+function addLifeEdges(links: ChainLink[], edges: Edges, previous: Steps, order: OrderOf) {
   const { lives, floor } = order;
-  if (lives === 'joined') joinGapPieces(links, edges, previous);
-  const next = new Map([...previous].map(([consumer, maker]) => [maker, consumer]));
+  const next: Steps = new Map([...previous].map(([consumer, maker]) => [maker, consumer]));
+  if (lives === 'joined') joinGapPieces(links, edges, { previous, next });
   const inserts = links.filter(isInsert);
   const heads = new Map(links.filter(isDelete).map((deleted) => [deleted, headOf(deleted, previous)]));
   const ended = new Set(lives === 'legacy' ? [] : [...heads.values()].filter((head) => head.before === null));

@@ -6,10 +6,11 @@ import type { RowOrder } from '../../src/workflows/row-order';
 export class RowHistory {
   private serial = 0;
   private current: Row | null = null;
+  private second = 0;
 
   constructor(private readonly prefix: string) {}
 
-  /** The next change, stamped `createdAt` (Hasura's zone-less text); `reported: false` leaves a gap. */
+  /** The next change, stamped `createdAt` (Hasura's zone-less text); one not delivered leaves a gap. */
   change(op: HasuraOp, row: Row | null, createdAt: string): RowEvent {
     this.serial += 1;
     const old = op === 'INSERT' ? null : this.current;
@@ -25,6 +26,11 @@ export class RowHistory {
       data: { old, new: row },
       sessionVariables: null,
     });
+  }
+
+  /** The next change, one second after the previous one `next` made. */
+  next(op: HasuraOp, row: Row | null): RowEvent {
+    return this.change(op, row, stampAt((this.second += 1)));
   }
 }
 

@@ -30,16 +30,20 @@ function deliver(order: RowOrder, event: RowEvent): void {
   if (next) order.consumed(next);
 }
 
+/** A life of `updates` UPDATEs after its INSERT, then its DELETE, each delivered alone. */
+function deliverLife(order: RowOrder, row: Row, updates: number): { first: RowEvent; deleted: RowEvent } {
+  const first = change('INSERT', { ...row, n: 0 });
+  deliver(order, first);
+  for (let n = 1; n <= updates; n += 1) deliver(order, change('UPDATE', { ...row, n }));
+  const deleted = change('DELETE', null);
+  deliver(order, deleted);
+  return { first, deleted };
+}
+
 test('when an INSERT evicted from the 200-link window is redelivered after the key was deleted again, then it is not applied', () => {
   const order = new RowOrder(undefined);
-  const first = change('INSERT', { id: 7, title: 'first life', n: 0 });
-  deliver(order, first);
-  for (let n = 1; n <= 250; n += 1) deliver(order, change('UPDATE', { id: 7, title: 'first life', n }));
-  deliver(order, change('DELETE', null));
-  deliver(order, change('INSERT', { id: 7, title: 'second life', n: 0 }));
-  for (let n = 1; n <= 3; n += 1) deliver(order, change('UPDATE', { id: 7, title: 'second life', n }));
-  const lastDelete = change('DELETE', null);
-  deliver(order, lastDelete);
+  const { first } = deliverLife(order, { id: 7, title: 'first life' }, 250);
+  const lastDelete = deliverLife(order, { id: 7, title: 'second life' }, 3).deleted;
   expect(order.applied?.id).toBe(lastDelete.eventId);
 
   expect(order.add(first)).toBe(false);
@@ -96,13 +100,8 @@ test('when the remembered ids would push open heads that fit without them over t
  */
 test('when an INSERT older than every remembered id is redelivered after the key was deleted, re-inserted and deleted, then it is not applied', () => {
   const order = new RowOrder(undefined);
-  const first = change('INSERT', { id: 10, title: 'first life', n: 0 });
-  deliver(order, first);
-  for (let n = 1; n <= 4_300; n += 1) deliver(order, change('UPDATE', { id: 10, title: 'first life', n }));
-  deliver(order, change('DELETE', null));
-  deliver(order, change('INSERT', { id: 10, title: 'second life', n: 0 }));
-  const lastDelete = change('DELETE', null);
-  deliver(order, lastDelete);
+  const { first } = deliverLife(order, { id: 10, title: 'first life' }, 4_300);
+  const lastDelete = deliverLife(order, { id: 10, title: 'second life' }, 0).deleted;
   expect(order.state.forgotten).not.toContain(first.eventId); // past the remembered ids: placed as a change
 
   // The next run (continued as new, or resumed after idle) knows it as well as this one.
@@ -118,9 +117,7 @@ test('when an INSERT older than every remembered id is redelivered after the key
 
 test('when a new INSERT follows hundreds of forgotten changes and a DELETE, then it is applied (the floor is no horizon)', () => {
   const order = new RowOrder(undefined);
-  deliver(order, change('INSERT', { id: 11, n: 0 }));
-  for (let n = 1; n <= 500; n += 1) deliver(order, change('UPDATE', { id: 11, n }));
-  deliver(order, change('DELETE', null));
+  deliverLife(order, { id: 11 }, 500);
   expect(order.state.forgottenFloor).toBeDefined();
   const again = change('INSERT', { id: 11, n: 0, life: 2 });
   deliver(order, again);
@@ -161,10 +158,7 @@ test('when one transaction changes a row hundreds of times, deletes it and inser
 test('when a state carried from a run before the floor is resumed, then a redelivered old INSERT is dropped all the same', () => {
   const before = { keepOpenHeads: true, rememberForgotten: true, livesAndFloor: false };
   const order = new RowOrder(undefined, before);
-  const first = change('INSERT', { id: 15, n: 0 });
-  deliver(order, first);
-  for (let n = 1; n <= 4_300; n += 1) deliver(order, change('UPDATE', { id: 15, n }));
-  deliver(order, change('DELETE', null));
+  const { first } = deliverLife(order, { id: 15 }, 4_300);
   const state = { seen: [], pending: [], applied: 4_302, skipped: 0, order: order.state };
   const carried = JSON.parse(JSON.stringify(nextRunState(state, true, true, false).carried)) as RowState;
   expect(carried.order?.forgottenFloor).toBeUndefined();
