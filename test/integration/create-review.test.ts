@@ -21,7 +21,9 @@ describe.each(Object.keys(SINGLE_EVENT_WORKFLOWS) as (keyof typeof SINGLE_EVENT_
       // Attempt 1 stalls before its POST leaves (a frozen worker, slow token requests) and would send it only after
       // the retry's late check has looked: Temporal timed the attempt out, but nothing told the activity.
       target.createFailures = [{ answer: 'hang', sentWhen: afterCall('find', 2) }];
-      const handle = await start(taskQueue, input({ policy: { attemptTimeoutMs: 1_000 } }));
+      // 3 s, not less: the retry must finish its lookup, create and check inside one attempt on a busy CI machine,
+      // or it too times out and the event parks after the policy's 3 attempts (CI, 2026-12-03).
+      const handle = await start(taskQueue, input({ policy: { attemptTimeoutMs: 3_000 } }));
       expect(await handle.result()).toMatchObject({ status: 'created', duplicatesCancelled: 0 });
       expect(target.calls).toEqual(['create', 'find', 'create', 'find']);
       await expectOneReported(target, handle);
