@@ -1,20 +1,27 @@
-import { TicketUnavailableError, TicketValidationError } from '../errors';
-import { CORRELATION_MATCH_LIMIT } from '../correlation-matches';
+import { TicketValidationError } from '../errors';
 import { TargetHttp, type HttpAnswer, type HttpCall } from '../http';
+import { LookupBatcher } from '../lookup-batcher';
 import type { CallContext, PooledTarget, TicketFields, TicketRef } from '../ticket-target';
 import { createAuthProvider } from './auth';
 import { classifyResponse, SERVICENOW } from './classify';
+import { batchable, LOOKUP_BATCH_KEYS, lookupQuery, recordsByKey, REF_FIELDS } from './lookups';
 import { DEFAULT_TABLE, type ServiceNowOptions } from './options';
-import { asRecord, checkCorrelationId, createdThenNumber, limitLengths, resultOf, stringField } from './records';
-import type { TableRecord } from './records';
+import {
+  asRecord,
+  checkCorrelationId,
+  createdThenNumber,
+  limitLengths,
+  listOf,
+  resultOf,
+  ticketRef,
+  type TableRecord,
+} from './records';
 import { moreAfter, sweepQuery, totalOf, type SweepPage, type UpdatedSinceQuery } from './sweep-query';
 
 export const CORRELATION_DISPLAY = 'incident-bridge';
-const REF_FIELDS = 'sys_id,number,state,sys_created_on';
 const STATE_IN_PROGRESS = '2';
 const STATE_RESOLVED = '6';
 const STATE_CANCELED = '8';
-const CLOSED_STATES: ReadonlySet<string> = new Set(['6', '7', '8']);
 
 type TableCall = Omit<HttpCall, 'headers'>;
 
@@ -40,6 +47,8 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
   private readonly tablePath: string;
   private readonly http: TargetHttp;
   private readonly auth: ReturnType<typeof createAuthProvider>;
+  /** Only under a rate limit: there a lookup waits for a turn anyway, and the ones waiting can share it. */
+  private readonly lookups?: LookupBatcher;
   private readonly writeQuery: Record<string, string> = {
     sysparm_fields: REF_FIELDS,
     sysparm_exclude_reference_link: 'true',
@@ -57,6 +66,8 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
     const baseUrl = this.instanceUrl;
     this.http = new TargetHttp({ system: SERVICENOW, baseUrl, requestTimeoutMs, now, requestsPerSecond });
     this.auth = createAuthProvider(options.auth, this.http, now);
+    const batching = { maxKeys: LOOKUP_BATCH_KEYS, system: SERVICENOW };
+    if (requestsPerSecond) this.lookups = new LookupBatcher((ids) => this.findMany(ids), batching);
     if (options.inputDisplayValue) this.writeQuery.sysparm_input_display_value = 'true';
   }
 
@@ -69,16 +80,28 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
 
   async findByCorrelation(correlationId: string, ctx: CallContext = {}) {
     checkCorrelationId(correlationId);
-    const query = {
-      sysparm_query: `correlation_id=${correlationId}^ORDERBYsys_created_on`,
-      sysparm_fields: REF_FIELDS,
-      sysparm_exclude_reference_link: 'true',
-      sysparm_limit: CORRELATION_MATCH_LIMIT,
-    };
-    const call: TableCall = { operation: 'findByCorrelation', method: 'GET', url: this.tablePath, query };
-    const result = await this.callTable({ ...call, signal: ctx.signal });
-    if (!Array.isArray(result)) throw new TicketUnavailableError('ServiceNow query answer is not a list');
-    return result.map((record) => this.toRef(asRecord(record))).sort(createdThenNumber);
+    if (this.lookups && batchable(correlationId)) return this.lookups.find(correlationId, ctx.signal);
+    return this.findAlone(correlationId, ctx.signal);
+  }
+
+  private async findAlone(correlationId: string, signal?: AbortSignal): Promise<TicketRef[]> {
+    const call: TableCall = { operation: 'findByCorrelation', method: 'GET', url: this.tablePath, signal };
+    const result = await this.callTable({ ...call, query: lookupQuery([correlationId]) });
+    return this.refsOf(listOf(result));
+  }
+
+  /** The LookupBatcher's query: one GET for the keys, or one each when that page may be cut. */
+  private async findMany(correlationIds: string[]): Promise<Map<string, TicketRef[]>> {
+    const found = new Map<string, TicketRef[]>();
+    if (correlationIds.length === 1) return found.set(correlationIds[0], await this.findAlone(correlationIds[0]));
+    const query = lookupQuery(correlationIds);
+    const answer = await this.sendTable({ operation: 'findByCorrelations', method: 'GET', url: this.tablePath, query });
+    const byKey = recordsByKey(answer, listOf(resultOf(answer)), correlationIds);
+    for (const id of correlationIds) {
+      const records = byKey?.get(id);
+      found.set(id, records ? this.refsOf(records) : await this.findAlone(id));
+    }
+    return found;
   }
 
   async get(ref: TicketRef, ctx: CallContext = {}) {
@@ -105,9 +128,10 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
     };
     const call: TableCall = { operation: 'listUpdatedSince', method: 'GET', url: this.tablePath, query };
     const answer = await this.sendTable({ ...call, signal: ctx.signal });
-    const result = resultOf(answer);
-    if (!Array.isArray(result)) throw new TicketUnavailableError('ServiceNow query answer is not a list');
-    return Object.assign(result.map(asRecord), { more: moreAfter(answer, request.limit), total: totalOf(answer) });
+    return Object.assign(listOf(resultOf(answer)).map(asRecord), {
+      more: moreAfter(answer, request.limit),
+      total: totalOf(answer),
+    });
   }
 
   update(ref: TicketRef, fields: TicketFields, ctx: CallContext = {}) {
@@ -158,17 +182,13 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
     return response;
   }
 
+  /** Oldest first, as every lookup answers. */
+  private refsOf(records: unknown[]): TicketRef[] {
+    return records.map((record) => this.toRef(asRecord(record))).sort(createdThenNumber);
+  }
+
   private toRef(record: TableRecord): TicketRef {
-    const id = stringField(record, 'sys_id');
-    const state = stringField(record, 'state');
-    return {
-      id,
-      number: stringField(record, 'number'),
-      state,
-      createdAt: stringField(record, 'sys_created_on'),
-      closed: CLOSED_STATES.has(state),
-      url: `${this.instanceUrl}/nav_to.do?uri=${this.table}.do?sys_id=${id}`,
-    };
+    return ticketRef(record, (id) => `${this.instanceUrl}/nav_to.do?uri=${this.table}.do?sys_id=${id}`);
   }
 
   private async patch(operation: string, ref: TicketRef, body: TicketFields, ctx: CallContext): Promise<TicketRef> {

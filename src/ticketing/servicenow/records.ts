@@ -2,7 +2,7 @@ import { CORRELATION_ID_MAX_LENGTH } from '../../contract';
 import { TicketUnavailableError, TicketValidationError } from '../errors';
 import { oldestFirst } from '../correlation-matches';
 import { parseJson, type HttpAnswer } from '../http';
-import type { TicketFields } from '../ticket-target';
+import type { TicketFields, TicketRef } from '../ticket-target';
 import { truncateCodePoints } from '../truncate';
 import { SERVICENOW } from './classify';
 
@@ -14,6 +14,11 @@ export function resultOf(response: HttpAnswer): unknown {
   return (parseJson(response, SERVICENOW) as { result?: unknown } | null)?.result;
 }
 
+export function listOf(result: unknown): unknown[] {
+  if (Array.isArray(result)) return result;
+  throw new TicketUnavailableError('ServiceNow query answer is not a list');
+}
+
 export function asRecord(result: unknown): TableRecord {
   if (result && typeof result === 'object' && !Array.isArray(result)) return result as TableRecord;
   throw new TicketUnavailableError('ServiceNow answer carries no record');
@@ -23,6 +28,16 @@ export function stringField(record: TableRecord, name: string): string {
   const value = record[name];
   if (typeof value === 'string') return value;
   throw new TicketUnavailableError(`ServiceNow record lacks the ${name} field`);
+}
+
+const CLOSED_STATES: ReadonlySet<string> = new Set(['6', '7', '8']);
+
+/** A record read with REF_FIELDS as the target's reference; `link` gives the record's page. */
+export function ticketRef(record: TableRecord, link: (sysId: string) => string): TicketRef {
+  const id = stringField(record, 'sys_id');
+  const state = stringField(record, 'state');
+  const [number, createdAt] = [stringField(record, 'number'), stringField(record, 'sys_created_on')];
+  return { id, number, state, createdAt, closed: CLOSED_STATES.has(state), url: link(id) };
 }
 
 /** sys_created_on has one-second resolution: the number breaks ties between same-second duplicates. */

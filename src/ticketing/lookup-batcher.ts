@@ -1,0 +1,64 @@
+import { TicketUnavailableError } from './errors';
+import { untilAborted } from './http/network-error';
+import type { TicketRef } from './ticket-target';
+
+/** Tickets per correlation key, oldest first, from one query for all of them. */
+export type LookMany = (correlationIds: string[]) => Promise<Map<string, TicketRef[]>>;
+
+interface Waiting {
+  correlationId: string;
+  signal?: AbortSignal;
+  resolve: (found: TicketRef[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Lookups by correlation key against a rate-limited target, sent as one query while another is on its way.
+ * After an outage every retry looks its key up before it creates: one call each spent half the API's limit on
+ * reads. A lookup that finds no query in flight goes at once, alone, so an idle bridge waits for nothing; the
+ * ones that arrive meanwhile wait for it to come back and go together. Each query is sent after every lookup
+ * in it was asked, so a late-duplicate check still sees what committed before it looked.
+ */
+export class LookupBatcher {
+  #waiting: Waiting[] = [];
+  #inFlight = false;
+
+  constructor(
+    private readonly lookMany: LookMany,
+    private readonly options: { maxKeys: number; system: string },
+  ) {}
+
+  find(correlationId: string, signal?: AbortSignal): Promise<TicketRef[]> {
+    const answer = new Promise<TicketRef[]>((resolve, reject) => {
+      this.#waiting.push({ correlationId, signal, resolve, reject });
+    });
+    this.#sendNext();
+    // The caller's attempt may end first: it is answered with the abort at once; the query goes on for the rest.
+    return untilAborted(answer, signal, this.options.system);
+  }
+
+  #sendNext(): void {
+    if (this.#inFlight) return;
+    this.#waiting = this.#waiting.filter((waiting) => !waiting.signal?.aborted);
+    const batch = this.#waiting.splice(0, this.options.maxKeys);
+    if (batch.length === 0) return;
+    this.#inFlight = true;
+    const keys = [...new Set(batch.map((waiting) => waiting.correlationId))];
+    this.lookMany(keys)
+      .then(
+        (found) => batch.forEach((waiting) => answer(waiting, found.get(waiting.correlationId))),
+        (error: unknown) => batch.forEach((waiting) => waiting.reject(error)),
+      )
+      .finally(() => {
+        this.#inFlight = false;
+        this.#sendNext();
+      });
+  }
+}
+
+/** A key the answer left out is not "no ticket": that would create a second one. */
+function answer(waiting: Waiting, found: TicketRef[] | undefined): void {
+  if (!found) return waiting.reject(new TicketUnavailableError(`lookup answer left out ${waiting.correlationId}`));
+  // A copy: two lookups of one key must not share an array either may sort.
+  waiting.resolve([...found]);
+}
