@@ -83,8 +83,8 @@ function endToEndRows(storage: string, outcome: SectionOutcome<EndToEndResult>):
       fmt(run.bridge.incidentsPerSecond),
       fmt(run.ceiling.incidentsPerSecond),
       fmt(run.ratio),
-      '≥ 0.80',
-      verdict(run.ratio >= 0.8),
+      '≥ 0.90',
+      verdict(run.ratio >= 0.9),
     ],
     [
       `3 calls ${storage}`,

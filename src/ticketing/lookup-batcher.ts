@@ -2,8 +2,8 @@ import { TicketUnavailableError } from './errors';
 import { untilAborted } from './http/network-error';
 import type { TicketRef } from './ticket-target';
 
-/** Tickets per correlation key, oldest first, from one query for all of them. */
-export type LookMany = (correlationIds: string[]) => Promise<Map<string, TicketRef[]>>;
+/** Tickets per correlation key, oldest first, from one query for all of them; `signal` only for a lone lookup. */
+export type LookMany = (correlationIds: string[], signal?: AbortSignal) => Promise<Map<string, TicketRef[]>>;
 
 interface Waiting {
   correlationId: string;
@@ -25,7 +25,8 @@ export class LookupBatcher {
 
   constructor(
     private readonly lookMany: LookMany,
-    private readonly options: { maxKeys: number; system: string },
+    /** `fits`: whether one query can carry these keys (URL length); a single key always goes. */
+    private readonly options: { fits: (correlationIds: string[]) => boolean; system: string },
   ) {}
 
   find(correlationId: string, signal?: AbortSignal): Promise<TicketRef[]> {
@@ -40,11 +41,11 @@ export class LookupBatcher {
   #sendNext(): void {
     if (this.#inFlight) return;
     this.#waiting = this.#waiting.filter((waiting) => !waiting.signal?.aborted);
-    const batch = this.#waiting.splice(0, this.options.maxKeys);
+    const batch = this.#takeBatch();
     if (batch.length === 0) return;
     this.#inFlight = true;
     const keys = [...new Set(batch.map((waiting) => waiting.correlationId))];
-    this.lookMany(keys)
+    this.lookMany(keys, batch.length === 1 ? batch[0].signal : undefined)
       .then(
         (found) => batch.forEach((waiting) => answer(waiting, found.get(waiting.correlationId))),
         (error: unknown) => batch.forEach((waiting) => waiting.reject(error)),
@@ -53,6 +54,19 @@ export class LookupBatcher {
         this.#inFlight = false;
         this.#sendNext();
       });
+  }
+
+  /** The longest run of waiting lookups, in order, whose keys fit one query. */
+  #takeBatch(): Waiting[] {
+    const keys = new Set<string>();
+    let taken = 0;
+    for (const waiting of this.#waiting) {
+      const more = new Set(keys).add(waiting.correlationId);
+      if (taken > 0 && !this.options.fits([...more])) break;
+      keys.add(waiting.correlationId);
+      taken += 1;
+    }
+    return this.#waiting.splice(0, taken);
   }
 }
 

@@ -45,4 +45,8 @@ test('when a backlog drains at a rate equal to the API limit, then no window exc
     withinLimit: true,
   });
   expect(stats.peakWindowCalls).toBeGreaterThan(0);
+  // One incident per event, and the retries' lookups went together (LookupBatcher), not one call each.
+  expect(bodies.map((body) => simulator.countByCorrelation(`drain:${body.id}`))).toEqual(bodies.map(() => 1));
+  console.log(`drain: ${stats.byMethod.GET ?? 0} lookup calls for ${EVENTS} events`);
+  expect(stats.byMethod.GET ?? 0).toBeLessThan(EVENTS);
 }, 180_000);

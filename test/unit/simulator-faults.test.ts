@@ -129,12 +129,15 @@ describe('scope by correlation prefix', () => {
     sim.setFaults({ errorRate: 1, errorStatuses: [503], scope: { correlationIdPrefix: 'chaos:' } });
     expect((await create({ correlation_id: 'chaos:1' })).status).toBe(503);
     expect((await create({ correlation_id: 'calm:2' })).status).toBe(201);
-    const query = (id: string) =>
-      fetch(`${sim.url}/api/now/table/incident?sysparm_query=correlation_id%3D${id}`, {
+    const query = (condition: string) =>
+      fetch(`${sim.url}/api/now/table/incident?sysparm_query=correlation_id${encodeURIComponent(condition)}`, {
         headers: { authorization: BASIC },
       });
-    expect((await query('chaos:1')).status).toBe(503);
-    expect((await query('calm:1')).status).toBe(200);
+    expect((await query('=chaos:1')).status).toBe(503);
+    expect((await query('=calm:1')).status).toBe(200);
+    // A shared lookup (LookupBatcher) is about its first key.
+    expect((await query('INchaos:1,calm:1')).status).toBe(503);
+    expect((await query('INcalm:1,chaos:1')).status).toBe(200);
     const patch = await fetch(`${sim.url}/api/now/table/incident/${calm.result.sys_id}`, {
       method: 'PATCH',
       headers: JSON_HEADERS,

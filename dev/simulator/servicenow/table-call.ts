@@ -36,14 +36,16 @@ function parseBody(text: unknown): Pick<TableCall, 'body' | 'bodyError'> {
   }
 }
 
-const QUERY_CORRELATION = /(?:^|\^)(?:OR)?correlation_id(?:=|STARTSWITH|LIKE)([^^]*)/;
+// A shared lookup (`correlation_idINa,b`) is about its first key: fault scopes by prefix still reach it.
+const QUERY_CORRELATION = /(?:^|\^)(?:OR)?correlation_id(?:(?:=|STARTSWITH|LIKE)([^^]*)|IN([^^,]*))/;
 
 /** The correlation_id a call is about: in its body, its sysparm_query, or the record it addresses. */
 function correlationIdOf(req: Request, call: TableCall, store: RecordStore): string | undefined {
   const fromBody = call.body?.correlation_id;
   if (typeof fromBody === 'string' && fromBody) return fromBody;
   const query = req.query.sysparm_query;
-  const fromQuery = typeof query === 'string' ? QUERY_CORRELATION.exec(query)?.[1] : undefined;
+  const matched = typeof query === 'string' ? QUERY_CORRELATION.exec(query) : null;
+  const fromQuery = matched?.[1] ?? matched?.[2];
   if (fromQuery) return fromQuery;
   if (call.sysId && store.hasTable(call.table))
     return store.get(call.table, call.sysId)?.fields.correlation_id || undefined;

@@ -4,7 +4,7 @@ import { LookupBatcher } from '../lookup-batcher';
 import type { CallContext, PooledTarget, TicketFields, TicketRef } from '../ticket-target';
 import { createAuthProvider } from './auth';
 import { classifyResponse, SERVICENOW } from './classify';
-import { batchable, LOOKUP_BATCH_KEYS, lookupQuery, recordsByKey, REF_FIELDS } from './lookups';
+import { batchable, fitsOneQuery, lookMany, lookupQuery, REF_FIELDS, type LookupCalls } from './lookups';
 import { DEFAULT_TABLE, type ServiceNowOptions } from './options';
 import {
   asRecord,
@@ -66,8 +66,8 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
     const baseUrl = this.instanceUrl;
     this.http = new TargetHttp({ system: SERVICENOW, baseUrl, requestTimeoutMs, now, requestsPerSecond });
     this.auth = createAuthProvider(options.auth, this.http, now);
-    const batching = { maxKeys: LOOKUP_BATCH_KEYS, system: SERVICENOW };
-    if (requestsPerSecond) this.lookups = new LookupBatcher((ids) => this.findMany(ids), batching);
+    if (requestsPerSecond)
+      this.lookups = new LookupBatcher(lookMany(this.lookupCalls()), { fits: fitsOneQuery, system: SERVICENOW });
     if (options.inputDisplayValue) this.writeQuery.sysparm_input_display_value = 'true';
   }
 
@@ -84,24 +84,18 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
     return this.findAlone(correlationId, ctx.signal);
   }
 
+  private lookupCalls(): LookupCalls {
+    return {
+      query: (query) => this.sendTable({ operation: 'findByCorrelations', method: 'GET', url: this.tablePath, query }),
+      alone: (correlationId, signal) => this.findAlone(correlationId, signal),
+      refsOf: (records) => this.refsOf(records),
+    };
+  }
+
   private async findAlone(correlationId: string, signal?: AbortSignal): Promise<TicketRef[]> {
     const call: TableCall = { operation: 'findByCorrelation', method: 'GET', url: this.tablePath, signal };
     const result = await this.callTable({ ...call, query: lookupQuery([correlationId]) });
     return this.refsOf(listOf(result));
-  }
-
-  /** The LookupBatcher's query: one GET for the keys, or one each when that page may be cut. */
-  private async findMany(correlationIds: string[]): Promise<Map<string, TicketRef[]>> {
-    const found = new Map<string, TicketRef[]>();
-    if (correlationIds.length === 1) return found.set(correlationIds[0], await this.findAlone(correlationIds[0]));
-    const query = lookupQuery(correlationIds);
-    const answer = await this.sendTable({ operation: 'findByCorrelations', method: 'GET', url: this.tablePath, query });
-    const byKey = recordsByKey(answer, listOf(resultOf(answer)), correlationIds);
-    for (const id of correlationIds) {
-      const records = byKey?.get(id);
-      found.set(id, records ? this.refsOf(records) : await this.findAlone(id));
-    }
-    return found;
   }
 
   async get(ref: TicketRef, ctx: CallContext = {}) {
