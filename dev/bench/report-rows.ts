@@ -1,4 +1,5 @@
 import type { EndToEndResult } from './e2e';
+import { ratio } from './timing';
 
 /** One line of the printed table: what was measured, against what, and whether it met its target. */
 export type Row = [
@@ -27,7 +28,7 @@ export function overheadRows(storage: string, { bridge, floor }: EndToEndResult[
       label,
       fmt(bridge.overheadMs.p50),
       fmt(floor.overheadMs.p50),
-      fmt(bridge.overheadMs.p50 / floor.overheadMs.p50),
+      fmt(ratio(bridge.overheadMs.p50, floor.overheadMs.p50)),
       '≤ 60 ms',
       verdict(bridge.overheadMs.p50 <= 60),
     ],
@@ -36,7 +37,7 @@ export function overheadRows(storage: string, { bridge, floor }: EndToEndResult[
       p99,
       fmt(bridge.overheadMs.p99),
       fmt(floor.overheadMs.p99),
-      fmt(bridge.overheadMs.p99 / floor.overheadMs.p99),
+      fmt(ratio(bridge.overheadMs.p99, floor.overheadMs.p99)),
       '≤ 250 ms',
       verdict(bridge.overheadMs.p99 <= 250),
     ],
