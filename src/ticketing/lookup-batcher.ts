@@ -2,8 +2,10 @@ import { TicketUnavailableError } from './errors';
 import { untilAborted } from './http/network-error';
 import type { TicketRef } from './ticket-target';
 
-/** Tickets per correlation key, oldest first, from one query for all of them; `signal` only for a lone lookup. */
-export type LookMany = (correlationIds: string[], signal?: AbortSignal) => Promise<Map<string, TicketRef[]>>;
+/** One key's tickets, oldest first, or why that key could not be looked up. */
+export type KeyAnswer = PromiseSettledResult<TicketRef[]>;
+/** Each key's answer, from one query for all of them where it can; `signal` only for a lone lookup. */
+export type LookMany = (correlationIds: string[], signal?: AbortSignal) => Promise<Map<string, KeyAnswer>>;
 
 interface Waiting {
   correlationId: string;
@@ -71,8 +73,9 @@ export class LookupBatcher {
 }
 
 /** A key the answer left out is not "no ticket": that would create a second one. */
-function answer(waiting: Waiting, found: TicketRef[] | undefined): void {
+function answer(waiting: Waiting, found: KeyAnswer | undefined): void {
   if (!found) return waiting.reject(new TicketUnavailableError(`lookup answer left out ${waiting.correlationId}`));
+  if (found.status === 'rejected') return waiting.reject(found.reason);
   // A copy: two lookups of one key must not share an array either may sort.
-  waiting.resolve([...found]);
+  waiting.resolve([...found.value]);
 }

@@ -1,28 +1,13 @@
-import { Secret } from '../../src/common/secret';
-import { createServiceNowTarget } from '../../src/ticketing/servicenow/client';
-import type { PooledTarget, TicketRef } from '../../src/ticketing/ticket-target';
-import {
-  DEFAULT_SIMULATOR_USER,
-  startServiceNowSimulator,
-  type ServiceNowSimulator,
-} from '../../dev/simulator/servicenow/server';
+import type { TicketRef } from '../../src/ticketing/ticket-target';
+import { useLookupStack } from '../helpers/servicenow-lookups';
 
 /**
  * Issue 16, backlog drain: after an outage every retry looks its key up before it creates, and the lookups
  * spent half the API's rate limit. A rate-limited target now sends the lookups that wait for a turn as one query.
  */
-let simulator: ServiceNowSimulator;
-const targets: PooledTarget[] = [];
+const { simulator, target, behindOne, oneByOne } = useLookupStack(16);
 
-function target(requestsPerSecond?: number): PooledTarget {
-  const { username, password } = DEFAULT_SIMULATOR_USER;
-  const auth = { type: 'basic' as const, username, password: new Secret(password) };
-  const created = createServiceNowTarget({ instanceUrl: simulator.url, auth }, { requestsPerSecond });
-  targets.push(created);
-  return created;
-}
-
-const lookupCalls = () => simulator.stats().byMethod.GET ?? 0;
+const lookupCalls = () => simulator().stats().byMethod.GET ?? 0;
 
 /** Tickets for each key: none for some, two (one cancelled) for others, as retries and late checks leave them. */
 async function seed(keys: string[]): Promise<void> {
@@ -34,23 +19,6 @@ async function seed(keys: string[]): Promise<void> {
     }
   }
 }
-
-/** What the unbatched lookup answers for each key: the reference the batched answers must equal. */
-const oneByOne = async (keys: string[]): Promise<TicketRef[][]> => {
-  const alone = target();
-  const answers: TicketRef[][] = [];
-  for (const key of keys) answers.push(await alone.findByCorrelation(key));
-  return answers;
-};
-
-beforeAll(async () => {
-  simulator = await startServiceNowSimulator({ port: 0, seed: 16 });
-});
-beforeEach(() => simulator.reset());
-afterAll(async () => {
-  await Promise.all(targets.map((created) => created.close()));
-  await simulator.close();
-});
 
 test('when lookups wait for the rate limit, then they share one query, and each key gets exactly its own tickets', async () => {
   const keys = Array.from({ length: 20 }, (_, i) => `drain:${i}`);
@@ -65,21 +33,6 @@ test('when lookups wait for the rate limit, then they share one query, and each 
   expect(expected.flat().length).toBeGreaterThan(10);
   expect(lookupCalls() - before).toBeLessThanOrEqual(3);
 });
-
-/** One lookup in flight (it went alone), then `keys` asked while it is: they wait for it and go together. */
-async function behindOne(limited: PooledTarget, keys: string[], signals: (AbortSignal | undefined)[] = []) {
-  const first = limited.findByCorrelation('drain:first');
-  const rest = keys.map((key, i) => limited.findByCorrelation(key, { signal: signals[i] }));
-  return {
-    first,
-    rest: rest.map((answer) =>
-      answer.then(
-        (found) => found,
-        (error: unknown) => error,
-      ),
-    ),
-  };
-}
 
 test('when a query for several keys may be cut by its limit, then each key is asked alone and gets what it would alone', async () => {
   const writer = target();
@@ -122,12 +75,12 @@ test("when a caller's attempt ends while its lookup waits, then it alone is answ
 
 test('when the shared query fails, then each of its callers gets the failure, and the next lookups get a new query', async () => {
   const limited = target(10);
-  simulator.setFaults({ outage: { forMs: 60_000 } });
+  simulator().setFaults({ outage: { forMs: 60_000 } });
   const { first, rest } = await behindOne(limited, ['drain:x', 'drain:y']);
   await expect(first).rejects.toMatchObject({ name: 'TicketUnavailableError' });
   for (const failed of await Promise.all(rest)) expect(failed).toMatchObject({ name: 'TicketUnavailableError' });
 
-  simulator.setFaults({});
+  simulator().setFaults({});
   expect(await Promise.all(['drain:x', 'drain:y'].map((key) => limited.findByCorrelation(key)))).toEqual([[], []]);
 });
 

@@ -66,8 +66,9 @@ class ServiceNowTarget implements PooledTarget, ServiceNowRecords {
     const baseUrl = this.instanceUrl;
     this.http = new TargetHttp({ system: SERVICENOW, baseUrl, requestTimeoutMs, now, requestsPerSecond });
     this.auth = createAuthProvider(options.auth, this.http, now);
-    if (requestsPerSecond)
+    if (requestsPerSecond) {
       this.lookups = new LookupBatcher(lookMany(this.lookupCalls()), { fits: fitsOneQuery, system: SERVICENOW });
+    }
     if (options.inputDisplayValue) this.writeQuery.sysparm_input_display_value = 'true';
   }
 
