@@ -1,6 +1,6 @@
 import type { HasuraOp, Row, RowEvent } from '../../src/contract';
 import { toRowEvent } from '../../src/mapping/row-images';
-import type { RowOrder } from '../../src/workflows/row-order';
+import { RowOrder } from '../../src/workflows/row-order';
 
 /** One row's changes as Hasura reports them: each change's `old` is the image the previous one left. */
 export class RowHistory {
@@ -43,4 +43,11 @@ export function deliverBatch(order: RowOrder, events: RowEvent[]): void {
   for (const event of events) order.add(event);
   const next = order.decide();
   if (next) order.consumed(next);
+}
+
+/** A fresh run's order after `events` arrived one delivery each, in this order. */
+export function deliverOneByOne(events: RowEvent[]): RowOrder {
+  const order = new RowOrder(undefined);
+  for (const event of events) deliverBatch(order, [event]);
+  return order;
 }

@@ -1,7 +1,7 @@
 import type { RowEvent, RowState } from '../../src/contract';
 import { nextRunState } from '../../src/workflows/row-carry';
 import { RowOrder } from '../../src/workflows/row-order';
-import { deliverBatch, RowHistory, stampAt } from '../helpers/row-history';
+import { deliverBatch, deliverOneByOne, RowHistory, stampAt } from '../helpers/row-history';
 
 /*
  * Review s8 of the row order: the life edge ("an INSERT follows every DELETE whose life began with another known
@@ -43,8 +43,7 @@ test('when a middle life has a gap and the row is deleted in the end, then in-or
     history.change('INSERT', { id: 1, life: 3 }, stampAt(8)),
     history.change('DELETE', null, stampAt(9)),
   );
-  const oneByOne = new RowOrder(undefined);
-  for (const event of events) deliverBatch(oneByOne, [event]);
+  const oneByOne = deliverOneByOne(events);
   expect(oneByOne.applied?.id).toBe(events.at(-1)!.eventId);
   const together = new RowOrder(undefined);
   deliverBatch(together, events);
@@ -59,8 +58,7 @@ test('when a life’s DELETE arrives after the next life’s, then the row’s l
   const lateDelete = history.change('DELETE', null, stampAt(6));
   const again = history.change('INSERT', { id: 1, life: 2 }, stampAt(3)); // began at 3, wrote after the DELETE
   const last = history.change('DELETE', null, stampAt(8));
-  const order = new RowOrder(undefined);
-  for (const event of [insert, update, again, last, lateDelete]) deliverBatch(order, [event]);
+  const order = deliverOneByOne([insert, update, again, last, lateDelete]);
   expect(order.applied?.id).toBe(last.eventId);
 });
 
@@ -96,8 +94,7 @@ test('when a gap falls inside one transaction and the row is deleted later, then
     history.change('INSERT', { id: 1, life: 2 }, stampAt(4)),
     history.change('DELETE', null, stampAt(5)),
   );
-  const order = new RowOrder(undefined);
-  for (const event of events) deliverBatch(order, [event]);
+  const order = deliverOneByOne(events);
   expect(order.applied?.id).toBe(events.at(-1)!.eventId);
 });
 
