@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { isOldEvent, resolvePolicy, type EventPolicy, type EventTicketFacts, type EventTicketInput } from '../contract';
+import { isOldEvent, resolvePolicy, TICKETING_QUEUE_REQUIRED } from '../contract';
+import type { BridgeActivities, EventPolicy, EventTicketFacts, EventTicketInput } from '../contract';
 import type { EventTicketResult } from '../contract';
 import { attemptsSpent, toApplicationFailure, underSchedule } from './failures';
 import { createOrReuse, type TicketDeps } from './ticket';
@@ -77,4 +78,24 @@ async function createEventTicket(deps: EventTicketDeps, input: EventTicketInput)
 
 export function createEventTicketActivities(deps: EventTicketDeps) {
   return { createEventTicket: (input: EventTicketInput) => createEventTicket(deps, input) };
+}
+
+/**
+ * The activities of a worker's workflow queues when it rate-limits ticket calls: Temporal's limiter holds back only
+ * the ticketing queue's activities, so a create scheduled on the workflow's queue is refused there before any call,
+ * and singleTicketWorkflow runs it on the ticketing queue.
+ */
+export function refusingCreatesOffTicketingQueue<T extends Pick<BridgeActivities, 'createEventTicket'>>(
+  activities: T,
+): T {
+  const refuse = async (input: EventTicketInput): Promise<never> => {
+    const queue = Context.current().info.taskQueue;
+    const why = `this worker rate-limits ticket calls (TICKET_RATE_LIMIT_PER_SECOND), so ${input.correlationId}'s create`;
+    throw ApplicationFailure.create({
+      message: `${why} runs on the ticketing queue, not on ${queue}; nothing was sent`,
+      type: TICKETING_QUEUE_REQUIRED,
+      nonRetryable: true,
+    });
+  };
+  return { ...activities, createEventTicket: refuse };
 }

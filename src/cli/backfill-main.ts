@@ -49,7 +49,11 @@ runTool('backfill', async () => {
   const stateFile = flags['state-file'] ?? path.join('.data', `backfill-${trigger}-${tableText}.json`);
   const state = fileState(stateFile, { trigger, table: tableText, where: flags.where ?? null });
   const pool = openSourcePool(settings.bridge.source);
-  const tool = toolStarter(settings, backfillTaskQueue(settings.temporal.taskQueue));
+  // The backfill queue's creates run where the ticket rate and the backfill rate both hold.
+  const tool = toolStarter(settings, {
+    taskQueue: backfillTaskQueue(settings.temporal.taskQueue),
+    createQueue: 'ticketing',
+  });
   const progress = progressFor(process.stderr, `backfill ${trigger}`);
   try {
     const counts = await backfill({

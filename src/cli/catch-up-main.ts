@@ -37,7 +37,7 @@ runTool('catch-up', async () => {
   const triggers = triggersOf(flags.trigger, namedTriggers(settings.bridge));
   const options = { triggers, since: sinceOf(flags.since), limit: positiveFlag('limit', flags.limit) };
   const pool = openSourcePool(settings.bridge.source);
-  const tool = toolStarter(settings, settings.temporal.taskQueue);
+  const tool = toolStarter(settings, { taskQueue: settings.temporal.taskQueue });
   try {
     const counts = await catchUp({ ...options, pool, starter: tool.starter, dryRun: flags['dry-run'] });
     if (flags.json) console.log(JSON.stringify({ triggers, dryRun: Boolean(flags['dry-run']), ...counts }));

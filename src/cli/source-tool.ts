@@ -6,7 +6,7 @@ import { connectionOptions } from '../config/temporal';
 import { SourceUnavailableError } from '../source/postgres';
 import type { SourceToolSettings } from '../settings/source-jobs';
 import { createEventRouter } from '../starting/event-routing';
-import { createEventStarter, type EventStarter } from '../starting/event-starter';
+import { createEventStarter, type EventStarter, type StarterOptions } from '../starting/event-starter';
 import { TemporalUnavailableError } from '../starting/temporal-refusals';
 
 /*
@@ -41,7 +41,10 @@ export interface ToolStarter {
 }
 
 /** The webhook's starter on `taskQueue`; a live run counts as already started. Lazy: a dry run never connects. */
-export function toolStarter(settings: SourceToolSettings, taskQueue: string): ToolStarter {
+export function toolStarter(
+  settings: SourceToolSettings,
+  queues: Pick<StarterOptions, 'taskQueue' | 'createQueue'>,
+): ToolStarter {
   const connection = Connection.lazy(connectionOptions(settings.temporal));
   const client = new Client({
     connection,
@@ -49,7 +52,7 @@ export function toolStarter(settings: SourceToolSettings, taskQueue: string): To
     dataConverter: dataConverterFor(settings.keyring),
   });
   const router = createEventRouter(settings.bridge);
-  const starter = createEventStarter({ client, taskQueue, router, runningIsDuplicate: true, startTimeoutMs: 15_000 });
+  const starter = createEventStarter({ client, ...queues, router, runningIsDuplicate: true, startTimeoutMs: 15_000 });
   return { starter, close: () => connection.close() };
 }
 

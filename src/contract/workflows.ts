@@ -13,7 +13,17 @@ export interface EventWorkflowInput {
   policy?: Partial<EventPolicy>;
   /** Absent means `single` (inputs started before lifecycles existed). */
   route?: EventRoute;
+  /** Where singleTicketWorkflow runs its create; absent (inputs from before the field) means `ticketing`. */
+  createQueue?: CreateQueue;
 }
+
+/**
+ * Where singleTicketWorkflow schedules its create. `workflow`: the workflow's own queue, where the server hands the
+ * activity to the worker completing the first workflow task (eager dispatch, no matching round trip); a worker whose
+ * ticket calls are rate limited refuses it there before any call (TICKETING_QUEUE_REQUIRED) and the workflow runs
+ * it on the ticketing queue. `ticketing`: ticketingQueueOf(the workflow's queue), where every worker's rate holds.
+ */
+export type CreateQueue = 'workflow' | 'ticketing';
 
 export interface TicketSummary {
   id: string;
@@ -182,7 +192,7 @@ export type RowTicketWorkflow = (input: RowWorkflowInput) => Promise<RowOutcome>
 
 /**
  * The workflow of a `single` event from issue 16 on (the webhook, catch-up and backfill start it): the create in one
- * activity on the ticketing queue, no patch markers. hasuraEventWorkflow keeps row events and runs started before.
+ * activity (EventWorkflowInput.createQueue says on which queue), no patch markers. hasuraEventWorkflow keeps row events and runs started before.
  */
 export const SINGLE_TICKET_WORKFLOW_TYPE = 'singleTicketWorkflow';
 

@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import type { HasuraEventBody } from '../hasura/event-schema';
 import { singleTicketWorkflow } from '../workflows';
-import { correlationIdFor, ROW_DELIVERY_BOUND_MS, workflowIdFor, type EventRoute, type HasuraEvent } from '../contract';
+import { correlationIdFor, ROW_DELIVERY_BOUND_MS, workflowIdFor } from '../contract';
+import type { CreateQueue, EventRoute, HasuraEvent } from '../contract';
 import { HasuraEventId, HasuraOp, HasuraTable, HasuraTrigger, TicketStatus } from '../contract/search-attributes';
 import { createEventRouter, type EventRouter, type LoopGuard, type RowDecision } from './event-routing';
 import { deliverToRow } from './row-delivery';
@@ -55,20 +56,25 @@ export interface StarterOptions {
    * tell what they started; the webhook does not, so a redelivery answers with the live run's handle.
    */
   runningIsDuplicate?: boolean;
+  /**
+   * Where a single event's create runs (EventWorkflowInput.createQueue); default `workflow`, which a rate-limited
+   * worker sends on to the ticketing queue. Backfill and a rate-limited worker's catch-up say `ticketing`.
+   */
+  createQueue?: CreateQueue;
 }
 
 /** How an event's workflow is started: one per event id, searchable by trigger, table, event and op. */
 function startOptionsFor(
   event: HasuraEvent,
   route: EventRoute,
-  options: Pick<StarterOptions, 'taskQueue' | 'runningIsDuplicate'>,
+  options: Pick<StarterOptions, 'taskQueue' | 'runningIsDuplicate' | 'createQueue'>,
 ): WorkflowStartOptions<typeof singleTicketWorkflow> {
-  const { taskQueue } = options;
+  const { taskQueue, createQueue = 'workflow' } = options;
   return {
     workflowId: workflowIdFor(event.trigger, event.eventId),
     taskQueue,
     // No policy: the worker's config owns retries and deadlines (EventWorkflowInput.policy).
-    args: [{ event, correlationId: correlationIdFor(event.trigger, event.eventId), route }],
+    args: [{ event, correlationId: correlationIdFor(event.trigger, event.eventId), route, createQueue }],
     workflowIdConflictPolicy: options.runningIsDuplicate ? 'FAIL' : 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [

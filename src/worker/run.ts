@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { createActivities, refusingCreatesOffTicketingQueue } from '../activities';
 import type { WorkerSettings } from '../config/settings';
 import { connectionOptions, type TemporalConnectionConfig } from '../config/temporal';
 import type { Logger } from '../logging';
@@ -9,7 +9,7 @@ import { dataConverterFor } from '../codec';
 import { ticketingQueueOf } from '../contract';
 import { ensureCatchUpSchedule } from './catch-up-schedule';
 import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
-import { workerDependencies } from './dependencies';
+import { createQueueOf, workerDependencies } from './dependencies';
 import { ensureReconcileSchedule } from './reconcile-schedule';
 
 /**
@@ -58,8 +58,9 @@ async function connectWithRetry(
 type SharedWorkerOptions = Omit<BridgeWorkerOptions, 'taskQueue' | 'workflowBundle' | 'tuning'>;
 
 /**
- * The main queue's worker first, then the backfill lane, the ticketing queues of both (singleTicketWorkflow's creates,
- * always polled) and, when configured, TICKETING_TASK_QUEUE (hasuraEventWorkflow's ticket calls).
+ * The main queue's worker first, then the backfill lane, the ticketing queues of both (singleTicketWorkflow's creates
+ * under a rate limit, always polled) and, when configured, TICKETING_TASK_QUEUE (hasuraEventWorkflow's ticket calls).
+ * Under a rate limit the workflow queues refuse creates, which then run on the ticketing queues.
  */
 async function createWorkers(
   settings: WorkerSettings,
@@ -67,10 +68,15 @@ async function createWorkers(
   workflowBundle: WorkerContext['workflowBundle'],
 ): Promise<Worker[]> {
   const { temporal, ticketing, tuning, sourceJobs } = settings;
-  const worker = await createBridgeWorker({ ...shared, taskQueue: temporal.taskQueue, workflowBundle, tuning });
+  const limited = createQueueOf(settings) === 'ticketing';
+  const own = {
+    ...shared,
+    activities: limited ? refusingCreatesOffTicketingQueue(shared.activities) : shared.activities,
+  };
+  const worker = await createBridgeWorker({ ...own, taskQueue: temporal.taskQueue, workflowBundle, tuning });
   // Backfill events run on their own queue and activity rate, so live events never wait behind them.
   const lane = await createBridgeWorker({
-    ...shared,
+    ...own,
     taskQueue: sourceJobs.backfill.taskQueue,
     workflowBundle,
     tuning: { ...BACKFILL_LANE, maxTaskQueueActivitiesPerSecond: sourceJobs.backfill.maxActivitiesPerSecond },

@@ -1,9 +1,10 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { PERMANENT_ERROR_TYPES, statusQuery, ticketingQueueOf } from '../contract';
+import { PERMANENT_ERROR_TYPES, statusQuery, TICKETING_QUEUE_REQUIRED, ticketingQueueOf } from '../contract';
 import type {
   BridgeActivities,
   EventOutcome,
   EventTicketFacts,
+  EventTicketInput,
   EventTicketResult,
   EventWorkflowInput,
 } from '../contract';
@@ -20,9 +21,9 @@ import { recoveryContext, settleOutcome, type TicketRun } from './ticket-outcome
  * The 10 minutes and unlimited attempts only bound an attempt whose worker died; the heartbeat timeout finds that
  * sooner, and the activity heartbeats only once a call has run 10 s, so a quick create costs no heartbeat.
  */
-function eventTicketActivities() {
+function eventTicketActivities(taskQueue: string) {
   return proxyActivities<BridgeActivities>({
-    taskQueue: ticketingQueueOf(workflowInfo().taskQueue),
+    taskQueue,
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '20 seconds',
     retry: {
@@ -50,14 +51,39 @@ export async function singleTicketWorkflow(input: EventWorkflowInput): Promise<E
   const resetRun = info.runId !== info.firstExecutionRunId;
   // The heartbeat timeout may start attempt 2 while attempt 1 can still send its create (./ticket-outcome).
   const run: TicketRun = { input, tracker, inbox, policy, resetRun, writeBackOn: true, attemptsOverlap: true };
-  const result = await runWithRecovery(recoveryContext(run), input.event, resetRun, (step) => create(run, step));
+  const queue: CreateQueueState = { onWorkflowQueue: input.createQueue === 'workflow' };
+  const result = await runWithRecovery(recoveryContext(run), input.event, resetRun, (step) => create(run, queue, step));
   return settleOutcome(run, result);
 }
 
-async function create(run: TicketRun, step: StepInput): Promise<EventTicketResult> {
+/** Whether the create still goes to the workflow's own queue: false once a worker refused it there. */
+interface CreateQueueState {
+  onWorkflowQueue: boolean;
+}
+
+/**
+ * On the workflow's own queue the create starts as this task completes (eager dispatch). A worker that rate-limits
+ * ticket calls refuses it there before any call, so nothing was sent, and it runs on the ticketing queue, as every
+ * later attempt or operator retry of this run does.
+ */
+async function createOn(queue: CreateQueueState, call: EventTicketInput): Promise<EventTicketResult> {
+  const { taskQueue } = workflowInfo();
+  if (queue.onWorkflowQueue) {
+    try {
+      return await eventTicketActivities(taskQueue).createEventTicket(call);
+    } catch (error) {
+      const cause = error instanceof ActivityFailure ? error.cause : undefined;
+      if (!(cause instanceof ApplicationFailure && cause.type === TICKETING_QUEUE_REQUIRED)) throw error;
+      queue.onWorkflowQueue = false;
+    }
+  }
+  return eventTicketActivities(ticketingQueueOf(taskQueue)).createEventTicket(call);
+}
+
+async function create(run: TicketRun, queue: CreateQueueState, step: StepInput): Promise<EventTicketResult> {
   const { input, tracker } = run;
   tracker.moveTo('creating');
-  const call = {
+  const call: EventTicketInput = {
     event: input.event,
     correlationId: input.correlationId,
     overrides: step.overrides,
@@ -66,7 +92,7 @@ async function create(run: TicketRun, step: StepInput): Promise<EventTicketResul
     runStartedAt: workflowInfo().startTime.toISOString(),
   };
   try {
-    const created = await eventTicketActivities().createEventTicket(call);
+    const created = await createOn(queue, call);
     learn(run, created);
     return created;
   } catch (error) {

@@ -119,6 +119,8 @@ test('when the README backfill commands run (dry run, a batch of open rows, resu
     history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0],
   );
   expect(input.event).toMatchObject({ op: 'MANUAL', data: { old: null, new: { id: BIG, status: 'open' } } });
+  // Backfill creates run where the ticket rate and the backfill rate both hold.
+  expect(input.createQueue).toBe('ticketing');
 });
 
 test('when the whole table is backfilled twice, then every row has one workflow and the second run starts nothing', async () => {

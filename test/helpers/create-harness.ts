@@ -22,10 +22,14 @@ export function createPathHarness(type: SingleEventWorkflow = 'hasuraEventWorkfl
   });
   afterAll(async () => temporal?.close());
 
-  /** `activities`: the worker's, around the fake (default: the real ones, as activitiesWithFake builds them). */
+  /**
+   * `activities`: the worker's, around the fake (default: the real ones, as activitiesWithFake builds them);
+   * `ticketRateLimited`: the worker's workflow queue refuses creates (test/helpers/queue-workers.ts).
+   */
   async function withWorker(
     test: (target: FakeTarget, taskQueue: string) => Promise<void>,
     activities: (target: FakeTarget) => BridgeActivities = activitiesWithFake,
+    options: { ticketRateLimited?: boolean } = {},
   ): Promise<void> {
     const target = new FakeTarget();
     const taskQueue = uniqueTaskQueue('interleave');
@@ -37,7 +41,7 @@ export function createPathHarness(type: SingleEventWorkflow = 'hasuraEventWorkfl
         taskQueue,
         activities: activities(target),
       },
-      ...{ workflowBundle: await testWorkflowBundle(), shutdownGraceTime: 1_000 },
+      ...{ workflowBundle: await testWorkflowBundle(), shutdownGraceTime: 1_000, ...options },
     });
     await workers.runUntil(test(target, taskQueue));
   }
@@ -63,7 +67,7 @@ export function createPathHarness(type: SingleEventWorkflow = 'hasuraEventWorkfl
     return temporal.client.workflow.getHandle(handle.workflowId);
   }
 
-  return { withWorker, start, resetToFirstWorkflowTask };
+  return { withWorker, start, resetToFirstWorkflowTask, client: () => temporal.client };
 }
 
 /** Hasura's created_at: the database's NOW() without a zone. */
@@ -83,6 +87,8 @@ export function eventInput(options: { createdAt?: string; policy?: Partial<Event
     },
     correlationId: `tr:${eventId}`,
     policy: { ...FAST_TEST_POLICY, ...options.policy },
+    // As the webhook starts it: singleTicketWorkflow's create on the workflow's own queue.
+    createQueue: 'workflow',
   };
 }
 

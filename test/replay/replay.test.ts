@@ -110,6 +110,14 @@ const SINGLE_TICKET_16_PATHS = [
 ];
 const SINGLE_TICKET_16 = SINGLE_TICKET_16_PATHS.map((name) => `${name}-16-single-ticket`);
 /**
+ * EventWorkflowInput.createQueue `workflow` (no patch: the input decides): the same paths with the create on the
+ * workflow's own queue, and one refused there by a rate-limited worker, parked and retried on the ticketing queue.
+ */
+const CREATE_QUEUE_16 = [
+  ...SINGLE_TICKET_16_PATHS.map((name) => `${name}-16-create-queue`),
+  'event-create-queue-refused-parked-then-retried',
+];
+/**
  * Issue 13 (patched('13-writeback')): the write-back after a create, a park (then retried or abandoned), a
  * write-back refused for good, a row written back after each change; and paths without write-back as that code runs them.
  */
@@ -191,6 +199,7 @@ const RECORDED = [
   ...REVIEW_11,
   ...FEWER_ACTIONS_16,
   ...SINGLE_TICKET_16,
+  ...CREATE_QUEUE_16,
   ...WRITE_BACK_13,
   ...BOUNDED_CARRY_12,
   ...KEEP_OPEN_HEADS_12,

@@ -4,7 +4,7 @@ import { ConfigError } from '../../src/common/config-error';
 import { loadWebhookSettings } from '../../src/settings/webhook';
 import { loadWorkerSettings } from '../../src/settings/worker';
 import { createLogger } from '../../src/logging';
-import { workerDependencies } from '../../src/worker/dependencies';
+import { createQueueOf, workerDependencies } from '../../src/worker/dependencies';
 import { DEFAULT_POLICY } from '../../src/contract';
 import { CORRELATION_ENV } from '../helpers/correlation';
 
@@ -46,6 +46,13 @@ describe('retry policy and park time', () => {
       writeBackRetry: DEFAULT_POLICY.writeBackRetry,
     });
     expect(settings.ticketing).toEqual({ taskQueue: 'ticketing', maxActivitiesPerSecond: 2 });
+  });
+
+  it("when the worker rate-limits ticket calls, then single events' creates run on the ticketing queue", () => {
+    const limited = loadWorkerSettings({ ...WORKER, ...POLICY_ENV, TICKET_RATE_LIMIT_PER_SECOND: '2' });
+    expect(createQueueOf(limited)).toBe('ticketing');
+    expect(createQueueOf(loadWorkerSettings({ ...WORKER, ...POLICY_ENV }))).toBe('workflow');
+    expect(createQueueOf(loadWorkerSettings(WORKER))).toBe('workflow');
   });
 
   it('when the worker is given none, then the defaults apply', () => {
