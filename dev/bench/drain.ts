@@ -88,7 +88,7 @@ async function drainAfterRecovery(
 
 /**
  * Section 4: K events queue up while ServiceNow is down; it comes back allowing R calls per second.
- * The worker gets TICKET_RATE_LIMIT_PER_SECOND / TICKETING_TASK_QUEUE so the limit is exercised
+ * The worker gets TICKET_RATE_LIMIT_PER_SECOND / TICKETING_TASK_QUEUE / TICKET_CREATE_QUEUE so the limit is exercised
  * as soon as the worker honours them; whether it held is judged from what the simulator saw.
  */
 export async function runDrainSection(ctx: SectionContext): Promise<DrainResult> {
@@ -96,6 +96,7 @@ export async function runDrainSection(ctx: SectionContext): Promise<DrainResult>
   const env = {
     TICKET_RATE_LIMIT_PER_SECOND: String(limit),
     TICKETING_TASK_QUEUE: `bench-ticketing-${randomUUID().slice(0, 8)}`,
+    TICKET_CREATE_QUEUE: 'ticketing',
   };
   const bridge = await startBridge(ctx.stack, { name: 'drain', env, signal: ctx.signal });
   try {

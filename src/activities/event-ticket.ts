@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { isOldEvent, resolvePolicy, TICKETING_QUEUE_REQUIRED } from '../contract';
+import { isOldEvent, resolvePolicy } from '../contract';
+import type { Logger } from '../logging';
 import type { BridgeActivities, EventPolicy, EventTicketFacts, EventTicketInput } from '../contract';
 import type { EventTicketResult } from '../contract';
 import { attemptsSpent, toApplicationFailure, underSchedule } from './failures';
@@ -80,22 +81,31 @@ export function createEventTicketActivities(deps: EventTicketDeps) {
   return { createEventTicket: (input: EventTicketInput) => createEventTicket(deps, input) };
 }
 
+/** How often a rate-limited worker repeats that creates reach its workflow queues. */
+const OFF_QUEUE_WARNING_EVERY_MS = 10 * 60_000;
+
 /**
- * The activities of a worker's workflow queues when it rate-limits ticket calls: Temporal's limiter holds back only
- * the ticketing queue's activities, so a create scheduled on the workflow's queue is refused there before any call,
- * and singleTicketWorkflow runs it on the ticketing queue.
+ * The activities of a rate-limited worker's workflow queues. A create reaches them only from a starter without
+ * TICKET_CREATE_QUEUE=ticketing (a webhook or catch-up CLI configured apart from this worker). It runs like any create:
+ * the in-process limit still holds the rate, and a retry looks the ticket up first. But Temporal's limiter does not
+ * hold it back, so it may spend its attempt's deadline waiting for a turn: the log says what to set.
  */
-export function refusingCreatesOffTicketingQueue<T extends Pick<BridgeActivities, 'createEventTicket'>>(
+export function warningOfCreatesOffTicketingQueue<T extends Pick<BridgeActivities, 'createEventTicket'>>(
   activities: T,
+  logger: Logger,
 ): T {
-  const refuse = async (input: EventTicketInput): Promise<never> => {
-    const queue = Context.current().info.taskQueue;
-    const why = `this worker rate-limits ticket calls (TICKET_RATE_LIMIT_PER_SECOND), so ${input.correlationId}'s create`;
-    throw ApplicationFailure.create({
-      message: `${why} runs on the ticketing queue, not on ${queue}; nothing was sent`,
-      type: TICKETING_QUEUE_REQUIRED,
-      nonRetryable: true,
-    });
+  let warnedAt = -Infinity;
+  const createEventTicket = (input: EventTicketInput) => {
+    if (Date.now() - warnedAt >= OFF_QUEUE_WARNING_EVERY_MS) {
+      warnedAt = Date.now();
+      const { taskQueue } = Context.current().info;
+      logger.warn(
+        { taskQueue, correlationId: input.correlationId },
+        'a create reached a workflow queue of a worker that rate-limits ticket calls: set TICKET_CREATE_QUEUE=ticketing ' +
+          'on the webhook and the catch-up CLI, so Temporal holds creates back on the ticketing queue',
+      );
+    }
+    return activities.createEventTicket(input);
   };
-  return { ...activities, createEventTicket: refuse };
+  return { ...activities, createEventTicket };
 }

@@ -8,7 +8,7 @@ import type { Notifier } from '../notify';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { createCatchUpActivities } from './catch-up';
 import { createEventTicketActivities } from './event-ticket';
-export { refusingCreatesOffTicketingQueue } from './event-ticket';
+export { warningOfCreatesOffTicketingQueue } from './event-ticket';
 import { createInboundActivities } from './inbound';
 import { inboundTriggers, type InboundConfigView } from './inbound-triggers';
 import { failureReporter } from './inbound-failures';

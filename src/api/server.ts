@@ -23,17 +23,18 @@ export interface RunningApi {
 
 export async function startApi(settings: WebhookSettings, context: { logger: Logger }): Promise<RunningApi> {
   const { http: webhook, temporal } = settings;
+  const { taskQueue, createQueue } = temporal;
   // Lazy: the webhook starts (and answers 503 + Retry-After) even while Temporal is still down.
   const connection = Connection.lazy(connectionOptions(temporal));
   const dataConverter = dataConverterFor(settings.keyring);
   const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
   // Without a config file every event is a ticket of its own. The retry policy is the worker's.
   const router = createEventRouter(settings.routing);
-  const starter = createEventStarter({ client, taskQueue: temporal.taskQueue, router });
+  const starter = createEventStarter({ client, taskQueue, createQueue, router });
   const codecRouter = codecRouterFor(settings.codecServer);
   const servicenowEvents = settings.servicenowEvents && {
     config: settings.servicenowEvents,
-    starter: createServiceNowChangeStarter({ client, taskQueue: temporal.taskQueue }),
+    starter: createServiceNowChangeStarter({ client, taskQueue }),
   };
   const metrics = createApiMetrics();
   const app = createApp({ starter, logger: context.logger, webhook, metrics, codecRouter, servicenowEvents });

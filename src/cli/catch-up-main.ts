@@ -37,7 +37,8 @@ runTool('catch-up', async () => {
   const triggers = triggersOf(flags.trigger, namedTriggers(settings.bridge));
   const options = { triggers, since: sinceOf(flags.since), limit: positiveFlag('limit', flags.limit) };
   const pool = openSourcePool(settings.bridge.source);
-  const tool = toolStarter(settings, { taskQueue: settings.temporal.taskQueue });
+  const { taskQueue, createQueue } = settings.temporal;
+  const tool = toolStarter(settings, { taskQueue, createQueue });
   try {
     const counts = await catchUp({ ...options, pool, starter: tool.starter, dryRun: flags['dry-run'] });
     if (flags.json) console.log(JSON.stringify({ triggers, dryRun: Boolean(flags['dry-run']), ...counts }));

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from '@temporalio/client';
 import type { Secret } from '../common/secret';
+import type { CreateQueue } from '../contract';
 
 /** Where the webhook and the worker reach Temporal (src/settings/temporal.ts reads it). */
 export interface TemporalConnectionConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** Where the single events this process starts run their create (TICKET_CREATE_QUEUE). */
+  createQueue: CreateQueue;
   apiKey?: Secret;
   tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
 }

@@ -20,6 +20,3 @@ export const PERMANENT_ERROR_TYPES = [
   'MappingError',
   'RowImageTooLargeError',
 ] as const;
-
-/** A create refused on the workflow's queue by a worker that rate-limits ticket calls: it runs on the ticketing queue. */
-export const TICKETING_QUEUE_REQUIRED = 'TicketingQueueRequired';

@@ -18,10 +18,10 @@ export interface EventWorkflowInput {
 }
 
 /**
- * Where singleTicketWorkflow schedules its create. `workflow`: the workflow's own queue, where the server hands the
- * activity to the worker completing the first workflow task (eager dispatch, no matching round trip); a worker whose
- * ticket calls are rate limited refuses it there before any call (TICKETING_QUEUE_REQUIRED) and the workflow runs
- * it on the ticketing queue. `ticketing`: ticketingQueueOf(the workflow's queue), where every worker's rate holds.
+ * Where singleTicketWorkflow schedules its create (TICKET_CREATE_QUEUE of the starter). `workflow`: the workflow's
+ * own queue, where the server hands the activity to the worker completing the first workflow task (eager activity
+ * dispatch, no matching round trip). `ticketing`: ticketingQueueOf(the workflow's queue), where Temporal's limiter
+ * holds creates back at every worker's TICKET_RATE_LIMIT_PER_SECOND.
  */
 export type CreateQueue = 'workflow' | 'ticketing';
 

@@ -2,7 +2,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory, WorkerInterceptors } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { TICKETING_QUEUE_REQUIRED, type FailureDetails, type TicketState } from '../contract';
+import type { FailureDetails, TicketState } from '../contract';
 import { TicketStatus } from '../contract/search-attributes';
 import type { Logger } from '../logging';
 import { TicketError } from '../ticketing/errors';
@@ -101,8 +101,6 @@ function activityMetrics({ operations, seconds }: Metrics, defaultTarget: string
           operations.inc({ ...done, outcome: 'ok', kind: 'none' });
           return result;
         } catch (error) {
-          // A create a rate-limited worker moved to the ticketing queue sent nothing: no operation to count.
-          if (error instanceof ApplicationFailure && error.type === TICKETING_QUEUE_REQUIRED) throw error;
           stopTimer({ outcome: 'error' });
           operations.inc({ target, operation, outcome: 'error', kind: errorKind(error) });
           throw error;

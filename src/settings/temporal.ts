@@ -7,6 +7,7 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('incident-bridge'),
+  TICKET_CREATE_QUEUE: z.enum(['workflow', 'ticketing']).default('workflow'),
   TEMPORAL_TLS: envBoolean.optional(),
   TEMPORAL_TLS_CERT_PATH: z.string().optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
@@ -39,6 +40,7 @@ export function temporalConnectionFromEnv(env: Env): TemporalConnectionConfig {
     address: parsed.TEMPORAL_ADDRESS,
     namespace: parsed.TEMPORAL_NAMESPACE,
     taskQueue: parsed.TEMPORAL_TASK_QUEUE,
+    createQueue: parsed.TICKET_CREATE_QUEUE,
     apiKey: secretFromEnv(env, 'TEMPORAL_API_KEY'),
     tls: wantsTls ? tls : undefined,
   };

@@ -40,7 +40,7 @@ export function loadWorkerSettings(env: Env): WorkerSettings {
     temporal,
     bridge,
     policy,
-    ...workerTuningFromEnv(env, policy.ticketTaskQueue),
+    ...workerTuningFromEnv(env, { ticketTaskQueue: policy.ticketTaskQueue, createQueue: temporal.createQueue }),
     notify: notifyConfigFromEnv(env),
     metrics: workerMetricsConfigFromEnv(env),
     keyring: encryptionKeyringFromEnv(env),

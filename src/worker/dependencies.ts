@@ -1,7 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { ActivityDeps } from '../activities';
 import type { WorkerSettings } from '../config/settings';
-import type { CreateQueue } from '../contract';
 import { connectionOptions } from '../config/temporal';
 import { dataConverterFor } from '../codec';
 import type { Logger } from '../logging';
@@ -20,10 +19,6 @@ export interface WorkerDependencies {
   close(): Promise<void>;
 }
 
-/** A worker that rate-limits ticket calls runs single events' creates on the ticketing queue, where the limit holds. */
-export const createQueueOf = (settings: WorkerSettings): CreateQueue =>
-  settings.ticketing?.maxActivitiesPerSecond ? 'ticketing' : 'workflow';
-
 /** Builds the activities' collaborators from the worker's settings; fails fast, naming what is wrong. */
 export function workerDependencies(settings: WorkerSettings, context: { logger: Logger }): WorkerDependencies {
   const { bridge: config, temporal, policy } = settings;
@@ -38,7 +33,7 @@ export function workerDependencies(settings: WorkerSettings, context: { logger: 
   // The sweep starts events as the webhook would: same router, queue and ids (src/starting).
   const pool = config.source.postgres && openSourcePool(config.source);
   const router = createEventRouter(config);
-  const starterOptions = { client, taskQueue: temporal.taskQueue, createQueue: createQueueOf(settings), router };
+  const starterOptions = { client, taskQueue: temporal.taskQueue, createQueue: temporal.createQueue, router };
   const starter = createEventStarter({ ...starterOptions, runningIsDuplicate: true });
   const changeStarter = createServiceNowChangeStarter({ client, taskQueue: temporal.taskQueue });
   const sweep = pool && ((input: { triggers: string[] }) => catchUp({ pool, starter, triggers: input.triggers }));

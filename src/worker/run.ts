@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createActivities, refusingCreatesOffTicketingQueue } from '../activities';
+import { createActivities, warningOfCreatesOffTicketingQueue } from '../activities';
 import type { WorkerSettings } from '../config/settings';
 import { connectionOptions, type TemporalConnectionConfig } from '../config/temporal';
 import type { Logger } from '../logging';
@@ -9,7 +9,7 @@ import { dataConverterFor } from '../codec';
 import { ticketingQueueOf } from '../contract';
 import { ensureCatchUpSchedule } from './catch-up-schedule';
 import { createBridgeWorker, createTicketingWorker, type BridgeWorkerOptions } from './create-worker';
-import { createQueueOf, workerDependencies } from './dependencies';
+import { workerDependencies } from './dependencies';
 import { ensureReconcileSchedule } from './reconcile-schedule';
 
 /**
@@ -60,19 +60,17 @@ type SharedWorkerOptions = Omit<BridgeWorkerOptions, 'taskQueue' | 'workflowBund
 /**
  * The main queue's worker first, then the backfill lane, the ticketing queues of both (singleTicketWorkflow's creates
  * under a rate limit, always polled) and, when configured, TICKETING_TASK_QUEUE (hasuraEventWorkflow's ticket calls).
- * Under a rate limit the workflow queues refuse creates, which then run on the ticketing queues.
+ * Under a rate limit a create that reaches a workflow queue runs and is logged (TICKET_CREATE_QUEUE).
  */
 async function createWorkers(
   settings: WorkerSettings,
   shared: SharedWorkerOptions,
-  workflowBundle: WorkerContext['workflowBundle'],
+  { workflowBundle, logger }: Pick<WorkerContext, 'workflowBundle' | 'logger'>,
 ): Promise<Worker[]> {
   const { temporal, ticketing, tuning, sourceJobs } = settings;
-  const limited = createQueueOf(settings) === 'ticketing';
-  const own = {
-    ...shared,
-    activities: limited ? refusingCreatesOffTicketingQueue(shared.activities) : shared.activities,
-  };
+  const { activities } = shared;
+  const limited = ticketing?.maxActivitiesPerSecond !== undefined;
+  const own = { ...shared, activities: limited ? warningOfCreatesOffTicketingQueue(activities, logger) : activities };
   const worker = await createBridgeWorker({ ...own, taskQueue: temporal.taskQueue, workflowBundle, tuning });
   // Backfill events run on their own queue and activity rate, so live events never wait behind them.
   const lane = await createBridgeWorker({
@@ -108,7 +106,7 @@ export async function startWorker(settings: WorkerSettings, context: WorkerConte
     dataConverter: dataConverterFor(settings.keyring),
     interceptors: context.metrics?.interceptors({ target: deps.config.defaults.target }),
   };
-  const workers = await createWorkers(settings, shared, context.workflowBundle);
+  const workers = await createWorkers(settings, shared, context);
   const [worker] = workers;
   const { catchUp } = settings.sourceJobs;
   if (catchUp) await ensureCatchUpSchedule(deps.client, { ...catchUp, taskQueue: temporal.taskQueue }, context.logger);

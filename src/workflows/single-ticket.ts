@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { PERMANENT_ERROR_TYPES, statusQuery, TICKETING_QUEUE_REQUIRED, ticketingQueueOf } from '../contract';
+import { PERMANENT_ERROR_TYPES, statusQuery, ticketingQueueOf } from '../contract';
 import type {
   BridgeActivities,
   EventOutcome,
@@ -36,6 +36,16 @@ function eventTicketActivities(taskQueue: string) {
 }
 
 /**
+ * On the workflow's own queue the server hands the create to the worker completing this workflow task (eager
+ * activity dispatch); on the ticketing queue (inputs from before createQueue, or TICKET_CREATE_QUEUE=ticketing)
+ * Temporal's limiter holds it back under a rate limit. Every attempt and operator retry of the run goes to the same.
+ */
+function createQueueOf(input: EventWorkflowInput): string {
+  const { taskQueue } = workflowInfo();
+  return input.createQueue === 'workflow' ? taskQueue : ticketingQueueOf(taskQueue);
+}
+
+/**
  * One `single` Hasura event, one ticket, at 3 billable actions on the happy path: the start, the create activity,
  * and one upsert of TicketStatus=created with IncidentNumber. Parks, operator retry / abandon, the status query,
  * the late-duplicate check and write-backs are hasuraEventWorkflow's (./ticket-outcome, ./recovery); it takes the
@@ -51,36 +61,11 @@ export async function singleTicketWorkflow(input: EventWorkflowInput): Promise<E
   const resetRun = info.runId !== info.firstExecutionRunId;
   // The heartbeat timeout may start attempt 2 while attempt 1 can still send its create (./ticket-outcome).
   const run: TicketRun = { input, tracker, inbox, policy, resetRun, writeBackOn: true, attemptsOverlap: true };
-  const queue: CreateQueueState = { onWorkflowQueue: input.createQueue === 'workflow' };
-  const result = await runWithRecovery(recoveryContext(run), input.event, resetRun, (step) => create(run, queue, step));
+  const result = await runWithRecovery(recoveryContext(run), input.event, resetRun, (step) => create(run, step));
   return settleOutcome(run, result);
 }
 
-/** Whether the create still goes to the workflow's own queue: false once a worker refused it there. */
-interface CreateQueueState {
-  onWorkflowQueue: boolean;
-}
-
-/**
- * On the workflow's own queue the create starts as this task completes (eager dispatch). A worker that rate-limits
- * ticket calls refuses it there before any call, so nothing was sent, and it runs on the ticketing queue, as every
- * later attempt or operator retry of this run does.
- */
-async function createOn(queue: CreateQueueState, call: EventTicketInput): Promise<EventTicketResult> {
-  const { taskQueue } = workflowInfo();
-  if (queue.onWorkflowQueue) {
-    try {
-      return await eventTicketActivities(taskQueue).createEventTicket(call);
-    } catch (error) {
-      const cause = error instanceof ActivityFailure ? error.cause : undefined;
-      if (!(cause instanceof ApplicationFailure && cause.type === TICKETING_QUEUE_REQUIRED)) throw error;
-      queue.onWorkflowQueue = false;
-    }
-  }
-  return eventTicketActivities(ticketingQueueOf(taskQueue)).createEventTicket(call);
-}
-
-async function create(run: TicketRun, queue: CreateQueueState, step: StepInput): Promise<EventTicketResult> {
+async function create(run: TicketRun, step: StepInput): Promise<EventTicketResult> {
   const { input, tracker } = run;
   tracker.moveTo('creating');
   const call: EventTicketInput = {
@@ -92,7 +77,7 @@ async function create(run: TicketRun, queue: CreateQueueState, step: StepInput):
     runStartedAt: workflowInfo().startTime.toISOString(),
   };
   try {
-    const created = await createOn(queue, call);
+    const created = await eventTicketActivities(createQueueOf(input)).createEventTicket(call);
     learn(run, created);
     return created;
   } catch (error) {

@@ -17,6 +17,7 @@ beforeAll(async () => {
     env: {
       TICKETING_TASK_QUEUE: uniqueTaskQueue('drain'),
       TICKET_RATE_LIMIT_PER_SECOND: String(RATE),
+      TICKET_CREATE_QUEUE: 'ticketing',
       // Enough attempts to outlast the outage; retries bunch up at recovery, which is the point.
       TICKET_RETRY_MAX_ATTEMPTS: '100',
     },

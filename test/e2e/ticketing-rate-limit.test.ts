@@ -9,7 +9,11 @@ import { uniqueTaskQueue } from '../helpers/temporal';
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
-    env: { TICKETING_TASK_QUEUE: uniqueTaskQueue('ticketing'), TICKET_RATE_LIMIT_PER_SECOND: '2' },
+    env: {
+      TICKETING_TASK_QUEUE: uniqueTaskQueue('ticketing'),
+      TICKET_RATE_LIMIT_PER_SECOND: '2',
+      TICKET_CREATE_QUEUE: 'ticketing',
+    },
   });
 }, 120_000);
 afterAll(async () => stack?.close());

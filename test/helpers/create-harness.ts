@@ -22,14 +22,10 @@ export function createPathHarness(type: SingleEventWorkflow = 'hasuraEventWorkfl
   });
   afterAll(async () => temporal?.close());
 
-  /**
-   * `activities`: the worker's, around the fake (default: the real ones, as activitiesWithFake builds them);
-   * `ticketRateLimited`: the worker's workflow queue refuses creates (test/helpers/queue-workers.ts).
-   */
+  /** `activities`: the worker's, around the fake (default: the real ones, as activitiesWithFake builds them). */
   async function withWorker(
     test: (target: FakeTarget, taskQueue: string) => Promise<void>,
     activities: (target: FakeTarget) => BridgeActivities = activitiesWithFake,
-    options: { ticketRateLimited?: boolean } = {},
   ): Promise<void> {
     const target = new FakeTarget();
     const taskQueue = uniqueTaskQueue('interleave');
@@ -41,7 +37,7 @@ export function createPathHarness(type: SingleEventWorkflow = 'hasuraEventWorkfl
         taskQueue,
         activities: activities(target),
       },
-      ...{ workflowBundle: await testWorkflowBundle(), shutdownGraceTime: 1_000, ...options },
+      ...{ workflowBundle: await testWorkflowBundle(), shutdownGraceTime: 1_000 },
     });
     await workers.runUntil(test(target, taskQueue));
   }

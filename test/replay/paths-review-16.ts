@@ -1,4 +1,4 @@
-import { abandonSignal, retrySignal } from '../../src/contract';
+import { abandonSignal } from '../../src/contract';
 import type { EventOutcome } from '../../src/contract';
 import { TicketValidationError } from '../../src/ticketing/errors';
 import { afterCall, timedOut } from '../helpers/fake-target';
@@ -33,18 +33,4 @@ export const REVIEW_16_PATHS: Record<string, Path> = {
   // hasuraEventWorkflow, started before issue 16 and parked after the upgrade: the same rule.
   'event-abandoned-after-late-write-before-16-type': (h) =>
     abandonAfterRetry(h, h.single.startBefore16, true, 'created'),
-
-  // EventWorkflowInput.createQueue `workflow` on a worker that rate-limits ticket calls: refused on the workflow
-  // queue, the create runs on the ticketing queue and is refused for good; the event parks, the operator's retry
-  // goes straight to the ticketing queue.
-  'event-create-queue-refused-parked-then-retried': async (h) => {
-    h.ticketRateLimited.target.createFailures = [new TicketValidationError('Invalid urgency', { status: 400 })];
-    const { workflowId } = await h.ticketRateLimited.start(body());
-    await parked(h.client, workflowId);
-    await h.client.workflow
-      .getHandle(workflowId)
-      .signal(retrySignal, { overrides: { urgency: '2' }, reason: 'urgency' });
-    await expectOutcome(h.client, workflowId, 'created');
-    return { workflowId };
-  },
 };

@@ -116,8 +116,6 @@ export interface Harness {
   single: Lane;
   /** Like `single` but with a short park deadline. */
   shortPark: Lane;
-  /** Like `single` but its workflow queue refuses creates, as a worker with TICKET_RATE_LIMIT_PER_SECOND. */
-  ticketRateLimited: Lane;
   /** test/fixtures/lifecycle.yaml: every event is forwarded to its row's workflow. */
   lifecycle: Lane;
   /** The built-in mapping plus `opened_at`, whose template cannot render a row whose `opened` is no date. */
@@ -153,7 +151,6 @@ export async function openHarness(address: string): Promise<Harness> {
     mapping?: MappingConfig;
     noClient?: boolean;
     configPath?: string;
-    ticketRateLimited?: boolean;
   }): Promise<Lane> {
     const target = new GatedTarget();
     const writer = new RecordingRowWriter();
@@ -180,7 +177,6 @@ export async function openHarness(address: string): Promise<Harness> {
       activities,
       workflowBundle,
       shutdownGraceTime: '1 second',
-      ticketRateLimited: options.ticketRateLimited,
     });
     workers.push({ worker, running: worker.run() });
     const router = createEventRouter(config);
@@ -198,7 +194,6 @@ export async function openHarness(address: string): Promise<Harness> {
     client,
     single: await lane({ lifecycle: false }),
     shortPark: await lane({ lifecycle: false, env: { PARK_TIMEOUT: '1s' } }),
-    ticketRateLimited: await lane({ lifecycle: false, ticketRateLimited: true }),
     lifecycle: await lane({ lifecycle: true }),
     templateError: await lane({ lifecycle: false, mapping: TEMPLATE_ERROR_MAPPING }),
     lifecycleShortPark: await lane({ lifecycle: true, env: { PARK_TIMEOUT: '2s' } }),

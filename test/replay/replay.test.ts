@@ -109,14 +109,8 @@ const SINGLE_TICKET_16_PATHS = [
   'event-parked-written-back-then-abandoned',
 ];
 const SINGLE_TICKET_16 = SINGLE_TICKET_16_PATHS.map((name) => `${name}-16-single-ticket`);
-/**
- * EventWorkflowInput.createQueue `workflow` (no patch: the input decides): the same paths with the create on the
- * workflow's own queue, and one refused there by a rate-limited worker, parked and retried on the ticketing queue.
- */
-const CREATE_QUEUE_16 = [
-  ...SINGLE_TICKET_16_PATHS.map((name) => `${name}-16-create-queue`),
-  'event-create-queue-refused-parked-then-retried',
-];
+/** EventWorkflowInput.createQueue `workflow` (no patch: the input decides): the same paths on the workflow's queue. */
+const CREATE_QUEUE_16 = SINGLE_TICKET_16_PATHS.map((name) => `${name}-16-create-queue`);
 /**
  * Issue 13 (patched('13-writeback')): the write-back after a create, a park (then retried or abandoned), a
  * write-back refused for good, a row written back after each change; and paths without write-back as that code runs them.

@@ -4,7 +4,7 @@ import { ConfigError } from '../../src/common/config-error';
 import { loadWebhookSettings } from '../../src/settings/webhook';
 import { loadWorkerSettings } from '../../src/settings/worker';
 import { createLogger } from '../../src/logging';
-import { createQueueOf, workerDependencies } from '../../src/worker/dependencies';
+import { workerDependencies } from '../../src/worker/dependencies';
 import { DEFAULT_POLICY } from '../../src/contract';
 import { CORRELATION_ENV } from '../helpers/correlation';
 
@@ -32,7 +32,8 @@ const POLICY_ENV = {
 
 describe('retry policy and park time', () => {
   it('when the worker is given them, then its policy holds them and the ticketing queue serves both uses', () => {
-    const settings = loadWorkerSettings({ ...WORKER, ...POLICY_ENV, TICKET_RATE_LIMIT_PER_SECOND: '2' });
+    const limited = { TICKET_RATE_LIMIT_PER_SECOND: '2', TICKET_CREATE_QUEUE: 'ticketing' };
+    const settings = loadWorkerSettings({ ...WORKER, ...POLICY_ENV, ...limited });
 
     expect(settings.policy).toEqual({
       ticketRetry: { initialIntervalMs: 200, maximumIntervalMs: 1000, backoffCoefficient: 3, maximumAttempts: 4 },
@@ -48,11 +49,17 @@ describe('retry policy and park time', () => {
     expect(settings.ticketing).toEqual({ taskQueue: 'ticketing', maxActivitiesPerSecond: 2 });
   });
 
-  it("when the worker rate-limits ticket calls, then single events' creates run on the ticketing queue", () => {
-    const limited = loadWorkerSettings({ ...WORKER, ...POLICY_ENV, TICKET_RATE_LIMIT_PER_SECOND: '2' });
-    expect(createQueueOf(limited)).toBe('ticketing');
-    expect(createQueueOf(loadWorkerSettings({ ...WORKER, ...POLICY_ENV }))).toBe('workflow');
-    expect(createQueueOf(loadWorkerSettings(WORKER))).toBe('workflow');
+  it("when the worker rate-limits ticket calls, then it needs single events' creates on the ticketing queue", () => {
+    const limited = { ...WORKER, ...POLICY_ENV, TICKET_RATE_LIMIT_PER_SECOND: '2' };
+    expect(() => loadWorkerSettings(limited)).toThrow(
+      /- TICKET_RATE_LIMIT_PER_SECOND: .*TICKET_CREATE_QUEUE=ticketing/,
+    );
+    expect(loadWorkerSettings({ ...limited, TICKET_CREATE_QUEUE: 'ticketing' }).temporal.createQueue).toBe('ticketing');
+    expect(loadWorkerSettings(WORKER).temporal.createQueue).toBe('workflow');
+    expect(loadWebhookSettings({ ...WEBHOOK, TICKET_CREATE_QUEUE: 'ticketing' }).temporal.createQueue).toBe(
+      'ticketing',
+    );
+    expect(() => loadWebhookSettings({ ...WEBHOOK, TICKET_CREATE_QUEUE: 'lane' })).toThrow(/- TICKET_CREATE_QUEUE: /);
   });
 
   it('when the worker is given none, then the defaults apply', () => {
