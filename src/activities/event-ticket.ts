@@ -1,8 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { isOldEvent, resolvePolicy } from '../contract';
+import type { BridgeActivities, EventPolicy, EventTicketFacts, EventTicketInput, EventTicketResult } from '../contract';
 import type { Logger } from '../logging';
-import type { BridgeActivities, EventPolicy, EventTicketFacts, EventTicketInput } from '../contract';
-import type { EventTicketResult } from '../contract';
 import { attemptsSpent, toApplicationFailure, underSchedule } from './failures';
 import { createOrReuse, type TicketDeps } from './ticket';
 import { mapEvent, type TransformDeps } from './transform';
@@ -101,8 +100,8 @@ export function warningOfCreatesOffTicketingQueue<T extends Pick<BridgeActivitie
       const { taskQueue } = Context.current().info;
       logger.warn(
         { taskQueue, correlationId: input.correlationId },
-        'a create reached a workflow queue of a worker that rate-limits ticket calls: set TICKET_CREATE_QUEUE=ticketing ' +
-          'on the webhook and the catch-up CLI, so Temporal holds creates back on the ticketing queue',
+        'a create reached a workflow queue of a worker that rate-limits ticket calls: set ' +
+          'TICKET_CREATE_QUEUE=ticketing on the webhook and the catch-up CLI, so Temporal holds creates back there',
       );
     }
     return activities.createEventTicket(input);

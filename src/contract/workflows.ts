@@ -192,9 +192,10 @@ export type RowTicketWorkflow = (input: RowWorkflowInput) => Promise<RowOutcome>
 
 /**
  * The workflow of a `single` event from issue 16 on (the webhook, catch-up and backfill start it): the create in one
- * activity (EventWorkflowInput.createQueue says on which queue), no patch markers. hasuraEventWorkflow keeps row events and runs started before.
+ * activity (on the queue EventWorkflowInput.createQueue names), no patch markers. hasuraEventWorkflow keeps row
+ * events and runs started before.
  */
 export const SINGLE_TICKET_WORKFLOW_TYPE = 'singleTicketWorkflow';
 
-/** The queue of a single-ticket workflow's create: every worker polls it beside its workflow queue, at the rate limit. */
+/** A workflow queue's ticketing queue: every worker polls it at the rate limit (creates of createQueue `ticketing`). */
 export const ticketingQueueOf = (workflowTaskQueue: string): string => `${workflowTaskQueue}-ticketing`;

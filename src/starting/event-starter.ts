@@ -57,8 +57,8 @@ export interface StarterOptions {
    */
   runningIsDuplicate?: boolean;
   /**
-   * Where a single event's create runs (EventWorkflowInput.createQueue); default `workflow`, which a rate-limited
-   * worker sends on to the ticketing queue. Backfill and a rate-limited worker's catch-up say `ticketing`.
+   * Where a single event's create runs (EventWorkflowInput.createQueue): the process's TICKET_CREATE_QUEUE, and
+   * always `ticketing` for backfill; default `workflow`.
    */
   createQueue?: CreateQueue;
 }
