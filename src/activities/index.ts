@@ -8,7 +8,6 @@ import type { Notifier } from '../notify';
 import type { TicketTarget } from '../ticketing/ticket-target';
 import { createCatchUpActivities } from './catch-up';
 import { createEventTicketActivities } from './event-ticket';
-export { warningOfCreatesOffTicketingQueue } from './event-ticket';
 import { createInboundActivities } from './inbound';
 import { inboundTriggers, type InboundConfigView } from './inbound-triggers';
 import { failureReporter } from './inbound-failures';
@@ -20,6 +19,8 @@ import { createTransformActivities } from './transform';
 import { createWorkerPolicyActivities } from './worker-policy';
 import { createWriteBackActivities } from './write-back';
 import type { RowWriters } from '../source/writers';
+
+export { warningOfCreatesOffTicketingQueue } from './event-ticket';
 
 export interface ActivityDeps {
   /** Ticketing systems by configured name. */

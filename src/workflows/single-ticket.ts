@@ -4,7 +4,6 @@ import type {
   BridgeActivities,
   EventOutcome,
   EventTicketFacts,
-  EventTicketInput,
   EventTicketResult,
   EventWorkflowInput,
 } from '../contract';
@@ -68,7 +67,7 @@ export async function singleTicketWorkflow(input: EventWorkflowInput): Promise<E
 async function create(run: TicketRun, step: StepInput): Promise<EventTicketResult> {
   const { input, tracker } = run;
   tracker.moveTo('creating');
-  const call: EventTicketInput = {
+  const call = {
     event: input.event,
     correlationId: input.correlationId,
     overrides: step.overrides,
